@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^postgres(ql)?:\/\/.+/.test(value), {
+    message: 'must be a postgresql:// URL',
+  });
+
+/** Every setting aperture reads from the environment, validated once at start. */
+export const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  DATABASE_URL: postgresUrl.optional(),
+  APERTURE_DATA_DIR: z.string().trim().min(1).default('.data'),
+  APERTURE_MIGRATE_ON_START: booleanFromEnv.optional(),
+  APERTURE_SEED_DEMO: booleanFromEnv.optional(),
+  APERTURE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  GRAPHIQL: booleanFromEnv.optional(),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+export type DatabaseConfig =
+  | { kind: 'postgres'; url: string; poolSize: number }
+  | { kind: 'embedded'; dataDir: string };
+
+export interface Config {
+  env: Environment['NODE_ENV'];
+  http: { host: string; port: number; graphiql: boolean; shutdownTimeoutMs: number };
+  database: DatabaseConfig;
+  /** Apply pending migrations at start (always on the embedded database). */
+  migrateOnStart: boolean;
+  /** Load the demo company when the catalog is empty (default on the embedded database). */
+  seedDemo: boolean;
+  log: { level: Environment['LOG_LEVEL']; format: 'pretty' | 'json' };
+}
+
+/** Thrown when the environment holds a bad value; the message names each variable and its problem. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(nonEmpty(source));
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        return `${name}: ${issue.message} (got ${JSON.stringify(source[name] ?? null)})`;
+      }),
+    );
+  }
+  const env = parsed.data;
+  const database: DatabaseConfig = env.DATABASE_URL
+    ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.APERTURE_DB_POOL_SIZE }
+    : { kind: 'embedded', dataDir: env.APERTURE_DATA_DIR };
+  const embedded = database.kind === 'embedded';
+  return {
+    env: env.NODE_ENV,
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      graphiql: env.GRAPHIQL ?? env.NODE_ENV !== 'production',
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    },
+    database,
+    migrateOnStart: embedded || (env.APERTURE_MIGRATE_ON_START ?? false),
+    seedDemo: env.APERTURE_SEED_DEMO ?? embedded,
+    log: {
+      level: env.LOG_LEVEL,
+      format: env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'pretty'),
+    },
+  };
+}
+
+/** Treats `VAR=` like an unset variable, so defaults apply. */
+function nonEmpty(source: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(source).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
+    ),
+  );
+}

@@ -1,0 +1,61 @@
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../../generated/prisma/client.ts';
+import type { DatabaseConfig } from '../config/config.ts';
+import { lockDataFolder } from './embedded/data-folder-lock.ts';
+import { pgliteExecutor, poolExecutor, type SqlExecutor } from './sql-executor.ts';
+
+export type { PrismaClient } from '../../generated/prisma/client.ts';
+
+export interface Database {
+  kind: DatabaseConfig['kind'];
+  prisma: PrismaClient;
+  /** Raw SQL on the same database, for migrations and checks. */
+  sql: SqlExecutor;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  return config.kind === 'postgres'
+    ? openPostgres(config.url, config.poolSize)
+    : openEmbedded(config.dataDir);
+}
+
+function openPostgres(url: string, poolSize: number): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    kind: 'postgres',
+    prisma,
+    sql: poolExecutor(pool),
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+/** PGlite in a data folder ('memory://' for a throwaway in-memory database). */
+async function openEmbedded(dataDir: string): Promise<Database> {
+  const inMemory = dataDir.startsWith('memory://');
+  const release = inMemory ? async () => {} : await lockDataFolder(dataDir);
+  try {
+    const pglite = await PGlite.create(inMemory ? dataDir : `${dataDir}/pgdata`);
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+    return {
+      kind: 'embedded',
+      prisma,
+      sql: pgliteExecutor(pglite),
+      async close() {
+        await prisma.$disconnect();
+        await pglite.close();
+        await release();
+      },
+    };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}

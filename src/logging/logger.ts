@@ -1,0 +1,41 @@
+import { type Logger, pino } from 'pino';
+import type { Config } from '../config/config.ts';
+
+export type { Logger } from 'pino';
+
+/** Paths that may carry credentials; pino replaces their values before anything is written. */
+export const redactedPaths = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'authorization',
+  'password',
+  'secret',
+  'token',
+  '*.password',
+  '*.secret',
+  '*.token',
+  'databaseUrl',
+];
+
+export function createLogger(config: Pick<Config, 'log'>): Logger {
+  return pino({
+    level: config.log.level,
+    base: { service: 'aperture' },
+    redact: { paths: redactedPaths, censor: '[redacted]' },
+    ...(config.log.format === 'pretty'
+      ? { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname,service' } } }
+      : {}),
+  });
+}
+
+/** Removes the password from a connection URL so it can be logged. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '[unparseable url]';
+  }
+}

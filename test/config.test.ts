@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config/config.ts';
+
+describe('configuration from the environment', () => {
+  it('defaults to the embedded database with migrations and the demo company', () => {
+    const config = loadConfig({});
+    expect(config.database).toEqual({ kind: 'embedded', dataDir: '.data' });
+    expect(config).toMatchObject({
+      migrateOnStart: true,
+      seedDemo: true,
+      http: { host: '127.0.0.1', port: 4000, graphiql: true },
+    });
+    expect(config.log.format).toBe('pretty');
+  });
+
+  it('switches to PostgreSQL with DATABASE_URL; migrations at start only when asked', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgresql://db:5432/aperture', NODE_ENV: 'production' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgresql://db:5432/aperture', poolSize: 10 });
+    expect(config).toMatchObject({
+      migrateOnStart: false,
+      seedDemo: false,
+      log: { format: 'json' },
+      http: { graphiql: false },
+    });
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://db/a', APERTURE_MIGRATE_ON_START: 'true' }).migrateOnStart,
+    ).toBe(true);
+  });
+
+  it('names every bad variable and its problem', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        LOG_LEVEL: 'loud',
+        APERTURE_SEED_DEMO: 'maybe',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/PORT: .*\(got "eighty"\)/);
+    expect(message).toMatch(/DATABASE_URL: must be a postgresql:\/\/ URL/);
+    expect(message).toMatch(/LOG_LEVEL: /);
+    expect(message).toMatch(/APERTURE_SEED_DEMO: must be true or false/);
+  });
+});
