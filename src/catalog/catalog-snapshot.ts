@@ -1,0 +1,108 @@
+import type { DatasetKind, JoinPathKind } from '../../generated/prisma/enums.ts';
+import type { JsonObject, JsonValue } from '../shared/json.ts';
+import type { Sensitivity } from './sensitivity.ts';
+
+/**
+ * A whole catalog as one importer sees it, in aperture's terms. Importers (dbt, PostgreSQL)
+ * produce it from their input; `applyCatalogSnapshot` makes the stored catalog match it.
+ */
+export interface CatalogSnapshot {
+  /** Which import owns these objects, e.g. `dbt:acme_analytics`; re-imports prune only their own. */
+  origin: string;
+  /** Human-readable name of the input (a file path or a redacted URL), for messages and audit. */
+  input: string;
+  /**
+   * Path prefixes this snapshot speaks for (e.g. `shop.public.` when one schema was imported).
+   * Stored datasets, columns and join paths of the origin outside them are left alone.
+   * Absent: the snapshot is the whole origin.
+   */
+  scope?: string[];
+  datasets: DatasetSnapshot[];
+  dimensions: DimensionSnapshot[];
+  joinPaths: JoinPathSnapshot[];
+  metrics: MetricSnapshot[];
+  glossary: GlossaryTermSnapshot[];
+}
+
+export interface DatasetSnapshot {
+  externalId: string;
+  source: string;
+  schema: string;
+  name: string;
+  kind: DatasetKind;
+  description: string | null;
+  tags: string[];
+  domain: string | null;
+  sensitivity: Sensitivity;
+  ownerEmail: string | null;
+  stewardEmails: string[];
+  meta: JsonObject;
+  columns: ColumnSnapshot[];
+}
+
+export interface ColumnSnapshot {
+  name: string;
+  dataType: string | null;
+  description: string | null;
+  tags: string[];
+  /** Null: as sensitive as the dataset. */
+  sensitivity: Sensitivity | null;
+  isPrimaryKey: boolean;
+  meta: JsonObject;
+}
+
+export interface DimensionSnapshot {
+  datasetPath: string;
+  semanticModel: string;
+  name: string;
+  type: string;
+  expr: string | null;
+  description: string | null;
+}
+
+export interface JoinPathSnapshot {
+  kind: JoinPathKind;
+  name: string | null;
+  fromDatasetPath: string;
+  toDatasetPath: string;
+  fromColumns: string[];
+  toColumns: string[];
+}
+
+export interface MetricSnapshot {
+  externalId: string;
+  name: string;
+  label: string | null;
+  description: string | null;
+  type: string;
+  definition: JsonValue;
+  tags: string[];
+  domain: string | null;
+  /** Null: derived from what the metric depends on. */
+  sensitivity: Sensitivity | null;
+  ownerEmail: string | null;
+  meta: JsonObject;
+  /** Datasets and columns the metric reads directly (not through input metrics). */
+  datasetPaths: string[];
+  columnPaths: string[];
+  /** Names of the metrics this one is computed from. */
+  inputMetrics: string[];
+}
+
+export interface GlossaryTermSnapshot {
+  externalId: string;
+  name: string;
+  definition: string;
+  tags: string[];
+  domain: string | null;
+  sensitivity: Sensitivity;
+  ownerEmail: string | null;
+}
+
+export function datasetPath(dataset: Pick<DatasetSnapshot, 'source' | 'schema' | 'name'>): string {
+  return `${dataset.source}.${dataset.schema}.${dataset.name}`;
+}
+
+export function emptySnapshot(origin: string, input: string): CatalogSnapshot {
+  return { origin, input, datasets: [], dimensions: [], joinPaths: [], metrics: [], glossary: [] };
+}

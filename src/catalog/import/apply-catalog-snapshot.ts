@@ -1,0 +1,465 @@
+import { randomUUID } from 'node:crypto';
+import type { Prisma } from '../../../generated/prisma/client.ts';
+import { type AuditActor, appendAuditEvent } from '../../audit/index.ts';
+import { bulkInsert, bulkUpdate, type TableSpec } from '../../db/bulk-write.ts';
+import type { PrismaClient } from '../../db/open-database.ts';
+import { ApertureError, InvalidInputError } from '../../shared/errors.ts';
+import { toJson } from '../../shared/json.ts';
+import { type CatalogSnapshot, datasetPath } from '../catalog-snapshot.ts';
+import {
+  columnTable,
+  datasetTable,
+  dimensionTable,
+  glossaryTermTable,
+  joinPathTable,
+  metricTable,
+} from './catalog-tables.ts';
+import { contentHash } from './content-hash.ts';
+import { diffByKey, type IncomingRow, type RowDiff } from './diff-by-key.ts';
+import { resolveMetricSensitivity } from './resolve-metric-sensitivity.ts';
+import { validateSnapshot } from './validate-snapshot.ts';
+
+type Tx = Prisma.TransactionClient;
+
+export interface ChangeCounts {
+  added: number;
+  changed: number;
+  removed: number;
+  unchanged: number;
+}
+
+export interface ImportSummary {
+  origin: string;
+  input: string;
+  datasets: ChangeCounts;
+  columns: ChangeCounts;
+  dimensions: ChangeCounts;
+  joinPaths: ChangeCounts;
+  metrics: ChangeCounts;
+  glossary: ChangeCounts;
+}
+
+export interface ImportProgress {
+  phase: string;
+  done: number;
+  total: number;
+}
+
+export interface ApplyOptions {
+  actor?: AuditActor;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+type Fields = Record<string, unknown>;
+
+/**
+ * Makes the stored catalog of `snapshot.origin` match the snapshot, in one transaction: unchanged
+ * objects keep their ids and are not written, changed ones are updated in place, missing ones are
+ * removed. Objects of other origins are never touched. Bad input changes nothing.
+ */
+export async function applyCatalogSnapshot(
+  prisma: PrismaClient,
+  snapshot: CatalogSnapshot,
+  options: ApplyOptions = {},
+): Promise<ImportSummary> {
+  const externalPaths = await referencedPathsOutsideSnapshot(prisma, snapshot);
+  const problems = validateSnapshot(snapshot, externalPaths);
+  if (problems.length > 0) throw new InvalidInputError(snapshot.input, problems);
+
+  return prisma.$transaction(
+    async (tx) => {
+      const writer = new SnapshotWriter(tx, snapshot, externalPaths, options.onProgress);
+      const summary = await writer.write();
+      await appendAuditEvent(tx, {
+        type: 'catalog.imported',
+        actor: options.actor,
+        subject: { kind: 'catalog-origin', id: snapshot.origin },
+        payload: toJson(summary),
+      });
+      return summary;
+    },
+    { timeout: 30 * 60_000, maxWait: 60_000 },
+  );
+}
+
+/** Paths that the snapshot references but does not define, which exist in the stored catalog. */
+async function referencedPathsOutsideSnapshot(
+  prisma: PrismaClient,
+  snapshot: CatalogSnapshot,
+): Promise<Set<string>> {
+  const own = new Set(
+    snapshot.datasets.flatMap((d) => [
+      datasetPath(d),
+      ...d.columns.map((c) => `${datasetPath(d)}.${c.name}`),
+    ]),
+  );
+  const wanted = new Set<string>();
+  for (const metric of snapshot.metrics)
+    for (const path of [...metric.datasetPaths, ...metric.columnPaths]) wanted.add(path);
+  for (const join of snapshot.joinPaths) wanted.add(join.fromDatasetPath).add(join.toDatasetPath);
+  for (const dimension of snapshot.dimensions) wanted.add(dimension.datasetPath);
+  const missing = [...wanted].filter((path) => !own.has(path));
+  if (missing.length === 0) return new Set();
+  const [datasets, columns] = await Promise.all([
+    prisma.dataset.findMany({ where: { path: { in: missing } }, select: { path: true } }),
+    prisma.column.findMany({ where: { path: { in: missing } }, select: { path: true } }),
+  ]);
+  return new Set([...datasets, ...columns].map((row) => row.path));
+}
+
+class SnapshotWriter {
+  private readonly datasetIds = new Map<string, string>();
+  private readonly columnIds = new Map<string, string>();
+  private readonly domainIds = new Map<string, string>();
+
+  constructor(
+    private readonly tx: Tx,
+    private readonly snapshot: CatalogSnapshot,
+    private readonly externalPaths: ReadonlySet<string>,
+    private readonly onProgress?: (progress: ImportProgress) => void,
+  ) {}
+
+  async write(): Promise<ImportSummary> {
+    await this.refusePathsOfOtherOrigins();
+    await this.ensureDomains();
+    const schemaIds = await this.ensureSchemas();
+    const datasets = await this.syncDatasets(schemaIds);
+    const columns = await this.syncColumns();
+    await this.loadExternalReferences();
+    const dimensions = await this.syncDimensions();
+    const joinPaths = await this.syncJoinPaths();
+    const metrics = await this.syncMetrics();
+    const glossary = await this.syncGlossary();
+    await this.pruneEmptySchemasAndSources();
+    const { origin, input } = this.snapshot;
+    return { origin, input, datasets, columns, dimensions, joinPaths, metrics, glossary };
+  }
+
+  private async refusePathsOfOtherOrigins(): Promise<void> {
+    const { origin } = this.snapshot;
+    const paths = this.snapshot.datasets.map(datasetPath);
+    const metricNames = this.snapshot.metrics.map((metric) => metric.name);
+    const termNames = this.snapshot.glossary.map((term) => term.name);
+    const [datasets, metrics, terms] = await Promise.all([
+      this.tx.$queryRaw<{ path: string; origin: string }[]>`
+        SELECT path, origin FROM "Dataset" WHERE origin <> ${origin} AND path = ANY(${paths}::text[])`,
+      this.tx.metric.findMany({
+        where: { origin: { not: origin }, name: { in: metricNames } },
+        select: { name: true, origin: true },
+      }),
+      this.tx.glossaryTerm.findMany({
+        where: { origin: { not: origin }, name: { in: termNames } },
+        select: { name: true, origin: true },
+      }),
+    ]);
+    const clashes = [
+      ...datasets.map((row) => `dataset ${row.path} (owned by ${row.origin})`),
+      ...metrics.map((row) => `metric ${row.name} (owned by ${row.origin})`),
+      ...terms.map((row) => `glossary term ${row.name} (owned by ${row.origin})`),
+    ];
+    if (clashes.length > 0) {
+      throw new ApertureError(
+        'CONFLICT',
+        `${this.snapshot.input}: ${clashes.length} object(s) already belong to another import: ${clashes.slice(0, 10).join(', ')}`,
+        { clashes },
+      );
+    }
+  }
+
+  private async ensureDomains(): Promise<void> {
+    const names = new Set<string>();
+    for (const item of [...this.snapshot.datasets, ...this.snapshot.metrics, ...this.snapshot.glossary]) {
+      if (item.domain) names.add(item.domain);
+    }
+    if (names.size === 0) return;
+    await this.tx.domain.createMany({
+      data: [...names].map((name) => ({ id: randomUUID(), name })),
+      skipDuplicates: true,
+    });
+    const rows = await this.tx.domain.findMany({
+      where: { name: { in: [...names] } },
+      select: { id: true, name: true },
+    });
+    for (const row of rows) this.domainIds.set(row.name, row.id);
+  }
+
+  private domainId(name: string | null): string | null {
+    return name ? (this.domainIds.get(name) ?? null) : null;
+  }
+
+  private async ensureSchemas(): Promise<Map<string, string>> {
+    const sources = new Set(this.snapshot.datasets.map((dataset) => dataset.source));
+    await this.tx.source.createMany({
+      data: [...sources].map((name) => ({ id: randomUUID(), name })),
+      skipDuplicates: true,
+    });
+    const sourceRows = await this.tx.source.findMany({
+      where: { name: { in: [...sources] } },
+      select: { id: true, name: true },
+    });
+    const sourceIds = new Map(sourceRows.map((row) => [row.name, row.id]));
+    const schemas = new Map<string, { sourceId: string; name: string }>();
+    for (const dataset of this.snapshot.datasets) {
+      schemas.set(`${dataset.source}.${dataset.schema}`, {
+        sourceId: sourceIds.get(dataset.source)!,
+        name: dataset.schema,
+      });
+    }
+    await this.tx.catalogSchema.createMany({
+      data: [...schemas].map(([path, schema]) => ({ id: randomUUID(), path, ...schema })),
+      skipDuplicates: true,
+    });
+    const schemaRows = await this.tx.catalogSchema.findMany({
+      where: { path: { in: [...schemas.keys()] } },
+      select: { id: true, path: true },
+    });
+    return new Map(schemaRows.map((row) => [row.path, row.id]));
+  }
+
+  private async syncDatasets(schemaIds: Map<string, string>): Promise<ChangeCounts> {
+    const { origin } = this.snapshot;
+    const stored = await this.tx.dataset.findMany({
+      where: { origin },
+      select: { id: true, path: true, contentHash: true },
+    });
+    const incoming = this.snapshot.datasets.map((dataset) => {
+      const { columns: _columns, ...content } = dataset;
+      const path = datasetPath(dataset);
+      return row(path, {
+        ...content,
+        origin,
+        path,
+        schemaId: schemaIds.get(`${dataset.source}.${dataset.schema}`),
+        domainId: this.domainId(dataset.domain),
+      });
+    });
+    const diff = diffByKey(
+      this.inScope(stored.map((s) => ({ id: s.id, key: s.path, contentHash: s.contentHash }))),
+      incoming,
+    );
+    for (const [path, id] of await this.applyDiff(datasetTable, 'datasets', diff))
+      this.datasetIds.set(path, id);
+    return counts(diff);
+  }
+
+  private async syncColumns(): Promise<ChangeCounts> {
+    const stored = await this.tx.column.findMany({
+      where: { dataset: { origin: this.snapshot.origin } },
+      select: { id: true, path: true, contentHash: true },
+    });
+    const incoming: IncomingRow<Fields>[] = [];
+    for (const dataset of this.snapshot.datasets) {
+      const parentPath = datasetPath(dataset);
+      const datasetId = this.datasetIds.get(parentPath)!;
+      dataset.columns.forEach((column, position) => {
+        incoming.push(
+          row(`${parentPath}.${column.name}`, {
+            ...column,
+            position,
+            datasetId,
+            path: `${parentPath}.${column.name}`,
+          }),
+        );
+      });
+    }
+    const diff = diffByKey(
+      this.inScope(stored.map((s) => ({ id: s.id, key: s.path, contentHash: s.contentHash }))),
+      incoming,
+    );
+    for (const [path, id] of await this.applyDiff(columnTable, 'columns', diff)) this.columnIds.set(path, id);
+    return counts(diff);
+  }
+
+  private async syncDimensions(): Promise<ChangeCounts> {
+    const { origin } = this.snapshot;
+    const stored = await this.tx.dimension.findMany({
+      where: { origin },
+      select: { id: true, key: true, contentHash: true },
+    });
+    const incoming = this.snapshot.dimensions.map((dimension) =>
+      row(`${dimension.semanticModel}.${dimension.name}`, {
+        ...dimension,
+        origin,
+        key: `${dimension.semanticModel}.${dimension.name}`,
+        datasetId: this.requireDataset(dimension.datasetPath),
+      }),
+    );
+    const diff = diffByKey(stored, incoming);
+    await this.applyDiff(dimensionTable, 'dimensions', diff);
+    return counts(diff);
+  }
+
+  private async syncJoinPaths(): Promise<ChangeCounts> {
+    const { origin } = this.snapshot;
+    const stored = await this.tx.joinPath.findMany({
+      where: { origin },
+      select: { id: true, key: true, contentHash: true },
+    });
+    const incoming = this.snapshot.joinPaths.map((join) => {
+      const key = `${join.fromDatasetPath}(${join.fromColumns.join(',')})->${join.toDatasetPath}(${join.toColumns.join(',')})`;
+      return row(key, {
+        ...join,
+        origin,
+        key,
+        fromDatasetId: this.requireDataset(join.fromDatasetPath),
+        toDatasetId: this.requireDataset(join.toDatasetPath),
+      });
+    });
+    const diff = diffByKey(this.inScope(stored), incoming);
+    await this.applyDiff(joinPathTable, 'join paths', diff);
+    return counts(diff);
+  }
+
+  private async syncMetrics(): Promise<ChangeCounts> {
+    const { origin } = this.snapshot;
+    const sensitivity = resolveMetricSensitivity(this.snapshot);
+    const stored = await this.tx.metric.findMany({
+      where: { origin },
+      select: { id: true, name: true, contentHash: true },
+    });
+    const incoming = this.snapshot.metrics.map((metric) =>
+      row(metric.name, {
+        ...metric,
+        origin,
+        sensitivity: sensitivity.get(metric.name),
+        domainId: this.domainId(metric.domain),
+      }),
+    );
+    const diff = diffByKey(
+      stored.map((s) => ({ id: s.id, key: s.name, contentHash: s.contentHash })),
+      incoming,
+    );
+    const metricIds = await this.applyDiff(metricTable, 'metrics', diff);
+    const rewritten = [...diff.added, ...diff.changed];
+    const rewrittenIds = diff.changed.map((item) => item.id);
+    await this.tx.metricDatasetDependency.deleteMany({ where: { metricId: { in: rewrittenIds } } });
+    await this.tx.metricColumnDependency.deleteMany({ where: { metricId: { in: rewrittenIds } } });
+    await this.tx.metricInputDependency.deleteMany({ where: { metricId: { in: rewrittenIds } } });
+    const byName = new Map(this.snapshot.metrics.map((metric) => [metric.name, metric]));
+    const datasetDeps: { metricId: string; datasetId: string }[] = [];
+    const columnDeps: { metricId: string; columnId: string }[] = [];
+    const inputDeps: { metricId: string; inputMetricId: string }[] = [];
+    for (const item of rewritten) {
+      const metric = byName.get(item.key)!;
+      const metricId = metricIds.get(item.key)!;
+      for (const path of new Set(metric.datasetPaths))
+        datasetDeps.push({ metricId, datasetId: this.requireDataset(path) });
+      for (const path of new Set(metric.columnPaths))
+        columnDeps.push({ metricId, columnId: this.requireColumn(path) });
+      for (const input of new Set(metric.inputMetrics))
+        inputDeps.push({ metricId, inputMetricId: metricIds.get(input)! });
+    }
+    await this.tx.metricDatasetDependency.createMany({ data: datasetDeps });
+    await this.tx.metricColumnDependency.createMany({ data: columnDeps });
+    await this.tx.metricInputDependency.createMany({ data: inputDeps });
+    return counts(diff);
+  }
+
+  private async syncGlossary(): Promise<ChangeCounts> {
+    const { origin } = this.snapshot;
+    const stored = await this.tx.glossaryTerm.findMany({
+      where: { origin },
+      select: { id: true, name: true, contentHash: true },
+    });
+    const incoming = this.snapshot.glossary.map((term) =>
+      row(term.name, { ...term, origin, domainId: this.domainId(term.domain) }),
+    );
+    const diff = diffByKey(
+      stored.map((s) => ({ id: s.id, key: s.name, contentHash: s.contentHash })),
+      incoming,
+    );
+    await this.applyDiff(glossaryTermTable, 'glossary', diff);
+    return counts(diff);
+  }
+
+  /** Stored rows this snapshot speaks for (keys start with a dataset path). */
+  private inScope<T extends { key: string }>(rows: T[]): T[] {
+    const { scope } = this.snapshot;
+    return scope ? rows.filter((row) => scope.some((prefix) => row.key.startsWith(prefix))) : rows;
+  }
+
+  private async pruneEmptySchemasAndSources(): Promise<void> {
+    await this.tx.catalogSchema.deleteMany({ where: { datasets: { none: {} } } });
+    await this.tx.source.deleteMany({ where: { schemas: { none: {} } } });
+  }
+
+  /**
+   * Deletes removed rows, inserts added ones with new ids, updates changed ones in place.
+   * Returns the id of every incoming row by key.
+   */
+  private async applyDiff(
+    spec: TableSpec,
+    phase: string,
+    diff: RowDiff<Fields>,
+  ): Promise<Map<string, string>> {
+    const ids = new Map<string, string>();
+    for (const item of [...diff.unchanged, ...diff.changed]) ids.set(item.key, item.id);
+    const pick = (item: IncomingRow<Fields>, id: string) => {
+      const picked: Fields & { id: string } = { id };
+      for (const name of Object.keys(spec.fields)) {
+        picked[name] = name === 'contentHash' ? item.contentHash : (item.value[name] ?? null);
+      }
+      return picked;
+    };
+    const added = diff.added.map((item) => {
+      const id = randomUUID();
+      ids.set(item.key, id);
+      return pick(item, id);
+    });
+    if (diff.removed.length > 0) {
+      await this.tx.$executeRawUnsafe(
+        `DELETE FROM "${spec.table}" WHERE id = ANY($1::uuid[])`,
+        diff.removed.map((removed) => removed.id),
+      );
+    }
+    const total = added.length;
+    let done = 0;
+    await bulkInsert(this.tx, spec, added, (inserted) => {
+      done += inserted;
+      this.onProgress?.({ phase, done, total });
+    });
+    await bulkUpdate(
+      this.tx,
+      spec,
+      diff.changed.map((item) => pick(item, item.id)),
+    );
+    return ids;
+  }
+
+  /** Ids of objects of other origins that this snapshot refers to (validated to exist). */
+  private async loadExternalReferences(): Promise<void> {
+    const paths = [...this.externalPaths];
+    if (paths.length === 0) return;
+    const [datasets, columns] = await Promise.all([
+      this.tx.dataset.findMany({ where: { path: { in: paths } }, select: { id: true, path: true } }),
+      this.tx.column.findMany({ where: { path: { in: paths } }, select: { id: true, path: true } }),
+    ]);
+    for (const dataset of datasets) this.datasetIds.set(dataset.path, dataset.id);
+    for (const column of columns) this.columnIds.set(column.path, column.id);
+  }
+
+  private requireDataset(path: string): string {
+    const id = this.datasetIds.get(path);
+    if (!id) throw new Error(`dataset ${path} should have been validated`);
+    return id;
+  }
+
+  private requireColumn(path: string): string {
+    const id = this.columnIds.get(path);
+    if (!id) throw new Error(`column ${path} should have been validated`);
+    return id;
+  }
+}
+
+function row(key: string, fields: Fields): IncomingRow<Fields> {
+  return { key, contentHash: contentHash(fields), value: fields };
+}
+
+function counts(diff: RowDiff<unknown>): ChangeCounts {
+  return {
+    added: diff.added.length,
+    changed: diff.changed.length,
+    removed: diff.removed.length,
+    unchanged: diff.unchanged.length,
+  };
+}
