@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import type { Prisma } from '../../../generated/prisma/client.ts';
+import { type AuditActor, appendAuditEvent } from '../../audit/index.ts';
+import type { ChangeCounts } from '../../catalog/import/apply-catalog-snapshot.ts';
+import { contentHash } from '../../catalog/import/content-hash.ts';
+import { diffByKey } from '../../catalog/import/diff-by-key.ts';
+import type { PrismaClient } from '../../db/open-database.ts';
+import type { PersonRecord } from '../person-record.ts';
+
+export interface PeopleImportSummary {
+  input: string;
+  /** `removed` counts people deactivated because the file no longer lists them. */
+  people: ChangeCounts;
+}
+
+/**
+ * Makes the people store match a people file, in one transaction. The file is the whole
+ * directory: people it no longer lists are deactivated (kept for history), not deleted.
+ */
+export async function applyPeople(
+  prisma: PrismaClient,
+  input: string,
+  records: PersonRecord[],
+  options: { actor?: AuditActor } = {},
+): Promise<PeopleImportSummary> {
+  return prisma.$transaction(
+    async (tx) => {
+      const stored = await tx.person.findMany({
+        select: { id: true, email: true, contentHash: true, active: true },
+      });
+      const incoming = records.map((record) => ({
+        key: record.email,
+        contentHash: contentHash(record),
+        value: record,
+      }));
+      const diff = diffByKey(
+        stored.map((person) => ({
+          id: person.id,
+          key: person.email,
+          contentHash: person.active ? person.contentHash : 'inactive',
+        })),
+        incoming,
+      );
+      const ids = new Map<string, string>();
+      for (const item of [...diff.changed, ...diff.unchanged]) ids.set(item.key, item.id);
+      for (const item of diff.added) ids.set(item.key, randomUUID());
+
+      const data = (record: PersonRecord, hash: string) => ({
+        email: record.email,
+        name: record.name,
+        title: record.title,
+        department: record.department,
+        region: record.region,
+        groups: record.groups,
+        slackUserId: record.slackUserId,
+        attributes: record.attributes as Prisma.InputJsonObject,
+        active: true,
+        contentHash: hash,
+      });
+      // Slack ids are unique: clear the ids of changed and departed people before reassigning.
+      const releasing = [...diff.changed.map((item) => item.id), ...diff.removed.map((item) => item.id)];
+      await tx.person.updateMany({ where: { id: { in: releasing } }, data: { slackUserId: null } });
+      await tx.person.updateMany({
+        where: { id: { in: diff.removed.map((item) => item.id) } },
+        data: { active: false, contentHash: 'inactive' },
+      });
+      await tx.person.createMany({
+        data: diff.added.map((item) => ({ id: ids.get(item.key)!, ...data(item.value, item.contentHash) })),
+      });
+      for (const item of diff.changed)
+        await tx.person.update({ where: { id: item.id }, data: data(item.value, item.contentHash) });
+      for (const item of [...diff.added, ...diff.changed]) {
+        const managerId = item.value.manager ? (ids.get(item.value.manager) ?? null) : null;
+        await tx.person.update({ where: { id: ids.get(item.key)! }, data: { managerId } });
+      }
+      const summary: PeopleImportSummary = {
+        input,
+        people: {
+          added: diff.added.length,
+          changed: diff.changed.length,
+          removed: diff.removed.filter((item) => item.contentHash !== 'inactive').length,
+          unchanged: diff.unchanged.length,
+        },
+      };
+      await appendAuditEvent(tx, {
+        type: 'people.imported',
+        actor: options.actor,
+        subject: { kind: 'people-directory', id: 'people' },
+        payload: { input: summary.input, ...summary.people },
+      });
+      return summary;
+    },
+    { timeout: 10 * 60_000 },
+  );
+}
