@@ -1,0 +1,44 @@
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config/config.ts';
+import { createGraphQLServer, graphqlPath } from '../graphql/yoga.ts';
+import type { Logger } from '../logging/logger.ts';
+import { createHttpServer } from '../server/create-http-server.ts';
+import { stopHttpServer } from '../server/stop-http-server.ts';
+import { prepareDatabase } from './prepare-database.ts';
+
+export interface RunningService {
+  url: string;
+  graphqlUrl: string;
+  /** Graceful stop: no new connections, in-flight requests finish, then the database closes. */
+  stop(): Promise<void>;
+}
+
+export async function startService(config: Config, logger: Logger): Promise<RunningService> {
+  const database = await prepareDatabase(config, logger);
+  const yoga = createGraphQLServer({ database, logger, graphiql: config.http.graphiql });
+  const server = createHttpServer([{ prefix: graphqlPath, handle: yoga }], logger);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.http.port, config.http.host, () => resolve());
+    });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    graphqlUrl: `${url}${graphqlPath}`,
+    stop() {
+      stopping ??= (async () => {
+        await stopHttpServer(server, config.http.shutdownTimeoutMs);
+        await database.close();
+      })();
+      return stopping;
+    },
+  };
+}

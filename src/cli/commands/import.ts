@@ -1,0 +1,93 @@
+import type { Command } from 'commander';
+import type { ImportSummary } from '../../catalog/import/apply-catalog-snapshot.ts';
+import { importDbtManifest } from '../../catalog/import/import-dbt-manifest.ts';
+import { importPostgresCatalog } from '../../catalog/import/import-postgres-catalog.ts';
+import { applyPeople } from '../../people/import/apply-people.ts';
+import { parsePeopleFile } from '../../people/import/parse-people-file.ts';
+import { withDatabase } from '../command-context.ts';
+import { formatChangeTable } from '../format-summary.ts';
+import { progressReporter } from '../progress.ts';
+
+function printCatalogSummary(summary: ImportSummary, seconds: number): void {
+  console.log(`Imported ${summary.input} as ${summary.origin} in ${seconds.toFixed(1)} s`);
+  console.log(
+    formatChangeTable([
+      ['datasets', summary.datasets],
+      ['columns', summary.columns],
+      ['dimensions', summary.dimensions],
+      ['join paths', summary.joinPaths],
+      ['metrics', summary.metrics],
+      ['glossary terms', summary.glossary],
+    ]),
+  );
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const result = await work();
+  return [result, (performance.now() - started) / 1000];
+}
+
+export function registerImportCommands(program: Command): void {
+  const importCommand = program
+    .command('import')
+    .description('import a catalog or the people directory (all-or-nothing, idempotent)');
+
+  importCommand
+    .command('dbt')
+    .argument('<manifest>', 'path to a dbt manifest.json (schema v10 to v12)')
+    .description('import models, sources, seeds, snapshots, semantic models, metrics and glossary docs')
+    .action((manifest: string) =>
+      withDatabase(async ({ prisma }) => {
+        const progress = progressReporter();
+        try {
+          const [summary, seconds] = await timed(() =>
+            importDbtManifest(prisma, manifest, { onProgress: progress.report }),
+          );
+          progress.stop();
+          printCatalogSummary(summary, seconds);
+        } finally {
+          progress.stop();
+        }
+      }),
+    );
+
+  importCommand
+    .command('postgres')
+    .argument('<url>', 'postgresql:// URL of the database to introspect')
+    .option('--schema <schema...>', 'only these schemas (default: all user schemas)')
+    .option('--source <name>', 'catalog source name (default: the database name)')
+    .description('import tables, views, columns, comments, primary and foreign keys of a live database')
+    .action((url: string, options: { schema?: string[]; source?: string }) =>
+      withDatabase(async ({ prisma }) => {
+        const progress = progressReporter();
+        try {
+          const [summary, seconds] = await timed(() =>
+            importPostgresCatalog(prisma, url, {
+              schemas: options.schema,
+              sourceName: options.source,
+              onProgress: progress.report,
+            }),
+          );
+          progress.stop();
+          printCatalogSummary(summary, seconds);
+        } finally {
+          progress.stop();
+        }
+      }),
+    );
+
+  importCommand
+    .command('people')
+    .argument('<file>', 'people.json (an array) or people.csv (one person per row)')
+    .description('load humans with their attributes; people no longer listed are deactivated')
+    .action((file: string) =>
+      withDatabase(async ({ prisma }) => {
+        const [summary, seconds] = await timed(async () =>
+          applyPeople(prisma, file, await parsePeopleFile(file)),
+        );
+        console.log(`Imported ${summary.input} in ${seconds.toFixed(1)} s (removed = deactivated)`);
+        console.log(formatChangeTable([['people', summary.people]]));
+      }),
+    );
+}

@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import { applyMigrations } from '../../db/migrations/apply-migrations.ts';
+import { openDatabase } from '../../db/open-database.ts';
+import { createLogger } from '../../logging/logger.ts';
+import { commandConfig } from '../command-context.ts';
+
+export function registerMigrateCommand(program: Command): void {
+  program
+    .command('migrate')
+    .description('apply pending migrations to the configured database (DATABASE_URL, or the embedded one)')
+    .action(async () => {
+      const config = commandConfig();
+      const database = await openDatabase(config.database);
+      try {
+        const result = await applyMigrations(database.sql, createLogger(config));
+        console.log(
+          result.applied.length === 0
+            ? `Database is up to date (${result.alreadyApplied} migrations).`
+            : `Applied ${result.applied.length} migration(s): ${result.applied.join(', ')}`,
+        );
+      } finally {
+        await database.close();
+      }
+    });
+}

@@ -1,0 +1,18 @@
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { builder } from './builder.ts';
+import './types/health.ts';
+import './types/domain.ts';
+import './types/source.ts';
+import './types/dataset.ts';
+import './types/column.ts';
+import './types/dimension.ts';
+import './types/join-path.ts';
+import './types/metric.ts';
+import './types/glossary-term.ts';
+
+export const schema = builder.toSchema();
+
+/** The SDL checked in at schema/schema.graphql, sorted so diffs stay readable. */
+export function printSortedSchema(): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,24 @@
+import { ColumnRef, DatasetRef } from './catalog-objects.ts';
+import { SensitivityEnum } from './enums.ts';
+
+ColumnRef.implement({
+  fields: (t) => ({
+    path: t.exposeString('path', { description: '`source.schema.dataset.column`' }),
+    name: t.exposeString('name'),
+    position: t.exposeInt('position'),
+    dataType: t.exposeString('dataType', { nullable: true }),
+    description: t.exposeString('description', { nullable: true }),
+    tags: t.exposeStringList('tags'),
+    sensitivity: t.field({
+      type: SensitivityEnum,
+      nullable: true,
+      description: 'Set when the column is more sensitive than its dataset.',
+      resolve: (column) => column.sensitivity,
+    }),
+    isPrimaryKey: t.exposeBoolean('isPrimaryKey'),
+    dataset: t.field({
+      type: DatasetRef,
+      resolve: async (column, _args, { catalog }) => (await catalog.datasetById(column.datasetId))!,
+    }),
+  }),
+});

@@ -1,0 +1,161 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningService, startService } from '../../src/app/start-service.ts';
+import { importDbtManifest } from '../../src/catalog/import/import-dbt-manifest.ts';
+import { loadConfig } from '../../src/config/config.ts';
+import { graphql } from '../support/graphql-client.ts';
+import { createTestDatabase, silentLogger, type TestDatabase } from '../support/test-database.ts';
+
+let db: TestDatabase;
+let service: RunningService;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await importDbtManifest(db.prisma, path.resolve('test/fixtures/dbt/manifest-v12.json'));
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    PORT: '0',
+    APERTURE_SEED_DEMO: 'false',
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+  });
+  service = await startService(config, silentLogger);
+});
+afterAll(async () => {
+  await service.stop();
+  await db.dispose();
+});
+
+describe('GraphQL catalog queries over HTTP', () => {
+  it('answers health', async () => {
+    const result = await graphql(service.graphqlUrl, '{ health { status database } }');
+    expect(result).toEqual({ status: 200, data: { health: { status: 'ok', database: 'postgres' } } });
+  });
+
+  it('returns a dataset by path with columns, domain and join paths', async () => {
+    const result = await graphql(
+      service.graphqlUrl,
+      `query ($path: String!) {
+        dataset(path: $path) {
+          path kind sensitivity tags ownerEmail domain { name }
+          columns { name dataType isPrimaryKey }
+          joinPaths { kind from { path } to { path } fromColumns toColumns }
+        }
+      }`,
+      { path: 'analytics.marts.fct_orders' },
+    );
+    expect(result.errors).toBeUndefined();
+    const dataset = result.data?.dataset as Record<string, unknown>;
+    expect(dataset).toMatchObject({
+      path: 'analytics.marts.fct_orders',
+      kind: 'MODEL',
+      domain: { name: 'sales' },
+    });
+    expect(dataset.columns).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'customer_id' })]),
+    );
+    expect(dataset.joinPaths).toEqual([
+      {
+        kind: 'SEMANTIC_ENTITY',
+        from: { path: 'analytics.marts.fct_orders' },
+        to: { path: 'analytics.marts.customers' },
+        fromColumns: ['customer_id'],
+        toColumns: ['customer_id'],
+      },
+    ]);
+  });
+
+  it('a missing dataset is null, not an error', async () => {
+    const result = await graphql(service.graphqlUrl, '{ dataset(path: "nope.nope.nope") { path } }');
+    expect(result).toEqual({ status: 200, data: { dataset: null } });
+  });
+
+  it('pages datasets with cursors and a total count', async () => {
+    const query = `query ($after: String) {
+      datasets(first: 3, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { path } } }
+    }`;
+    type Connection = {
+      totalCount: number;
+      pageInfo: { hasNextPage: boolean; endCursor: string };
+      edges: { node: { path: string } }[];
+    };
+    const paths: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 5; page += 1) {
+      const result: { data?: { datasets: Connection } } = await graphql<{ datasets: Connection }>(
+        service.graphqlUrl,
+        query,
+        { after },
+      );
+      const connection: Connection = result.data!.datasets;
+      expect(connection.totalCount).toBe(8);
+      paths.push(...connection.edges.map((edge) => edge.node.path));
+      if (!connection.pageInfo.hasNextPage) break;
+      after = connection.pageInfo.endCursor;
+    }
+    expect(paths).toHaveLength(8);
+    expect(paths).toEqual([...paths].sort());
+  });
+
+  it('filters datasets by domain, tag and text', async () => {
+    const result = await graphql<{ datasets: { totalCount: number; edges: { node: { path: string } }[] } }>(
+      service.graphqlUrl,
+      '{ datasets(filter: { search: "ORDERS" }) { totalCount edges { node { path } } } }',
+    );
+    expect(result.data!.datasets.edges.map((edge) => edge.node.path)).toEqual(
+      expect.arrayContaining(['analytics.marts.fct_orders', 'raw.shop.shop_orders']),
+    );
+  });
+
+  it('returns a metric with its dependencies', async () => {
+    const result = await graphql(
+      service.graphqlUrl,
+      `{ metric(name: "average_order_value") {
+          name type sensitivity
+          dependsOn { datasets { path } columns { path } metrics { name } }
+        } }`,
+    );
+    expect(result.data).toEqual({
+      metric: {
+        name: 'average_order_value',
+        type: 'ratio',
+        sensitivity: 'INTERNAL',
+        dependsOn: {
+          datasets: [{ path: 'analytics.marts.fct_orders' }],
+          columns: [
+            { path: 'analytics.marts.fct_orders.amount' },
+            { path: 'analytics.marts.fct_orders.order_id' },
+          ],
+          metrics: [{ name: 'gross_revenue' }, { name: 'order_count' }],
+        },
+      },
+    });
+  });
+
+  it('lists glossary terms and sources', async () => {
+    const result = await graphql(
+      service.graphqlUrl,
+      '{ glossaryTerms { totalCount edges { node { name } } } sources { name schemas { path } } }',
+    );
+    expect(result.data).toMatchObject({
+      glossaryTerms: { totalCount: 2 },
+      sources: [{ name: 'analytics' }, { name: 'raw', schemas: [{ path: 'raw.shop' }] }],
+    });
+  });
+
+  it('rejects malformed documents and over-deep queries with a clear error', async () => {
+    const bad = await graphql(service.graphqlUrl, '{ dataset(path: 1) { path } }');
+    expect(bad.errors?.[0]?.message).toMatch(/String cannot represent/);
+    const deep = await graphql(
+      service.graphqlUrl,
+      '{ datasets { edges { node { columns { dataset { columns { dataset { columns { dataset { columns { dataset { path } } } } } } } } } } } }',
+    );
+    expect(deep.errors?.[0]?.message).toMatch(/depth/i);
+  });
+
+  it('serves GraphiQL on GET outside production', async () => {
+    const response = await fetch(service.graphqlUrl, { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('GraphiQL');
+  });
+});
