@@ -57,7 +57,6 @@ export async function bulkInsert(
   tx: Prisma.TransactionClient,
   { table, fields, hasUpdatedAt }: TableSpec,
   rows: readonly Row[],
-  onChunk?: (inserted: number) => void,
 ): Promise<void> {
   const all: FieldTypes = { id: 'uuid', ...fields };
   const names = Object.keys(all);
@@ -68,8 +67,6 @@ export async function bulkInsert(
   const recordset = names.map((name) => recordsetColumn(name, all[name]!)).join(', ');
   const sql = `INSERT INTO "${table}" (${columns}) SELECT ${values} FROM jsonb_to_recordset($1::jsonb) AS u(${recordset})`;
   for (let start = 0; start < rows.length; start += chunkSize) {
-    const chunk = rows.slice(start, start + chunkSize);
-    await tx.$executeRawUnsafe(sql, JSON.stringify(chunk));
-    onChunk?.(chunk.length);
+    await tx.$executeRawUnsafe(sql, JSON.stringify(rows.slice(start, start + chunkSize)));
   }
 }

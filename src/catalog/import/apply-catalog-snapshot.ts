@@ -52,6 +52,8 @@ export interface ApplyOptions {
 
 type Fields = Record<string, unknown>;
 
+const insertChunkSize = 2_000;
+
 /**
  * Makes the stored catalog of `snapshot.origin` match the snapshot, in one transaction: unchanged
  * objects keep their ids and are not written, changed ones are updated in place, missing ones are
@@ -401,23 +403,21 @@ class SnapshotWriter {
       }
       return picked;
     };
-    const added = diff.added.map((item) => {
-      const id = randomUUID();
-      ids.set(item.key, id);
-      return pick(item, id);
-    });
+    for (const item of diff.added) ids.set(item.key, randomUUID());
     if (diff.removed.length > 0) {
       await this.tx.$executeRawUnsafe(
         `DELETE FROM "${spec.table}" WHERE id = ANY($1::uuid[])`,
         diff.removed.map((removed) => removed.id),
       );
     }
-    const total = added.length;
-    let done = 0;
-    await bulkInsert(this.tx, spec, added, (inserted) => {
-      done += inserted;
-      this.onProgress?.({ phase, done, total });
-    });
+    // Rows are shaped one chunk at a time: a large import never holds two copies of every row.
+    for (let start = 0; start < diff.added.length; start += insertChunkSize) {
+      const chunk = diff.added
+        .slice(start, start + insertChunkSize)
+        .map((item) => pick(item, ids.get(item.key)!));
+      await bulkInsert(this.tx, spec, chunk);
+      this.onProgress?.({ phase, done: start + chunk.length, total: diff.added.length });
+    }
     await bulkUpdate(
       this.tx,
       spec,

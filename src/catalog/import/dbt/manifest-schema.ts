@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 /**
- * The parts of a dbt manifest (schema v10 to v12) that aperture reads. Objects are loose: dbt adds
- * fields between versions and we ignore what we do not use; what we use is checked.
+ * The parts of a dbt manifest (schema v10 to v12) that aperture reads. dbt adds fields between
+ * versions: unknown keys are accepted and dropped (z.object strips them, which also keeps memory
+ * low on manifests with 100,000s of columns); what we use is checked.
  */
 export const supportedManifestVersions = [10, 11, 12] as const;
 
@@ -23,17 +24,17 @@ const config = z
   .nullish()
   .transform((value) => value ?? { meta: {}, tags: [] as string[], materialized: null, enabled: true });
 
-const column = z.looseObject({
+const column = z.object({
   name: z.string().min(1),
   description: text,
   data_type: text,
   meta,
   tags,
-  config: z.looseObject({ meta, tags }).nullish(),
-  constraints: z.array(z.looseObject({ type: z.string() })).nullish(),
+  config: z.object({ meta, tags }).nullish(),
+  constraints: z.array(z.object({ type: z.string() })).nullish(),
 });
 
-export const manifestNodeSchema = z.looseObject({
+export const manifestNodeSchema = z.object({
   unique_id: z.string().min(1),
   resource_type: z.string(),
   name: z.string().min(1),
@@ -53,7 +54,7 @@ export const manifestNodeSchema = z.looseObject({
   primary_key: z.array(z.string()).nullish(),
 });
 
-export const manifestSourceSchema = z.looseObject({
+export const manifestSourceSchema = z.object({
   unique_id: z.string().min(1),
   name: z.string().min(1),
   source_name: z.string().min(1),
@@ -75,17 +76,17 @@ export const manifestSourceSchema = z.looseObject({
 
 const namedReference = z.union([
   z.string().transform((name) => ({ name })),
-  z.looseObject({ name: z.string().min(1) }),
+  z.object({ name: z.string().min(1) }),
 ]);
 
-const semanticItem = z.looseObject({
+const semanticItem = z.object({
   name: z.string().min(1),
   type: z.string().nullish(),
   expr: text,
   description: text,
 });
 
-export const semanticModelSchema = z.looseObject({
+export const semanticModelSchema = z.object({
   unique_id: z.string().min(1),
   name: z.string().min(1),
   description: text,
@@ -93,13 +94,13 @@ export const semanticModelSchema = z.looseObject({
   node_relation: z
     .looseObject({ alias: z.string(), schema_name: z.string(), database: text, relation_name: text })
     .nullish(),
-  depends_on: z.looseObject({ nodes: z.array(z.string()).default([]) }).nullish(),
+  depends_on: z.object({ nodes: z.array(z.string()).default([]) }).nullish(),
   entities: z.array(semanticItem).default([]),
   dimensions: z.array(semanticItem).default([]),
   measures: z.array(semanticItem.extend({ agg: z.string().nullish() })).default([]),
 });
 
-export const metricSchema = z.looseObject({
+export const metricSchema = z.object({
   unique_id: z.string().min(1),
   name: z.string().min(1),
   label: text,
@@ -107,7 +108,7 @@ export const metricSchema = z.looseObject({
   type: z.string().min(1),
   type_params: z.preprocess(
     (value) => value ?? {},
-    z.looseObject({
+    z.object({
       measure: namedReference.nullish(),
       input_measures: z.array(namedReference).nullish(),
       numerator: namedReference.nullish(),
@@ -117,21 +118,21 @@ export const metricSchema = z.looseObject({
     }),
   ),
   filter: z.unknown().optional(),
-  depends_on: z.looseObject({ nodes: z.array(z.string()).default([]) }).nullish(),
+  depends_on: z.object({ nodes: z.array(z.string()).default([]) }).nullish(),
   meta,
   tags,
   config,
   group: text,
 });
 
-export const docSchema = z.looseObject({
+export const docSchema = z.object({
   unique_id: z.string().min(1),
   name: z.string().min(1),
   package_name: z.string().nullish(),
   block_contents: z.string(),
 });
 
-export const groupSchema = z.looseObject({
+export const groupSchema = z.object({
   name: z.string().min(1),
   // dbt 1.10 allows several owner emails; the first is the owner.
   owner: z
@@ -151,14 +152,15 @@ const record = <T extends z.ZodType>(item: T) =>
     .nullish()
     .transform((value) => value ?? ({} as Record<string, z.output<T>>));
 
-export const manifestSchema = z.looseObject({
-  metadata: z.looseObject({
+export const manifestSchema = z.object({
+  metadata: z.object({
     dbt_schema_version: z.string(),
     dbt_version: z.string().nullish(),
     project_name: z.string().nullish(),
     project_id: z.string().nullish(),
   }),
-  nodes: z.record(z.string(), z.looseObject({ resource_type: z.string() })),
+  // Nodes are validated one by one (only models, seeds and snapshots), see read-manifest.ts.
+  nodes: z.record(z.string(), z.unknown()),
   sources: record(manifestSourceSchema),
   semantic_models: record(semanticModelSchema),
   metrics: record(metricSchema),

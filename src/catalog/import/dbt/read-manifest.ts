@@ -48,14 +48,22 @@ export function parseManifest(file: string, text: string): ParsedManifest {
   const parsed = manifestSchema.safeParse(data);
   if (!parsed.success) throw new InvalidInputError(file, issuesToProblems(parsed.error));
   const manifest = parsed.data;
+  data = undefined;
 
   const problems: InputProblem[] = [];
   const datasetNodes: ManifestNode[] = [];
   for (const [id, raw] of Object.entries(manifest.nodes)) {
-    if (!datasetResourceTypes.has(raw.resource_type)) continue;
+    const resourceType = (raw as { resource_type?: unknown } | null)?.resource_type;
+    if (typeof resourceType !== 'string') {
+      problems.push({ location: `nodes[${JSON.stringify(id)}].resource_type`, message: 'is missing' });
+      continue;
+    }
+    if (!datasetResourceTypes.has(resourceType)) continue;
     const node = manifestNodeSchema.safeParse(raw);
     if (node.success) datasetNodes.push(node.data);
     else problems.push(...issuesToProblems(node.error, ['nodes', id]));
+    // The validated copy is all we keep; let the raw node go (large manifests hold 100,000s of columns).
+    manifest.nodes[id] = null;
   }
   if (problems.length > 0) throw new InvalidInputError(file, problems);
   return { file, version: manifestVersion(manifest.metadata.dbt_schema_version)!, manifest, datasetNodes };
