@@ -13,7 +13,7 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<D
       : { database: 'embedded', dataDir: target.dataDir },
     'opening database',
   );
-  const database = await openDatabase(target);
+  const database = await openDatabase(target, logger);
   try {
     if (config.migrateOnStart) {
       const result = await applyMigrations(database.sql, logger);

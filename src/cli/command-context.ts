@@ -16,7 +16,7 @@ export function commandConfig(): Config {
 export async function withDatabase<T>(work: (database: Database, logger: Logger) => Promise<T>): Promise<T> {
   const config = commandConfig();
   const logger = createLogger(config);
-  const database = await openDatabase(config.database);
+  const database = await openDatabase(config.database, logger);
   try {
     if (config.migrateOnStart) await applyMigrations(database.sql, logger);
     return await work(database, logger);

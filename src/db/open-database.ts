@@ -4,6 +4,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../../generated/prisma/client.ts';
 import type { DatabaseConfig } from '../config/config.ts';
+import type { Logger } from '../logging/logger.ts';
 import { lockDataFolder } from './embedded/data-folder-lock.ts';
 import { pgliteExecutor, poolExecutor, type SqlExecutor } from './sql-executor.ts';
 
@@ -17,14 +18,17 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+export async function openDatabase(config: DatabaseConfig, logger?: Logger): Promise<Database> {
   return config.kind === 'postgres'
-    ? openPostgres(config.url, config.poolSize)
+    ? openPostgres(config.url, config.poolSize, logger)
     : openEmbedded(config.dataDir);
 }
 
-function openPostgres(url: string, poolSize: number): Database {
+function openPostgres(url: string, poolSize: number, logger?: Logger): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection can fail (server restart, terminated backend). Without a listener that
+  // error would crash the process; the pool replaces the connection on the next query.
+  pool.on('error', (error) => logger?.warn({ err: error }, 'an idle database connection failed'));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: 'postgres',

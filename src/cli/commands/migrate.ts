@@ -10,9 +10,10 @@ export function registerMigrateCommand(program: Command): void {
     .description('apply pending migrations to the configured database (DATABASE_URL, or the embedded one)')
     .action(async () => {
       const config = commandConfig();
-      const database = await openDatabase(config.database);
+      const logger = createLogger(config);
+      const database = await openDatabase(config.database, logger);
       try {
-        const result = await applyMigrations(database.sql, createLogger(config));
+        const result = await applyMigrations(database.sql, logger);
         console.log(
           result.applied.length === 0
             ? `Database is up to date (${result.alreadyApplied} migrations).`
