@@ -1,13 +1,16 @@
 import { GraphQLError } from 'graphql';
+import { useErrorHandler } from 'graphql-yoga';
 import type { Logger } from '../logging/logger.ts';
 import { ApertureError } from '../shared/errors.ts';
+import type { GraphQLContext } from './context.ts';
 
 /**
- * Expected failures (ApertureError) reach the caller with their message and stable
- * `extensions.code`; anything else is logged with the request's context and masked.
+ * What the caller sees of an error: expected failures (ApertureError) keep their message and a
+ * stable `extensions.code`; GraphQL's own errors (syntax, validation, limits) pass; anything else
+ * becomes "Unexpected error." (it is logged by `logUnexpectedErrors`).
  */
-export function maskError(error: unknown, logger: Logger): GraphQLError {
-  const original = isGraphQLError(error) && error.originalError ? error.originalError : error;
+export function maskError(error: unknown): GraphQLError {
+  const original = originalOf(error);
   const path = isGraphQLError(error) ? error.path : undefined;
   if (original instanceof ApertureError) {
     return new GraphQLError(original.message, {
@@ -16,8 +19,26 @@ export function maskError(error: unknown, logger: Logger): GraphQLError {
     });
   }
   if (isGraphQLError(error) && !error.originalError) return error;
-  logger.error({ err: original, path }, 'unexpected error while executing a GraphQL operation');
   return new GraphQLError('Unexpected error.', { path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}
+
+/** Logs unexpected errors with the request's logger (request id, and later the viewer). */
+export function logUnexpectedErrors(fallback: Logger) {
+  return useErrorHandler(({ errors, context }) => {
+    const logger = (context as Partial<GraphQLContext>).logger ?? fallback;
+    for (const error of errors) {
+      const original = originalOf(error);
+      if (original instanceof ApertureError || (isGraphQLError(error) && !error.originalError)) continue;
+      logger.error(
+        { err: original, path: isGraphQLError(error) ? error.path : undefined },
+        'unexpected error in a GraphQL operation',
+      );
+    }
+  });
+}
+
+function originalOf(error: unknown): unknown {
+  return isGraphQLError(error) && error.originalError ? error.originalError : error;
 }
 
 /**

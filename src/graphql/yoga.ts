@@ -4,8 +4,9 @@ import { createYoga } from 'graphql-yoga';
 import { StoredCatalogReader } from '../catalog/read/catalog-reader.ts';
 import type { Database } from '../db/open-database.ts';
 import type { Logger } from '../logging/logger.ts';
+import { requestIdHeader } from '../server/request-id.ts';
 import type { GraphQLContext } from './context.ts';
-import { maskError } from './errors.ts';
+import { logUnexpectedErrors, maskError } from './errors.ts';
 import { schema } from './schema.ts';
 
 export interface YogaOptions {
@@ -25,11 +26,13 @@ export function createGraphQLServer({ database, logger, graphiql }: YogaOptions)
     landingPage: false,
     logging: logger.child({ component: 'yoga' }),
     plugins: [
+      logUnexpectedErrors(logger),
       EnvelopArmorPlugin({ maxDepth: { n: 10 }, costLimit: { maxCost: 20_000 }, maxAliases: { n: 30 } }),
     ],
-    maskedErrors: { maskError: (error) => maskError(error, logger) },
+    maskedErrors: { maskError: (error) => maskError(error) },
     context: ({ request }) => {
-      const requestId = request.headers.get('x-request-id')?.slice(0, 100) || randomUUID();
+      // Set by the HTTP server for every request (see server/create-http-server.ts).
+      const requestId = request.headers.get(requestIdHeader) ?? randomUUID();
       return {
         requestId,
         viewer: { kind: 'anonymous' as const },

@@ -57,4 +57,24 @@ describe('audit chain', () => {
     expect(result.brokenLink?.seq).toBe(5n);
     expect(result.brokenLink?.reason).toMatch(/altered/);
   });
+
+  it('names a deleted event and a truncated tail', async () => {
+    await db.sql.exec(
+      `TRUNCATE "AuditEvent"; UPDATE "AuditChainHead" SET seq = 0, hash = '${'0'.repeat(64)}'`,
+    );
+    for (let index = 0; index < 5; index += 1)
+      await recordAuditEvent(db.prisma, { type: 'test.again', payload: { index } });
+    expect((await verifyAuditChain(db.prisma)).ok).toBe(true);
+
+    await db.sql.query('DELETE FROM "AuditEvent" WHERE seq = 5');
+    const truncated = await verifyAuditChain(db.prisma);
+    expect(truncated.brokenLink?.reason).toMatch(/events after it were removed/);
+
+    await db.sql.query('DELETE FROM "AuditEvent" WHERE seq = 3');
+    const missing = await verifyAuditChain(db.prisma);
+    expect(missing.brokenLink).toEqual({
+      seq: 3n,
+      reason: 'event 3 is missing (the next stored event is 4)',
+    });
+  });
 });
