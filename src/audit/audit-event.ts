@@ -17,7 +17,8 @@ export interface AuditEventInput {
   actor?: AuditActor;
   intent?: string | null;
   subject?: { kind: string; id: string } | null;
-  payload?: JsonValue;
+  /** Anything JSON can carry; stored as JSON (undefined dropped, dates as ISO strings). */
+  payload?: unknown;
   policyVersion?: number | null;
 }
 

@@ -5,6 +5,7 @@ import { MigrationError } from '../db/migrations/apply-migrations.ts';
 import { ApertureError } from '../shared/errors.ts';
 import { apertureVersion } from '../version.ts';
 import { registerAuditCommands } from './commands/audit.ts';
+import { registerDevTokenCommand } from './commands/dev-token.ts';
 import { registerImportCommands } from './commands/import.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerStartCommand } from './commands/start.ts';
@@ -19,6 +20,7 @@ registerStartCommand(program);
 registerMigrateCommand(program);
 registerImportCommands(program);
 registerAuditCommands(program);
+registerDevTokenCommand(program);
 
 /** Expected failures print their message alone; anything else prints its stack. */
 function isExpected(error: unknown): error is Error {

@@ -1,4 +1,9 @@
+import path from 'node:path';
 import { z } from 'zod';
+import {
+  type IdentityProviderConfig,
+  identityProviderSchema,
+} from '../identity/humans/identity-provider-config.ts';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -25,6 +30,25 @@ export const environmentSchema = z.object({
   LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   GRAPHIQL: booleanFromEnv.optional(),
+  APERTURE_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  APERTURE_ISSUER: z.string().trim().min(1).default('urn:aperture'),
+  APERTURE_AUDIENCE: z.string().trim().min(1).default('aperture'),
+  APERTURE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
+  APERTURE_MAX_DELEGATION_DEPTH: z.coerce.number().int().min(1).max(10).default(4),
+  APERTURE_GOVERNANCE_GROUP: z.string().trim().min(1).default('governance'),
+  APERTURE_IDENTITY_PROVIDERS: z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'must be a JSON array of identity providers' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.array(identityProviderSchema))
+    .optional(),
+  APERTURE_DEV_ISSUER_KEY_FILE: z.string().trim().min(1).optional(),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -35,13 +59,34 @@ export type DatabaseConfig =
 
 export interface Config {
   env: Environment['NODE_ENV'];
-  http: { host: string; port: number; graphiql: boolean; shutdownTimeoutMs: number };
+  http: {
+    host: string;
+    port: number;
+    graphiql: boolean;
+    shutdownTimeoutMs: number;
+    /** The service's public base URL (for OAuth metadata); null: taken from the request's Host. */
+    publicUrl: string | null;
+  };
   database: DatabaseConfig;
   /** Apply pending migrations at start (always on the embedded database). */
   migrateOnStart: boolean;
   /** Load the demo company when the catalog is empty (default on the embedded database). */
   seedDemo: boolean;
   log: { level: Environment['LOG_LEVEL']; format: 'pretty' | 'json' };
+  identity: IdentityConfig;
+}
+
+export interface IdentityConfig {
+  /** `iss` of the delegation tokens aperture signs. */
+  issuer: string;
+  /** `aud` of delegation tokens and of the human tokens aperture accepts from its dev issuer. */
+  audience: string;
+  tokenTtlSeconds: number;
+  maxDelegationDepth: number;
+  governanceGroup: string;
+  providers: IdentityProviderConfig[];
+  /** The development issuer's key file; null outside development mode (the issuer is refused there). */
+  devIssuerKeyFile: string | null;
 }
 
 /** Thrown when the environment holds a bad value; the message names each variable and its problem. */
@@ -74,6 +119,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       port: env.PORT,
       graphiql: env.GRAPHIQL ?? env.NODE_ENV !== 'production',
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      publicUrl: env.APERTURE_PUBLIC_URL?.replace(/\/$/, '') ?? null,
     },
     database,
     migrateOnStart: embedded || (env.APERTURE_MIGRATE_ON_START ?? false),
@@ -81,6 +127,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     log: {
       level: env.LOG_LEVEL,
       format: env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'pretty'),
+    },
+    identity: {
+      issuer: env.APERTURE_ISSUER,
+      audience: env.APERTURE_AUDIENCE,
+      tokenTtlSeconds: env.APERTURE_TOKEN_TTL_SECONDS,
+      maxDelegationDepth: env.APERTURE_MAX_DELEGATION_DEPTH,
+      governanceGroup: env.APERTURE_GOVERNANCE_GROUP,
+      providers: env.APERTURE_IDENTITY_PROVIDERS ?? [],
+      devIssuerKeyFile:
+        env.NODE_ENV === 'development'
+          ? (env.APERTURE_DEV_ISSUER_KEY_FILE ?? path.join(env.APERTURE_DATA_DIR, 'dev-issuer-key.json'))
+          : null,
     },
   };
 }

@@ -5,6 +5,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../../generated/prisma/client.ts';
 import type { DatabaseConfig } from '../config/config.ts';
 import type { Logger } from '../logging/logger.ts';
+import { type ChangeFeed, openPgliteChangeFeed, openPostgresChangeFeed } from './change-feed.ts';
 import { lockDataFolder } from './embedded/data-folder-lock.ts';
 import { pgliteExecutor, poolExecutor, type SqlExecutor } from './sql-executor.ts';
 
@@ -15,6 +16,8 @@ export interface Database {
   prisma: PrismaClient;
   /** Raw SQL on the same database, for migrations and checks. */
   sql: SqlExecutor;
+  /** Starts listening for change notifications from every replica (the service does; CLI commands need not). */
+  openChangeFeed(logger?: Logger): Promise<ChangeFeed>;
   close(): Promise<void>;
 }
 
@@ -34,6 +37,7 @@ function openPostgres(url: string, poolSize: number, logger?: Logger): Database 
     kind: 'postgres',
     prisma,
     sql: poolExecutor(pool),
+    openChangeFeed: (feedLogger) => openPostgresChangeFeed(url, feedLogger ?? logger),
     async close() {
       await prisma.$disconnect();
       await pool.end();
@@ -52,6 +56,7 @@ async function openEmbedded(dataDir: string): Promise<Database> {
       kind: 'embedded',
       prisma,
       sql: pgliteExecutor(pglite),
+      openChangeFeed: () => openPgliteChangeFeed(pglite),
       async close() {
         await prisma.$disconnect();
         await pglite.close();

@@ -4,6 +4,7 @@ import { type AuditActor, appendAuditEvent } from '../../audit/index.ts';
 import type { ChangeCounts } from '../../catalog/import/apply-catalog-snapshot.ts';
 import { contentHash } from '../../catalog/import/content-hash.ts';
 import { diffByKey } from '../../catalog/import/diff-by-key.ts';
+import { notifyChange } from '../../db/change-feed.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
 import type { PersonRecord } from '../person-record.ts';
 
@@ -82,6 +83,8 @@ export async function applyPeople(
           unchanged: diff.unchanged.length,
         },
       };
+      // Every replica drops what it cached about people (a deactivated person loses access at once).
+      await notifyChange(tx, 'people');
       await appendAuditEvent(tx, {
         type: 'people.imported',
         actor: options.actor,

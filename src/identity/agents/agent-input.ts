@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { intentName } from '../intents/intent-input.ts';
+import { capabilityCeilingSchema } from './capability-ceiling.ts';
+
+const futureDate = z.coerce.date().refine((date) => date.getTime() > Date.now(), 'must be in the future');
+
+export const registerAgentSchema = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(2, 'must be at least 2 characters')
+    .max(100)
+    .regex(/^[\w .:-]+$/, 'may hold letters, digits, spaces and _ . : -'),
+  description: z.string().trim().max(2000).nullish(),
+  ownerEmail: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.email({ message: 'must be an email address' })),
+  /** Makes this a sub-agent of the agent with this client id. */
+  parentClientId: z.string().trim().min(1).nullish(),
+  ceiling: capabilityCeilingSchema.prefault({}),
+  allowedIntents: z.array(intentName).min(1, 'name at least one intent'),
+  maxDelegationDepth: z.number().int().min(0).max(10).default(0),
+  credentialExpiresAt: futureDate.nullish(),
+});
+
+export type RegisterAgentInput = z.infer<typeof registerAgentSchema>;
+
+export const rotateSecretSchema = z.object({ credentialExpiresAt: futureDate.nullish() });

@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import type { Agent, AgentStatus, Prisma } from '../../../generated/prisma/client.ts';
+import { appendAuditEvent } from '../../audit/index.ts';
+import { notifyChange } from '../../db/change-feed.ts';
+import type { PrismaClient } from '../../db/open-database.ts';
+import { ApertureError } from '../../shared/errors.ts';
+import { validateInput } from '../../shared/validate.ts';
+import { requireGovernance } from '../governance.ts';
+import type { IdentityState } from '../state/identity-state.ts';
+import { type Viewer, viewerAuditActor } from '../viewer.ts';
+import { registerAgentSchema, rotateSecretSchema } from './agent-input.ts';
+import { generateClientId, generateClientSecret, hashClientSecret } from './client-secret.ts';
+
+export interface AgentServiceDeps {
+  prisma: PrismaClient;
+  state: IdentityState;
+  governanceGroup: string;
+}
+
+/** An agent and the secret to show once. */
+export interface AgentWithSecret {
+  agent: Agent;
+  clientSecret: string;
+}
+
+const statusChanges: Record<
+  'suspend' | 'reactivate' | 'retire',
+  { from: AgentStatus[]; to: AgentStatus; event: string }
+> = {
+  suspend: { from: ['ACTIVE'], to: 'SUSPENDED', event: 'agent.suspended' },
+  reactivate: { from: ['SUSPENDED'], to: 'ACTIVE', event: 'agent.reactivated' },
+  retire: { from: ['ACTIVE', 'SUSPENDED'], to: 'RETIRED', event: 'agent.retired' },
+};
+
+/**
+ * Governance of agents: registration, secret rotation, suspension and retirement. Status changes
+ * are conditional updates (no lost transition under concurrency) and act on the next call of
+ * every token the agent, or any of its sub-agents, holds.
+ */
+export class AgentService {
+  constructor(private readonly deps: AgentServiceDeps) {}
+
+  list(): Promise<Agent[]> {
+    return this.deps.prisma.agent.findMany({ orderBy: { name: 'asc' } });
+  }
+
+  byId(id: string): Promise<Agent | null> {
+    return this.deps.prisma.agent.findUnique({ where: { id } });
+  }
+
+  byClientId(clientId: string): Promise<Agent | null> {
+    return this.deps.prisma.agent.findUnique({ where: { clientId } });
+  }
+
+  async register(viewer: Viewer, input: unknown): Promise<AgentWithSecret> {
+    const actor = requireGovernance(viewer, this.deps.governanceGroup);
+    const data = validateInput(registerAgentSchema, input, 'agent');
+    const clientSecret = generateClientSecret();
+    const secretHash = await hashClientSecret(clientSecret);
+    const agent = await this.write(async (tx) => {
+      const owner = await tx.person.findUnique({ where: { email: data.ownerEmail } });
+      if (!owner?.active) throw invalid('ownerEmail', `${data.ownerEmail} is not an active person`);
+      const parent = data.parentClientId
+        ? await tx.agent.findUnique({ where: { clientId: data.parentClientId } })
+        : null;
+      if (data.parentClientId && !parent)
+        throw invalid('parentClientId', `no agent has client id ${data.parentClientId}`);
+      if (parent?.status === 'RETIRED')
+        throw new ApertureError('CONFLICT', `parent agent ${parent.name} is retired`);
+      const known = await tx.intent.findMany({
+        where: { name: { in: data.allowedIntents } },
+        select: { name: true },
+      });
+      const unknown = data.allowedIntents.filter((name) => !known.some((intent) => intent.name === name));
+      if (unknown.length > 0) throw invalid('allowedIntents', `unknown intent(s): ${unknown.join(', ')}`);
+      if (await tx.agent.findUnique({ where: { name: data.name } })) {
+        throw new ApertureError('CONFLICT', `an agent named ${data.name} already exists`);
+      }
+      const created = await tx.agent.create({
+        data: {
+          id: randomUUID(),
+          clientId: generateClientId(),
+          name: data.name,
+          description: data.description ?? null,
+          ownerId: owner.id,
+          parentId: parent?.id ?? null,
+          ceiling: data.ceiling as Prisma.InputJsonObject,
+          allowedIntents: [...new Set(data.allowedIntents)],
+          maxDelegationDepth: data.maxDelegationDepth,
+          credentials: {
+            create: { id: randomUUID(), secretHash, expiresAt: data.credentialExpiresAt ?? null },
+          },
+        },
+      });
+      await appendAuditEvent(tx, {
+        type: 'agent.registered',
+        actor: viewerAuditActor(actor),
+        subject: { kind: 'agent', id: created.id },
+        payload: {
+          clientId: created.clientId,
+          name: created.name,
+          owner: owner.email,
+          parentClientId: parent?.clientId ?? null,
+          ceiling: data.ceiling,
+          allowedIntents: created.allowedIntents,
+          maxDelegationDepth: created.maxDelegationDepth,
+        },
+      });
+      return created;
+    });
+    return { agent, clientSecret };
+  }
+
+  /** Issues a new secret and revokes the old ones at once. */
+  async rotateSecret(viewer: Viewer, clientId: string, input: unknown = {}): Promise<AgentWithSecret> {
+    const actor = requireGovernance(viewer, this.deps.governanceGroup);
+    const data = validateInput(rotateSecretSchema, input, 'rotation');
+    const clientSecret = generateClientSecret();
+    const secretHash = await hashClientSecret(clientSecret);
+    const agent = await this.write(async (tx) => {
+      const existing = await this.existing(tx, clientId);
+      if (existing.status === 'RETIRED')
+        throw new ApertureError('CONFLICT', `agent ${existing.name} is retired`);
+      await tx.agentCredential.updateMany({
+        where: { agentId: existing.id, revokedAt: null },
+        data: { revokedAt: new Date() },
+      });
+      await tx.agentCredential.create({
+        data: {
+          id: randomUUID(),
+          agentId: existing.id,
+          secretHash,
+          expiresAt: data.credentialExpiresAt ?? null,
+        },
+      });
+      await appendAuditEvent(tx, {
+        type: 'agent.secret_rotated',
+        actor: viewerAuditActor(actor),
+        subject: { kind: 'agent', id: existing.id },
+        payload: { clientId, expiresAt: data.credentialExpiresAt ?? null },
+      });
+      return existing;
+    });
+    return { agent, clientSecret };
+  }
+
+  suspend(viewer: Viewer, clientId: string, reason?: string | null) {
+    return this.changeStatus(viewer, clientId, 'suspend', reason);
+  }
+
+  reactivate(viewer: Viewer, clientId: string, reason?: string | null) {
+    return this.changeStatus(viewer, clientId, 'reactivate', reason);
+  }
+
+  /** Terminal: the agent's credentials are revoked too. */
+  retire(viewer: Viewer, clientId: string, reason?: string | null) {
+    return this.changeStatus(viewer, clientId, 'retire', reason);
+  }
+
+  private async changeStatus(
+    viewer: Viewer,
+    clientId: string,
+    change: keyof typeof statusChanges,
+    reason?: string | null,
+  ) {
+    const actor = requireGovernance(viewer, this.deps.governanceGroup);
+    const { from, to, event } = statusChanges[change];
+    return this.write(async (tx) => {
+      const existing = await this.existing(tx, clientId);
+      const changedAt = new Date();
+      const { count } = await tx.agent.updateMany({
+        where: { id: existing.id, status: { in: from } },
+        data: { status: to, statusChangedAt: changedAt },
+      });
+      if (count === 0) {
+        const current = await tx.agent.findUniqueOrThrow({ where: { id: existing.id } });
+        throw new ApertureError(
+          'CONFLICT',
+          `agent ${existing.name} is ${current.status.toLowerCase()}: cannot ${change} it`,
+        );
+      }
+      if (to === 'RETIRED') {
+        await tx.agentCredential.updateMany({
+          where: { agentId: existing.id, revokedAt: null },
+          data: { revokedAt: changedAt },
+        });
+      }
+      await appendAuditEvent(tx, {
+        type: event,
+        actor: viewerAuditActor(actor),
+        subject: { kind: 'agent', id: existing.id },
+        payload: { clientId, from: existing.status, to, reason: reason ?? null },
+      });
+      return tx.agent.findUniqueOrThrow({ where: { id: existing.id } });
+    });
+  }
+
+  private async existing(tx: Prisma.TransactionClient, clientId: string): Promise<Agent> {
+    const agent = await tx.agent.findUnique({ where: { clientId } });
+    if (!agent) throw new ApertureError('NOT_FOUND', `no agent has client id ${clientId}`);
+    return agent;
+  }
+
+  private async write<T>(change: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+    const result = await this.deps.prisma.$transaction(async (tx) => {
+      const value = await change(tx);
+      await notifyChange(tx, 'identity');
+      return value;
+    });
+    this.deps.state.invalidate();
+    return result;
+  }
+}
+
+function invalid(field: string, message: string): ApertureError {
+  return new ApertureError('INVALID_INPUT', `${field}: ${message}`, {
+    problems: [{ location: field, message }],
+  });
+}

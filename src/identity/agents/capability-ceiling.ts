@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { Tier } from '../../../generated/prisma/enums.ts';
+import { Sensitivity } from '../../catalog/sensitivity.ts';
+
+/**
+ * The most an agent may ever see, whatever its human may: a tier, a sensitivity, tags and paths.
+ * Along a delegation chain the effective ceiling is the intersection of every hop's ceiling.
+ */
+export const capabilityCeilingSchema = z
+  .object({
+    maxTier: z.enum(Tier).default(Tier.READ),
+    maxSensitivity: z.enum(Sensitivity).default(Sensitivity.INTERNAL),
+    /** Objects must carry at least one of these tags (empty: no requirement). */
+    requiredTags: z.array(z.string().trim().min(1)).default([]),
+    /** Objects carrying any of these tags are beyond the ceiling. */
+    excludedTags: z.array(z.string().trim().min(1)).default([]),
+    /** Path globs (`analytics.sales.*`, `raw.**`); empty: every path. */
+    paths: z.array(z.string().trim().min(1).max(500)).default([]),
+  })
+  .strict();
+
+export type CapabilityCeiling = z.infer<typeof capabilityCeilingSchema>;

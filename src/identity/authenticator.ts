@@ -1,0 +1,82 @@
+import { decodeJwt } from 'jose';
+import type { IdentityConfig } from '../config/config.ts';
+import { ApertureError } from '../shared/errors.ts';
+import type { HumanTokenVerifier } from './humans/human-token-verifier.ts';
+import type { IdentityState, PersonState } from './state/identity-state.ts';
+import { checkDelegationState } from './tokens/check-delegation-state.ts';
+import { chainFromAct } from './tokens/delegation-claims.ts';
+import type { DelegationTokens } from './tokens/delegation-tokens.ts';
+import { maxTokenLength } from './tokens/token-types.ts';
+import { anonymousViewer, type HumanIdentity, type Viewer } from './viewer.ts';
+
+/**
+ * Turns an `Authorization` header into a Viewer, per call: the token's signature and expiry, then
+ * the current state (revoked token, agent status along the chain, intent, the human still active).
+ * A missing header is the anonymous viewer; any other failure is UNAUTHENTICATED.
+ */
+export class Authenticator {
+  constructor(
+    private readonly deps: {
+      config: IdentityConfig;
+      state: IdentityState;
+      delegationTokens: DelegationTokens;
+      humans: HumanTokenVerifier;
+    },
+  ) {}
+
+  async authenticate(authorization: string | null | undefined): Promise<Viewer> {
+    if (!authorization) return anonymousViewer;
+    const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization);
+    if (!match) throw unauthenticated('use the header Authorization: Bearer <token>');
+    const token = match[1]!;
+    if (token.length > maxTokenLength) throw unauthenticated('the token is too large');
+    let issuer: string | undefined;
+    try {
+      issuer = decodeJwt(token).iss;
+    } catch {
+      throw unauthenticated('the token is not a JWT');
+    }
+    return this.deps.delegationTokens.isOurs(issuer) ? this.agentViewer(token) : this.humanViewer(token);
+  }
+
+  private async agentViewer(token: string): Promise<Viewer> {
+    const { delegationTokens, state, config } = this.deps;
+    const claims = await delegationTokens.verify(token);
+    const snapshot = await state.snapshot();
+    if (snapshot.revokedTokenIds.has(claims.jti)) throw unauthenticated('the delegation token was revoked');
+    const chain = chainFromAct(claims.act);
+    const { agents, problem } = checkDelegationState(
+      snapshot,
+      chain,
+      claims.intent,
+      config.maxDelegationDepth,
+    );
+    if (problem) throw unauthenticated(`the delegation no longer holds: ${problem.message}`);
+    const human = await this.activeHuman(await state.person({ id: claims.sub }));
+    return {
+      kind: 'agent',
+      human,
+      chain: agents.map(({ id, clientId, name }) => ({ id, clientId, name })),
+      intent: claims.intent,
+      taskId: claims.task_id ?? null,
+      tokenId: claims.jti,
+      expiresAt: new Date(claims.exp * 1000),
+    };
+  }
+
+  private async humanViewer(token: string): Promise<Viewer> {
+    const verified = await this.deps.humans.verify(token);
+    const human = await this.activeHuman(await this.deps.state.person(verified.person));
+    return { kind: 'human', human, issuer: verified.issuer, expiresAt: verified.expiresAt };
+  }
+
+  private async activeHuman(person: PersonState | null): Promise<HumanIdentity> {
+    if (!person?.active) throw unauthenticated('the token names no active person');
+    const { active: _active, ...human } = person;
+    return human;
+  }
+}
+
+function unauthenticated(message: string): ApertureError {
+  return new ApertureError('UNAUTHENTICATED', message);
+}

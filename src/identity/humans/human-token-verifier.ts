@@ -1,0 +1,106 @@
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  decodeJwt,
+  importSPKI,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from 'jose';
+import type { IdentityConfig } from '../../config/config.ts';
+import { ApertureError } from '../../shared/errors.ts';
+import type { PersonKey } from '../state/identity-state.ts';
+import { loadOrCreateDevIssuerKey } from './dev-issuer.ts';
+import { devIssuer, type IdentityProviderConfig } from './identity-provider-config.ts';
+
+export interface VerifiedHumanToken {
+  issuer: string;
+  person: PersonKey;
+  expiresAt: Date;
+}
+
+interface TrustedIssuer {
+  config: IdentityProviderConfig;
+  keys: JWTVerifyGetKey | CryptoKeyLike;
+}
+
+type CryptoKeyLike = Awaited<ReturnType<typeof importSPKI>>;
+
+/**
+ * Verifies humans' JWTs from the configured identity providers (and, in development, from the
+ * built-in dev issuer): signature with the provider's keys (JWKS fetched, cached and refreshed on
+ * an unknown `kid` by jose), issuer, audience, expiry and an asymmetric algorithm.
+ */
+export class HumanTokenVerifier {
+  private constructor(private readonly issuers: ReadonlyMap<string, TrustedIssuer>) {}
+
+  static async create(config: IdentityConfig): Promise<HumanTokenVerifier> {
+    const issuers = new Map<string, TrustedIssuer>();
+    for (const provider of config.providers) {
+      const keys = provider.jwksUri
+        ? createRemoteJWKSet(new URL(provider.jwksUri), {
+            cooldownDuration: provider.jwksCooldownSeconds * 1000,
+            cacheMaxAge: provider.jwksCacheSeconds * 1000,
+          })
+        : await importSPKI(provider.publicKeyPem!, provider.algorithms[0]!);
+      issuers.set(provider.issuer, { config: provider, keys });
+    }
+    if (config.devIssuerKeyFile) {
+      const key = await loadOrCreateDevIssuerKey(config.devIssuerKeyFile);
+      issuers.set(devIssuer, {
+        config: {
+          issuer: devIssuer,
+          audience: config.audience,
+          algorithms: ['EdDSA'],
+          claim: 'email',
+          jwksCacheSeconds: 0,
+          jwksCooldownSeconds: 0,
+        },
+        keys: createLocalJWKSet({ keys: [{ ...key.publicJwk, kid: key.kid, alg: 'EdDSA' }] }),
+      });
+    }
+    return new HumanTokenVerifier(issuers);
+  }
+
+  trusts(issuer: string): boolean {
+    return this.issuers.has(issuer);
+  }
+
+  async verify(token: string): Promise<VerifiedHumanToken> {
+    let issuer: string | undefined;
+    try {
+      issuer = decodeJwt(token).iss;
+    } catch {
+      throw unauthenticated('the token is not a JWT');
+    }
+    const trusted = issuer ? this.issuers.get(issuer) : undefined;
+    if (!issuer || !trusted) throw unauthenticated('the token was not issued by a trusted identity provider');
+    const { config } = trusted;
+    let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
+    try {
+      const options = {
+        issuer: config.issuer,
+        audience: config.audience,
+        algorithms: [...config.algorithms],
+        requiredClaims: ['exp'],
+      };
+      ({ payload } =
+        typeof trusted.keys === 'function'
+          ? await jwtVerify(token, trusted.keys, options)
+          : await jwtVerify(token, trusted.keys, options));
+    } catch (error) {
+      throw unauthenticated(`the identity token is not valid (${(error as Error).message})`);
+    }
+    const value = config.claim === 'email' ? payload.email : payload.sub;
+    if (typeof value !== 'string' || value === '')
+      throw unauthenticated(`the identity token has no ${config.claim} claim`);
+    return {
+      issuer,
+      person: config.claim === 'email' ? { email: value.toLowerCase() } : { subject: value },
+      expiresAt: new Date((payload.exp ?? 0) * 1000),
+    };
+  }
+}
+
+function unauthenticated(message: string): ApertureError {
+  return new ApertureError('UNAUTHENTICATED', message);
+}

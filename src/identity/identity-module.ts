@@ -1,0 +1,69 @@
+import type { IdentityConfig } from '../config/config.ts';
+import type { ChangeFeed } from '../db/change-feed.ts';
+import type { PrismaClient } from '../db/open-database.ts';
+import type { Logger } from '../logging/logger.ts';
+import { AgentService } from './agents/agent-service.ts';
+import { VerifiedSecretCache } from './agents/client-secret.ts';
+import { Authenticator } from './authenticator.ts';
+import { TokenExchange } from './exchange/token-exchange.ts';
+import { HumanTokenVerifier } from './humans/human-token-verifier.ts';
+import { IntentService } from './intents/intent-service.ts';
+import { IdentityState } from './state/identity-state.ts';
+import { DelegationTokens } from './tokens/delegation-tokens.ts';
+import { revokeDelegationToken } from './tokens/revoke-delegation-token.ts';
+import { SigningKeys } from './tokens/signing-keys.ts';
+import type { Viewer } from './viewer.ts';
+
+/** Everything identity offers the adapters (GraphQL, the token endpoint), wired once per process. */
+export interface IdentityModule {
+  config: IdentityConfig;
+  state: IdentityState;
+  signingKeys: SigningKeys;
+  authenticator: Authenticator;
+  tokenExchange: TokenExchange;
+  agents: AgentService;
+  intents: IntentService;
+  revokeToken(viewer: Viewer, jti: string, reason?: string | null): Promise<string[]>;
+  close(): void;
+}
+
+export async function createIdentityModule(deps: {
+  prisma: PrismaClient;
+  config: IdentityConfig;
+  changes: ChangeFeed;
+  logger: Logger;
+}): Promise<IdentityModule> {
+  const { prisma, config, changes, logger } = deps;
+  const state = new IdentityState(prisma, changes);
+  const signingKeys = new SigningKeys(prisma);
+  const delegationTokens = new DelegationTokens(signingKeys, config.issuer, config.audience);
+  const humans = await HumanTokenVerifier.create(config);
+  const verifiedSecrets = new VerifiedSecretCache();
+  const unsubscribe = changes.subscribe((topic) => {
+    if (topic === undefined || topic === 'identity') verifiedSecrets.clear();
+    if (topic === undefined || topic === 'keys') signingKeys.reloadSoon();
+  });
+  const services = { prisma, state, governanceGroup: config.governanceGroup };
+  return {
+    config,
+    state,
+    signingKeys,
+    authenticator: new Authenticator({ config, state, delegationTokens, humans }),
+    tokenExchange: new TokenExchange({
+      prisma,
+      config,
+      state,
+      delegationTokens,
+      humans,
+      verifiedSecrets,
+      logger,
+    }),
+    agents: new AgentService(services),
+    intents: new IntentService(services),
+    revokeToken: (viewer, jti, reason) => revokeDelegationToken(services, viewer, jti, reason),
+    close() {
+      unsubscribe();
+      state.close();
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import type { AgentStatus, Tier } from '../../../generated/prisma/enums.ts';
+import type { ChangeFeed } from '../../db/change-feed.ts';
+import type { PrismaClient } from '../../db/open-database.ts';
+import { isJsonObject } from '../../shared/json.ts';
+import { type CapabilityCeiling, capabilityCeilingSchema } from '../agents/capability-ceiling.ts';
+import type { HumanIdentity } from '../viewer.ts';
+
+export interface AgentState {
+  id: string;
+  clientId: string;
+  name: string;
+  status: AgentStatus;
+  parentId: string | null;
+  allowedIntents: string[];
+  maxDelegationDepth: number;
+  ceiling: CapabilityCeiling;
+}
+
+export interface IntentState {
+  name: string;
+  description: string;
+  allowedTiers: Tier[];
+  allowedTags: string[];
+  maxTokenLifetimeSeconds: number;
+}
+
+export interface PersonState extends HumanIdentity {
+  active: boolean;
+}
+
+export interface IdentitySnapshot {
+  agentsById: ReadonlyMap<string, AgentState>;
+  agentsByClientId: ReadonlyMap<string, AgentState>;
+  intents: ReadonlyMap<string, IntentState>;
+  /** Revoked delegation tokens that have not expired yet. */
+  revokedTokenIds: ReadonlySet<string>;
+}
+
+export type PersonKey = { id: string } | { email: string } | { subject: string };
+
+/**
+ * The identity state every call is checked against (agents and their status, intents, revoked
+ * tokens, people), read from the database and kept in memory until a change notification from
+ * any replica says otherwise. While the change feed is down nothing is cached: every call reads
+ * the database. This is what lets per-call checks cost microseconds without outliving a change.
+ */
+export class IdentityState {
+  private generation = 0;
+  private cached: { generation: number; snapshot: Promise<IdentitySnapshot> } | undefined;
+  private readonly people = new Map<string, Promise<PersonState | null>>();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly feed: ChangeFeed,
+  ) {
+    this.unsubscribe = feed.subscribe(() => this.invalidate());
+  }
+
+  /** Forget everything; the next call reads the database. Writers call it after their commit. */
+  invalidate(): void {
+    this.generation += 1;
+    this.cached = undefined;
+    this.people.clear();
+  }
+
+  close(): void {
+    this.unsubscribe();
+  }
+
+  snapshot(): Promise<IdentitySnapshot> {
+    if (!this.feed.reliable) return this.loadSnapshot();
+    if (this.cached?.generation === this.generation) return this.cached.snapshot;
+    const entry = { generation: this.generation, snapshot: this.loadSnapshot() };
+    this.cached = entry;
+    entry.snapshot.catch(() => {
+      if (this.cached === entry) this.cached = undefined;
+    });
+    return entry.snapshot;
+  }
+
+  person(key: PersonKey): Promise<PersonState | null> {
+    if (!this.feed.reliable) return this.loadPerson(key);
+    const cacheKey = JSON.stringify(key);
+    let entry = this.people.get(cacheKey);
+    if (!entry) {
+      entry = this.loadPerson(key);
+      if (this.people.size > 50_000) this.people.clear();
+      this.people.set(cacheKey, entry);
+      entry.catch(() => this.people.delete(cacheKey));
+    }
+    return entry;
+  }
+
+  private async loadSnapshot(): Promise<IdentitySnapshot> {
+    const [agents, intents, revoked] = await Promise.all([
+      this.prisma.agent.findMany(),
+      this.prisma.intent.findMany(),
+      this.prisma.delegationToken.findMany({
+        where: { revokedAt: { not: null }, expiresAt: { gt: new Date() } },
+        select: { jti: true },
+      }),
+    ]);
+    const agentStates = agents.map(
+      (agent): AgentState => ({
+        id: agent.id,
+        clientId: agent.clientId,
+        name: agent.name,
+        status: agent.status,
+        parentId: agent.parentId,
+        allowedIntents: agent.allowedIntents,
+        maxDelegationDepth: agent.maxDelegationDepth,
+        ceiling: capabilityCeilingSchema.parse(agent.ceiling),
+      }),
+    );
+    return {
+      agentsById: new Map(agentStates.map((agent) => [agent.id, agent])),
+      agentsByClientId: new Map(agentStates.map((agent) => [agent.clientId, agent])),
+      intents: new Map(intents.map((intent) => [intent.name, intent])),
+      revokedTokenIds: new Set(revoked.map((token) => token.jti)),
+    };
+  }
+
+  private async loadPerson(key: PersonKey): Promise<PersonState | null> {
+    const where =
+      'id' in key
+        ? { id: key.id }
+        : 'email' in key
+          ? { email: key.email.toLowerCase() }
+          : { subject: key.subject };
+    const person = await this.prisma.person.findUnique({ where });
+    if (!person) return null;
+    return {
+      id: person.id,
+      email: person.email,
+      name: person.name,
+      title: person.title,
+      department: person.department,
+      region: person.region,
+      groups: person.groups,
+      attributes: isJsonObject(person.attributes) ? person.attributes : {},
+      active: person.active,
+    };
+  }
+}

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { ApertureError } from '../../shared/errors.ts';
+import { actFromChain, type DelegationClaims, delegationClaimsSchema } from './delegation-claims.ts';
+import { type SigningKeys, signingAlgorithm } from './signing-keys.ts';
+
+export interface NewDelegationToken {
+  humanId: string;
+  /** Agent ids, from the human's own agent to the actor receiving this token. */
+  chain: string[];
+  intent: string;
+  taskId: string | null;
+  expiresAt: Date;
+}
+
+export interface SignedDelegationToken {
+  token: string;
+  jti: string;
+  issuedAt: Date;
+}
+
+/** Signs and verifies aperture's delegation tokens (JWT, EdDSA, `sub` = human, nested `act` = chain). */
+export class DelegationTokens {
+  constructor(
+    private readonly keys: SigningKeys,
+    private readonly issuer: string,
+    private readonly audience: string,
+  ) {}
+
+  isOurs(issuer: string | undefined): boolean {
+    return issuer === this.issuer;
+  }
+
+  async sign(token: NewDelegationToken): Promise<SignedDelegationToken> {
+    const { kid, key } = await this.keys.signingKey();
+    const jti = randomUUID();
+    const issuedAt = new Date();
+    const signed = await new SignJWT({
+      act: actFromChain(token.chain),
+      intent: token.intent,
+      ...(token.taskId ? { task_id: token.taskId } : {}),
+      client_id: token.chain.at(-1),
+    })
+      .setProtectedHeader({ alg: signingAlgorithm, kid, typ: 'at+jwt' })
+      .setIssuer(this.issuer)
+      .setAudience(this.audience)
+      .setSubject(token.humanId)
+      .setJti(jti)
+      .setIssuedAt(Math.floor(issuedAt.getTime() / 1000))
+      .setExpirationTime(Math.floor(token.expiresAt.getTime() / 1000))
+      .sign(key);
+    return { token: signed, jti, issuedAt };
+  }
+
+  /** Signature, issuer, audience, expiry and claim shape. State (revocation, agent status) is checked by the caller. */
+  async verify(token: string): Promise<DelegationClaims> {
+    const payload = await this.verifySignature(token, true);
+    const claims = delegationClaimsSchema.safeParse(payload);
+    if (!claims.success)
+      throw new ApertureError('UNAUTHENTICATED', 'the delegation token has malformed claims');
+    return claims.data;
+  }
+
+  private async verifySignature(token: string, retryOnUnknownKey: boolean): Promise<unknown> {
+    try {
+      const { payload } = await jwtVerify(token, await this.keys.verificationKeys(), {
+        issuer: this.issuer,
+        audience: this.audience,
+        algorithms: [signingAlgorithm],
+        typ: 'at+jwt',
+        requiredClaims: ['exp', 'iat', 'jti', 'sub'],
+      });
+      return payload;
+    } catch (error) {
+      // Another replica may have added a key since we loaded ours.
+      if (retryOnUnknownKey && error instanceof joseErrors.JWKSNoMatchingKey && this.keys.reloadSoon()) {
+        return this.verifySignature(token, false);
+      }
+      const reason =
+        error instanceof joseErrors.JWTExpired
+          ? 'the delegation token has expired'
+          : 'the delegation token is not valid';
+      throw new ApertureError('UNAUTHENTICATED', reason);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { appendAuditEvent } from '../../audit/index.ts';
+import { notifyChange } from '../../db/change-feed.ts';
+import type { PrismaClient } from '../../db/open-database.ts';
+import { ApertureError } from '../../shared/errors.ts';
+import { requireGovernance } from '../governance.ts';
+import type { IdentityState } from '../state/identity-state.ts';
+import { type Viewer, viewerAuditActor } from '../viewer.ts';
+
+/**
+ * Revokes a delegation token and every token derived from it (its sub-agents' tokens); they fail
+ * on their next call. Returns the ids revoked now.
+ */
+export async function revokeDelegationToken(
+  deps: { prisma: PrismaClient; state: IdentityState; governanceGroup: string },
+  viewer: Viewer,
+  jti: string,
+  reason?: string | null,
+): Promise<string[]> {
+  const actor = requireGovernance(viewer, deps.governanceGroup);
+  const revoked = await deps.prisma.$transaction(async (tx) => {
+    const token = await tx.delegationToken.findUnique({ where: { jti } });
+    if (!token) throw new ApertureError('NOT_FOUND', `no delegation token has id ${jti}`);
+    const rows = await tx.$queryRaw<{ jti: string }[]>`
+      WITH RECURSIVE tree AS (
+        SELECT jti FROM "DelegationToken" WHERE jti = ${jti}
+        UNION ALL
+        SELECT child.jti FROM "DelegationToken" child JOIN tree ON child."parentJti" = tree.jti
+      )
+      UPDATE "DelegationToken" SET "revokedAt" = now()
+      WHERE jti IN (SELECT jti FROM tree) AND "revokedAt" IS NULL
+      RETURNING jti`;
+    await appendAuditEvent(tx, {
+      type: 'token.revoked',
+      actor: viewerAuditActor(actor),
+      subject: { kind: 'delegation-token', id: jti },
+      payload: { revoked: rows.map((row) => row.jti), reason: reason ?? null },
+    });
+    await notifyChange(tx, 'identity');
+    return rows.map((row) => row.jti);
+  });
+  deps.state.invalidate();
+  return revoked;
+}
