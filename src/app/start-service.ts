@@ -1,7 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/config.ts';
 import { createGraphQLServer, graphqlPath } from '../graphql/yoga.ts';
+import { createIdentityModule } from '../identity/identity-module.ts';
 import type { Logger } from '../logging/logger.ts';
+import { tokenEndpoint, tokenEndpointPath } from '../oauth/token-endpoint.ts';
+import { wellKnownEndpoints, wellKnownPath } from '../oauth/well-known.ts';
 import { createHttpServer } from '../server/create-http-server.ts';
 import { stopHttpServer } from '../server/stop-http-server.ts';
 import { prepareDatabase } from './prepare-database.ts';
@@ -15,15 +18,37 @@ export interface RunningService {
 
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
   const database = await prepareDatabase(config, logger);
-  const yoga = createGraphQLServer({ database, logger, graphiql: config.http.graphiql });
-  const server = createHttpServer([{ prefix: graphqlPath, handle: yoga }], logger);
+  const changes = await database.openChangeFeed(logger);
+  const identity = await createIdentityModule({
+    prisma: database.prisma,
+    config: config.identity,
+    changes,
+    logger,
+  });
+  const yoga = createGraphQLServer({ database, identity, logger, graphiql: config.http.graphiql });
+  const server = createHttpServer(
+    [
+      { prefix: graphqlPath, handle: yoga },
+      { prefix: tokenEndpointPath, handle: tokenEndpoint(identity.tokenExchange, logger) },
+      {
+        prefix: wellKnownPath,
+        handle: wellKnownEndpoints(identity.signingKeys, config.identity, config.http.publicUrl),
+      },
+    ],
+    logger,
+  );
+  const closeAll = async () => {
+    identity.close();
+    await changes.close();
+    await database.close();
+  };
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.http.port, config.http.host, () => resolve());
     });
   } catch (error) {
-    await database.close();
+    await closeAll();
     throw error;
   }
   const { port } = server.address() as AddressInfo;
@@ -36,7 +61,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     stop() {
       stopping ??= (async () => {
         await stopHttpServer(server, config.http.shutdownTimeoutMs);
-        await database.close();
+        await closeAll();
       })();
       return stopping;
     },

@@ -1,18 +1,18 @@
 import type { CatalogReader } from '../catalog/read/catalog-reader.ts';
 import type { Database } from '../db/open-database.ts';
+import type { IdentityModule } from '../identity/identity-module.ts';
+import type { Viewer } from '../identity/viewer.ts';
 import type { Logger } from '../logging/logger.ts';
 
-/**
- * Who is asking. Until identity arrives every caller is anonymous; resolvers already receive the
- * viewer so that authentication and the authorization slice slot in here.
- */
-export type Viewer = { kind: 'anonymous' };
+export type { Viewer };
 
 export interface GraphQLContext {
   requestId: string;
+  /** Who is calling, decided for this request from its bearer token and the current state. */
   viewer: Viewer;
   /** Every catalog read goes through this reader (the authorization slice will wrap it). */
   catalog: CatalogReader;
+  identity: IdentityModule;
   logger: Logger;
   database: Pick<Database, 'kind' | 'sql'>;
 }

@@ -15,7 +15,13 @@ export function maskError(error: unknown): GraphQLError {
   if (original instanceof ApertureError) {
     return new GraphQLError(original.message, {
       path,
-      extensions: { code: original.code, ...(original.details ? { details: original.details } : {}) },
+      extensions: {
+        code: original.code,
+        ...(original.details ? { details: original.details } : {}),
+        ...(original.code === 'UNAUTHENTICATED'
+          ? { http: { status: 401, headers: { 'www-authenticate': 'Bearer' } } }
+          : {}),
+      },
     });
   }
   if (isGraphQLError(error) && !error.originalError) return error;

@@ -9,6 +9,9 @@ import './types/dimension.ts';
 import './types/join-path.ts';
 import './types/metric.ts';
 import './types/glossary-term.ts';
+import './types/viewer.ts';
+import './types/intent.ts';
+import './types/agent.ts';
 
 export const schema = builder.toSchema();
 

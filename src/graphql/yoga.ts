@@ -3,6 +3,8 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createYoga } from 'graphql-yoga';
 import { StoredCatalogReader } from '../catalog/read/catalog-reader.ts';
 import type { Database } from '../db/open-database.ts';
+import type { IdentityModule } from '../identity/identity-module.ts';
+import { viewerLogContext } from '../identity/viewer.ts';
 import type { Logger } from '../logging/logger.ts';
 import { requestIdHeader } from '../server/request-id.ts';
 import type { GraphQLContext } from './context.ts';
@@ -11,18 +13,27 @@ import { schema } from './schema.ts';
 
 export interface YogaOptions {
   database: Database;
+  identity: IdentityModule;
   logger: Logger;
   graphiql: boolean;
 }
 
 export const graphqlPath = '/graphql';
 
-/** The GraphQL endpoint. A context per request: its id, viewer, logger and catalog reader. */
-export function createGraphQLServer({ database, logger, graphiql }: YogaOptions) {
+/**
+ * The GraphQL endpoint. Each request gets its context: its id, the viewer authenticated from its
+ * bearer token against the current state, a logger carrying both, and a catalog reader.
+ */
+export function createGraphQLServer({ database, identity, logger, graphiql }: YogaOptions) {
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: graphqlPath,
-    graphiql: graphiql ? { title: 'aperture' } : false,
+    graphiql: graphiql
+      ? {
+          title: 'aperture',
+          headers: '{\n  "Authorization": "Bearer <token from npx aperture dev-token>"\n}',
+        }
+      : false,
     landingPage: false,
     logging: logger.child({ component: 'yoga' }),
     plugins: [
@@ -30,14 +41,16 @@ export function createGraphQLServer({ database, logger, graphiql }: YogaOptions)
       EnvelopArmorPlugin({ maxDepth: { n: 10 }, costLimit: { maxCost: 20_000 }, maxAliases: { n: 30 } }),
     ],
     maskedErrors: { maskError: (error) => maskError(error) },
-    context: ({ request }) => {
+    context: async ({ request }) => {
       // Set by the HTTP server for every request (see server/create-http-server.ts).
       const requestId = request.headers.get(requestIdHeader) ?? randomUUID();
+      const viewer = await identity.authenticator.authenticate(request.headers.get('authorization'));
       return {
         requestId,
-        viewer: { kind: 'anonymous' as const },
+        viewer,
         catalog: new StoredCatalogReader(database.prisma),
-        logger: logger.child({ requestId }),
+        identity,
+        logger: logger.child({ requestId, ...viewerLogContext(viewer) }),
         database,
       };
     },

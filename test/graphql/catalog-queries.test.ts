@@ -1,35 +1,46 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningService, startService } from '../../src/app/start-service.ts';
+import type { RunningService } from '../../src/app/start-service.ts';
 import { importDbtManifest } from '../../src/catalog/import/import-dbt-manifest.ts';
-import { loadConfig } from '../../src/config/config.ts';
-import { graphql } from '../support/graphql-client.ts';
-import { createTestDatabase, silentLogger, type TestDatabase } from '../support/test-database.ts';
+import { graphql as graphqlAs } from '../support/graphql-client.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { TestIdentityProvider } from '../support/test-identity-provider.ts';
+import { loadTestPeople, startTestService } from '../support/test-service.ts';
 
 let db: TestDatabase;
 let service: RunningService;
+let idp: TestIdentityProvider;
+let token: string;
+
+/** Catalog queries as Ana, a verified human. */
+const graphql = <T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+) => graphqlAs<T>(url, query, variables, token);
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  await loadTestPeople(db);
   await importDbtManifest(db.prisma, path.resolve('test/fixtures/dbt/manifest-v12.json'));
-  const config = loadConfig({
-    DATABASE_URL: db.url,
-    PORT: '0',
-    APERTURE_SEED_DEMO: 'false',
-    LOG_LEVEL: 'silent',
-    NODE_ENV: 'test',
-  });
-  service = await startService(config, silentLogger);
+  idp = await TestIdentityProvider.create();
+  service = await startTestService(db, { providers: [await idp.serveJwks()] });
+  token = await idp.token('ana@acme.test');
 });
 afterAll(async () => {
   await service.stop();
+  await idp.close();
   await db.dispose();
 });
 
 describe('GraphQL catalog queries over HTTP', () => {
-  it('answers health', async () => {
-    const result = await graphql(service.graphqlUrl, '{ health { status database } }');
+  it('answers health without a token, and nothing else', async () => {
+    const result = await graphqlAs(service.graphqlUrl, '{ health { status database } }');
     expect(result).toEqual({ status: 200, data: { health: { status: 'ok', database: 'postgres' } } });
+    const anonymous = await graphqlAs(service.graphqlUrl, '{ datasets { totalCount } }');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(anonymous.data).toBeNull();
   });
 
   it('returns a dataset by path with columns, domain and join paths', async () => {

@@ -21,12 +21,32 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
+async function devToken(email: string): Promise<string> {
+  const run = await runCli(['dev-token', '--user', email], env());
+  if (run.exitCode !== 0) throw new Error(run.stderr);
+  return run.stdout.trim();
+}
+
 describe('embedded server smoke test', () => {
   it('starts on PGlite with the demo company, answers over HTTP, refuses a second process, stops on SIGTERM', async () => {
     const server = await startCli(env(), 120_000);
     try {
       const health = await graphql(server.graphqlUrl, '{ health { status database } }');
       expect(health.data).toEqual({ health: { status: 'ok', database: 'embedded' } });
+      // While the server runs, the CLI signs a human token with the development issuer.
+      const token = await devToken('rachel.stone@acme.example');
+      const viewer = await graphql(
+        server.graphqlUrl,
+        '{ viewer { kind human { email groups } } }',
+        {},
+        token,
+      );
+      expect(viewer.data).toEqual({
+        viewer: {
+          kind: 'HUMAN',
+          human: { email: 'rachel.stone@acme.example', groups: expect.arrayContaining(['governance']) },
+        },
+      });
       const counts = await graphql<{
         datasets: { totalCount: number };
         metrics: { totalCount: number };
@@ -34,6 +54,8 @@ describe('embedded server smoke test', () => {
       }>(
         server.graphqlUrl,
         '{ datasets { totalCount } metrics { totalCount } glossaryTerms { totalCount } }',
+        {},
+        token,
       );
       expect(counts.data!.datasets.totalCount).toBeGreaterThanOrEqual(60);
       expect(counts.data!.metrics.totalCount).toBeGreaterThanOrEqual(15);
@@ -53,6 +75,8 @@ describe('embedded server smoke test', () => {
     const counts = await graphql<{ datasets: { totalCount: number } }>(
       server.graphqlUrl,
       '{ datasets { totalCount } }',
+      {},
+      await devToken('oliver.grant@acme.example'),
     );
     expect(await server.stop()).toBe(0);
     expect(server.output()).not.toMatch(/loaded the demo company/);

@@ -12,7 +12,8 @@ const Health = builder.objectRef<{ status: 'ok'; database: string; version: stri
 builder.queryField('health', (t) =>
   t.field({
     type: Health,
-    description: 'Liveness and readiness: answers only when the database answers.',
+    description: 'Liveness and readiness: answers only when the database answers. Needs no token.',
+    skipTypeScopes: true,
     resolve: async (_root, _args, { database }) => {
       await database.sql.query('SELECT 1');
       return { status: 'ok' as const, database: database.kind, version: apertureVersion };

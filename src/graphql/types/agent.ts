@@ -1,0 +1,139 @@
+import type { Agent } from '../../../generated/prisma/client.ts';
+import { AgentStatus, Sensitivity } from '../../../generated/prisma/enums.ts';
+import { type CapabilityCeiling, capabilityCeilingSchema } from '../../identity/agents/capability-ceiling.ts';
+import { builder } from '../builder.ts';
+import { TierEnum, withoutNullFields } from './intent.ts';
+
+const AgentStatusEnum = builder.enumType('AgentStatus', { values: Object.values(AgentStatus) });
+const SensitivityLevel = builder.enumType('CeilingSensitivity', { values: Object.values(Sensitivity) });
+
+const CeilingRef = builder.objectRef<CapabilityCeiling>('CapabilityCeiling').implement({
+  description: 'The most an agent may ever see. Along a chain, every hop narrows.',
+  fields: (t) => ({
+    maxTier: t.field({ type: TierEnum, resolve: (ceiling) => ceiling.maxTier }),
+    maxSensitivity: t.field({ type: SensitivityLevel, resolve: (ceiling) => ceiling.maxSensitivity }),
+    requiredTags: t.exposeStringList('requiredTags'),
+    excludedTags: t.exposeStringList('excludedTags'),
+    paths: t.exposeStringList('paths', { description: 'Path globs; empty: every path.' }),
+  }),
+});
+
+export const AgentRef = builder.objectRef<Agent>('Agent');
+AgentRef.implement({
+  description: 'An AI agent: its own identity with an owner, a status and a capability ceiling.',
+  fields: (t) => ({
+    clientId: t.exposeString('clientId'),
+    name: t.exposeString('name'),
+    description: t.exposeString('description', { nullable: true }),
+    status: t.field({ type: AgentStatusEnum, resolve: (agent) => agent.status }),
+    ownerEmail: t.string({
+      resolve: async (agent, _args, { identity }) =>
+        (await identity.state.person({ id: agent.ownerId }))?.email ?? '',
+    }),
+    parent: t.field({
+      type: AgentRef,
+      nullable: true,
+      resolve: (agent, _args, { identity }) => (agent.parentId ? identity.agents.byId(agent.parentId) : null),
+    }),
+    ceiling: t.field({ type: CeilingRef, resolve: (agent) => capabilityCeilingSchema.parse(agent.ceiling) }),
+    allowedIntents: t.exposeStringList('allowedIntents'),
+    maxDelegationDepth: t.exposeInt('maxDelegationDepth'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+const AgentWithSecretRef = builder
+  .objectRef<{ agent: Agent; clientSecret: string }>('AgentCredentials')
+  .implement({
+    description: 'The agent and its new client secret. The secret is shown only this once.',
+    fields: (t) => ({
+      agent: t.field({ type: AgentRef, resolve: (result) => result.agent }),
+      clientSecret: t.exposeString('clientSecret'),
+    }),
+  });
+
+const CeilingInput = builder.inputType('CapabilityCeilingInput', {
+  fields: (t) => ({
+    maxTier: t.field({ type: TierEnum, required: false }),
+    maxSensitivity: t.field({ type: SensitivityLevel, required: false }),
+    requiredTags: t.stringList({ required: false }),
+    excludedTags: t.stringList({ required: false }),
+    paths: t.stringList({ required: false }),
+  }),
+});
+
+const RegisterAgentInput = builder.inputType('RegisterAgentInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    description: t.string({ required: false }),
+    ownerEmail: t.string({ required: true }),
+    parentClientId: t.string({ required: false, description: 'Makes this a sub-agent of that agent.' }),
+    ceiling: t.field({ type: CeilingInput, required: false }),
+    allowedIntents: t.stringList({ required: true }),
+    maxDelegationDepth: t.int({ required: false }),
+    credentialExpiresAt: t.field({ type: 'DateTime', required: false }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  agents: t.field({
+    type: [AgentRef],
+    authScopes: { governance: true },
+    resolve: (_root, _args, { identity }) => identity.agents.list(),
+  }),
+  agent: t.field({
+    type: AgentRef,
+    nullable: true,
+    authScopes: { governance: true },
+    args: { clientId: t.arg.string({ required: true }) },
+    resolve: (_root, { clientId }, { identity }) => identity.agents.byClientId(clientId),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  registerAgent: t.field({
+    type: AgentWithSecretRef,
+    authScopes: { governance: true },
+    args: { input: t.arg({ type: RegisterAgentInput, required: true }) },
+    resolve: (_root, { input }, { identity, viewer }) => {
+      const { ceiling, ...rest } = input;
+      return identity.agents.register(viewer, {
+        ...withoutNullFields(rest),
+        ceiling: withoutNullFields(ceiling ?? {}),
+      });
+    },
+  }),
+  rotateAgentSecret: t.field({
+    type: AgentWithSecretRef,
+    authScopes: { governance: true },
+    args: {
+      clientId: t.arg.string({ required: true }),
+      credentialExpiresAt: t.arg({ type: 'DateTime', required: false }),
+    },
+    resolve: (_root, { clientId, credentialExpiresAt }, { identity, viewer }) =>
+      identity.agents.rotateSecret(viewer, clientId, withoutNullFields({ credentialExpiresAt })),
+  }),
+  suspendAgent: statusMutation(t, 'suspend'),
+  reactivateAgent: statusMutation(t, 'reactivate'),
+  retireAgent: statusMutation(t, 'retire'),
+  revokeDelegationToken: t.stringList({
+    description: 'Revokes a delegation token and every token derived from it; returns the ids revoked.',
+    authScopes: { governance: true },
+    args: { tokenId: t.arg.string({ required: true }), reason: t.arg.string({ required: false }) },
+    resolve: (_root, { tokenId, reason }, { identity, viewer }) =>
+      identity.revokeToken(viewer, tokenId, reason),
+  }),
+}));
+
+function statusMutation(
+  t: Parameters<Parameters<typeof builder.mutationFields>[0]>[0],
+  change: 'suspend' | 'reactivate' | 'retire',
+) {
+  return t.field({
+    type: AgentRef,
+    authScopes: { governance: true },
+    args: { clientId: t.arg.string({ required: true }), reason: t.arg.string({ required: false }) },
+    resolve: (_root, { clientId, reason }, { identity, viewer }) =>
+      identity.agents[change](viewer, clientId, reason),
+  });
+}

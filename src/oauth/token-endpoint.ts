@@ -1,0 +1,100 @@
+import type http from 'node:http';
+import { OAuthError } from '../identity/exchange/oauth-error.ts';
+import type { TokenExchange } from '../identity/exchange/token-exchange.ts';
+import {
+  type ClientCredentials,
+  tokenExchangeRequestSchema,
+} from '../identity/exchange/token-exchange-request.ts';
+import type { Logger } from '../logging/logger.ts';
+import { readFormBody } from './read-form-body.ts';
+
+export const tokenEndpointPath = '/oauth/token';
+
+const maxBodyBytes = 32 * 1024;
+
+/**
+ * POST /oauth/token: the HTTP side of RFC 8693 token exchange (form parsing, client credentials
+ * from HTTP Basic or the body, RFC 6749 error responses). The exchange itself is the domain's.
+ */
+export function tokenEndpoint(exchange: TokenExchange, logger: Logger) {
+  return async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
+    if (request.method !== 'POST') {
+      response.writeHead(405, { allow: 'POST', 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: 'invalid_request', error_description: 'use POST' }));
+      return;
+    }
+    const usedBasic = /^Basic /i.test(request.headers.authorization ?? '');
+    try {
+      const body = await readFormBody(request, maxBodyBytes);
+      if (!body.ok) throw new OAuthError('invalid_request', body.reason);
+      const params = body.params;
+      const repeated = [...new Set(params.keys())].find((key) => params.getAll(key).length > 1);
+      if (repeated) throw new OAuthError('invalid_request', `parameter ${repeated} is repeated`);
+      if (params.get('grant_type') !== null && !/token-exchange$/.test(params.get('grant_type')!)) {
+        send(response, 400, {
+          error: 'unsupported_grant_type',
+          error_description: 'only token exchange (RFC 8693) is supported',
+        });
+        return;
+      }
+      const client = clientCredentials(request.headers.authorization, params);
+      const parsed = tokenExchangeRequestSchema.safeParse(Object.fromEntries(params));
+      if (!parsed.success)
+        throw new OAuthError('invalid_request', parsed.error.issues.map((issue) => issue.message).join('; '));
+      const result = await exchange.exchange(parsed.data, client);
+      send(response, 200, result);
+    } catch (error) {
+      if (!(error instanceof OAuthError)) {
+        logger.error({ err: error }, 'token exchange failed unexpectedly');
+        send(response, 500, { error: 'server_error', error_description: 'unexpected error' });
+        return;
+      }
+      const headers: Record<string, string> =
+        error.code === 'invalid_client' && usedBasic ? { 'www-authenticate': 'Basic realm="aperture"' } : {};
+      send(response, error.status, { error: error.code, error_description: error.description }, headers);
+    }
+  };
+}
+
+/** client_secret_basic (RFC 6749 §2.3.1: form-encoded id and secret) or client_secret_post, not both. */
+function clientCredentials(
+  authorization: string | undefined,
+  params: URLSearchParams,
+): ClientCredentials | undefined {
+  const inBody = params.has('client_id') || params.has('client_secret');
+  if (authorization && /^Basic /i.test(authorization)) {
+    if (inBody) throw new OAuthError('invalid_request', 'use one client authentication method, not two');
+    const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
+    const separator = decoded.indexOf(':');
+    if (separator < 0) throw new OAuthError('invalid_client', 'malformed Basic credentials');
+    try {
+      return {
+        clientId: decodeURIComponent(decoded.slice(0, separator).replace(/\+/g, ' ')),
+        clientSecret: decodeURIComponent(decoded.slice(separator + 1).replace(/\+/g, ' ')),
+      };
+    } catch {
+      throw new OAuthError('invalid_client', 'malformed Basic credentials');
+    }
+  }
+  if (!inBody) return undefined;
+  const clientId = params.get('client_id') ?? '';
+  const clientSecret = params.get('client_secret') ?? '';
+  params.delete('client_id');
+  params.delete('client_secret');
+  return { clientId, clientSecret };
+}
+
+function send(
+  response: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    pragma: 'no-cache',
+    ...headers,
+  });
+  response.end(JSON.stringify(body));
+}

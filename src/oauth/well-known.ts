@@ -1,0 +1,35 @@
+import type http from 'node:http';
+import type { IdentityConfig } from '../config/config.ts';
+import type { SigningKeys } from '../identity/tokens/signing-keys.ts';
+import { tokenExchangeGrantType } from '../identity/tokens/token-types.ts';
+import { tokenEndpointPath } from './token-endpoint.ts';
+
+export const wellKnownPath = '/.well-known';
+
+/** JWKS (public keys of delegation tokens) and RFC 8414 authorization server metadata. */
+export function wellKnownEndpoints(keys: SigningKeys, config: IdentityConfig, publicUrl: string | null) {
+  return async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
+    const path = (request.url ?? '').split('?')[0];
+    if (path === '/.well-known/jwks.json') {
+      return json(response, await keys.jwks(), 'public, max-age=300');
+    }
+    if (path === '/.well-known/oauth-authorization-server') {
+      const base = publicUrl ?? `http://${request.headers.host ?? 'localhost'}`;
+      return json(response, {
+        issuer: config.issuer,
+        token_endpoint: `${base}${tokenEndpointPath}`,
+        jwks_uri: `${base}/.well-known/jwks.json`,
+        grant_types_supported: [tokenExchangeGrantType],
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        response_types_supported: [],
+      });
+    }
+    response.writeHead(404, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ error: 'not_found' }));
+  };
+}
+
+function json(response: http.ServerResponse, body: unknown, cacheControl = 'no-cache'): void {
+  response.writeHead(200, { 'content-type': 'application/json', 'cache-control': cacheControl });
+  response.end(JSON.stringify(body));
+}

@@ -1,0 +1,87 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, exportSPKI, generateKeyPair, type JWK, SignJWT } from 'jose';
+
+/**
+ * A fake identity provider (the boundary we cannot reach): its own key pairs, a JWKS served on
+ * loopback, and tokens for any email with any claims, validity or signing key.
+ */
+export class TestIdentityProvider {
+  readonly issuer = 'https://idp.test.example';
+  readonly audience = 'aperture';
+  private keys: { kid: string; privateKey: CryptoKey; publicKey: CryptoKey; publicJwk: JWK }[] = [];
+  private server: Server | undefined;
+  jwksUrl = '';
+
+  static async create(): Promise<TestIdentityProvider> {
+    const idp = new TestIdentityProvider();
+    await idp.addKey('key-1');
+    return idp;
+  }
+
+  async addKey(kid: string): Promise<void> {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    this.keys.unshift({
+      kid,
+      privateKey,
+      publicKey,
+      publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' },
+    });
+  }
+
+  /** The current signing key's public half, as PEM (what a key-confusion attacker would use). */
+  publicKeyPem(): Promise<string> {
+    return exportSPKI(this.keys[0]!.publicKey);
+  }
+
+  /** Serves the JWKS on loopback; returns the provider config for APERTURE_IDENTITY_PROVIDERS. */
+  async serveJwks(): Promise<Record<string, unknown>> {
+    this.server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ keys: this.keys.map((key) => key.publicJwk) }));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.jwksUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/jwks.json`;
+    return {
+      issuer: this.issuer,
+      audience: this.audience,
+      jwksUri: this.jwksUrl,
+      algorithms: ['ES256'],
+      claim: 'email',
+      jwksCooldownSeconds: 0,
+    };
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** A human's identity token; `options` bend it the ways attackers and bugs do. */
+  async token(
+    email: string,
+    options: {
+      expiresInSeconds?: number;
+      audience?: string;
+      issuer?: string;
+      kid?: string;
+      claims?: Record<string, unknown>;
+    } = {},
+  ): Promise<string> {
+    const key = options.kid ? this.keys.find((candidate) => candidate.kid === options.kid)! : this.keys[0]!;
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ email, ...options.claims })
+      .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' })
+      .setIssuer(options.issuer ?? this.issuer)
+      .setAudience(options.audience ?? this.audience)
+      .setSubject(`idp|${email}`)
+      .setIssuedAt(now)
+      .setExpirationTime(now + (options.expiresInSeconds ?? 3600))
+      .sign(key.privateKey);
+  }
+}
+
+/** An unsigned JWT (`alg: none`) with the given payload. */
+export function unsignedToken(payload: Record<string, unknown>): string {
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${encode({ alg: 'none', typ: 'JWT' })}.${encode(payload)}.`;
+}
