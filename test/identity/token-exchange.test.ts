@@ -478,8 +478,8 @@ describe('governance', () => {
       { input: { name: 'x', ownerEmail: 'nobody', allowedIntents: [], maxDelegationDepth: 99 } },
     );
     expect(result.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
-    const problems = (result.errors?.[0]?.extensions as { details?: { problems: { location: string }[] } })
-      .details!.problems;
+    const extensions = result.errors?.[0]?.extensions as { details: { problems: { location: string }[] } };
+    const problems = extensions.details.problems;
     expect(problems.map((problem) => problem.location).sort()).toEqual([
       'allowedIntents',
       'maxDelegationDepth',
