@@ -37,15 +37,17 @@ export async function appendAuditEvent(
     prevHash: head.hash,
   };
   const hash = hashEvent(event);
-  await tx.auditEvent.create({
-    data: {
-      ...event,
-      actorChain: event.actorChain as Prisma.InputJsonValue,
-      payload: event.payload as Prisma.InputJsonValue,
-      hash,
-    },
-  });
-  await tx.auditChainHead.update({ where: { id: 1 }, data: { seq: event.seq, hash } });
+  // One round trip for the event and the head: the head stays locked for as short as possible.
+  await tx.$executeRaw`
+    WITH inserted AS (
+      INSERT INTO "AuditEvent" (seq, "occurredAt", type, "actorHumanId", "actorChain", intent, "subjectKind",
+                                "subjectId", payload, "policyVersion", "prevHash", hash)
+      VALUES (${event.seq}, ${event.occurredAt}::timestamptz, ${event.type}, ${event.actorHumanId},
+              ${JSON.stringify(event.actorChain)}::jsonb, ${event.intent}, ${event.subjectKind}, ${event.subjectId},
+              ${JSON.stringify(event.payload)}::jsonb, ${event.policyVersion}::int, ${event.prevHash}, ${hash})
+      RETURNING seq, hash
+    )
+    UPDATE "AuditChainHead" SET seq = inserted.seq, hash = inserted.hash FROM inserted WHERE id = 1`;
   return { ...event, hash };
 }
 

@@ -9,12 +9,17 @@ import type { DelegationTokens } from './tokens/delegation-tokens.ts';
 import { maxTokenLength } from './tokens/token-types.ts';
 import { anonymousViewer, type HumanIdentity, type Viewer } from './viewer.ts';
 
+/** What the adapters need from authentication (a seam for tests and the verification benchmark). */
+export interface ViewerAuthenticator {
+  authenticate(authorization: string | null | undefined): Promise<Viewer>;
+}
+
 /**
  * Turns an `Authorization` header into a Viewer, per call: the token's signature and expiry, then
  * the current state (revoked token, agent status along the chain, intent, the human still active).
  * A missing header is the anonymous viewer; any other failure is UNAUTHENTICATED.
  */
-export class Authenticator {
+export class Authenticator implements ViewerAuthenticator {
   constructor(
     private readonly deps: {
       config: IdentityConfig;

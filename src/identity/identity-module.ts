@@ -4,7 +4,8 @@ import type { PrismaClient } from '../db/open-database.ts';
 import type { Logger } from '../logging/logger.ts';
 import { AgentService } from './agents/agent-service.ts';
 import { VerifiedSecretCache } from './agents/client-secret.ts';
-import { Authenticator } from './authenticator.ts';
+import { Authenticator, type ViewerAuthenticator } from './authenticator.ts';
+
 import { TokenExchange } from './exchange/token-exchange.ts';
 import { HumanTokenVerifier } from './humans/human-token-verifier.ts';
 import { IntentService } from './intents/intent-service.ts';
@@ -19,7 +20,7 @@ export interface IdentityModule {
   config: IdentityConfig;
   state: IdentityState;
   signingKeys: SigningKeys;
-  authenticator: Authenticator;
+  authenticator: ViewerAuthenticator;
   tokenExchange: TokenExchange;
   agents: AgentService;
   intents: IntentService;
@@ -41,7 +42,10 @@ export async function createIdentityModule(deps: {
   const verifiedSecrets = new VerifiedSecretCache();
   const unsubscribe = changes.subscribe((topic) => {
     if (topic === undefined || topic === 'identity') verifiedSecrets.clear();
-    if (topic === undefined || topic === 'keys') signingKeys.reloadSoon();
+    if (topic === undefined || topic === 'keys') {
+      signingKeys.reloadSoon();
+      delegationTokens.forgetVerified();
+    }
   });
   const services = { prisma, state, governanceGroup: config.governanceGroup };
   return {

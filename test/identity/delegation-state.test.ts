@@ -36,6 +36,7 @@ function snapshot(agents: AgentState[], intents: string[] = ['analytics']): Iden
   return {
     agentsById: new Map(agents.map((a) => [a.id, a])),
     agentsByClientId: new Map(agents.map((a) => [a.clientId, a])),
+    credentialsByAgentId: new Map(),
     intents: new Map(intents.map((name) => [name, intent(name)])),
     revokedTokenIds: new Set(),
   };

@@ -1,4 +1,3 @@
-import type { PrismaClient } from '../../db/open-database.ts';
 import {
   unmatchableSecretHash,
   type VerifiedSecretCache,
@@ -11,28 +10,23 @@ import type { ClientCredentials } from './token-exchange-request.ts';
 /**
  * Authenticates an agent by client id and secret. Unknown ids, wrong secrets, revoked or expired
  * credentials all get the same error after the same work (one scrypt verification), so neither
- * the answer nor its timing tells whether an agent id exists.
+ * the answer nor its timing tells whether an agent id exists. A secret verified recently skips
+ * scrypt, which only the holder of the right secret can make happen.
  */
 export async function authenticateClient(
-  prisma: PrismaClient,
   snapshot: IdentitySnapshot,
   verified: VerifiedSecretCache,
   credentials: ClientCredentials | undefined,
 ): Promise<AgentState> {
   if (!credentials) throw new OAuthError('invalid_client', 'client authentication is required');
   const agent = snapshot.agentsByClientId.get(credentials.clientId);
-  // The same query whether or not the id exists.
-  const stored = await prisma.agentCredential.findMany({
-    where: {
-      agent: { clientId: credentials.clientId },
-      revokedAt: null,
-      OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }],
-    },
-    select: { id: true, secretHash: true },
-  });
-  let matched = stored.some((credential) => verified.has(credential.id, credentials.clientSecret));
+  const now = Date.now();
+  const usable = (agent ? (snapshot.credentialsByAgentId.get(agent.id) ?? []) : []).filter(
+    (credential) => credential.expiresAt === null || credential.expiresAt.getTime() > now,
+  );
+  let matched = usable.some((credential) => verified.has(credential.id, credentials.clientSecret));
   if (!matched) {
-    const candidates = stored.length > 0 ? stored : [{ id: '', secretHash: unmatchableSecretHash }];
+    const candidates = usable.length > 0 ? usable : [{ id: '', secretHash: unmatchableSecretHash }];
     for (const credential of candidates) {
       if (await verifyClientSecret(credentials.clientSecret, credential.secretHash)) {
         matched = credential.id !== '';

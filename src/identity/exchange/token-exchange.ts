@@ -66,7 +66,7 @@ export class TokenExchange {
     let agent: AgentState | undefined;
     try {
       const snapshot = await this.deps.state.snapshot();
-      agent = await authenticateClient(this.deps.prisma, snapshot, this.deps.verifiedSecrets, client);
+      agent = await authenticateClient(snapshot, this.deps.verifiedSecrets, client);
       return await this.exchangeFor(agent, snapshot, request);
     } catch (error) {
       const refusal = error instanceof OAuthError ? error : undefined;

@@ -28,8 +28,16 @@ export interface PersonState extends HumanIdentity {
   active: boolean;
 }
 
+export interface CredentialState {
+  id: string;
+  secretHash: string;
+  expiresAt: Date | null;
+}
+
 export interface IdentitySnapshot {
   agentsById: ReadonlyMap<string, AgentState>;
+  /** Usable (not revoked) client secrets by agent id; expiry is checked at use. */
+  credentialsByAgentId: ReadonlyMap<string, readonly CredentialState[]>;
   agentsByClientId: ReadonlyMap<string, AgentState>;
   intents: ReadonlyMap<string, IntentState>;
   /** Revoked delegation tokens that have not expired yet. */
@@ -93,8 +101,12 @@ export class IdentityState {
   }
 
   private async loadSnapshot(): Promise<IdentitySnapshot> {
-    const [agents, intents, revoked] = await Promise.all([
+    const [agents, credentials, intents, revoked] = await Promise.all([
       this.prisma.agent.findMany(),
+      this.prisma.agentCredential.findMany({
+        where: { revokedAt: null },
+        select: { id: true, agentId: true, secretHash: true, expiresAt: true },
+      }),
       this.prisma.intent.findMany(),
       this.prisma.delegationToken.findMany({
         where: { revokedAt: { not: null }, expiresAt: { gt: new Date() } },
@@ -113,8 +125,14 @@ export class IdentityState {
         ceiling: capabilityCeilingSchema.parse(agent.ceiling),
       }),
     );
+    const credentialsByAgentId = new Map<string, CredentialState[]>();
+    for (const { agentId, ...credential } of credentials) {
+      credentialsByAgentId.set(agentId, [...(credentialsByAgentId.get(agentId) ?? []), credential]);
+    }
     return {
       agentsById: new Map(agentStates.map((agent) => [agent.id, agent])),
+      credentialsByAgentId,
+
       agentsByClientId: new Map(agentStates.map((agent) => [agent.clientId, agent])),
       intents: new Map(intents.map((intent) => [intent.name, intent])),
       revokedTokenIds: new Set(revoked.map((token) => token.jti)),

@@ -3,6 +3,7 @@ import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { ApertureError } from '../../shared/errors.ts';
 import { actFromChain, type DelegationClaims, delegationClaimsSchema } from './delegation-claims.ts';
 import { type SigningKeys, signingAlgorithm } from './signing-keys.ts';
+import { VerifiedTokenCache } from './verified-token-cache.ts';
 
 export interface NewDelegationToken {
   humanId: string;
@@ -21,6 +22,8 @@ export interface SignedDelegationToken {
 
 /** Signs and verifies aperture's delegation tokens (JWT, EdDSA, `sub` = human, nested `act` = chain). */
 export class DelegationTokens {
+  private readonly verified = new VerifiedTokenCache<DelegationClaims>();
+
   constructor(
     private readonly keys: SigningKeys,
     private readonly issuer: string,
@@ -54,11 +57,19 @@ export class DelegationTokens {
 
   /** Signature, issuer, audience, expiry and claim shape. State (revocation, agent status) is checked by the caller. */
   async verify(token: string): Promise<DelegationClaims> {
+    const cached = this.verified.get(token);
+    if (cached) return cached;
     const payload = await this.verifySignature(token, true);
     const claims = delegationClaimsSchema.safeParse(payload);
     if (!claims.success)
       throw new ApertureError('UNAUTHENTICATED', 'the delegation token has malformed claims');
+    this.verified.set(token, claims.data);
     return claims.data;
+  }
+
+  /** Signing keys changed (rotation or retirement): verify everything afresh. */
+  forgetVerified(): void {
+    this.verified.clear();
   }
 
   private async verifySignature(token: string, retryOnUnknownKey: boolean): Promise<unknown> {
