@@ -102,7 +102,3 @@ export interface GlossaryTermSnapshot {
 export function datasetPath(dataset: Pick<DatasetSnapshot, 'source' | 'schema' | 'name'>): string {
   return `${dataset.source}.${dataset.schema}.${dataset.name}`;
 }
-
-export function emptySnapshot(origin: string, input: string): CatalogSnapshot {
-  return { origin, input, datasets: [], dimensions: [], joinPaths: [], metrics: [], glossary: [] };
-}

@@ -16,6 +16,9 @@ interface FixtureNode {
   resource_type: string;
   description: string;
 }
+interface MetricManifest {
+  metrics: Record<string, { type_params: Record<string, unknown>; depends_on: { nodes: string[] } }>;
+}
 interface FixtureManifest {
   nodes: Record<string, FixtureNode>;
 }
@@ -140,6 +143,55 @@ describe('re-import', () => {
     expect(events.length).toBeGreaterThan(0);
     expect(events.at(-1)?.payload).toMatchObject({ origin: 'dbt:shop' });
     expect((await verifyAuditChain(db.prisma)).ok).toBe(true);
+  });
+});
+
+describe('metrics and ownership across imports', () => {
+  it('follows a metric whose dependencies change, and removes a metric that is gone', async () => {
+    await importDbtManifest(db.prisma, fixture(12));
+    const manifest = JSON.parse(await readFile(fixture(12), 'utf8')) as MetricManifest;
+    const aov = manifest.metrics['metric.shop.average_order_value']!;
+    aov.type_params.denominator = { name: 'active_customers' };
+    aov.type_params.input_measures = [{ name: 'order_total' }, { name: 'ordering_customers' }];
+    aov.depends_on.nodes = ['metric.shop.gross_revenue', 'metric.shop.active_customers'];
+    delete manifest.metrics['metric.shop.revenue_per_active_customer'];
+    const changed = path.join(workDir, 'metrics-changed.json');
+    await writeFile(changed, JSON.stringify(manifest));
+
+    const summary = await importDbtManifest(db.prisma, changed);
+    expect(summary.metrics).toMatchObject({ changed: 1, removed: 1 });
+    const updated = await db.prisma.metric.findUniqueOrThrow({
+      where: { name: 'average_order_value' },
+      include: {
+        inputMetrics: { include: { inputMetric: true } },
+        columnDeps: { include: { column: true } },
+      },
+    });
+    expect(updated.inputMetrics.map((dep) => dep.inputMetric.name).sort()).toEqual([
+      'active_customers',
+      'gross_revenue',
+    ]);
+    expect(updated.columnDeps.map((dep) => dep.column.path).sort()).toEqual([
+      'analytics.marts.fct_orders.amount',
+      'analytics.marts.fct_orders.customer_id',
+    ]);
+    expect(await db.prisma.metric.findUnique({ where: { name: 'revenue_per_active_customer' } })).toBeNull();
+  });
+
+  it('refuses paths that another import owns, naming them and the owner', async () => {
+    await importDbtManifest(db.prisma, fixture(12));
+    const manifest = JSON.parse(await readFile(fixture(12), 'utf8')) as {
+      metadata: { project_name: string };
+    };
+    manifest.metadata.project_name = 'someone_else';
+    const other = path.join(workDir, 'other-project.json');
+    await writeFile(other, JSON.stringify(manifest));
+    const before = await catalogState();
+    const error = await failureOf(importDbtManifest(db.prisma, other));
+    expect(error.message).toMatch(
+      /already belong to another import: dataset analytics\.\S+ \(owned by dbt:shop\)/,
+    );
+    expect(await catalogState()).toEqual(before);
   });
 });
 

@@ -3,9 +3,18 @@ import type { Prisma } from '../../../generated/prisma/client.ts';
 import { type AuditActor, appendAuditEvent } from '../../audit/index.ts';
 import { bulkInsert, bulkUpdate, type TableSpec } from '../../db/bulk-write.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
+import { contentHash } from '../../shared/content-hash.ts';
+import {
+  type ChangeCounts,
+  countChanges,
+  diffByKey,
+  type IncomingRow,
+  type RowDiff,
+} from '../../shared/diff-by-key.ts';
 import { ApertureError, InvalidInputError } from '../../shared/errors.ts';
 import { toJson } from '../../shared/json.ts';
-import { type CatalogSnapshot, datasetPath } from '../catalog-snapshot.ts';
+import { type CatalogSnapshot, datasetPath, type JoinPathSnapshot } from '../catalog-snapshot.ts';
+
 import {
   columnTable,
   datasetTable,
@@ -14,19 +23,10 @@ import {
   joinPathTable,
   metricTable,
 } from './catalog-tables.ts';
-import { contentHash } from './content-hash.ts';
-import { diffByKey, type IncomingRow, type RowDiff } from './diff-by-key.ts';
 import { resolveMetricSensitivity } from './resolve-metric-sensitivity.ts';
 import { validateSnapshot } from './validate-snapshot.ts';
 
 type Tx = Prisma.TransactionClient;
-
-export interface ChangeCounts {
-  added: number;
-  changed: number;
-  removed: number;
-  unchanged: number;
-}
 
 export interface ImportSummary {
   origin: string;
@@ -64,13 +64,15 @@ export async function applyCatalogSnapshot(
   snapshot: CatalogSnapshot,
   options: ApplyOptions = {},
 ): Promise<ImportSummary> {
-  const externalPaths = await referencedPathsOutsideSnapshot(prisma, snapshot);
-  const problems = validateSnapshot(snapshot, externalPaths);
+  const problems = validateSnapshot(snapshot);
   if (problems.length > 0) throw new InvalidInputError(snapshot.input, problems);
 
   return prisma.$transaction(
     async (tx) => {
-      const writer = new SnapshotWriter(tx, snapshot, externalPaths, options.onProgress);
+      // Two imports of one origin at once would diff against the same state: let them queue.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`aperture-import:${snapshot.origin}`}))`;
+      const writer = new SnapshotWriter(tx, snapshot, options.onProgress);
+
       const summary = await writer.write();
       await appendAuditEvent(tx, {
         type: 'catalog.imported',
@@ -84,31 +86,6 @@ export async function applyCatalogSnapshot(
   );
 }
 
-/** Paths that the snapshot references but does not define, which exist in the stored catalog. */
-async function referencedPathsOutsideSnapshot(
-  prisma: PrismaClient,
-  snapshot: CatalogSnapshot,
-): Promise<Set<string>> {
-  const own = new Set(
-    snapshot.datasets.flatMap((d) => [
-      datasetPath(d),
-      ...d.columns.map((c) => `${datasetPath(d)}.${c.name}`),
-    ]),
-  );
-  const wanted = new Set<string>();
-  for (const metric of snapshot.metrics)
-    for (const path of [...metric.datasetPaths, ...metric.columnPaths]) wanted.add(path);
-  for (const join of snapshot.joinPaths) wanted.add(join.fromDatasetPath).add(join.toDatasetPath);
-  for (const dimension of snapshot.dimensions) wanted.add(dimension.datasetPath);
-  const missing = [...wanted].filter((path) => !own.has(path));
-  if (missing.length === 0) return new Set();
-  const [datasets, columns] = await Promise.all([
-    prisma.dataset.findMany({ where: { path: { in: missing } }, select: { path: true } }),
-    prisma.column.findMany({ where: { path: { in: missing } }, select: { path: true } }),
-  ]);
-  return new Set([...datasets, ...columns].map((row) => row.path));
-}
-
 class SnapshotWriter {
   private readonly datasetIds = new Map<string, string>();
   private readonly columnIds = new Map<string, string>();
@@ -117,7 +94,6 @@ class SnapshotWriter {
   constructor(
     private readonly tx: Tx,
     private readonly snapshot: CatalogSnapshot,
-    private readonly externalPaths: ReadonlySet<string>,
     private readonly onProgress?: (progress: ImportProgress) => void,
   ) {}
 
@@ -127,7 +103,6 @@ class SnapshotWriter {
     const schemaIds = await this.ensureSchemas();
     const datasets = await this.syncDatasets(schemaIds);
     const columns = await this.syncColumns();
-    await this.loadExternalReferences();
     const dimensions = await this.syncDimensions();
     const joinPaths = await this.syncJoinPaths();
     const metrics = await this.syncMetrics();
@@ -241,7 +216,7 @@ class SnapshotWriter {
     );
     for (const [path, id] of await this.applyDiff(datasetTable, 'datasets', diff))
       this.datasetIds.set(path, id);
-    return counts(diff);
+    return countChanges(diff);
   }
 
   private async syncColumns(): Promise<ChangeCounts> {
@@ -269,7 +244,7 @@ class SnapshotWriter {
       incoming,
     );
     for (const [path, id] of await this.applyDiff(columnTable, 'columns', diff)) this.columnIds.set(path, id);
-    return counts(diff);
+    return countChanges(diff);
   }
 
   private async syncDimensions(): Promise<ChangeCounts> {
@@ -288,7 +263,7 @@ class SnapshotWriter {
     );
     const diff = diffByKey(stored, incoming);
     await this.applyDiff(dimensionTable, 'dimensions', diff);
-    return counts(diff);
+    return countChanges(diff);
   }
 
   private async syncJoinPaths(): Promise<ChangeCounts> {
@@ -297,19 +272,29 @@ class SnapshotWriter {
       where: { origin },
       select: { id: true, key: true, contentHash: true },
     });
-    const incoming = this.snapshot.joinPaths.map((join) => {
-      const key = `${join.fromDatasetPath}(${join.fromColumns.join(',')})->${join.toDatasetPath}(${join.toColumns.join(',')})`;
-      return row(key, {
-        ...join,
-        origin,
+    // Two foreign keys on the same columns to the same table are one way to join.
+    const byKey = new Map<string, IncomingRow<Fields>>();
+    for (const join of this.snapshot.joinPaths) {
+      const key = joinPathKey(join);
+      if (byKey.has(key)) continue;
+      byKey.set(
         key,
-        fromDatasetId: this.requireDataset(join.fromDatasetPath),
-        toDatasetId: this.requireDataset(join.toDatasetPath),
-      });
-    });
-    const diff = diffByKey(this.inScope(stored), incoming);
+        row(key, {
+          ...join,
+          origin,
+          key,
+          fromDatasetId: this.requireDataset(join.fromDatasetPath),
+          toDatasetId: this.requireDataset(join.toDatasetPath),
+        }),
+      );
+    }
+    // A join path belongs to a partial import only when both of its ends do.
+    const inScope = this.inScope(stored).filter(
+      (join) => this.inScope([{ key: join.key.split(')->')[1] ?? '' }]).length > 0,
+    );
+    const diff = diffByKey(inScope, [...byKey.values()]);
     await this.applyDiff(joinPathTable, 'join paths', diff);
-    return counts(diff);
+    return countChanges(diff);
   }
 
   private async syncMetrics(): Promise<ChangeCounts> {
@@ -354,7 +339,7 @@ class SnapshotWriter {
     await this.tx.metricDatasetDependency.createMany({ data: datasetDeps });
     await this.tx.metricColumnDependency.createMany({ data: columnDeps });
     await this.tx.metricInputDependency.createMany({ data: inputDeps });
-    return counts(diff);
+    return countChanges(diff);
   }
 
   private async syncGlossary(): Promise<ChangeCounts> {
@@ -371,7 +356,7 @@ class SnapshotWriter {
       incoming,
     );
     await this.applyDiff(glossaryTermTable, 'glossary', diff);
-    return counts(diff);
+    return countChanges(diff);
   }
 
   /** Stored rows this snapshot speaks for (keys start with a dataset path). */
@@ -426,18 +411,6 @@ class SnapshotWriter {
     return ids;
   }
 
-  /** Ids of objects of other origins that this snapshot refers to (validated to exist). */
-  private async loadExternalReferences(): Promise<void> {
-    const paths = [...this.externalPaths];
-    if (paths.length === 0) return;
-    const [datasets, columns] = await Promise.all([
-      this.tx.dataset.findMany({ where: { path: { in: paths } }, select: { id: true, path: true } }),
-      this.tx.column.findMany({ where: { path: { in: paths } }, select: { id: true, path: true } }),
-    ]);
-    for (const dataset of datasets) this.datasetIds.set(dataset.path, dataset.id);
-    for (const column of columns) this.columnIds.set(column.path, column.id);
-  }
-
   private requireDataset(path: string): string {
     const id = this.datasetIds.get(path);
     if (!id) throw new Error(`dataset ${path} should have been validated`);
@@ -451,15 +424,11 @@ class SnapshotWriter {
   }
 }
 
-function row(key: string, fields: Fields): IncomingRow<Fields> {
-  return { key, contentHash: contentHash(fields), value: fields };
+/** `from.path(columns)->to.path(columns)`: starts with the from dataset's path, the to path follows `)->`. */
+function joinPathKey(join: JoinPathSnapshot): string {
+  return `${join.fromDatasetPath}(${join.fromColumns.join(',')})->${join.toDatasetPath}(${join.toColumns.join(',')})`;
 }
 
-function counts(diff: RowDiff<unknown>): ChangeCounts {
-  return {
-    added: diff.added.length,
-    changed: diff.changed.length,
-    removed: diff.removed.length,
-    unchanged: diff.unchanged.length,
-  };
+function row(key: string, fields: Fields): IncomingRow<Fields> {
+  return { key, contentHash: contentHash(fields), value: fields };
 }

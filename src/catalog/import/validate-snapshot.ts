@@ -6,10 +6,7 @@ import { type CatalogSnapshot, datasetPath } from '../catalog-snapshot.ts';
  * references to objects the snapshot does not contain. Pure; the importers' own parsers have
  * already checked the input's shape.
  */
-export function validateSnapshot(
-  snapshot: CatalogSnapshot,
-  externalPaths: ReadonlySet<string> = new Set(),
-): InputProblem[] {
+export function validateSnapshot(snapshot: CatalogSnapshot): InputProblem[] {
   const problems: InputProblem[] = [];
   const datasetsByPath = new Map<string, string>();
   const columnPaths = new Set<string>();
@@ -36,8 +33,8 @@ export function validateSnapshot(
       columnPaths.add(`${path}.${column.name}`);
     }
   }
-  const hasDataset = (path: string) => datasetsByPath.has(path) || externalPaths.has(path);
-  const hasColumn = (path: string) => columnPaths.has(path) || externalPaths.has(path);
+  const hasDataset = (path: string) => datasetsByPath.has(path);
+  const hasColumn = (path: string) => columnPaths.has(path);
 
   for (const dimension of snapshot.dimensions) {
     if (!hasDataset(dimension.datasetPath)) {

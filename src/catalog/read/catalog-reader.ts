@@ -38,6 +38,13 @@ export interface MetricFilter {
   search?: string;
 }
 
+/** What a metric reads directly, and the metrics it is computed from. */
+export interface MetricDependencies {
+  datasets: Dataset[];
+  columns: Column[];
+  metrics: Metric[];
+}
+
 export interface Page<T> {
   items: T[];
   totalCount: number;
@@ -56,42 +63,96 @@ export interface CatalogReader {
   datasetById(id: string): Promise<Dataset | null>;
   datasets(page: CursorPage, filter: DatasetFilter): Promise<Page<Dataset>>;
   columnsOf(datasetId: string): Promise<Column[]>;
-  column(path: string): Promise<Column | null>;
   dimensionsOf(datasetId: string): Promise<Dimension[]>;
   joinPathsOf(datasetId: string): Promise<JoinPath[]>;
   domainById(id: string): Promise<Domain | null>;
   metric(name: string): Promise<Metric | null>;
   metrics(page: CursorPage, filter: MetricFilter): Promise<Page<Metric>>;
-  metricDependencies(
-    metricId: string,
-  ): Promise<{ datasets: Dataset[]; columns: Column[]; metrics: Metric[] }>;
+  metricDependencies(metricId: string): Promise<MetricDependencies>;
+
   glossaryTerm(name: string): Promise<GlossaryTerm | null>;
   glossaryTerms(page: CursorPage, search?: string): Promise<Page<GlossaryTerm>>;
 }
 
 /** The whole catalog, unfiltered: for governance tools and until the authorization slice exists. */
 export class StoredCatalogReader implements CatalogReader {
+  // One loader per kind of lookup, batched per request: a page of 200 datasets costs one query per field.
   private readonly datasetLoader: DataLoader<string, Dataset | null>;
-  private readonly columnsLoader: DataLoader<string, Column[]>;
   private readonly domainLoader: DataLoader<string, Domain | null>;
+  private readonly columnsLoader: DataLoader<string, Column[]>;
+  private readonly dimensionsLoader: DataLoader<string, Dimension[]>;
+  private readonly joinPathsLoader: DataLoader<string, JoinPath[]>;
+  private readonly dependenciesLoader: DataLoader<string, MetricDependencies>;
 
   constructor(private readonly prisma: PrismaClient) {
-    this.datasetLoader = new DataLoader(async (ids) => {
-      const rows = await prisma.dataset.findMany({ where: { id: { in: [...ids] } } });
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => byId.get(id) ?? null);
-    });
-    this.columnsLoader = new DataLoader(async (datasetIds) => {
-      const rows = await prisma.column.findMany({
-        where: { datasetId: { in: [...datasetIds] } },
-        orderBy: { position: 'asc' },
-      });
-      return datasetIds.map((id) => rows.filter((row) => row.datasetId === id));
-    });
-    this.domainLoader = new DataLoader(async (ids) => {
-      const rows = await prisma.domain.findMany({ where: { id: { in: [...ids] } } });
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => byId.get(id) ?? null);
+    this.datasetLoader = new DataLoader(async (ids) =>
+      byKey(ids, await prisma.dataset.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
+    );
+    this.domainLoader = new DataLoader(async (ids) =>
+      byKey(ids, await prisma.domain.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
+    );
+    this.columnsLoader = new DataLoader(async (datasetIds) =>
+      groupBy(
+        datasetIds,
+        await prisma.column.findMany({
+          where: { datasetId: { in: [...datasetIds] } },
+          orderBy: { position: 'asc' },
+        }),
+        (row) => [row.datasetId],
+      ),
+    );
+    this.dimensionsLoader = new DataLoader(async (datasetIds) =>
+      groupBy(
+        datasetIds,
+        await prisma.dimension.findMany({
+          where: { datasetId: { in: [...datasetIds] } },
+          orderBy: { name: 'asc' },
+        }),
+        (row) => [row.datasetId],
+      ),
+    );
+    this.joinPathsLoader = new DataLoader(async (datasetIds) =>
+      groupBy(
+        datasetIds,
+        await prisma.joinPath.findMany({
+          where: {
+            OR: [{ fromDatasetId: { in: [...datasetIds] } }, { toDatasetId: { in: [...datasetIds] } }],
+          },
+          orderBy: { key: 'asc' },
+        }),
+        (row) => [row.fromDatasetId, row.toDatasetId],
+      ),
+    );
+    this.dependenciesLoader = new DataLoader(async (metricIds) => {
+      const ids = [...metricIds];
+      const [datasets, columns, inputs] = await Promise.all([
+        prisma.metricDatasetDependency.findMany({
+          where: { metricId: { in: ids } },
+          include: { dataset: true },
+        }),
+        prisma.metricColumnDependency.findMany({
+          where: { metricId: { in: ids } },
+          include: { column: true },
+        }),
+        prisma.metricInputDependency.findMany({
+          where: { metricId: { in: ids } },
+          include: { inputMetric: true },
+        }),
+      ]);
+      return ids.map((id) => ({
+        datasets: datasets
+          .filter((dep) => dep.metricId === id)
+          .map((dep) => dep.dataset)
+          .sort(byText((d) => d.path)),
+        columns: columns
+          .filter((dep) => dep.metricId === id)
+          .map((dep) => dep.column)
+          .sort(byText((c) => c.path)),
+        metrics: inputs
+          .filter((dep) => dep.metricId === id)
+          .map((dep) => dep.inputMetric)
+          .sort(byText((m) => m.name)),
+      }));
     });
   }
 
@@ -136,19 +197,12 @@ export class StoredCatalogReader implements CatalogReader {
     return this.columnsLoader.load(datasetId);
   }
 
-  column(path: string) {
-    return this.prisma.column.findUnique({ where: { path } });
-  }
-
   dimensionsOf(datasetId: string) {
-    return this.prisma.dimension.findMany({ where: { datasetId }, orderBy: { name: 'asc' } });
+    return this.dimensionsLoader.load(datasetId);
   }
 
   joinPathsOf(datasetId: string) {
-    return this.prisma.joinPath.findMany({
-      where: { OR: [{ fromDatasetId: datasetId }, { toDatasetId: datasetId }] },
-      orderBy: { key: 'asc' },
-    });
+    return this.joinPathsLoader.load(datasetId);
   }
 
   domainById(id: string) {
@@ -175,20 +229,8 @@ export class StoredCatalogReader implements CatalogReader {
     return { items, totalCount };
   }
 
-  async metricDependencies(metricId: string) {
-    const metric = await this.prisma.metric.findUniqueOrThrow({
-      where: { id: metricId },
-      include: {
-        datasetDeps: { include: { dataset: true }, orderBy: { dataset: { path: 'asc' } } },
-        columnDeps: { include: { column: true }, orderBy: { column: { path: 'asc' } } },
-        inputMetrics: { include: { inputMetric: true }, orderBy: { inputMetric: { name: 'asc' } } },
-      },
-    });
-    return {
-      datasets: metric.datasetDeps.map((dep) => dep.dataset),
-      columns: metric.columnDeps.map((dep) => dep.column),
-      metrics: metric.inputMetrics.map((dep) => dep.inputMetric),
-    };
+  metricDependencies(metricId: string) {
+    return this.dependenciesLoader.load(metricId);
   }
 
   glossaryTerm(name: string) {
@@ -234,4 +276,20 @@ function cursorOrder<K extends string>(key: K, page: CursorPage) {
     orderBy: { [key]: page.inverted ? 'desc' : 'asc' } as Record<K, 'asc' | 'desc'>,
     take: page.limit,
   };
+}
+
+function byKey<K, T>(keys: readonly K[], rows: T[], keyOf: (row: T) => K): (T | null)[] {
+  const found = new Map(rows.map((row) => [keyOf(row), row]));
+  return keys.map((key) => found.get(key) ?? null);
+}
+
+/** Rows grouped under each key they belong to (a join path belongs to both of its datasets). */
+function groupBy<T>(keys: readonly string[], rows: T[], keysOf: (row: T) => string[]): T[][] {
+  const groups = new Map<string, T[]>(keys.map((key) => [key, []]));
+  for (const row of rows) for (const key of new Set(keysOf(row))) groups.get(key)?.push(row);
+  return keys.map((key) => groups.get(key)!);
+}
+
+function byText<T>(text: (item: T) => string) {
+  return (a: T, b: T) => (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0);
 }

@@ -11,7 +11,7 @@ import type {
   MetricSnapshot,
 } from '../../catalog-snapshot.ts';
 import { datasetPath } from '../../catalog-snapshot.ts';
-import { defaultSensitivity, parseSensitivity, type Sensitivity } from '../../sensitivity.ts';
+import { defaultSensitivity, mostSensitive, parseSensitivity, type Sensitivity } from '../../sensitivity.ts';
 import type {
   ManifestGroup,
   ManifestMetric,
@@ -50,6 +50,8 @@ class ManifestConverter {
   private readonly groups: Map<string, ManifestGroup>;
   private readonly pathById = new Map<string, string>();
   private readonly columnsByPath = new Map<string, Set<string>>();
+  /** `entity__dimension` (as metric filters name them) to what the dimension reads. */
+  private readonly dimensionReads = new Map<string, MeasureReads>();
 
   constructor(private readonly parsed: ParsedManifest) {
     this.groups = new Map(Object.values(parsed.manifest.groups).map((group) => [group.name, group]));
@@ -67,12 +69,22 @@ class ManifestConverter {
       this.pathById.set(dataset.externalId, datasetPath(dataset));
       this.columnsByPath.set(datasetPath(dataset), new Set(dataset.columns.map((column) => column.name)));
     }
-    const semanticModels = Object.values(manifest.semantic_models);
+    const semanticModels = Object.values(manifest.semantic_models).flatMap((model) => {
+      const path = this.semanticModelPath(model);
+      return path ? [{ model, path }] : [];
+    });
     const measures = new Map<string, MeasureReads>();
     const dimensions: DimensionSnapshot[] = [];
-    for (const model of semanticModels) {
-      const path = this.semanticModelPath(model);
-      if (!path) continue;
+    for (const { model, path } of semanticModels) {
+      for (const entity of model.entities) {
+        if (entity.type === 'foreign') continue;
+        for (const dimension of model.dimensions) {
+          this.dimensionReads.set(`${entity.name}__${dimension.name}`.toLowerCase(), {
+            datasetPath: path,
+            columnPaths: this.columnsIn(path, dimension.expr ?? dimension.name),
+          });
+        }
+      }
       for (const measure of model.measures) {
         measures.set(measure.name, {
           datasetPath: path,
@@ -117,6 +129,7 @@ class ManifestConverter {
   private nodeDataset(node: ManifestNode): DatasetSnapshot {
     const location = `nodes[${JSON.stringify(node.unique_id)}]`;
     const meta = { ...node.meta, ...node.config.meta };
+    const ownership = this.ownership(meta, node.group, location);
     const primaryKey = new Set(node.primary_key ?? []);
     return {
       externalId: node.unique_id,
@@ -126,7 +139,7 @@ class ManifestConverter {
       kind: datasetKinds[node.resource_type] ?? DatasetKind.MODEL,
       description: emptyToNull(node.description),
       tags: unique([...node.tags, ...node.config.tags]),
-      ...this.ownership(meta, node.group, location),
+      ...ownership,
       meta: toJsonObject({
         ...meta,
         dbt: {
@@ -136,7 +149,12 @@ class ManifestConverter {
         },
       }),
       columns: Object.values(node.columns).map((column) =>
-        this.column(column, `${location}.columns.${column.name}`, primaryKey.has(column.name)),
+        this.column(
+          column,
+          `${location}.columns.${column.name}`,
+          primaryKey.has(column.name),
+          ownership.sensitivity,
+        ),
       ),
     };
   }
@@ -144,6 +162,7 @@ class ManifestConverter {
   private sourceDataset(source: ManifestSource): DatasetSnapshot {
     const location = `sources[${JSON.stringify(source.unique_id)}]`;
     const meta = { ...source.source_meta, ...source.meta, ...source.config.meta };
+    const ownership = this.ownership(meta, null, location);
     return {
       externalId: source.unique_id,
       source: source.database ?? 'default',
@@ -152,30 +171,33 @@ class ManifestConverter {
       kind: DatasetKind.SOURCE,
       description: emptyToNull(source.description) ?? emptyToNull(source.source_description),
       tags: unique([...source.tags, ...source.config.tags]),
-      ...this.ownership(meta, null, location),
+      ...ownership,
       meta: toJsonObject({
         ...meta,
         dbt: { uniqueId: source.unique_id, sourceName: source.source_name, loader: source.loader },
       }),
       columns: Object.values(source.columns).map((column) =>
-        this.column(column, `${location}.columns.${column.name}`, false),
+        this.column(column, `${location}.columns.${column.name}`, false, ownership.sensitivity),
       ),
     };
   }
 
+  /** A column's own sensitivity is kept only when it is stricter than its dataset's. */
   private column(
     column: ManifestNode['columns'][string],
     location: string,
     inPrimaryKey: boolean,
+    datasetSensitivity: Sensitivity,
   ): ColumnSnapshot {
     const meta = { ...column.meta, ...column.config?.meta };
     const constraints = column.constraints ?? [];
+    const level = this.sensitivity(meta.sensitivity, `${location}.meta.sensitivity`);
     return {
       name: column.name,
       dataType: emptyToNull(column.data_type),
       description: emptyToNull(column.description),
       tags: unique([...column.tags, ...(column.config?.tags ?? [])]),
-      sensitivity: this.sensitivity(meta.sensitivity, `${location}.meta.sensitivity`) ?? null,
+      sensitivity: level && mostSensitive([level, datasetSensitivity]) !== datasetSensitivity ? level : null,
       isPrimaryKey: inPrimaryKey || constraints.some((constraint) => constraint.type === 'primary_key'),
       meta: toJsonObject(meta),
     };
@@ -220,18 +242,36 @@ class ManifestConverter {
 
   /** Column paths named in a SQL expression (a bare column name, or identifiers in an expression). */
   private columnsIn(path: string, expr: string): string[] {
-    const columns = this.columnsByPath.get(path) ?? new Set<string>();
+    const columns = new Map(
+      [...(this.columnsByPath.get(path) ?? [])].map((name) => [name.toLowerCase(), name]),
+    );
     const identifiers = expr.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [];
-    return unique(identifiers.filter((name) => columns.has(name))).map((name) => `${path}.${name}`);
+    return unique(identifiers.flatMap((name) => columns.get(name.toLowerCase()) ?? [])).map(
+      (name) => `${path}.${name}`,
+    );
+  }
+
+  /**
+   * What a metric's filters read: `{{ Dimension('customer__region') }}` and `TimeDimension(...)`
+   * name a dimension through an entity (multi-hop paths end with `entity__dimension`).
+   */
+  private filterReads(metric: ManifestMetric): MeasureReads[] {
+    const text = JSON.stringify([metric.filter ?? null, metric.type_params]);
+    const references = [...text.matchAll(/(?:Time)?Dimension\(\s*\\?['"]([\w]+)\\?['"]/g)].map(
+      (match) => match[1]!,
+    );
+    return references.flatMap((reference) => {
+      const lastTwo = reference.toLowerCase().split('__').slice(-2).join('__');
+      const reads = this.dimensionReads.get(lastTwo);
+      return reads ? [reads] : [];
+    });
   }
 
   /** A foreign entity joins to the semantic model where the same entity is primary, unique or natural. */
-  private entityJoins(models: SemanticModel[]): JoinPathSnapshot[] {
+  private entityJoins(models: { model: SemanticModel; path: string }[]): JoinPathSnapshot[] {
     const keyed = new Map<string, { path: string; column: string }[]>();
     const foreign: { name: string; path: string; column: string }[] = [];
-    for (const model of models) {
-      const path = this.semanticModelPath(model);
-      if (!path) continue;
+    for (const { model, path } of models) {
       for (const entity of model.entities) {
         const column = entity.expr ?? entity.name;
         if (!this.columnsByPath.get(path)?.has(column)) continue;
@@ -262,12 +302,13 @@ class ManifestConverter {
     const measureNames = unique(
       [...(params.input_measures ?? []), ...(params.measure ? [params.measure] : [])].map((m) => m.name),
     );
-    const reads = measureNames.flatMap((name) => {
+    const measureReads = measureNames.flatMap((name) => {
       const measure = measures.get(name);
       if (!measure)
         this.problems.push({ location: `${location}.type_params`, message: `uses unknown measure ${name}` });
       return measure ? [measure] : [];
     });
+    const reads = [...measureReads, ...this.filterReads(metric)];
     const inputMetrics = unique([
       ...[params.numerator, params.denominator, ...(params.metrics ?? [])].flatMap((ref) =>
         ref ? [ref.name] : [],

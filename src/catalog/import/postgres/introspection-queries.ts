@@ -35,7 +35,8 @@ JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class fc ON fc.oid = con.confrelid
 LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
-WHERE con.contype IN ('p', 'f')
+WHERE con.contype IN ('p', 'f') AND con.conparentid = 0 AND NOT c.relispartition
+
   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
   AND ($1::text[] IS NULL OR n.nspname = ANY($1::text[]))
 ORDER BY 3, 4, 1`;

@@ -79,7 +79,12 @@ export function postgresToSnapshot(catalog: PostgresCatalog): CatalogSnapshot {
   );
   const joinPaths: JoinPathSnapshot[] = catalog.keys
     .filter((key) => key.type === 'f' && key.ref_schema && key.ref_relation)
-    .filter((key) => introspected.has(relationKey(key.ref_schema!, key.ref_relation!)))
+    .filter(
+      (key) =>
+        introspected.has(relationKey(key.schema, key.relation)) &&
+        introspected.has(relationKey(key.ref_schema!, key.ref_relation!)),
+    )
+
     .map((key) => ({
       kind: JoinPathKind.FOREIGN_KEY,
       name: key.name,

@@ -33,3 +33,19 @@ export function diffByKey<T>(stored: readonly StoredRow[], incoming: readonly In
   for (const row of stored) if (!seen.has(row.key)) diff.removed.push(row);
   return diff;
 }
+
+export interface ChangeCounts {
+  added: number;
+  changed: number;
+  removed: number;
+  unchanged: number;
+}
+
+export function countChanges(diff: RowDiff<unknown>): ChangeCounts {
+  return {
+    added: diff.added.length,
+    changed: diff.changed.length,
+    removed: diff.removed.length,
+    unchanged: diff.unchanged.length,
+  };
+}
