@@ -43,7 +43,16 @@ export const personRecordSchema = z
       .pipe(z.email({ message: 'must be the email of the manager' }))
       .nullish()
       .transform((value) => value ?? null),
+    /** The person's `sub` at the identity provider, when tokens are mapped by subject. */
+    subject: z
+      .string()
+      .trim()
+      .min(1)
+      .max(300)
+      .nullish()
+      .transform((value) => value ?? null),
     slackUserId: z
+
       .string()
       .trim()
       .regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as U024BE7LH')

@@ -8,13 +8,13 @@ export const demoManifestPath = fileURLToPath(new URL('../../seeds/demo-manifest
 export const demoPeoplePath = fileURLToPath(new URL('../../seeds/people.json', import.meta.url));
 
 /**
- * Loads the demo company through the same importers users run, when the database holds no
- * catalog and no people yet. Returns whether it loaded anything.
+ * Loads the demo company through the same importers users run: the people when there are none,
+ * the catalog when there is none (each part on its own, so a start interrupted between the two
+ * finishes the job next time). Returns whether it loaded anything.
  */
 export async function loadDemoCompanyIfEmpty(prisma: PrismaClient): Promise<boolean> {
   const [datasets, people] = await Promise.all([prisma.dataset.count(), prisma.person.count()]);
-  if (datasets > 0 || people > 0) return false;
-  await applyPeople(prisma, demoPeoplePath, await parsePeopleFile(demoPeoplePath));
-  await importDbtManifest(prisma, demoManifestPath);
-  return true;
+  if (people === 0) await applyPeople(prisma, demoPeoplePath, await parsePeopleFile(demoPeoplePath));
+  if (datasets === 0) await importDbtManifest(prisma, demoManifestPath);
+  return people === 0 || datasets === 0;
 }

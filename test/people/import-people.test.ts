@@ -100,7 +100,8 @@ describe('people import', () => {
   it('refuses bad rows, naming the file, the row and the reason, and changes nothing', async () => {
     const before = await db.prisma.person.findMany({ orderBy: { email: 'asc' } });
     const csv = [
-      'email,name,manager,slackUserId',
+      'Email,Name,Manager,SlackUserId',
+      '',
       'not-an-email,Someone,,',
       'bob@acme.example,,,',
       'ceo@acme.example,Carla,,U000CEO',
@@ -110,10 +111,10 @@ describe('people import', () => {
     const file = await write('bad.csv', csv);
     const error = await failureOf(importFile(file));
     expect(error.message).toContain(file);
-    expect(error.message).toMatch(/row 2 email: must be an email address/);
-    expect(error.message).toMatch(/row 3 name: is required/);
-    expect(error.message).toMatch(/row 5: duplicate email ceo@acme.example \(first at row 4\)/);
-    expect(error.message).toMatch(/row 6 slackUserId: must be a Slack user id/);
+    expect(error.message).toMatch(/line 3 email: must be an email address/);
+    expect(error.message).toMatch(/line 4 name: is required/);
+    expect(error.message).toMatch(/line 6: duplicate email ceo@acme.example \(first at line 5\)/);
+    expect(error.message).toMatch(/line 7 slackUserId: must be a Slack user id/);
     expect(await db.prisma.person.findMany({ orderBy: { email: 'asc' } })).toEqual(before);
   });
 

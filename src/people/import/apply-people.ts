@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Prisma } from '../../../generated/prisma/client.ts';
 import { type AuditActor, appendAuditEvent } from '../../audit/index.ts';
-import type { ChangeCounts } from '../../catalog/import/apply-catalog-snapshot.ts';
-import { contentHash } from '../../catalog/import/content-hash.ts';
-import { diffByKey } from '../../catalog/import/diff-by-key.ts';
 import { notifyChange } from '../../db/change-feed.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
+import { contentHash } from '../../shared/content-hash.ts';
+import { type ChangeCounts, diffByKey } from '../../shared/diff-by-key.ts';
 import type { PersonRecord } from '../person-record.ts';
 
 export interface PeopleImportSummary {
@@ -54,13 +53,18 @@ export async function applyPeople(
         region: record.region,
         groups: record.groups,
         slackUserId: record.slackUserId,
+        subject: record.subject,
         attributes: record.attributes as Prisma.InputJsonObject,
         active: true,
         contentHash: hash,
       });
-      // Slack ids are unique: clear the ids of changed and departed people before reassigning.
+      // Slack ids and subjects are unique: clear those of changed and departed people before reassigning.
       const releasing = [...diff.changed.map((item) => item.id), ...diff.removed.map((item) => item.id)];
-      await tx.person.updateMany({ where: { id: { in: releasing } }, data: { slackUserId: null } });
+      await tx.person.updateMany({
+        where: { id: { in: releasing } },
+        data: { slackUserId: null, subject: null },
+      });
+
       await tx.person.updateMany({
         where: { id: { in: diff.removed.map((item) => item.id) } },
         data: { active: false, contentHash: 'inactive' },

@@ -4,12 +4,22 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { type InputProblem, InvalidInputError } from '../../shared/errors.ts';
 import { type PersonRecord, personRecordSchema } from '../person-record.ts';
 
+/** CSV headers are matched case-insensitively; these spellings also name person fields. */
 const csvFieldAliases: Record<string, string> = {
+  email: 'email',
+  name: 'name',
+  title: 'title',
+  department: 'department',
+  region: 'region',
+  groups: 'groups',
+  manager: 'manager',
+  subject: 'subject',
   slack_user_id: 'slackUserId',
   slackuserid: 'slackUserId',
   slack_id: 'slackUserId',
   manager_email: 'manager',
 };
+
 const knownFields = new Set([
   'email',
   'name',
@@ -19,6 +29,7 @@ const knownFields = new Set([
   'groups',
   'manager',
   'slackUserId',
+  'subject',
 ]);
 
 /** Reads a people file (.json: an array of people; .csv: one person per row) and validates every row. */
@@ -52,9 +63,9 @@ export function parsePeopleJson(file: string, text: string): PersonRecord[] {
 }
 
 export function parsePeopleCsv(file: string, text: string): PersonRecord[] {
-  let records: Record<string, string>[];
+  let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
-    records = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true });
+    records = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true, info: true });
   } catch (error) {
     throw new InvalidInputError(file, [
       { location: 'file', message: `is not valid CSV (${(error as Error).message})` },
@@ -62,7 +73,8 @@ export function parsePeopleCsv(file: string, text: string): PersonRecord[] {
   }
   return validateRows(
     file,
-    records.map((record, index) => ({ location: `row ${index + 2}`, value: csvRecordToPerson(record) })),
+    // `line` is where the record ends in the file (empty lines and multi-line fields counted).
+    records.map(({ record, info }) => ({ location: `line ${info.lines}`, value: csvRecordToPerson(record) })),
   );
 }
 
@@ -114,16 +126,21 @@ function crossRowProblems(people: LocatedPerson[]): InputProblem[] {
   const problems: InputProblem[] = [];
   const firstByEmail = new Map<string, string>();
   const firstBySlackId = new Map<string, string>();
+  const firstBySubject = new Map<string, string>();
   for (const { location, person } of people) {
     const seen = firstByEmail.get(person.email);
     if (seen) problems.push({ location, message: `duplicate email ${person.email} (first at ${seen})` });
     else firstByEmail.set(person.email, location);
-    if (person.slackUserId) {
-      const other = firstBySlackId.get(person.slackUserId);
-      if (other)
-        problems.push({ location, message: `Slack user id ${person.slackUserId} is also used at ${other}` });
-      else firstBySlackId.set(person.slackUserId, location);
+    for (const [label, value, first] of [
+      ['Slack user id', person.slackUserId, firstBySlackId],
+      ['subject', person.subject, firstBySubject],
+    ] as const) {
+      if (!value) continue;
+      const other = first.get(value);
+      if (other) problems.push({ location, message: `${label} ${value} is also used at ${other}` });
+      else first.set(value, location);
     }
+
     if (person.manager === person.email)
       problems.push({ location, message: 'a person cannot be their own manager' });
   }
