@@ -24,16 +24,21 @@ export async function verifyAuditChain(
   prisma: PrismaClient,
   onProgress?: (checked: number, total: number) => void,
 ): Promise<ChainVerification> {
-  const total = await prisma.auditEvent.count();
+  // The head first: events appended while we verify (other replicas keep writing) are not judged.
+  const head = await prisma.auditChainHead.findUnique({ where: { id: 1 } });
+  if (!head)
+    return { ok: false, eventsChecked: 0, brokenLink: { seq: 0n, reason: 'the chain head is missing' } };
+  const total = Number(head.seq);
   let expectedSeq = 1n;
   let previousHash = genesisHash;
   let checked = 0;
-  for (;;) {
+  while (expectedSeq <= head.seq) {
     const events = await prisma.auditEvent.findMany({
-      where: { seq: { gte: expectedSeq } },
+      where: { seq: { gte: expectedSeq, lte: head.seq } },
       orderBy: { seq: 'asc' },
       take: batchSize,
     });
+    if (events.length === 0) break;
     for (const event of events) {
       const broken = checkLink(event, expectedSeq, previousHash);
       if (broken) return { ok: false, eventsChecked: checked, brokenLink: broken };
@@ -42,16 +47,14 @@ export async function verifyAuditChain(
       checked += 1;
     }
     onProgress?.(checked, total);
-    if (events.length < batchSize) break;
   }
-  const head = await prisma.auditChainHead.findUnique({ where: { id: 1 } });
-  if (!head || head.seq !== expectedSeq - 1n || head.hash !== previousHash) {
+  if (expectedSeq - 1n !== head.seq || previousHash !== head.hash) {
     return {
       ok: false,
       eventsChecked: checked,
       brokenLink: {
         seq: expectedSeq,
-        reason: `the chain head (seq ${head?.seq ?? 'missing'}) does not match the last event (seq ${expectedSeq - 1n}): events after it were removed`,
+        reason: `the chain head (seq ${head.seq}) does not match the last event (seq ${expectedSeq - 1n}): events after it were removed`,
       },
     };
   }
