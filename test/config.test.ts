@@ -46,4 +46,21 @@ describe('configuration from the environment', () => {
     expect(message).toMatch(/LOG_LEVEL: /);
     expect(message).toMatch(/APERTURE_SEED_DEMO: must be true or false/);
   });
+
+  it('never shows a password in its messages', () => {
+    let message = '';
+    try {
+      loadConfig({
+        DATABASE_URL: 'mysql://admin:hunter2@db/x',
+        APERTURE_IDENTITY_PROVIDERS: '[{"issuer": "x", "publicKeyPem": "s3cr3t"}]',
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(
+      /DATABASE_URL: must be a postgresql:\/\/ URL \(got "mysql:\/\/admin:\*\*\*@db\/x"\)/,
+    );
+    expect(message).toMatch(/APERTURE_IDENTITY_PROVIDERS/);
+    expect(message).not.toMatch(/hunter2|s3cr3t/);
+  });
 });

@@ -4,6 +4,7 @@ import {
   type IdentityProviderConfig,
   identityProviderSchema,
 } from '../identity/humans/identity-provider-config.ts';
+import { redactUrl } from '../logging/redact-url.ts';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -103,7 +104,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const name = issue.path.join('.');
-        return `${name}: ${issue.message} (got ${JSON.stringify(source[name] ?? null)})`;
+        return `${name}: ${issue.message} (got ${shownValue(name, source[name])})`;
       }),
     );
   }
@@ -150,4 +151,12 @@ function nonEmpty(source: NodeJS.ProcessEnv): Record<string, string> {
       (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
     ),
   );
+}
+
+/** A bad value as the error message shows it: never a password or a whole provider list. */
+function shownValue(name: string, value: string | undefined): string {
+  if (value === undefined) return 'nothing';
+  if (name === 'DATABASE_URL') return JSON.stringify(redactUrl(value));
+  if (/SECRET|TOKEN|PASSWORD|KEY|PROVIDERS/.test(name)) return `a value of ${value.length} characters`;
+  return JSON.stringify(value);
 }

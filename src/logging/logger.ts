@@ -29,13 +29,4 @@ export function createLogger(config: Pick<Config, 'log'>): Logger {
   });
 }
 
-/** Removes the password from a connection URL so it can be logged. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '[unparseable url]';
-  }
-}
+export { redactUrl } from './redact-url.ts';
