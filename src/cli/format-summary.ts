@@ -1,4 +1,4 @@
-import type { ChangeCounts } from '../catalog/import/apply-catalog-snapshot.ts';
+import type { ChangeCounts } from '../shared/diff-by-key.ts';
 
 /** A small table: one row per kind of object, columns added / changed / removed / unchanged. */
 export function formatChangeTable(rows: [string, ChangeCounts][]): string {
