@@ -53,6 +53,8 @@ export interface ApplyOptions {
 type Fields = Record<string, unknown>;
 
 const insertChunkSize = 2_000;
+/** How many datasets' columns are diffed and written together. */
+const columnSliceDatasets = 500;
 
 /**
  * Makes the stored catalog of `snapshot.origin` match the snapshot, in one transaction: unchanged
@@ -219,32 +221,55 @@ class SnapshotWriter {
     return countChanges(diff);
   }
 
+  /**
+   * Columns are the bulk of a catalog (200,000 in a large dbt project): they are diffed and
+   * written a slice of datasets at a time, so their rows never all exist in memory at once.
+   */
   private async syncColumns(): Promise<ChangeCounts> {
-    const stored = await this.tx.column.findMany({
-      where: { dataset: { origin: this.snapshot.origin } },
-      select: { id: true, path: true, contentHash: true },
-    });
-    const incoming: IncomingRow<Fields>[] = [];
-    for (const dataset of this.snapshot.datasets) {
-      const parentPath = datasetPath(dataset);
-      const datasetId = this.datasetIds.get(parentPath)!;
-      dataset.columns.forEach((column, position) => {
-        incoming.push(
-          row(`${parentPath}.${column.name}`, {
-            ...column,
-            position,
-            datasetId,
-            path: `${parentPath}.${column.name}`,
-          }),
-        );
-      });
-    }
-    const diff = diffByKey(
-      this.inScope(stored.map((s) => ({ id: s.id, key: s.path, contentHash: s.contentHash }))),
-      incoming,
+    const stored = new Map(
+      this.inScope(
+        (
+          await this.tx.column.findMany({
+            where: { dataset: { origin: this.snapshot.origin } },
+            select: { id: true, path: true, contentHash: true },
+          })
+        ).map((column) => ({ id: column.id, key: column.path, contentHash: column.contentHash })),
+      ).map((column) => [column.key, column]),
     );
-    for (const [path, id] of await this.applyDiff(columnTable, 'columns', diff)) this.columnIds.set(path, id);
-    return countChanges(diff);
+    const referenced = new Set(this.snapshot.metrics.flatMap((metric) => metric.columnPaths));
+    const total = { added: 0, changed: 0, removed: 0, unchanged: 0 };
+    const datasets = this.snapshot.datasets;
+    for (let start = 0; start < datasets.length; start += columnSliceDatasets) {
+      const incoming: IncomingRow<Fields>[] = [];
+      for (const dataset of datasets.slice(start, start + columnSliceDatasets)) {
+        const parentPath = datasetPath(dataset);
+        const datasetId = this.datasetIds.get(parentPath)!;
+        dataset.columns.forEach((column, position) => {
+          const path = `${parentPath}.${column.name}`;
+          incoming.push(row(path, { ...column, position, datasetId, path }));
+        });
+      }
+      const seen = incoming.flatMap((item) => stored.get(item.key) ?? []);
+      for (const item of seen) stored.delete(item.key);
+      const diff = diffByKey(seen, incoming);
+      for (const [path, id] of await this.applyDiff(columnTable, null, diff)) {
+        if (referenced.has(path)) this.columnIds.set(path, id);
+      }
+      this.onProgress?.({
+        phase: 'columns',
+        done: Math.min(start + columnSliceDatasets, datasets.length),
+        total: datasets.length,
+      });
+      const counts = countChanges(diff);
+      total.added += counts.added;
+      total.changed += counts.changed;
+      total.unchanged += counts.unchanged;
+    }
+    // What no dataset listed any more.
+    const removed = [...stored.values()];
+    await this.deleteRows(columnTable, removed);
+    total.removed = removed.length;
+    return total;
   }
 
   private async syncDimensions(): Promise<ChangeCounts> {
@@ -376,7 +401,8 @@ class SnapshotWriter {
    */
   private async applyDiff(
     spec: TableSpec,
-    phase: string,
+    /** Progress is reported under this phase; null when the caller reports it. */
+    phase: string | null,
     diff: RowDiff<Fields>,
   ): Promise<Map<string, string>> {
     const ids = new Map<string, string>();
@@ -389,19 +415,14 @@ class SnapshotWriter {
       return picked;
     };
     for (const item of diff.added) ids.set(item.key, randomUUID());
-    if (diff.removed.length > 0) {
-      await this.tx.$executeRawUnsafe(
-        `DELETE FROM "${spec.table}" WHERE id = ANY($1::uuid[])`,
-        diff.removed.map((removed) => removed.id),
-      );
-    }
+    await this.deleteRows(spec, diff.removed);
     // Rows are shaped one chunk at a time: a large import never holds two copies of every row.
     for (let start = 0; start < diff.added.length; start += insertChunkSize) {
       const chunk = diff.added
         .slice(start, start + insertChunkSize)
         .map((item) => pick(item, ids.get(item.key)!));
       await bulkInsert(this.tx, spec, chunk);
-      this.onProgress?.({ phase, done: start + chunk.length, total: diff.added.length });
+      if (phase) this.onProgress?.({ phase, done: start + chunk.length, total: diff.added.length });
     }
     await bulkUpdate(
       this.tx,
@@ -409,6 +430,14 @@ class SnapshotWriter {
       diff.changed.map((item) => pick(item, item.id)),
     );
     return ids;
+  }
+
+  private async deleteRows(spec: TableSpec, rows: readonly { id: string }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.tx.$executeRawUnsafe(
+      `DELETE FROM "${spec.table}" WHERE id = ANY($1::uuid[])`,
+      rows.map((removed) => removed.id),
+    );
   }
 
   private requireDataset(path: string): string {
