@@ -396,6 +396,23 @@ describe('changes act on the next call', () => {
     );
   });
 
+  it("narrowing an agent's intents stops its tokens for the removed intent", async () => {
+    const agent = await governance.registerAgent({
+      name: 'Narrowed agent',
+      ownerEmail: 'bob@acme.test',
+      allowedIntents: ['analytics', 'finance-close'],
+    });
+    const token = await agentToken(agent, await idp.token('ana@acme.test'), { intent: 'finance-close' });
+    expect((await graphql(service.graphqlUrl, viewerQuery, {}, token)).status).toBe(200);
+    const updated = await governance.run(
+      'mutation ($clientId: String!) { updateAgent(clientId: $clientId, input: { allowedIntents: ["analytics"] }) { allowedIntents } }',
+      { clientId: agent.clientId },
+    );
+    expect(updated.data).toEqual({ updateAgent: { allowedIntents: ['analytics'] } });
+    const after = await graphql(service.graphqlUrl, viewerQuery, {}, token);
+    expect(after.errors?.[0]?.message).toMatch(/may not act for intent finance-close/);
+  });
+
   it('deleting an intent stops its tokens', async () => {
     await governance.createIntent({
       name: 'temporary',
@@ -555,6 +572,7 @@ describe('governance', () => {
       'agent.reactivated': 1,
       'agent.retired': 1,
       'agent.secret_rotated': 1,
+      'agent.updated': 1,
       'intent.created': 4,
       'intent.deleted': 1,
       'token.revoked': 1,

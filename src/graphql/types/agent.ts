@@ -75,6 +75,16 @@ const RegisterAgentInput = builder.inputType('RegisterAgentInput', {
   }),
 });
 
+const UpdateAgentInput = builder.inputType('UpdateAgentInput', {
+  description: 'Fields left out stay as they are.',
+  fields: (t) => ({
+    description: t.string({ required: false }),
+    ceiling: t.field({ type: CeilingInput, required: false, description: 'Replaces the whole ceiling.' }),
+    allowedIntents: t.stringList({ required: false }),
+    maxDelegationDepth: t.int({ required: false }),
+  }),
+});
+
 builder.queryFields((t) => ({
   agents: t.field({
     type: [AgentRef],
@@ -100,6 +110,21 @@ builder.mutationFields((t) => ({
       return identity.agents.register(viewer, {
         ...withoutNullFields(rest),
         ceiling: withoutNullFields(ceiling ?? {}),
+      });
+    },
+  }),
+  updateAgent: t.field({
+    type: AgentRef,
+    authScopes: { governance: true },
+    args: {
+      clientId: t.arg.string({ required: true }),
+      input: t.arg({ type: UpdateAgentInput, required: true }),
+    },
+    resolve: (_root, { clientId, input }, { identity, viewer }) => {
+      const { ceiling, ...rest } = input;
+      return identity.agents.update(viewer, clientId, {
+        ...withoutNullFields(rest),
+        ...(ceiling ? { ceiling: withoutNullFields(ceiling) } : {}),
       });
     },
   }),

@@ -28,3 +28,9 @@ export const registerAgentSchema = z.object({
 export type RegisterAgentInput = z.infer<typeof registerAgentSchema>;
 
 export const rotateSecretSchema = z.object({ credentialExpiresAt: futureDate.nullish() });
+
+/** What governance may change on a registered agent (its identity, owner and parent stay). */
+export const updateAgentSchema = registerAgentSchema
+  .pick({ description: true, allowedIntents: true, maxDelegationDepth: true })
+  .extend({ ceiling: capabilityCeilingSchema })
+  .partial();

@@ -8,7 +8,8 @@ import { validateInput } from '../../shared/validate.ts';
 import { requireGovernance } from '../governance.ts';
 import type { IdentityState } from '../state/identity-state.ts';
 import { type Viewer, viewerAuditActor } from '../viewer.ts';
-import { registerAgentSchema, rotateSecretSchema } from './agent-input.ts';
+import { registerAgentSchema, rotateSecretSchema, updateAgentSchema } from './agent-input.ts';
+
 import { generateClientId, generateClientSecret, hashClientSecret } from './client-secret.ts';
 
 export interface AgentServiceDeps {
@@ -109,6 +110,44 @@ export class AgentService {
       return created;
     });
     return { agent, clientSecret };
+  }
+
+  /**
+   * Changes an agent's description, ceiling, intents or delegation depth. Narrowing acts on the
+   * next call of every token it holds (intents and depth are checked per call).
+   */
+  async update(viewer: Viewer, clientId: string, input: unknown): Promise<Agent> {
+    const actor = requireGovernance(viewer, this.deps.governanceGroup);
+    const data = validateInput(updateAgentSchema, input, 'agent');
+    return this.write(async (tx) => {
+      const existing = await this.existing(tx, clientId);
+      if (existing.status === 'RETIRED')
+        throw new ApertureError('CONFLICT', `agent ${existing.name} is retired`);
+      if (data.allowedIntents) {
+        const known = await tx.intent.findMany({
+          where: { name: { in: data.allowedIntents } },
+          select: { name: true },
+        });
+        const unknown = data.allowedIntents.filter((name) => !known.some((intent) => intent.name === name));
+        if (unknown.length > 0) throw invalid('allowedIntents', `unknown intent(s): ${unknown.join(', ')}`);
+      }
+      const updated = await tx.agent.update({
+        where: { id: existing.id },
+        data: {
+          ...(data.description !== undefined ? { description: data.description ?? null } : {}),
+          ...(data.ceiling ? { ceiling: data.ceiling as Prisma.InputJsonObject } : {}),
+          ...(data.allowedIntents ? { allowedIntents: [...new Set(data.allowedIntents)] } : {}),
+          ...(data.maxDelegationDepth !== undefined ? { maxDelegationDepth: data.maxDelegationDepth } : {}),
+        },
+      });
+      await appendAuditEvent(tx, {
+        type: 'agent.updated',
+        actor: viewerAuditActor(actor),
+        subject: { kind: 'agent', id: existing.id },
+        payload: { clientId, changes: data },
+      });
+      return updated;
+    });
   }
 
   /** Issues a new secret and revokes the old ones at once. */
