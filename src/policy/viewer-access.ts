@@ -1,0 +1,233 @@
+import { mostSensitive } from '../catalog/sensitivity.ts';
+import type { CapabilityCeiling } from '../identity/agents/capability-ceiling.ts';
+import type { AccessContext, PolicyObject } from './access-context.ts';
+import type { CompiledPolicy, CompiledPolicySet } from './compile-policies.ts';
+import { compilePathGlob } from './path-glob.ts';
+import type { Mask } from './policy-schema.ts';
+import { renderRowFilter } from './render-row-filter.ts';
+import { highest, lowest, type Visibility } from './visibility.ts';
+
+/** Why an object has the visibility it has (for explainAccess and audit). */
+export interface DecisionReasons {
+  /** Allow policies and grants that matched. */
+  allowedBy: string[];
+  /** Deny policies that matched. */
+  deniedBy: string[];
+  /** Limits that lowered the result: `ceiling:<hop>`, `intent`, `dataset`, `dependency:<path>`. */
+  cappedBy: string[];
+}
+
+export interface ObjectDecision {
+  visibility: Visibility;
+  /** Columns at READ: the mask that applies (the strictest when several do). */
+  mask: (Mask & { policyId: string }) | null;
+  /** Datasets at READ: the rows this viewer may see, as one SQL predicate; null: all rows. */
+  rowFilter: string | null;
+  reasons: DecisionReasons;
+}
+
+/** Looks up other objects a decision depends on (a column's dataset, a metric's dependencies). */
+export type ObjectLookup = (path: string) => PolicyObject | undefined;
+
+const maskStrength: Record<Mask['method'], number> = {
+  null: 6,
+  redact: 5,
+  hash: 4,
+  partial: 3,
+  year: 2,
+  expression: 1,
+};
+
+/**
+ * The policies of one version, narrowed to one viewer (human, intent, chain ceilings, grants, time).
+ * `decide` answers "what may this viewer know of X"; listing a slice is `decide` over every object,
+ * so both always agree. Pure: no I/O, deterministic for its inputs.
+ */
+export class ViewerAccess {
+  private readonly allows: CompiledPolicy[];
+  private readonly denies: CompiledPolicy[];
+  private readonly ceilings: CompiledCeiling[];
+  private readonly grantPaths: Map<string, { id: string; tier: Visibility }[]>;
+  private readonly intentCap: Visibility;
+  private readonly intentTags: Set<string> | null;
+  private readonly memo = new Map<string, ObjectDecision>();
+
+  constructor(
+    readonly policies: CompiledPolicySet,
+    private readonly context: AccessContext,
+  ) {
+    const applicable = policies.policies.filter(
+      (compiled) =>
+        compiled.activeAt(context.now) &&
+        compiled.appliesUnder(context.intent?.name ?? null) &&
+        compiled.appliesTo(context.human),
+    );
+    this.allows = applicable.filter((compiled) => compiled.policy.effect === 'allow');
+    this.denies = applicable.filter((compiled) => compiled.policy.effect === 'deny');
+    this.ceilings = context.ceilings.map(compileCeiling);
+    this.grantPaths = new Map();
+    for (const grant of context.grants) {
+      for (const path of grant.paths) {
+        this.grantPaths.set(path, [...(this.grantPaths.get(path) ?? []), { id: grant.id, tier: grant.tier }]);
+      }
+    }
+    this.intentCap = context.intent ? highest('HIDDEN', ...context.intent.allowedTiers) : 'READ';
+    this.intentTags =
+      context.intent && context.intent.allowedTags.length > 0 ? new Set(context.intent.allowedTags) : null;
+  }
+
+  decide(object: PolicyObject, lookup: ObjectLookup): ObjectDecision {
+    const known = this.memo.get(object.id);
+    if (known) return known;
+    // A cycle among metrics resolves to hidden rather than recursing forever.
+    this.memo.set(object.id, hidden());
+    const decision = this.decideFresh(object, lookup);
+    this.memo.set(object.id, decision);
+    return decision;
+  }
+
+  private decideFresh(object: PolicyObject, lookup: ObjectLookup): ObjectDecision {
+    if (object.kind === 'column') return this.decideColumn(object, lookup);
+    const reasons: DecisionReasons = { allowedBy: [], deniedBy: [], cappedBy: [] };
+    let visibility = this.ownVisibility(object, reasons);
+    if (object.kind === 'metric' && visibility === 'READ') {
+      // A metric is readable only when everything it reads is.
+      for (const path of object.dependsOn) {
+        const dependency = lookup(path);
+        if (!dependency || this.decide(dependency, lookup).visibility !== 'READ') {
+          visibility = 'DISCOVER';
+          reasons.cappedBy.push(`dependency:${path}`);
+          break;
+        }
+      }
+    }
+    const rowFilter = object.kind === 'dataset' && visibility === 'READ' ? this.rowFilter(object) : null;
+    return { visibility, mask: null, rowFilter, reasons };
+  }
+
+  /** Columns are visible when their dataset is readable and nothing denies or excludes them. */
+  private decideColumn(column: PolicyObject, lookup: ObjectLookup): ObjectDecision {
+    const dataset = column.datasetPath ? lookup(column.datasetPath) : undefined;
+    const reasons: DecisionReasons = { allowedBy: [], deniedBy: [], cappedBy: [] };
+    if (!dataset || this.decide(dataset, lookup).visibility !== 'READ') {
+      reasons.cappedBy.push('dataset');
+      return { visibility: 'HIDDEN', mask: null, rowFilter: null, reasons };
+    }
+    reasons.deniedBy.push(
+      ...this.denies.filter((deny) => deny.matches(column)).map((deny) => deny.policy.id),
+    );
+    const excluded = this.ceilings.find((ceiling) => ceiling.excludesColumn(column));
+    if (excluded) reasons.cappedBy.push(`ceiling:${excluded.hop}`);
+    if (reasons.deniedBy.length > 0 || excluded)
+      return { visibility: 'HIDDEN', mask: null, rowFilter: null, reasons };
+    return { visibility: 'READ', mask: this.mask(column, dataset), rowFilter: null, reasons };
+  }
+
+  /** Allow policies and grants, then denies (deny wins), then every ceiling and the intent. */
+  private ownVisibility(object: PolicyObject, reasons: DecisionReasons): Visibility {
+    let visibility: Visibility = 'HIDDEN';
+    for (const allow of this.allows) {
+      if (allow.matches(object)) {
+        visibility = highest(visibility, allow.policy.tier);
+        reasons.allowedBy.push(allow.policy.id);
+      }
+    }
+    for (const grant of this.grantPaths.get(object.path) ?? []) {
+      visibility = highest(visibility, grant.tier);
+      reasons.allowedBy.push(`grant:${grant.id}`);
+    }
+    for (const deny of this.denies) {
+      if (deny.matches(object)) {
+        visibility = lowest(visibility, deny.policy.tier === 'DISCOVER' ? 'HIDDEN' : 'DISCOVER');
+        reasons.deniedBy.push(deny.policy.id);
+      }
+    }
+    if (visibility === 'HIDDEN') return visibility;
+    for (const ceiling of this.ceilings) {
+      const capped = lowest(visibility, ceiling.capFor(object));
+      if (capped !== visibility) reasons.cappedBy.push(`ceiling:${ceiling.hop}`);
+      visibility = capped;
+    }
+    const intentCapped = lowest(
+      visibility,
+      this.intentCap,
+      this.intentTags && !object.tags.some((tag) => this.intentTags!.has(tag)) ? 'HIDDEN' : 'READ',
+    );
+    if (intentCapped !== visibility) reasons.cappedBy.push('intent');
+    return intentCapped;
+  }
+
+  private mask(column: PolicyObject, dataset: PolicyObject): ObjectDecision['mask'] {
+    let strictest: ObjectDecision['mask'] = null;
+    for (const allow of this.allows) {
+      if (allow.policy.tier !== 'READ' || !allow.matches(dataset)) continue;
+      for (const mask of allow.masksFor(column)) {
+        if (!strictest || maskStrength[mask.method] > maskStrength[strictest.method]) {
+          strictest = { ...mask, policyId: allow.policy.id };
+        }
+      }
+    }
+    return strictest;
+  }
+
+  /**
+   * Access is the union of what each granting policy allows: a granting policy without filters
+   * means every row; otherwise the rows of any granting policy (each policy's filters together).
+   */
+  private rowFilter(dataset: PolicyObject): string | null {
+    const granting = this.allows.filter((allow) => allow.policy.tier === 'READ' && allow.matches(dataset));
+    if (
+      granting.length === 0 ||
+      (this.grantPaths.get(dataset.path) ?? []).some((grant) => grant.tier === 'READ')
+    ) {
+      return null;
+    }
+    const alternatives: string[] = [];
+    for (const allow of granting) {
+      const filters = allow.rowFiltersFor(dataset.path);
+      if (filters.length === 0) return null;
+      alternatives.push(
+        filters.map((filter) => `(${renderRowFilter(filter.predicate, this.context.human)})`).join(' AND '),
+      );
+    }
+    return alternatives.length === 1
+      ? alternatives[0]!
+      : alternatives.map((alternative) => `(${alternative})`).join(' OR ');
+  }
+}
+
+function hidden(): ObjectDecision {
+  return {
+    visibility: 'HIDDEN',
+    mask: null,
+    rowFilter: null,
+    reasons: { allowedBy: [], deniedBy: [], cappedBy: [] },
+  };
+}
+
+interface CompiledCeiling {
+  hop: number;
+  capFor(object: PolicyObject): Visibility;
+  excludesColumn(column: PolicyObject): boolean;
+}
+
+function compileCeiling(ceiling: CapabilityCeiling, hop: number): CompiledCeiling {
+  const excluded = new Set(ceiling.excludedTags);
+  const required = ceiling.requiredTags.length > 0 ? new Set(ceiling.requiredTags) : null;
+  const paths = ceiling.paths.length > 0 ? ceiling.paths.map(compilePathGlob) : null;
+  const tooSensitive = (object: PolicyObject) =>
+    mostSensitive([object.sensitivity, ceiling.maxSensitivity]) !== ceiling.maxSensitivity;
+  return {
+    hop,
+    capFor(object) {
+      if (tooSensitive(object) || object.tags.some((tag) => excluded.has(tag))) return 'HIDDEN';
+      if (required && !object.tags.some((tag) => required.has(tag))) return 'HIDDEN';
+      if (paths && object.kind === 'dataset' && !paths.some((glob) => glob.test(object.path)))
+        return 'HIDDEN';
+      return ceiling.maxTier;
+    },
+    excludesColumn(column) {
+      return tooSensitive(column) || column.tags.some((tag) => excluded.has(tag));
+    },
+  };
+}
