@@ -23,7 +23,9 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<D
       );
     }
     if (config.seedDemo && (await loadDemoCompanyIfEmpty(database.prisma))) {
-      logger.info('loaded the demo company (seeds/demo-manifest.json, seeds/people.json)');
+      logger.info(
+        'loaded the demo company (seeds/demo-manifest.json, seeds/people.json, seeds/policies.yaml)',
+      );
     }
     return database;
   } catch (error) {

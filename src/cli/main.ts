@@ -8,6 +8,7 @@ import { registerAuditCommands } from './commands/audit.ts';
 import { registerDevTokenCommand } from './commands/dev-token.ts';
 import { registerImportCommands } from './commands/import.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
+import { registerPolicyCommands } from './commands/policies.ts';
 import { registerStartCommand } from './commands/start.ts';
 
 const program = new Command('aperture')
@@ -21,6 +22,7 @@ registerMigrateCommand(program);
 registerImportCommands(program);
 registerAuditCommands(program);
 registerDevTokenCommand(program);
+registerPolicyCommands(program);
 
 /** Expected failures print their message alone; anything else prints its stack. */
 function isExpected(error: unknown): error is Error {

@@ -6,7 +6,7 @@ import type { Logger } from '../logging/logger.ts';
 /** The channel every replica listens on; payloads are topics such as `identity` or `people`. */
 export const changeChannel = 'aperture_changes';
 
-export type ChangeTopic = 'identity' | 'people' | 'keys';
+export type ChangeTopic = 'identity' | 'people' | 'keys' | 'policies' | 'catalog';
 
 /**
  * Database-backed invalidation across replicas. Writers call `notifyChange` inside their
@@ -36,7 +36,8 @@ class Listeners {
 }
 
 function asTopic(payload: string | undefined): ChangeTopic | undefined {
-  return payload === 'identity' || payload === 'people' || payload === 'keys' ? payload : undefined;
+  const topics: readonly string[] = ['identity', 'people', 'keys', 'policies', 'catalog'];
+  return payload !== undefined && topics.includes(payload) ? (payload as ChangeTopic) : undefined;
 }
 
 /** LISTEN on a dedicated PostgreSQL connection, reconnecting with backoff when it drops. */

@@ -3,9 +3,12 @@ import { importDbtManifest } from '../catalog/import/import-dbt-manifest.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import { applyPeople } from '../people/import/apply-people.ts';
 import { parsePeopleFile } from '../people/import/parse-people-file.ts';
+import { applyPolicySet } from '../policy/store/policy-store.ts';
+import { readPolicyFile } from '../policy/store/read-policy-file.ts';
 
 export const demoManifestPath = fileURLToPath(new URL('../../seeds/demo-manifest.json', import.meta.url));
 export const demoPeoplePath = fileURLToPath(new URL('../../seeds/people.json', import.meta.url));
+export const demoPoliciesPath = fileURLToPath(new URL('../../seeds/policies.yaml', import.meta.url));
 
 /**
  * Loads the demo company through the same importers users run: the people when there are none,
@@ -13,8 +16,15 @@ export const demoPeoplePath = fileURLToPath(new URL('../../seeds/people.json', i
  * finishes the job next time). Returns whether it loaded anything.
  */
 export async function loadDemoCompanyIfEmpty(prisma: PrismaClient): Promise<boolean> {
-  const [datasets, people] = await Promise.all([prisma.dataset.count(), prisma.person.count()]);
+  const [datasets, people, policyVersions] = await Promise.all([
+    prisma.dataset.count(),
+    prisma.person.count(),
+    prisma.policySetVersion.count(),
+  ]);
   if (people === 0) await applyPeople(prisma, demoPeoplePath, await parsePeopleFile(demoPeoplePath));
   if (datasets === 0) await importDbtManifest(prisma, demoManifestPath);
-  return people === 0 || datasets === 0;
+  if (policyVersions === 0) {
+    await applyPolicySet(prisma, await readPolicyFile(demoPoliciesPath), { source: demoPoliciesPath });
+  }
+  return people === 0 || datasets === 0 || policyVersions === 0;
 }

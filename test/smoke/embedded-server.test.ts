@@ -83,7 +83,7 @@ describe('embedded server smoke test', () => {
     expect(counts.data!.datasets.totalCount).toBeGreaterThanOrEqual(60);
 
     const verify = await runCli(['audit', 'verify'], env());
-    expect(verify.stdout).toMatch(/Audit chain intact: 2 events verified/);
+    expect(verify.stdout).toMatch(/Audit chain intact: 3 events verified/);
     expect(verify.exitCode).toBe(0);
   });
 });
