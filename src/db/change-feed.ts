@@ -40,48 +40,88 @@ function asTopic(payload: string | undefined): ChangeTopic | undefined {
   return payload !== undefined && topics.includes(payload) ? (payload as ChangeTopic) : undefined;
 }
 
-/** LISTEN on a dedicated PostgreSQL connection, reconnecting with backoff when it drops. */
+/** How often the listener proves it is alive, and how long it may take to answer. */
+const heartbeatMs = 5_000;
+const heartbeatTimeoutMs = 3_000;
+
+/**
+ * LISTEN on a dedicated PostgreSQL connection. A heartbeat query proves the connection alive (a
+ * socket silently dropped by a NAT or load balancer raises no error); any failure marks the feed
+ * unreliable and schedules exactly one reconnect, with backoff. Every replaced or failed client is
+ * closed, so an outage never multiplies connections.
+ */
 export async function openPostgresChangeFeed(url: string, logger?: Logger): Promise<ChangeFeed> {
   const listeners = new Listeners();
   let client: pg.Client | undefined;
   let reliable = false;
   let closed = false;
   let retryMs = 250;
+  let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  let heartbeatTimer: ReturnType<typeof setInterval> | undefined;
 
-  const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString: url });
-    next.on('notification', (message) => listeners.emit(asTopic(message.payload)));
-    next.on('error', (error) => {
-      logger?.warn({ err: error }, 'change feed connection failed; caches are bypassed until it is back');
-      lost(next);
-    });
-    next.on('end', () => lost(next));
-    await next.connect();
-    await next.query(`LISTEN ${changeChannel}`);
-    client = next;
-    reliable = true;
-    retryMs = 250;
-    // Anything may have changed while we were not listening.
-    listeners.emit(undefined);
-  };
-
-  const lost = (which: pg.Client) => {
-    if (client !== which && client !== undefined) return;
+  const dropClient = (reason: unknown) => {
+    const lostClient = client;
+    if (!lostClient) return;
     client = undefined;
     reliable = false;
+    clearInterval(heartbeatTimer);
+    lostClient.removeAllListeners('notification');
+    lostClient.end().catch(() => {});
+    logger?.warn({ err: reason }, 'change feed lost; caches are bypassed until it is back');
     listeners.emit(undefined);
-    if (!closed) scheduleReconnect();
+    scheduleReconnect();
   };
 
   const scheduleReconnect = () => {
-    const timer = setTimeout(() => {
+    if (closed || reconnectTimer) return;
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = undefined;
       connect().catch((error: unknown) => {
         logger?.warn({ err: error }, 'change feed reconnect failed');
         retryMs = Math.min(retryMs * 2, 10_000);
-        if (!closed) scheduleReconnect();
+        scheduleReconnect();
       });
     }, retryMs);
-    timer.unref();
+    reconnectTimer.unref();
+  };
+
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({
+      connectionString: url,
+      keepAlive: true,
+      application_name: 'aperture-change-feed',
+    });
+    // Errors before this client is the live one only fail the attempt.
+    next.on('error', (error) => (client === next ? dropClient(error) : undefined));
+    next.on('end', () => (client === next ? dropClient(new Error('connection ended')) : undefined));
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${changeChannel}`);
+    } catch (error) {
+      next.end().catch(() => {});
+      throw error;
+    }
+    if (closed) {
+      await next.end().catch(() => {});
+      return;
+    }
+    next.on('notification', (message) => listeners.emit(asTopic(message.payload)));
+    client = next;
+    reliable = true;
+    retryMs = 250;
+    heartbeatTimer = setInterval(() => {
+      const current = client;
+      if (!current) return;
+      const timeout = new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('change feed heartbeat timed out')), heartbeatTimeoutMs).unref(),
+      );
+      Promise.race([current.query('SELECT 1'), timeout]).catch((error: unknown) => {
+        if (client === current) dropClient(error);
+      });
+    }, heartbeatMs);
+    heartbeatTimer.unref();
+    // Anything may have changed while we were not listening.
+    listeners.emit(undefined);
   };
 
   await connect();
@@ -93,7 +133,11 @@ export async function openPostgresChangeFeed(url: string, logger?: Logger): Prom
     async close() {
       closed = true;
       reliable = false;
-      await client?.end().catch(() => {});
+      clearTimeout(reconnectTimer);
+      clearInterval(heartbeatTimer);
+      const last = client;
+      client = undefined;
+      await last?.end().catch(() => {});
     },
   };
 }
