@@ -63,4 +63,33 @@ describe('configuration from the environment', () => {
     expect(message).toMatch(/APERTURE_IDENTITY_PROVIDERS/);
     expect(message).not.toMatch(/hunter2|s3cr3t/);
   });
+
+  it('trusts the development issuer only in development on the embedded database, or when asked', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).identity.devIssuerKeyFile).toMatch(
+      /dev-issuer-key\.json$/,
+    );
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/a' }).identity.devIssuerKeyFile).toBeNull();
+    expect(
+      loadConfig({ DATABASE_URL: 'postgresql://db/a', APERTURE_DEV_ISSUER: 'true' }).identity
+        .devIssuerKeyFile,
+    ).not.toBeNull();
+    expect(() => loadConfig({ NODE_ENV: 'production', APERTURE_DEV_ISSUER: 'true' })).toThrow(
+      /only runs with NODE_ENV=development/,
+    );
+  });
+
+  it('refuses identity providers that would confuse token uses or identities', () => {
+    const provider = { issuer: 'https://idp.example', audience: 'x', jwksUri: 'https://idp.example/jwks' };
+    const load = (providers: unknown[]) => () =>
+      loadConfig({ APERTURE_IDENTITY_PROVIDERS: JSON.stringify(providers) });
+    expect(load([{ ...provider, apiAudience: 'x' }])).toThrow(/must differ/);
+    expect(load([{ ...provider, jwksUri: 'http://idp.example/jwks' }])).toThrow(/must be https/);
+    expect(
+      load([
+        { ...provider, claim: 'sub' },
+        { ...provider, issuer: 'https://other.example', claim: 'sub' },
+      ]),
+    ).toThrow(/at most one identity provider may map people by sub/);
+    expect(load([{ ...provider, jwksUri: 'http://127.0.0.1:8080/jwks', apiAudience: 'y' }])).not.toThrow();
+  });
 });

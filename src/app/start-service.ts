@@ -29,7 +29,10 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const server = createHttpServer(
     [
       { prefix: graphqlPath, handle: yoga },
-      { prefix: tokenEndpointPath, handle: tokenEndpoint(identity.tokenExchange, logger) },
+      {
+        prefix: tokenEndpointPath,
+        handle: tokenEndpoint(identity.tokenExchange, logger, config.identity.tokenRequestsPerMinute),
+      },
       {
         prefix: wellKnownPath,
         handle: wellKnownEndpoints(identity.signingKeys, config.identity, config.http.publicUrl),

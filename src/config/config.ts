@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import {
   type IdentityProviderConfig,
-  identityProviderSchema,
+  identityProvidersSchema,
 } from '../identity/humans/identity-provider-config.ts';
 import { redactUrl } from '../logging/redact-url.ts';
 
@@ -37,6 +37,7 @@ export const environmentSchema = z.object({
   APERTURE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
   APERTURE_MAX_DELEGATION_DEPTH: z.coerce.number().int().min(1).max(10).default(4),
   APERTURE_GOVERNANCE_GROUP: z.string().trim().min(1).default('governance'),
+  APERTURE_TOKEN_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(600),
   APERTURE_IDENTITY_PROVIDERS: z
     .string()
     .transform((text, context) => {
@@ -47,9 +48,11 @@ export const environmentSchema = z.object({
         return z.NEVER;
       }
     })
-    .pipe(z.array(identityProviderSchema))
+    .pipe(identityProvidersSchema)
     .optional(),
   APERTURE_DEV_ISSUER_KEY_FILE: z.string().trim().min(1).optional(),
+  /** The development issuer; default: on in development mode on the embedded database only. */
+  APERTURE_DEV_ISSUER: booleanFromEnv.optional(),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -85,6 +88,8 @@ export interface IdentityConfig {
   tokenTtlSeconds: number;
   maxDelegationDepth: number;
   governanceGroup: string;
+  /** Token requests one client address may make per minute (per replica). */
+  tokenRequestsPerMinute: number;
   providers: IdentityProviderConfig[];
   /** The development issuer's key file; null outside development mode (the issuer is refused there). */
   devIssuerKeyFile: string | null;
@@ -109,6 +114,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const env = parsed.data;
+  if (env.APERTURE_DEV_ISSUER && env.NODE_ENV !== 'development') {
+    throw new ConfigError([
+      'APERTURE_DEV_ISSUER: the development issuer signs tokens for anyone; it only runs with NODE_ENV=development',
+    ]);
+  }
+
   const database: DatabaseConfig = env.DATABASE_URL
     ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.APERTURE_DB_POOL_SIZE }
     : { kind: 'embedded', dataDir: env.APERTURE_DATA_DIR };
@@ -135,9 +146,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       tokenTtlSeconds: env.APERTURE_TOKEN_TTL_SECONDS,
       maxDelegationDepth: env.APERTURE_MAX_DELEGATION_DEPTH,
       governanceGroup: env.APERTURE_GOVERNANCE_GROUP,
+      tokenRequestsPerMinute: env.APERTURE_TOKEN_REQUESTS_PER_MINUTE,
+
       providers: env.APERTURE_IDENTITY_PROVIDERS ?? [],
       devIssuerKeyFile:
-        env.NODE_ENV === 'development'
+        env.NODE_ENV === 'development' && (env.APERTURE_DEV_ISSUER ?? embedded)
           ? (env.APERTURE_DEV_ISSUER_KEY_FILE ?? path.join(env.APERTURE_DATA_DIR, 'dev-issuer-key.json'))
           : null,
     },

@@ -57,7 +57,12 @@ export class Authenticator implements ViewerAuthenticator {
       config.maxDelegationDepth,
     );
     if (problem) throw unauthenticated(`the delegation no longer holds: ${problem.message}`);
+    const intent = snapshot.intents.get(claims.intent)!;
+    if (Date.now() / 1000 - claims.iat > intent.maxTokenLifetimeSeconds) {
+      throw unauthenticated(`the delegation token is older than intent ${intent.name} now allows`);
+    }
     const human = await this.activeHuman(await state.person({ id: claims.sub }));
+
     return {
       kind: 'agent',
       human,
@@ -70,7 +75,7 @@ export class Authenticator implements ViewerAuthenticator {
   }
 
   private async humanViewer(token: string): Promise<Viewer> {
-    const verified = await this.deps.humans.verify(token);
+    const verified = await this.deps.humans.verify(token, 'api');
     const human = await this.activeHuman(await this.deps.state.person(verified.person));
     return { kind: 'human', human, issuer: verified.issuer, expiresAt: verified.expiresAt };
   }

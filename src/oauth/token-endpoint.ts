@@ -6,6 +6,7 @@ import {
   tokenExchangeRequestSchema,
 } from '../identity/exchange/token-exchange-request.ts';
 import type { Logger } from '../logging/logger.ts';
+import { RateLimiter } from './rate-limiter.ts';
 import { readFormBody } from './read-form-body.ts';
 
 export const tokenEndpointPath = '/oauth/token';
@@ -16,11 +17,23 @@ const maxBodyBytes = 32 * 1024;
  * POST /oauth/token: the HTTP side of RFC 8693 token exchange (form parsing, client credentials
  * from HTTP Basic or the body, RFC 6749 error responses). The exchange itself is the domain's.
  */
-export function tokenEndpoint(exchange: TokenExchange, logger: Logger) {
+export function tokenEndpoint(exchange: TokenExchange, logger: Logger, requestsPerMinute: number) {
+  const limiter = new RateLimiter(requestsPerMinute);
   return async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
     if (request.method !== 'POST') {
       response.writeHead(405, { allow: 'POST', 'content-type': 'application/json' });
       response.end(JSON.stringify({ error: 'invalid_request', error_description: 'use POST' }));
+      return;
+    }
+    // Before any slow hash or audit write: one caller cannot exhaust the CPU or flood the log.
+    const waitSeconds = limiter.take(request.socket.remoteAddress ?? 'unknown');
+    if (waitSeconds > 0) {
+      send(
+        response,
+        429,
+        { error: 'slow_down', error_description: `too many token requests; retry in ${waitSeconds} s` },
+        { 'retry-after': String(waitSeconds) },
+      );
       return;
     }
     const usedBasic = /^Basic /i.test(request.headers.authorization ?? '');

@@ -15,6 +15,7 @@ export function wellKnownEndpoints(keys: SigningKeys, config: IdentityConfig, pu
     }
     if (path === '/.well-known/oauth-authorization-server') {
       const base = publicUrl ?? `http://${request.headers.host ?? 'localhost'}`;
+      // Built from the Host header unless APERTURE_PUBLIC_URL is set: never cached by shared caches.
       return json(response, {
         issuer: config.issuer,
         token_endpoint: `${base}${tokenEndpointPath}`,
@@ -29,7 +30,11 @@ export function wellKnownEndpoints(keys: SigningKeys, config: IdentityConfig, pu
   };
 }
 
-function json(response: http.ServerResponse, body: unknown, cacheControl = 'no-cache'): void {
-  response.writeHead(200, { 'content-type': 'application/json', 'cache-control': cacheControl });
+function json(response: http.ServerResponse, body: unknown, cacheControl = 'no-store'): void {
+  response.writeHead(200, {
+    'content-type': 'application/json',
+    'cache-control': cacheControl,
+    vary: 'Host',
+  });
   response.end(JSON.stringify(body));
 }

@@ -17,7 +17,7 @@ describe('development issuer', () => {
       ttlSeconds: 60,
     });
     const verifier = await HumanTokenVerifier.create(config.identity);
-    expect(await verifier.verify(token)).toMatchObject({
+    expect(await verifier.verify(token, 'api')).toMatchObject({
       issuer: 'aperture-dev',
       person: { email: 'ana@acme.test' },
     });
@@ -34,7 +34,7 @@ describe('development issuer', () => {
     const production = loadConfig({ NODE_ENV: 'production', APERTURE_DATA_DIR: dataDir });
     expect(production.identity.devIssuerKeyFile).toBeNull();
     const verifier = await HumanTokenVerifier.create(production.identity);
-    await expect(verifier.verify(token)).rejects.toThrow(/not issued by a trusted identity provider/);
+    await expect(verifier.verify(token, 'api')).rejects.toThrow(/not issued by a trusted identity provider/);
 
     const cli = await runCli(['dev-token', '--user', 'ana@acme.test'], {
       NODE_ENV: 'production',

@@ -83,7 +83,7 @@ async function agentToken(client: Client, subjectToken: string, params: Record<s
 describe('token exchange (RFC 8693)', () => {
   it('issues a delegation token: sub is the human, act the agent, with intent, task and jti', async () => {
     const result = await exchangeToken(service.url, assistant, {
-      subject_token: await idp.token('ana@acme.test'),
+      subject_token: await idp.subjectToken('ana@acme.test'),
       intent: 'analytics',
       task_id: 'task-42',
     });
@@ -124,14 +124,14 @@ describe('token exchange (RFC 8693)', () => {
     const result = await exchangeToken(
       service.url,
       assistant,
-      { subject_token: await idp.token('ana@acme.test'), intent: 'analytics' },
+      { subject_token: await idp.subjectToken('ana@acme.test'), intent: 'analytics' },
       { clientAuth: 'post' },
     );
     expect(result.status).toBe(200);
   });
 
   it('a sub-agent exchanges its parent delegation token: nested act, inherited intent', async () => {
-    const parentToken = await agentToken(assistant, await idp.token('ana@acme.test'), {
+    const parentToken = await agentToken(assistant, await idp.subjectToken('ana@acme.test'), {
       intent: 'analytics',
     });
     const childToken = await agentToken(researcher, parentToken);
@@ -154,12 +154,12 @@ describe('token exchange (RFC 8693)', () => {
 
   it('never outlives the subject token, nor the intent maximum', async () => {
     const short = await exchangeToken(service.url, assistant, {
-      subject_token: await idp.token('ana@acme.test', { expiresInSeconds: 60 }),
+      subject_token: await idp.subjectToken('ana@acme.test', { expiresInSeconds: 60 }),
       intent: 'analytics',
     });
     expect(short.body.expires_in).toBeLessThanOrEqual(60);
     const finance = await exchangeToken(service.url, assistant, {
-      subject_token: await idp.token('ana@acme.test'),
+      subject_token: await idp.subjectToken('ana@acme.test'),
       intent: 'finance-close',
     });
     expect(finance.body.expires_in).toBeLessThanOrEqual(120);
@@ -184,7 +184,7 @@ describe('token exchange (RFC 8693)', () => {
 
 describe('refusals, from the attacker side', () => {
   it('wrong secret and unknown client id look the same, and both pay the slow hash', async () => {
-    const subject = await idp.token('ana@acme.test');
+    const subject = await idp.subjectToken('ana@acme.test');
     const wrongSecret = await exchangeToken(
       service.url,
       { ...assistant, clientSecret: 'aps_guess' },
@@ -210,19 +210,24 @@ describe('refusals, from the attacker side', () => {
 
   const badSubjects: [string, () => Promise<string>][] = [
     ['a token signed by another key', async () => forgedToken('ana@acme.test')],
-    ['an expired token', async () => idp.token('ana@acme.test', { expiresInSeconds: -120 })],
-    ['a token for another audience', async () => idp.token('ana@acme.test', { audience: 'someone-else' })],
+    ['an expired token', async () => idp.subjectToken('ana@acme.test', { expiresInSeconds: -120 })],
+    [
+      'a token for another audience',
+      async () => idp.subjectToken('ana@acme.test', { audience: 'someone-else' }),
+    ],
     [
       'a token from an untrusted issuer',
-      async () => idp.token('ana@acme.test', { issuer: 'https://evil.example' }),
+      async () => idp.subjectToken('ana@acme.test', { issuer: 'https://evil.example' }),
     ],
     [
       'an unsigned token (alg: none)',
-      async () => unsignedToken({ iss: idp.issuer, aud: 'aperture', email: 'ana@acme.test', exp: 4e9 }),
+      async () =>
+        unsignedToken({ iss: idp.issuer, aud: idp.exchangeAudience, email: 'ana@acme.test', exp: 4e9 }),
     ],
     ['an HS256 token signed with the public key', async () => keyConfusionToken('ana@acme.test')],
-    ['a token for an unknown person', async () => idp.token('mallory@evil.example')],
+    ['a token for an unknown person', async () => idp.subjectToken('mallory@evil.example')],
     ['garbage', async () => 'not.a.jwt'],
+    ["a token meant for the human's own API calls", async () => idp.token('ana@acme.test')],
   ];
 
   it.each(badSubjects)('refuses %s as invalid_grant and issues nothing', async (_name, make) => {
@@ -237,9 +242,32 @@ describe('refusals, from the attacker side', () => {
     expect(await db.prisma.delegationToken.count()).toBe(before);
   });
 
+  it('an agent holding the subject token a human handed it cannot call the API as that human', async () => {
+    const handedOver = await idp.subjectToken('gina@acme.test');
+    const result = await graphql(service.graphqlUrl, '{ agents { name } }', {}, handedOver);
+    expect(result.status).toBe(401);
+    expect(result.errors?.[0]?.message).toMatch(/identity token is not valid/);
+  });
+
+  it('a sub-agent stays on its parent task', async () => {
+    const parentToken = await agentToken(assistant, await idp.subjectToken('ana@acme.test'), {
+      intent: 'analytics',
+      task_id: 'ticket-1',
+    });
+    expect(decodeJwt(await agentToken(researcher, parentToken))).toMatchObject({ task_id: 'ticket-1' });
+    const switched = await exchangeToken(service.url, researcher, {
+      subject_token: parentToken,
+      task_id: 'ticket-2',
+    });
+    expect(switched.body).toMatchObject({
+      error: 'invalid_grant',
+      error_description: expect.stringMatching(/task ticket-1/),
+    });
+  });
+
   it('a sub-agent cannot skip its parent by presenting the human token', async () => {
     const result = await exchangeToken(service.url, researcher, {
-      subject_token: await idp.token('ana@acme.test'),
+      subject_token: await idp.subjectToken('ana@acme.test'),
       intent: 'analytics',
     });
     expect(result.body).toMatchObject({
@@ -249,7 +277,7 @@ describe('refusals, from the attacker side', () => {
   });
 
   it("an agent cannot replay another agent's delegation token (claiming a parent it does not have)", async () => {
-    const assistantToken = await agentToken(assistant, await idp.token('ana@acme.test'), {
+    const assistantToken = await agentToken(assistant, await idp.subjectToken('ana@acme.test'), {
       intent: 'analytics',
     });
     const result = await exchangeToken(service.url, stranger, { subject_token: assistantToken });
@@ -260,7 +288,7 @@ describe('refusals, from the attacker side', () => {
   });
 
   it('a sub-agent cannot widen or change the intent it inherits', async () => {
-    const parentToken = await agentToken(assistant, await idp.token('ana@acme.test'), {
+    const parentToken = await agentToken(assistant, await idp.subjectToken('ana@acme.test'), {
       intent: 'analytics',
     });
     const result = await exchangeToken(service.url, researcher, {
@@ -280,12 +308,12 @@ describe('refusals, from the attacker side', () => {
       allowedTiers: ['DISCOVER'],
     });
     const result = await exchangeToken(service.url, stranger, {
-      subject_token: await idp.token('ana@acme.test'),
+      subject_token: await idp.subjectToken('ana@acme.test'),
       intent: 'hr-review',
     });
     expect(result.body).toMatchObject({ error: 'unauthorized_client' });
     const unknown = await exchangeToken(service.url, stranger, {
-      subject_token: await idp.token('ana@acme.test'),
+      subject_token: await idp.subjectToken('ana@acme.test'),
       intent: 'nope',
     });
     expect(unknown.body).toMatchObject({
@@ -295,7 +323,7 @@ describe('refusals, from the attacker side', () => {
   });
 
   it('refuses delegation deeper than a hop allows', async () => {
-    const parentToken = await agentToken(assistant, await idp.token('ana@acme.test'), {
+    const parentToken = await agentToken(assistant, await idp.subjectToken('ana@acme.test'), {
       intent: 'analytics',
     });
     const childToken = await agentToken(researcher, parentToken);
@@ -307,7 +335,7 @@ describe('refusals, from the attacker side', () => {
   });
 
   it('refuses malformed requests, other grant types, other audiences and oversized tokens', async () => {
-    const subject = await idp.token('ana@acme.test');
+    const subject = await idp.subjectToken('ana@acme.test');
     expect(
       (
         await exchangeToken(service.url, assistant, {
@@ -350,7 +378,7 @@ describe('refusals, from the attacker side', () => {
 
 describe('changes act on the next call', () => {
   it('suspending an agent stops its tokens and its sub-agents tokens; reactivating restores them', async () => {
-    const parentToken = await agentToken(assistant, await idp.token('ana@acme.test'), {
+    const parentToken = await agentToken(assistant, await idp.subjectToken('ana@acme.test'), {
       intent: 'analytics',
     });
     const childToken = await agentToken(researcher, parentToken);
@@ -365,7 +393,7 @@ describe('changes act on the next call', () => {
       expect(result.errors?.[0]?.message).toMatch(/SQL assistant is suspended/);
     }
     const refused = await exchangeToken(service.url, assistant, {
-      subject_token: await idp.token('ana@acme.test'),
+      subject_token: await idp.subjectToken('ana@acme.test'),
       intent: 'analytics',
     });
     expect(refused.body).toMatchObject({
@@ -378,7 +406,7 @@ describe('changes act on the next call', () => {
   });
 
   it('revoking a token revokes the tokens derived from it', async () => {
-    const parentToken = await agentToken(assistant, await idp.token('ana@acme.test'), {
+    const parentToken = await agentToken(assistant, await idp.subjectToken('ana@acme.test'), {
       intent: 'analytics',
     });
     const childToken = await agentToken(researcher, parentToken);
@@ -402,7 +430,9 @@ describe('changes act on the next call', () => {
       ownerEmail: 'bob@acme.test',
       allowedIntents: ['analytics', 'finance-close'],
     });
-    const token = await agentToken(agent, await idp.token('ana@acme.test'), { intent: 'finance-close' });
+    const token = await agentToken(agent, await idp.subjectToken('ana@acme.test'), {
+      intent: 'finance-close',
+    });
     expect((await graphql(service.graphqlUrl, viewerQuery, {}, token)).status).toBe(200);
     const updated = await governance.run(
       'mutation ($clientId: String!) { updateAgent(clientId: $clientId, input: { allowedIntents: ["analytics"] }) { allowedIntents } }',
@@ -411,6 +441,27 @@ describe('changes act on the next call', () => {
     expect(updated.data).toEqual({ updateAgent: { allowedIntents: ['analytics'] } });
     const after = await graphql(service.graphqlUrl, viewerQuery, {}, token);
     expect(after.errors?.[0]?.message).toMatch(/may not act for intent finance-close/);
+  });
+
+  it('revoking a token while sub-agents exchange it leaves no working child', async () => {
+    const parentToken = await agentToken(assistant, await idp.subjectToken('ana@acme.test'), {
+      intent: 'analytics',
+    });
+    const exchanges = Array.from({ length: 12 }, () =>
+      exchangeToken(service.url, researcher, { subject_token: parentToken }),
+    );
+    const revocation = governance.run('mutation ($id: String!) { revokeDelegationToken(tokenId: $id) }', {
+      id: decodeJwt(parentToken).jti,
+    });
+    const [results] = await Promise.all([Promise.all(exchanges), revocation]);
+    for (const result of results.filter((candidate) => candidate.status === 200)) {
+      const viewer = await graphql(service.graphqlUrl, viewerQuery, {}, result.body.access_token);
+      expect(viewer.status).toBe(401);
+    }
+    const children = await db.prisma.delegationToken.findMany({
+      where: { parentJti: decodeJwt(parentToken).jti },
+    });
+    expect(children.every((child) => child.revokedAt !== null)).toBe(true);
   });
 
   it('deleting an intent stops its tokens', async () => {
@@ -424,7 +475,7 @@ describe('changes act on the next call', () => {
       ownerEmail: 'bob@acme.test',
       allowedIntents: ['temporary'],
     });
-    const token = await agentToken(agent, await idp.token('ana@acme.test'), { intent: 'temporary' });
+    const token = await agentToken(agent, await idp.subjectToken('ana@acme.test'), { intent: 'temporary' });
     expect((await graphql(service.graphqlUrl, viewerQuery, {}, token)).status).toBe(200);
     await governance.run('mutation { deleteIntent(name: "temporary") { name } }');
     expect((await graphql(service.graphqlUrl, viewerQuery, {}, token)).errors?.[0]?.message).toMatch(
@@ -454,7 +505,7 @@ describe('changes act on the next call', () => {
         ownerEmail: 'bob@acme.test',
         allowedIntents: ['analytics'],
       });
-      const token = await agentToken(agent, await idp.token('ana@acme.test'), { intent: 'analytics' });
+      const token = await agentToken(agent, await idp.subjectToken('ana@acme.test'), { intent: 'analytics' });
       const status = () =>
         graphql(replica.graphqlUrl, viewerQuery, {}, token).then((result) => result.status);
       expect(await status()).toBe(200);
@@ -474,7 +525,7 @@ describe('changes act on the next call', () => {
 
 describe('governance', () => {
   it('agent tokens and non-governance humans cannot govern; anonymous callers must authenticate', async () => {
-    const agentBearer = await agentToken(assistant, await idp.token('gina@acme.test'), {
+    const agentBearer = await agentToken(assistant, await idp.subjectToken('gina@acme.test'), {
       intent: 'analytics',
     });
     const mutation = 'mutation { suspendAgent(clientId: "x") { status } }';
@@ -525,7 +576,7 @@ describe('governance', () => {
     );
     const newSecret = (rotated.data as { rotateAgentSecret: { clientSecret: string } }).rotateAgentSecret
       .clientSecret;
-    const subject = await idp.token('ana@acme.test');
+    const subject = await idp.subjectToken('ana@acme.test');
     expect(
       (await exchangeToken(service.url, agent, { subject_token: subject, intent: 'analytics' })).status,
     ).toBe(401);
@@ -554,7 +605,7 @@ describe('governance', () => {
     expect(
       (
         await exchangeToken(service.url, agent, {
-          subject_token: await idp.token('ana@acme.test'),
+          subject_token: await idp.subjectToken('ana@acme.test'),
           intent: 'analytics',
         })
       ).status,
@@ -575,7 +626,7 @@ describe('governance', () => {
       'agent.updated': 1,
       'intent.created': 4,
       'intent.deleted': 1,
-      'token.revoked': 1,
+      'token.revoked': 2,
     });
     const refusal = await db.prisma.auditEvent.findFirstOrThrow({
       where: { type: 'token.refused', payload: { path: ['error'], equals: 'invalid_client' } },
@@ -594,7 +645,7 @@ async function forgedToken(email: string): Promise<string> {
   return new SignJWT({ email })
     .setProtectedHeader({ alg: 'ES256', kid: 'key-1' })
     .setIssuer(idp.issuer)
-    .setAudience(idp.audience)
+    .setAudience(idp.exchangeAudience)
     .setExpirationTime('1h')
     .sign(privateKey);
 }
@@ -605,7 +656,7 @@ async function keyConfusionToken(email: string): Promise<string> {
   return new SignJWT({ email })
     .setProtectedHeader({ alg: 'HS256', kid: 'key-1' })
     .setIssuer(idp.issuer)
-    .setAudience(idp.audience)
+    .setAudience(idp.exchangeAudience)
     .setExpirationTime('1h')
     .sign(secret);
 }

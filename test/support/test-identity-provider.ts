@@ -8,7 +8,10 @@ import { exportJWK, exportSPKI, generateKeyPair, type JWK, SignJWT } from 'jose'
  */
 export class TestIdentityProvider {
   readonly issuer = 'https://idp.test.example';
+  /** Tokens for the human's own API calls. */
   readonly audience = 'aperture';
+  /** Tokens a human hands to an agent, which can only exchange them. */
+  readonly exchangeAudience = 'aperture-exchange';
   private keys: { kid: string; privateKey: CryptoKey; publicKey: CryptoKey; publicJwk: JWK }[] = [];
   private server: Server | undefined;
   jwksUrl = '';
@@ -44,7 +47,8 @@ export class TestIdentityProvider {
     this.jwksUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/jwks.json`;
     return {
       issuer: this.issuer,
-      audience: this.audience,
+      audience: this.exchangeAudience,
+      apiAudience: this.audience,
       jwksUri: this.jwksUrl,
       algorithms: ['ES256'],
       claim: 'email',
@@ -56,7 +60,12 @@ export class TestIdentityProvider {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
-  /** A human's identity token; `options` bend it the ways attackers and bugs do. */
+  /** A token the human hands to an agent (its audience is the exchange audience). */
+  subjectToken(email: string, options: Parameters<TestIdentityProvider['token']>[1] = {}): Promise<string> {
+    return this.token(email, { audience: this.exchangeAudience, ...options });
+  }
+
+  /** A human's identity token for their own API calls; `options` bend it the ways attackers and bugs do. */
   async token(
     email: string,
     options: {

@@ -1,5 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { issueDevToken } from '../../identity/humans/dev-issuer.ts';
+import { devIssuerAudiences } from '../../identity/humans/identity-provider-config.ts';
+
 import { commandConfig } from '../command-context.ts';
 
 /** `8h`, `30m`, `90s` or a number of seconds. */
@@ -18,11 +20,16 @@ export function registerDevTokenCommand(program: Command): void {
     )
     .requiredOption('--user <email>', 'the email of a person in the people store')
     .option('--ttl <duration>', 'how long the token lives', parseDuration, 8 * 3600)
-    .action(async (options: { user: string; ttl: number }) => {
+    .option(
+      '--for-agent',
+      'a token to hand to an agent, which can only exchange it (POST /oauth/token); default: for your own API calls',
+    )
+    .action(async (options: { user: string; ttl: number; forAgent?: boolean }) => {
       const config = commandConfig();
+      const audiences = devIssuerAudiences(config.identity.audience);
       const token = await issueDevToken(config.identity.devIssuerKeyFile, {
         email: options.user,
-        audience: config.identity.audience,
+        audience: options.forAgent ? audiences.exchange : audiences.api,
         ttlSeconds: options.ttl,
       });
       console.log(token);

@@ -36,6 +36,8 @@ interface Subject {
   parentJti: string | null;
   /** The intent the subject token carries (delegation tokens); a sub-agent may not change it. */
   inheritedIntent: string | null;
+  /** The task the parent's token is bound to; a sub-agent stays on it. */
+  inheritedTaskId: string | null;
   expiresAt: Date;
 }
 
@@ -113,7 +115,13 @@ export class TokenExchange {
     if (expiresAt.getTime() - now < minimumLifetimeMs)
       throw new OAuthError('invalid_grant', 'the subject token expires too soon');
 
-    const taskId = request.task_id ?? null;
+    if (subject.inheritedTaskId && request.task_id && request.task_id !== subject.inheritedTaskId) {
+      throw new OAuthError(
+        'invalid_grant',
+        `a sub-agent stays on its parent's task ${subject.inheritedTaskId}`,
+      );
+    }
+    const taskId = request.task_id ?? subject.inheritedTaskId;
     const signed = await this.deps.delegationTokens.sign({
       humanId: subject.humanId,
       chain,
@@ -122,6 +130,13 @@ export class TokenExchange {
       expiresAt,
     });
     await this.deps.prisma.$transaction(async (tx) => {
+      if (subject.parentJti) {
+        // Lock the parent token while its child is recorded: a revocation either sees the child
+        // (and revokes it too) or happens first (and the child is refused here).
+        const [parent] = await tx.$queryRaw<{ revokedAt: Date | null }[]>`
+          SELECT "revokedAt" FROM "DelegationToken" WHERE jti = ${subject.parentJti} FOR SHARE`;
+        if (!parent || parent.revokedAt) throw new OAuthError('invalid_grant', 'subject_token was revoked');
+      }
       await tx.delegationToken.create({
         data: {
           jti: signed.jti,
@@ -170,7 +185,7 @@ export class TokenExchange {
         'invalid_grant',
         `agent ${agent.name} is a sub-agent: exchange your parent's delegation token`,
       );
-    const verified = await this.deps.humans.verify(token).catch((error: unknown) => {
+    const verified = await this.deps.humans.verify(token, 'exchange').catch((error: unknown) => {
       throw new OAuthError(
         'invalid_grant',
         error instanceof ApertureError ? error.message : 'subject_token is not valid',
@@ -183,6 +198,7 @@ export class TokenExchange {
       parentChain: [],
       parentJti: null,
       inheritedIntent: null,
+      inheritedTaskId: null,
       expiresAt: verified.expiresAt,
     };
   }
@@ -214,6 +230,7 @@ export class TokenExchange {
       parentChain,
       parentJti: claims.jti,
       inheritedIntent: claims.intent,
+      inheritedTaskId: claims.task_id ?? null,
       expiresAt: new Date(claims.exp * 1000),
     };
   }

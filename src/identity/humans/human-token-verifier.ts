@@ -10,7 +10,12 @@ import type { IdentityConfig } from '../../config/config.ts';
 import { ApertureError } from '../../shared/errors.ts';
 import type { PersonKey } from '../state/identity-state.ts';
 import { loadOrCreateDevIssuerKey } from './dev-issuer.ts';
-import { devIssuer, type IdentityProviderConfig } from './identity-provider-config.ts';
+import {
+  devIssuer,
+  devIssuerAudiences,
+  type HumanTokenUse,
+  type IdentityProviderConfig,
+} from './identity-provider-config.ts';
 
 export interface VerifiedHumanToken {
   issuer: string;
@@ -49,7 +54,8 @@ export class HumanTokenVerifier {
       issuers.set(devIssuer, {
         config: {
           issuer: devIssuer,
-          audience: config.audience,
+          audience: devIssuerAudiences(config.audience).exchange,
+          apiAudience: devIssuerAudiences(config.audience).api,
           algorithms: ['EdDSA'],
           claim: 'email',
           jwksCacheSeconds: 0,
@@ -65,7 +71,8 @@ export class HumanTokenVerifier {
     return this.issuers.has(issuer);
   }
 
-  async verify(token: string): Promise<VerifiedHumanToken> {
+  /** `use`: `exchange` for a subject token an agent presents, `api` for a human calling aperture. */
+  async verify(token: string, use: HumanTokenUse): Promise<VerifiedHumanToken> {
     let issuer: string | undefined;
     try {
       issuer = decodeJwt(token).iss;
@@ -75,11 +82,13 @@ export class HumanTokenVerifier {
     const trusted = issuer ? this.issuers.get(issuer) : undefined;
     if (!issuer || !trusted) throw unauthenticated('the token was not issued by a trusted identity provider');
     const { config } = trusted;
+    const audience = use === 'exchange' ? config.audience : config.apiAudience;
+    if (!audience) throw unauthenticated(`tokens of ${issuer} cannot be used on the API directly`);
     let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
     try {
       const options = {
         issuer: config.issuer,
-        audience: config.audience,
+        audience,
         algorithms: [...config.algorithms],
         requiredClaims: ['exp'],
       };
@@ -93,6 +102,15 @@ export class HumanTokenVerifier {
     const value = config.claim === 'email' ? payload.email : payload.sub;
     if (typeof value !== 'string' || value === '')
       throw unauthenticated(`the identity token has no ${config.claim} claim`);
+    if (config.claim === 'email') {
+      // A provider that says the address is unverified does not vouch for it.
+      if (payload.email_verified === false)
+        throw unauthenticated('the identity token has an unverified email');
+      const domain = value.toLowerCase().split('@')[1] ?? '';
+      if (config.allowedEmailDomains && !config.allowedEmailDomains.includes(domain)) {
+        throw unauthenticated(`${issuer} may not vouch for addresses at ${domain}`);
+      }
+    }
     return {
       issuer,
       person: config.claim === 'email' ? { email: value.toLowerCase() } : { subject: value },

@@ -18,25 +18,33 @@ export async function revokeDelegationToken(
 ): Promise<string[]> {
   const actor = requireGovernance(viewer, deps.governanceGroup);
   const revoked = await deps.prisma.$transaction(async (tx) => {
-    const token = await tx.delegationToken.findUnique({ where: { jti } });
+    const [token] = await tx.$queryRaw<{ jti: string }[]>`
+      SELECT jti FROM "DelegationToken" WHERE jti = ${jti} FOR UPDATE`;
     if (!token) throw new ApertureError('NOT_FOUND', `no delegation token has id ${jti}`);
-    const rows = await tx.$queryRaw<{ jti: string }[]>`
-      WITH RECURSIVE tree AS (
-        SELECT jti FROM "DelegationToken" WHERE jti = ${jti}
-        UNION ALL
-        SELECT child.jti FROM "DelegationToken" child JOIN tree ON child."parentJti" = tree.jti
-      )
-      UPDATE "DelegationToken" SET "revokedAt" = now()
-      WHERE jti IN (SELECT jti FROM tree) AND "revokedAt" IS NULL
-      RETURNING jti`;
+    // Each statement sees what committed before it: repeat until no descendant is left, so a
+    // child exchanged while this runs (it locks its parent, see token exchange) is caught too.
+    const revokedIds: string[] = [];
+    for (;;) {
+      const rows = await tx.$queryRaw<{ jti: string }[]>`
+        WITH RECURSIVE tree AS (
+          SELECT jti FROM "DelegationToken" WHERE jti = ${jti}
+          UNION ALL
+          SELECT child.jti FROM "DelegationToken" child JOIN tree ON child."parentJti" = tree.jti
+        )
+        UPDATE "DelegationToken" SET "revokedAt" = now()
+        WHERE jti IN (SELECT jti FROM tree) AND "revokedAt" IS NULL
+        RETURNING jti`;
+      if (rows.length === 0) break;
+      revokedIds.push(...rows.map((row) => row.jti));
+    }
     await appendAuditEvent(tx, {
       type: 'token.revoked',
       actor: viewerAuditActor(actor),
       subject: { kind: 'delegation-token', id: jti },
-      payload: { revoked: rows.map((row) => row.jti), reason: reason ?? null },
+      payload: { revoked: revokedIds, reason: reason ?? null },
     });
     await notifyChange(tx, 'identity');
-    return rows.map((row) => row.jti);
+    return revokedIds;
   });
   deps.state.invalidate();
   return revoked;
