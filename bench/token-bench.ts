@@ -11,6 +11,7 @@ import { startService } from '../src/app/start-service.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { createGraphQLServer } from '../src/graphql/yoga.ts';
 import { createIdentityModule } from '../src/identity/identity-module.ts';
+import { AccessService } from '../src/policy/slice/access-service.ts';
 import { createHttpServer } from '../src/server/create-http-server.ts';
 import { GovernanceClient } from '../test/support/governance-client.ts';
 import { exchangeToken } from '../test/support/oauth-client.ts';
@@ -41,8 +42,10 @@ const identity = await createIdentityModule({
   changes,
   logger: silentLogger,
 });
+const access = new AccessService(db.prisma, identity.state, changes);
 
 try {
+
   const governance = new GovernanceClient(service.graphqlUrl, await idp.token('gina@acme.test'));
   await governance.createIntent({
     name: 'analytics',
@@ -86,6 +89,7 @@ try {
   const unverified = createGraphQLServer({
     database: db,
     identity: { ...identity, authenticator: { authenticate: async () => fixedViewer } },
+    access,
     logger: silentLogger,
     graphiql: false,
   });
@@ -130,6 +134,7 @@ try {
   );
   process.exitCode = ok ? 0 : 1;
 } finally {
+  access.close();
   identity.close();
   await changes.close();
   await service.stop();

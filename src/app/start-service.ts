@@ -5,6 +5,7 @@ import { createIdentityModule } from '../identity/identity-module.ts';
 import type { Logger } from '../logging/logger.ts';
 import { tokenEndpoint, tokenEndpointPath } from '../oauth/token-endpoint.ts';
 import { wellKnownEndpoints, wellKnownPath } from '../oauth/well-known.ts';
+import { AccessService } from '../policy/slice/access-service.ts';
 import { createHttpServer } from '../server/create-http-server.ts';
 import { stopHttpServer } from '../server/stop-http-server.ts';
 import { prepareDatabase } from './prepare-database.ts';
@@ -25,7 +26,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     changes,
     logger,
   });
-  const yoga = createGraphQLServer({ database, identity, logger, graphiql: config.http.graphiql });
+  const access = new AccessService(database.prisma, identity.state, changes);
+  const yoga = createGraphQLServer({ database, identity, access, logger, graphiql: config.http.graphiql });
   const server = createHttpServer(
     [
       { prefix: graphqlPath, handle: yoga },
@@ -41,6 +43,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     logger,
   );
   const closeAll = async () => {
+    access.close();
     identity.close();
     await changes.close();
     await database.close();

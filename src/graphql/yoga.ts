@@ -6,6 +6,8 @@ import type { Database } from '../db/open-database.ts';
 import type { IdentityModule } from '../identity/identity-module.ts';
 import { viewerLogContext } from '../identity/viewer.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { AccessService } from '../policy/slice/access-service.ts';
+import { SliceCatalogReader } from '../policy/slice/slice-catalog-reader.ts';
 import { requestIdHeader } from '../server/request-id.ts';
 import type { GraphQLContext } from './context.ts';
 import { logUnexpectedErrors, maskError } from './errors.ts';
@@ -14,6 +16,8 @@ import { schema } from './schema.ts';
 export interface YogaOptions {
   database: Database;
   identity: IdentityModule;
+  /** Decides what each viewer may see of the catalog. */
+  access: AccessService;
   logger: Logger;
   graphiql: boolean;
 }
@@ -24,7 +28,7 @@ export const graphqlPath = '/graphql';
  * The GraphQL endpoint. Each request gets its context: its id, the viewer authenticated from its
  * bearer token against the current state, a logger carrying both, and a catalog reader.
  */
-export function createGraphQLServer({ database, identity, logger, graphiql }: YogaOptions) {
+export function createGraphQLServer({ database, identity, access, logger, graphiql }: YogaOptions) {
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: graphqlPath,
@@ -48,7 +52,10 @@ export function createGraphQLServer({ database, identity, logger, graphiql }: Yo
       return {
         requestId,
         viewer,
-        catalog: new StoredCatalogReader(database.prisma),
+        catalog: new SliceCatalogReader(
+          new StoredCatalogReader(database.prisma),
+          await access.sliceFor(viewer),
+        ),
         identity,
         logger: logger.child({ requestId, ...viewerLogContext(viewer) }),
         database,

@@ -9,6 +9,7 @@ export interface HumanIdentity {
   department: string | null;
   region: string | null;
   groups: string[];
+  managerEmail: string | null;
   attributes: JsonObject;
 }
 

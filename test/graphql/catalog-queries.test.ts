@@ -2,7 +2,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../../src/app/start-service.ts';
 import { importDbtManifest } from '../../src/catalog/import/import-dbt-manifest.ts';
+import { applyPolicySet, validatePolicySet } from '../../src/policy/store/policy-store.ts';
 import { graphql as graphqlAs } from '../support/graphql-client.ts';
+
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { TestIdentityProvider } from '../support/test-identity-provider.ts';
 import { loadTestPeople, startTestService } from '../support/test-service.ts';
@@ -23,6 +25,12 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await loadTestPeople(db);
   await importDbtManifest(db.prisma, path.resolve('test/fixtures/dbt/manifest-v12.json'));
+  // These tests are about the catalog API's shape: Ana may read everything.
+  await applyPolicySet(
+    db.prisma,
+    validatePolicySet([{ id: 'read-all', description: 'Everything', effect: 'allow', tier: 'READ' }], 'test'),
+    { source: 'test' },
+  );
   idp = await TestIdentityProvider.create();
   service = await startTestService(db, { providers: [await idp.serveJwks()] });
   token = await idp.token('ana@acme.test');

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Prisma } from '../../../generated/prisma/client.ts';
 import { type AuditActor, appendAuditEvent } from '../../audit/index.ts';
 import { bulkInsert, bulkUpdate, type TableSpec } from '../../db/bulk-write.ts';
+import { notifyChange } from '../../db/change-feed.ts';
+
 import type { PrismaClient } from '../../db/open-database.ts';
 import { contentHash } from '../../shared/content-hash.ts';
 import {
@@ -76,6 +78,7 @@ export async function applyCatalogSnapshot(
       const writer = new SnapshotWriter(tx, snapshot, options.onProgress);
 
       const summary = await writer.write();
+      await notifyChange(tx, 'catalog');
       await appendAuditEvent(tx, {
         type: 'catalog.imported',
         actor: options.actor,

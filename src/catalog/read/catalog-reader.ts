@@ -45,6 +45,13 @@ export interface MetricDependencies {
   metrics: Metric[];
 }
 
+/** The tier an object is shown at, with the column mask or dataset row filter that applies. */
+export interface ObjectAccess {
+  tier: 'DISCOVER' | 'READ';
+  mask: { method: string; keepLast?: number; expression?: string; policyId: string } | null;
+  rowFilter: string | null;
+}
+
 export interface Page<T> {
   items: T[];
   totalCount: number;
@@ -72,6 +79,8 @@ export interface CatalogReader {
 
   glossaryTerm(name: string): Promise<GlossaryTerm | null>;
   glossaryTerms(page: CursorPage, search?: string): Promise<Page<GlossaryTerm>>;
+  /** What the viewer may know of an object it was handed by this reader. */
+  access(objectId: string): ObjectAccess;
 }
 
 /** The whole catalog, unfiltered: for governance tools and until the authorization slice exists. */
@@ -83,10 +92,18 @@ export class StoredCatalogReader implements CatalogReader {
   private readonly dimensionsLoader: DataLoader<string, Dimension[]>;
   private readonly joinPathsLoader: DataLoader<string, JoinPath[]>;
   private readonly dependenciesLoader: DataLoader<string, MetricDependencies>;
+  private readonly metricLoader: DataLoader<string, Metric | null>;
+  private readonly glossaryLoader: DataLoader<string, GlossaryTerm | null>;
 
   constructor(private readonly prisma: PrismaClient) {
     this.datasetLoader = new DataLoader(async (ids) =>
       byKey(ids, await prisma.dataset.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
+    );
+    this.metricLoader = new DataLoader(async (ids) =>
+      byKey(ids, await prisma.metric.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
+    );
+    this.glossaryLoader = new DataLoader(async (ids) =>
+      byKey(ids, await prisma.glossaryTerm.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
     );
     this.domainLoader = new DataLoader(async (ids) =>
       byKey(ids, await prisma.domain.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
@@ -154,6 +171,19 @@ export class StoredCatalogReader implements CatalogReader {
           .sort(byText((m) => m.name)),
       }));
     });
+  }
+
+  /** Everything is readable through the stored reader (governance tools; the slice reader narrows it). */
+  access(): ObjectAccess {
+    return { tier: 'READ', mask: null, rowFilter: null };
+  }
+
+  metricById(id: string) {
+    return this.metricLoader.load(id);
+  }
+
+  glossaryTermById(id: string) {
+    return this.glossaryLoader.load(id);
   }
 
   domains() {

@@ -1,12 +1,29 @@
 import { builder } from '../builder.ts';
+import { requestableDescription, tierDescription, tierOf } from './access.ts';
 import { ColumnRef, DatasetRef, DimensionRef, DomainRef, JoinPathRef } from './catalog-objects.ts';
 import { DatasetKindEnum, SensitivityEnum } from './enums.ts';
+import { TierEnum } from './intent.ts';
 import { cursorConnection } from './pagination.ts';
 
 DatasetRef.implement({
   description: 'A table, view or dbt node.',
   fields: (t) => ({
     path: t.exposeString('path', { description: '`source.schema.dataset`' }),
+    tier: t.field({
+      type: TierEnum,
+      description: tierDescription,
+      resolve: (object, _args, context) => tierOf(object, context),
+    }),
+    requestable: t.boolean({
+      description: requestableDescription,
+      resolve: (object, _args, context) => tierOf(object, context) === 'DISCOVER',
+    }),
+    rowFilter: t.string({
+      nullable: true,
+      description:
+        'READ: the rows this viewer may see, as a SQL predicate rendered with their own values; null: all rows.',
+      resolve: (dataset, _args, { catalog }) => catalog.access(dataset.id).rowFilter,
+    }),
     name: t.exposeString('name'),
     kind: t.expose('kind', { type: DatasetKindEnum }),
     description: t.exposeString('description', { nullable: true }),

@@ -1,7 +1,9 @@
 import { builder } from '../builder.ts';
+import { requestableDescription, tierDescription, tierOf } from './access.ts';
 import { ColumnRef, DatasetRef, DomainRef, MetricRef } from './catalog-objects.ts';
 import { withoutNulls } from './dataset.ts';
 import { SensitivityEnum } from './enums.ts';
+import { TierEnum } from './intent.ts';
 import { cursorConnection } from './pagination.ts';
 
 const MetricDependencies = builder.objectRef<{ metricId: string }>('MetricDependencies').implement({
@@ -29,12 +31,26 @@ MetricRef.implement({
   description: 'A semantic-layer metric.',
   fields: (t) => ({
     name: t.exposeString('name'),
+    tier: t.field({
+      type: TierEnum,
+      description: tierDescription,
+      resolve: (object, _args, context) => tierOf(object, context),
+    }),
+    requestable: t.boolean({
+      description: requestableDescription,
+      resolve: (object, _args, context) => tierOf(object, context) === 'DISCOVER',
+    }),
     label: t.exposeString('label', { nullable: true }),
     description: t.exposeString('description', { nullable: true }),
     type: t.exposeString('type', {
       description: '`simple`, `ratio`, `derived`, `cumulative` or `conversion`.',
     }),
-    definition: t.expose('definition', { type: 'JSON', description: 'The metric definition as imported.' }),
+    definition: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'The metric definition as imported; null below READ (it names what the metric reads).',
+      resolve: (metric, _args, context) => (tierOf(metric, context) === 'READ' ? metric.definition : null),
+    }),
     tags: t.exposeStringList('tags'),
     sensitivity: t.expose('sensitivity', { type: SensitivityEnum }),
     domain: t.field({

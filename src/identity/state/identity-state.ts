@@ -146,7 +146,10 @@ export class IdentityState {
         : 'email' in key
           ? { email: key.email.toLowerCase() }
           : { subject: key.subject };
-    const person = await this.prisma.person.findUnique({ where });
+    const person = await this.prisma.person.findUnique({
+      where,
+      include: { manager: { select: { email: true } } },
+    });
     if (!person) return null;
     return {
       id: person.id,
@@ -156,6 +159,8 @@ export class IdentityState {
       department: person.department,
       region: person.region,
       groups: person.groups,
+      managerEmail: person.manager?.email ?? null,
+
       attributes: isJsonObject(person.attributes) ? person.attributes : {},
       active: person.active,
     };

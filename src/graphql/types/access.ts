@@ -1,0 +1,30 @@
+import type { ObjectAccess } from '../../catalog/read/catalog-reader.ts';
+import { builder } from '../builder.ts';
+import type { GraphQLContext } from '../context.ts';
+
+/** How a readable column is masked for this viewer. */
+export const ColumnAccessRef = builder.objectRef<ObjectAccess>('ColumnAccess').implement({
+  fields: (t) => ({
+    masked: t.boolean({ resolve: (access) => access.mask !== null }),
+    method: t.string({
+      nullable: true,
+      description: 'hash, redact, null, partial (keepLast characters stay), year or expression.',
+      resolve: (access) => access.mask?.method ?? null,
+    }),
+    keepLast: t.int({ nullable: true, resolve: (access) => access.mask?.keepLast ?? null }),
+    expression: t.string({
+      nullable: true,
+      description: 'For expression masks: SQL over {{column}}.',
+      resolve: (access) => access.mask?.expression ?? null,
+    }),
+  }),
+});
+
+export const tierDescription =
+  'DISCOVER: only name, description, owner, tags and sensitivity are shown. READ: everything permitted.';
+export const requestableDescription = 'True when more can be asked for (a just-in-time access request).';
+
+/** The viewer's tier for an object the reader handed out. */
+export function tierOf(object: { id: string }, context: GraphQLContext) {
+  return context.catalog.access(object.id).tier;
+}

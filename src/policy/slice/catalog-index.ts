@@ -1,0 +1,163 @@
+import { mostSensitive, type Sensitivity } from '../../catalog/sensitivity.ts';
+import type { PrismaClient } from '../../db/open-database.ts';
+import type { PolicyObject } from '../access-context.ts';
+
+/** A dataset, metric or glossary term with what listing and search need. */
+export interface ListedObject {
+  object: PolicyObject;
+  name: string;
+  /** Lowercased name, path and description, for case-insensitive search. */
+  text: string;
+  /** Datasets: their source (the first path segment). */
+  source: string | null;
+}
+
+/** The whole catalog as the policy engine reads it, loaded once per catalog change. */
+export interface CatalogIndex {
+  byId: Map<string, PolicyObject>;
+  byPath: Map<string, PolicyObject>;
+  /** Sorted by path. */
+  datasets: ListedObject[];
+  /** Sorted by name. */
+  metrics: ListedObject[];
+  /** Sorted by name. */
+  glossary: ListedObject[];
+}
+
+export async function loadCatalogIndex(prisma: PrismaClient): Promise<CatalogIndex> {
+  const [datasets, columns, metrics, datasetDeps, columnDeps, inputDeps, terms, domains] = await Promise.all([
+    prisma.dataset.findMany({
+      select: {
+        id: true,
+        path: true,
+        name: true,
+        description: true,
+        tags: true,
+        domainId: true,
+        sensitivity: true,
+      },
+      orderBy: { path: 'asc' },
+    }),
+    prisma.column.findMany({
+      select: { id: true, path: true, datasetId: true, tags: true, sensitivity: true },
+    }),
+    prisma.metric.findMany({
+      select: {
+        id: true,
+        name: true,
+        label: true,
+        description: true,
+        tags: true,
+        domainId: true,
+        sensitivity: true,
+      },
+      orderBy: { name: 'asc' },
+    }),
+    prisma.metricDatasetDependency.findMany(),
+    prisma.metricColumnDependency.findMany(),
+    prisma.metricInputDependency.findMany(),
+    prisma.glossaryTerm.findMany({
+      select: { id: true, name: true, definition: true, tags: true, domainId: true, sensitivity: true },
+      orderBy: { name: 'asc' },
+    }),
+    prisma.domain.findMany({ select: { id: true, name: true } }),
+  ]);
+  const domainName = new Map(domains.map((domain) => [domain.id, domain.name]));
+  const index: CatalogIndex = { byId: new Map(), byPath: new Map(), datasets: [], metrics: [], glossary: [] };
+  const add = (object: PolicyObject) => {
+    index.byId.set(object.id, object);
+    index.byPath.set(object.path, object);
+  };
+  const datasetById = new Map<string, { path: string; domain: string | null; sensitivity: Sensitivity }>();
+  for (const dataset of datasets) {
+    const domain = dataset.domainId ? (domainName.get(dataset.domainId) ?? null) : null;
+    const object: PolicyObject = {
+      id: dataset.id,
+      kind: 'dataset',
+      path: dataset.path,
+      datasetPath: null,
+      tags: dataset.tags,
+      domain,
+      sensitivity: dataset.sensitivity,
+      dependsOn: [],
+    };
+    add(object);
+    datasetById.set(dataset.id, { path: dataset.path, domain, sensitivity: dataset.sensitivity });
+    index.datasets.push({
+      object,
+      name: dataset.name,
+      text: `${dataset.name} ${dataset.path} ${dataset.description ?? ''}`.toLowerCase(),
+      source: dataset.path.split('.')[0] ?? null,
+    });
+  }
+  const columnPath = new Map<string, string>();
+  for (const column of columns) {
+    const parent = datasetById.get(column.datasetId)!;
+    columnPath.set(column.id, column.path);
+    add({
+      id: column.id,
+      kind: 'column',
+      path: column.path,
+      datasetPath: parent.path,
+      tags: column.tags,
+      domain: parent.domain,
+      sensitivity: column.sensitivity
+        ? mostSensitive([column.sensitivity, parent.sensitivity])
+        : parent.sensitivity,
+      dependsOn: [],
+    });
+  }
+  const metricName = new Map(metrics.map((metric) => [metric.id, metric.name]));
+  const dependsOn = new Map<string, string[]>();
+  const depend = (metricId: string, path: string | undefined) => {
+    if (path) dependsOn.set(metricId, [...(dependsOn.get(metricId) ?? []), path]);
+  };
+  for (const dep of datasetDeps) depend(dep.metricId, datasetById.get(dep.datasetId)?.path);
+  for (const dep of columnDeps) depend(dep.metricId, columnPath.get(dep.columnId));
+  for (const dep of inputDeps) depend(dep.metricId, metricName.get(dep.inputMetricId));
+  for (const metric of metrics) {
+    const object: PolicyObject = {
+      id: metric.id,
+      kind: 'metric',
+      path: metric.name,
+      datasetPath: null,
+      tags: metric.tags,
+      domain: metric.domainId ? (domainName.get(metric.domainId) ?? null) : null,
+      sensitivity: metric.sensitivity,
+      dependsOn: dependsOn.get(metric.id) ?? [],
+    };
+    add(object);
+    index.metrics.push({
+      object,
+      name: metric.name,
+      text: `${metric.name} ${metric.label ?? ''} ${metric.description ?? ''}`.toLowerCase(),
+      source: null,
+    });
+  }
+  for (const term of terms) {
+    const object: PolicyObject = {
+      id: term.id,
+      kind: 'glossary',
+      path: `glossary:${term.name}`,
+      datasetPath: null,
+      tags: term.tags,
+      domain: term.domainId ? (domainName.get(term.domainId) ?? null) : null,
+      sensitivity: term.sensitivity,
+      dependsOn: [],
+    };
+    add(object);
+    index.glossary.push({
+      object,
+      name: term.name,
+      text: `${term.name} ${term.definition}`.toLowerCase(),
+      source: null,
+    });
+  }
+  // Cursors compare keys as JavaScript strings: sort the same way (not by the database collation).
+  const byKey = (key: (item: ListedObject) => string) => (a: ListedObject, b: ListedObject) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+  index.datasets.sort(byKey((item) => item.object.path));
+  index.metrics.sort(byKey((item) => item.name));
+  index.glossary.sort(byKey((item) => item.name));
+  return index;
+}

@@ -1,0 +1,194 @@
+import type {
+  CatalogReader,
+  CursorPage,
+  DatasetFilter,
+  MetricDependencies,
+  MetricFilter,
+  ObjectAccess,
+  Page,
+  StoredCatalogReader,
+} from '../../catalog/read/catalog-reader.ts';
+import type { PolicyObject } from '../access-context.ts';
+import type { ObjectDecision } from '../viewer-access.ts';
+import type { ViewerSlice } from './access-service.ts';
+import type { ListedObject } from './catalog-index.ts';
+
+/**
+ * The catalog as one viewer may see it. Every read goes through the viewer's decisions: hidden
+ * objects are absent everywhere (lookups, lists, counts, dependencies, join paths), and a hidden
+ * object answers exactly like one that does not exist.
+ */
+export class SliceCatalogReader implements CatalogReader {
+  constructor(
+    private readonly stored: StoredCatalogReader,
+    private readonly slice: ViewerSlice,
+  ) {}
+
+  private decision(object: PolicyObject | undefined): ObjectDecision | undefined {
+    if (!object) return undefined;
+    const decision = this.slice.decide(object);
+    return decision.visibility === 'HIDDEN' ? undefined : decision;
+  }
+
+  private visible(id: string): PolicyObject | undefined {
+    const object = this.slice.catalog.byId.get(id);
+    return this.decision(object) ? object : undefined;
+  }
+
+  private readable(id: string): boolean {
+    return this.decision(this.slice.catalog.byId.get(id))?.visibility === 'READ';
+  }
+
+  access(objectId: string): ObjectAccess {
+    const decision = this.decision(this.slice.catalog.byId.get(objectId));
+    if (!decision) throw new Error(`object ${objectId} is not in this viewer's slice`);
+    return {
+      tier: decision.visibility === 'READ' ? 'READ' : 'DISCOVER',
+      mask: decision.mask,
+      rowFilter: decision.rowFilter,
+    };
+  }
+
+  async domains() {
+    const names = new Set<string>();
+    for (const list of [
+      this.slice.catalog.datasets,
+      this.slice.catalog.metrics,
+      this.slice.catalog.glossary,
+    ]) {
+      for (const item of list)
+        if (item.object.domain && this.decision(item.object)) names.add(item.object.domain);
+    }
+    return (await this.stored.domains()).filter((domain) => names.has(domain.name));
+  }
+
+  async sources() {
+    const names = new Set(this.visibleDatasets().map((item) => item.source));
+    return (await this.stored.sources()).filter((source) => names.has(source.name));
+  }
+
+  async schemasOf(sourceId: string) {
+    const prefixes = new Set(
+      this.visibleDatasets().map((item) => item.object.path.split('.').slice(0, 2).join('.')),
+    );
+    return (await this.stored.schemasOf(sourceId)).filter((schema) => prefixes.has(schema.path));
+  }
+
+  async dataset(path: string) {
+    const object = this.slice.catalog.byPath.get(path);
+    return object?.kind === 'dataset' && this.decision(object) ? this.stored.datasetById(object.id) : null;
+  }
+
+  async datasetById(id: string) {
+    return this.visible(id) ? this.stored.datasetById(id) : null;
+  }
+
+  async datasets(page: CursorPage, filter: DatasetFilter) {
+    const search = filter.search?.toLowerCase();
+    const matching = this.visibleDatasets().filter(
+      (item) =>
+        (!filter.domain || item.object.domain === filter.domain) &&
+        (!filter.tag || item.object.tags.includes(filter.tag)) &&
+        (!filter.source || item.source === filter.source) &&
+        (!search || item.text.includes(search)),
+    );
+    return this.page(
+      matching,
+      (item) => item.object.path,
+      page,
+      (ids) => Promise.all(ids.map((id) => this.stored.datasetById(id))),
+    );
+  }
+
+  async columnsOf(datasetId: string) {
+    return (await this.stored.columnsOf(datasetId)).filter((column) => this.visible(column.id));
+  }
+
+  async dimensionsOf(datasetId: string) {
+    return this.readable(datasetId) ? this.stored.dimensionsOf(datasetId) : [];
+  }
+
+  /** Join paths between readable datasets only. */
+  async joinPathsOf(datasetId: string) {
+    if (!this.readable(datasetId)) return [];
+    return (await this.stored.joinPathsOf(datasetId)).filter(
+      (join) => this.readable(join.fromDatasetId) && this.readable(join.toDatasetId),
+    );
+  }
+
+  domainById(id: string) {
+    return this.stored.domainById(id);
+  }
+
+  async metric(name: string) {
+    const object = this.slice.catalog.byPath.get(name);
+    return object?.kind === 'metric' && this.decision(object) ? this.stored.metricById(object.id) : null;
+  }
+
+  async metrics(page: CursorPage, filter: MetricFilter) {
+    const search = filter.search?.toLowerCase();
+    const matching = this.slice.catalog.metrics.filter(
+      (item) =>
+        this.decision(item.object) &&
+        (!filter.domain || item.object.domain === filter.domain) &&
+        (!filter.tag || item.object.tags.includes(filter.tag)) &&
+        (!search || item.text.includes(search)),
+    );
+    return this.page(
+      matching,
+      (item) => item.name,
+      page,
+      (ids) => Promise.all(ids.map((id) => this.stored.metricById(id))),
+    );
+  }
+
+  /** A readable metric's dependencies are readable by definition; a discoverable one shows none. */
+  async metricDependencies(metricId: string): Promise<MetricDependencies> {
+    if (!this.readable(metricId)) return { datasets: [], columns: [], metrics: [] };
+    const dependencies = await this.stored.metricDependencies(metricId);
+    return {
+      datasets: dependencies.datasets.filter((dataset) => this.visible(dataset.id)),
+      columns: dependencies.columns.filter((column) => this.visible(column.id)),
+      metrics: dependencies.metrics.filter((metric) => this.visible(metric.id)),
+    };
+  }
+
+  async glossaryTerm(name: string) {
+    const object = this.slice.catalog.byPath.get(`glossary:${name}`);
+    return object && this.decision(object) ? this.stored.glossaryTermById(object.id) : null;
+  }
+
+  async glossaryTerms(page: CursorPage, search?: string) {
+    const text = search?.toLowerCase();
+    const matching = this.slice.catalog.glossary.filter(
+      (item) => this.decision(item.object) && (!text || item.text.includes(text)),
+    );
+    return this.page(
+      matching,
+      (item) => item.name,
+      page,
+      (ids) => Promise.all(ids.map((id) => this.stored.glossaryTermById(id))),
+    );
+  }
+
+  private visibleDatasets(): ListedObject[] {
+    return this.slice.catalog.datasets.filter((item) => this.decision(item.object));
+  }
+
+  /** Cursor paging over a sorted, already filtered list; rows are loaded for the page only. */
+  private async page<T>(
+    items: ListedObject[],
+    keyOf: (item: ListedObject) => string,
+    page: CursorPage,
+    load: (ids: string[]) => Promise<(T | null)[]>,
+  ): Promise<Page<T>> {
+    const inRange = items.filter(
+      (item) =>
+        (page.after === undefined || keyOf(item) > page.after) &&
+        (page.before === undefined || keyOf(item) < page.before),
+    );
+    const ordered = page.inverted ? [...inRange].reverse() : inRange;
+    const rows = await load(ordered.slice(0, page.limit).map((item) => item.object.id));
+    return { items: rows.filter((row): row is Awaited<T> & T => row !== null), totalCount: items.length };
+  }
+}
