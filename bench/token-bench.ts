@@ -45,7 +45,6 @@ const identity = await createIdentityModule({
 const access = new AccessService(db.prisma, identity.state, changes);
 
 try {
-
   const governance = new GovernanceClient(service.graphqlUrl, await idp.token('gina@acme.test'));
   await governance.createIntent({
     name: 'analytics',
