@@ -169,6 +169,36 @@ describe('the authorized slice over GraphQL', () => {
     expect(confidential.data).toEqual({ dataset: null });
   });
 
+  it('explainAccess names the policies and caps behind a tier, and nothing for hidden objects', async () => {
+    const ana = await idp.token('ana@acme.test');
+    const query =
+      'query ($path: String!) { explainAccess(path: $path) { tier allowedBy deniedBy cappedBy rowFilter policyVersion } }';
+    const orders = await graphql(service.graphqlUrl, query, { path: 'analytics.marts.fct_orders' }, ana);
+    expect(orders.data).toEqual({
+      explainAccess: {
+        tier: 'READ',
+        allowedBy: ['discover-non-restricted', 'analysts-read-sales'],
+        deniedBy: [],
+        cappedBy: [],
+        rowFilter: "(region = 'emea')",
+        policyVersion: 1,
+      },
+    });
+    const email = await graphql(
+      service.graphqlUrl,
+      'query ($path: String!) { explainAccess(path: $path) { kind maskMethod maskPolicy } }',
+      { path: 'analytics.marts.customers.email' },
+      ana,
+    );
+    expect(email.data).toEqual({
+      explainAccess: { kind: 'column', maskMethod: 'hash', maskPolicy: 'analysts-read-sales' },
+    });
+    const hidden = await graphql(service.graphqlUrl, query, { path: 'raw.shop.customers' }, ana);
+    const missing = await graphql(service.graphqlUrl, query, { path: 'raw.shop.nope' }, ana);
+    expect(hidden).toEqual(missing);
+    expect(hidden.data).toEqual({ explainAccess: null });
+  });
+
   it('a policy change acts on the next call', async () => {
     const bob = await idp.token('bob@acme.test');
     const before = await graphql<{ dataset: { tier: string } }>(

@@ -52,6 +52,16 @@ export interface ObjectAccess {
   rowFilter: string | null;
 }
 
+/** See policy/slice: the decision's reasons for one object, as explainAccess returns them. */
+export interface AccessExplanationShape extends ObjectAccess {
+  path: string;
+  kind: string;
+  policyVersion: number;
+  allowedBy: string[];
+  deniedBy: string[];
+  cappedBy: string[];
+}
+
 export interface Page<T> {
   items: T[];
   totalCount: number;
@@ -81,6 +91,8 @@ export interface CatalogReader {
   glossaryTerms(page: CursorPage, search?: string): Promise<Page<GlossaryTerm>>;
   /** What the viewer may know of an object it was handed by this reader. */
   access(objectId: string): ObjectAccess;
+  /** Why the viewer sees an object as it does; null unless it may at least discover it. */
+  explain(path: string): AccessExplanationShape | null;
 }
 
 /** The whole catalog, unfiltered: for governance tools and until the authorization slice exists. */
@@ -176,6 +188,11 @@ export class StoredCatalogReader implements CatalogReader {
   /** Everything is readable through the stored reader (governance tools; the slice reader narrows it). */
   access(): ObjectAccess {
     return { tier: 'READ', mask: null, rowFilter: null };
+  }
+
+  /** The stored reader decides nothing; the slice reader explains. */
+  explain(): null {
+    return null;
   }
 
   metricById(id: string) {

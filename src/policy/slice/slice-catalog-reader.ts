@@ -1,4 +1,5 @@
 import type {
+  AccessExplanationShape,
   CatalogReader,
   CursorPage,
   DatasetFilter,
@@ -10,6 +11,7 @@ import type {
 } from '../../catalog/read/catalog-reader.ts';
 import type { PolicyObject } from '../access-context.ts';
 import type { ObjectDecision } from '../viewer-access.ts';
+
 import type { ViewerSlice } from './access-service.ts';
 import type { ListedObject } from './catalog-index.ts';
 
@@ -37,6 +39,25 @@ export class SliceCatalogReader implements CatalogReader {
 
   private readable(id: string): boolean {
     return this.decision(this.slice.catalog.byId.get(id))?.visibility === 'READ';
+  }
+
+  /**
+   * Why the viewer sees a dataset, column, metric or term as it does. Only for objects it may at
+   * least discover: anything else answers null, like a path that does not exist.
+   */
+  explain(path: string): AccessExplanationShape | null {
+    const object = this.slice.catalog.byPath.get(path) ?? this.slice.catalog.byPath.get(`glossary:${path}`);
+    const decision = this.decision(object);
+    if (!object || !decision) return null;
+    return {
+      path,
+      kind: object.kind,
+      tier: decision.visibility === 'READ' ? 'READ' : 'DISCOVER',
+      policyVersion: this.slice.policyVersion,
+      ...decision.reasons,
+      mask: decision.mask,
+      rowFilter: decision.rowFilter,
+    };
   }
 
   access(objectId: string): ObjectAccess {

@@ -1,0 +1,40 @@
+import type { AccessExplanationShape } from '../../catalog/read/catalog-reader.ts';
+import { builder } from '../builder.ts';
+import { TierEnum } from './intent.ts';
+
+const AccessExplanationRef = builder.objectRef<AccessExplanationShape>('AccessExplanation').implement({
+  description: 'Why the viewer sees an object as it does, under which policy version.',
+  fields: (t) => ({
+    path: t.exposeString('path'),
+    kind: t.exposeString('kind', { description: 'dataset, column, metric or glossary' }),
+    tier: t.field({ type: TierEnum, resolve: (explanation) => explanation.tier }),
+    policyVersion: t.exposeInt('policyVersion'),
+    allowedBy: t.exposeStringList('allowedBy', {
+      description: 'Allow policies and grants (`grant:<id>`) that matched.',
+    }),
+    deniedBy: t.exposeStringList('deniedBy', { description: 'Deny policies that matched.' }),
+    cappedBy: t.exposeStringList('cappedBy', {
+      description:
+        'Limits that lowered the tier: `ceiling:<hop>` (0 = the first agent), `intent`, `dataset`, `dependency:<path>`.',
+    }),
+    maskMethod: t.string({ nullable: true, resolve: (explanation) => explanation.mask?.method ?? null }),
+    maskPolicy: t.string({ nullable: true, resolve: (explanation) => explanation.mask?.policyId ?? null }),
+    rowFilter: t.exposeString('rowFilter', { nullable: true }),
+  }),
+});
+
+builder.queryField('explainAccess', (t) =>
+  t.field({
+    type: AccessExplanationRef,
+    nullable: true,
+    description:
+      'For objects the viewer may at least discover; anything else answers null, like a nonexistent path.',
+    args: {
+      path: t.arg.string({
+        required: true,
+        description: 'A dataset or column path, a metric or glossary term name.',
+      }),
+    },
+    resolve: (_root, { path }, { catalog }) => catalog.explain(path),
+  }),
+);
