@@ -13,6 +13,7 @@ import './types/viewer.ts';
 import './types/intent.ts';
 import './types/agent.ts';
 import './types/explain-access.ts';
+import './types/search.ts';
 
 export const schema = builder.toSchema();
 

@@ -199,6 +199,39 @@ describe('the authorized slice over GraphQL', () => {
     expect(hidden.data).toEqual({ explainAccess: null });
   });
 
+  it('search spans kinds, ranks name matches first, and never returns what the viewer cannot see', async () => {
+    const ana = await idp.token('ana@acme.test');
+    const query = `query ($q: String!, $filter: SearchFilter) {
+      search(query: $q, filter: $filter, first: 50) {
+        totalCount
+        edges { node { __typename ... on Dataset { path } ... on Column { path } ... on Metric { name } ... on GlossaryTerm { name } } }
+      }
+    }`;
+    const result = await graphql<{
+      search: { totalCount: number; edges: { node: Record<string, string> }[] };
+    }>(service.graphqlUrl, query, { q: 'customer' }, ana);
+    const found = result.data!.search.edges.map(
+      (edge) => `${edge.node.__typename}:${edge.node.path ?? edge.node.name}`,
+    );
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'Dataset:analytics.marts.customers',
+        'Column:analytics.marts.fct_orders.customer_id',
+      ]),
+    );
+    expect(found.join(' ')).not.toMatch(/raw\.shop\.customers|customers_snapshot/);
+    expect(result.data!.search.totalCount).toBe(found.length);
+    const columnsOnly = await graphql<{ search: { edges: { node: { __typename: string } }[] } }>(
+      service.graphqlUrl,
+      query,
+      { q: 'customer', filter: { kinds: ['COLUMN'] } },
+      ana,
+    );
+    expect(new Set(columnsOnly.data!.search.edges.map((edge) => edge.node.__typename))).toEqual(
+      new Set(['Column']),
+    );
+  });
+
   it('a policy change acts on the next call', async () => {
     const bob = await idp.token('bob@acme.test');
     const before = await graphql<{ dataset: { tier: string } }>(

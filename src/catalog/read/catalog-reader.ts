@@ -32,6 +32,19 @@ export interface DatasetFilter {
   search?: string;
 }
 
+export interface SearchFilter {
+  kinds?: ('dataset' | 'column' | 'metric' | 'glossary')[];
+  tags?: string[];
+  domains?: string[];
+  sources?: string[];
+}
+
+export type SearchHit =
+  | { kind: 'dataset'; row: Dataset }
+  | { kind: 'column'; row: Column }
+  | { kind: 'metric'; row: Metric }
+  | { kind: 'glossary'; row: GlossaryTerm };
+
 export interface MetricFilter {
   domain?: string;
   tag?: string;
@@ -68,9 +81,8 @@ export interface Page<T> {
 }
 
 /**
- * Read access to the stored catalog for one request. GraphQL resolvers only read through this
- * interface, never through Prisma, so that the authorization slice (which objects this viewer
- * may see, at which tier) can stand in front of it by providing another implementation.
+ * What GraphQL may read of the catalog for one request: only the viewer's slice (implemented by
+ * SliceCatalogReader). Resolvers never read through Prisma.
  */
 export interface CatalogReader {
   domains(): Promise<Domain[]>;
@@ -93,10 +105,15 @@ export interface CatalogReader {
   access(objectId: string): ObjectAccess;
   /** Why the viewer sees an object as it does; null unless it may at least discover it. */
   explain(path: string): AccessExplanationShape | null;
+  /** Datasets, columns, metrics and glossary terms matching `query`, best matches first. */
+  search(query: string, filter: SearchFilter, offset: number, limit: number): Promise<Page<SearchHit>>;
 }
 
-/** The whole catalog, unfiltered: for governance tools and until the authorization slice exists. */
-export class StoredCatalogReader implements CatalogReader {
+/**
+ * The stored catalog, unfiltered and batched per request. It decides nothing: GraphQL reads
+ * through the viewer's SliceCatalogReader (src/policy/slice), which uses this to load rows.
+ */
+export class StoredCatalogReader {
   // One loader per kind of lookup, batched per request: a page of 200 datasets costs one query per field.
   private readonly datasetLoader: DataLoader<string, Dataset | null>;
   private readonly domainLoader: DataLoader<string, Domain | null>;
@@ -106,6 +123,7 @@ export class StoredCatalogReader implements CatalogReader {
   private readonly dependenciesLoader: DataLoader<string, MetricDependencies>;
   private readonly metricLoader: DataLoader<string, Metric | null>;
   private readonly glossaryLoader: DataLoader<string, GlossaryTerm | null>;
+  private readonly columnLoader: DataLoader<string, Column | null>;
 
   constructor(private readonly prisma: PrismaClient) {
     this.datasetLoader = new DataLoader(async (ids) =>
@@ -113,6 +131,9 @@ export class StoredCatalogReader implements CatalogReader {
     );
     this.metricLoader = new DataLoader(async (ids) =>
       byKey(ids, await prisma.metric.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
+    );
+    this.columnLoader = new DataLoader(async (ids) =>
+      byKey(ids, await prisma.column.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
     );
     this.glossaryLoader = new DataLoader(async (ids) =>
       byKey(ids, await prisma.glossaryTerm.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
@@ -185,14 +206,8 @@ export class StoredCatalogReader implements CatalogReader {
     });
   }
 
-  /** Everything is readable through the stored reader (governance tools; the slice reader narrows it). */
-  access(): ObjectAccess {
-    return { tier: 'READ', mask: null, rowFilter: null };
-  }
-
-  /** The stored reader decides nothing; the slice reader explains. */
-  explain(): null {
-    return null;
+  columnById(id: string) {
+    return this.columnLoader.load(id);
   }
 
   metricById(id: string) {

@@ -22,6 +22,8 @@ export interface CatalogIndex {
   metrics: ListedObject[];
   /** Sorted by name. */
   glossary: ListedObject[];
+  /** Searched by name and path only. */
+  columns: ListedObject[];
 }
 
 export async function loadCatalogIndex(prisma: PrismaClient): Promise<CatalogIndex> {
@@ -63,7 +65,14 @@ export async function loadCatalogIndex(prisma: PrismaClient): Promise<CatalogInd
     prisma.domain.findMany({ select: { id: true, name: true } }),
   ]);
   const domainName = new Map(domains.map((domain) => [domain.id, domain.name]));
-  const index: CatalogIndex = { byId: new Map(), byPath: new Map(), datasets: [], metrics: [], glossary: [] };
+  const index: CatalogIndex = {
+    byId: new Map(),
+    byPath: new Map(),
+    datasets: [],
+    metrics: [],
+    glossary: [],
+    columns: [],
+  };
   const add = (object: PolicyObject) => {
     index.byId.set(object.id, object);
     index.byPath.set(object.path, object);
@@ -94,7 +103,7 @@ export async function loadCatalogIndex(prisma: PrismaClient): Promise<CatalogInd
   for (const column of columns) {
     const parent = datasetById.get(column.datasetId)!;
     columnPath.set(column.id, column.path);
-    add({
+    const columnObject: PolicyObject = {
       id: column.id,
       kind: 'column',
       path: column.path,
@@ -105,6 +114,14 @@ export async function loadCatalogIndex(prisma: PrismaClient): Promise<CatalogInd
         ? mostSensitive([column.sensitivity, parent.sensitivity])
         : parent.sensitivity,
       dependsOn: [],
+    };
+    add(columnObject);
+    const name = column.path.slice(parent.path.length + 1);
+    index.columns.push({
+      object: columnObject,
+      name,
+      text: `${name} ${column.path}`.toLowerCase(),
+      source: parent.path.split('.')[0] ?? null,
     });
   }
   const metricName = new Map(metrics.map((metric) => [metric.id, metric.name]));

@@ -7,6 +7,8 @@ import type {
   MetricFilter,
   ObjectAccess,
   Page,
+  SearchFilter,
+  SearchHit,
   StoredCatalogReader,
 } from '../../catalog/read/catalog-reader.ts';
 import type { PolicyObject } from '../access-context.ts';
@@ -192,6 +194,43 @@ export class SliceCatalogReader implements CatalogReader {
     );
   }
 
+  async search(query: string, filter: SearchFilter, offset: number, limit: number): Promise<Page<SearchHit>> {
+    const text = query.trim().toLowerCase();
+    const { catalog } = this.slice;
+    const lists: [SearchHit['kind'], ListedObject[]][] = [
+      ['dataset', catalog.datasets],
+      ['metric', catalog.metrics],
+      ['glossary', catalog.glossary],
+      ['column', catalog.columns],
+    ];
+    const scored: { kind: SearchHit['kind']; item: ListedObject; score: number }[] = [];
+    for (const [kind, items] of lists) {
+      if (filter.kinds && !filter.kinds.includes(kind)) continue;
+      for (const item of items) {
+        if (text && !item.text.includes(text)) continue;
+        const { object } = item;
+        if (filter.tags && !object.tags.some((tag) => filter.tags!.includes(tag))) continue;
+        if (filter.domains && !(object.domain && filter.domains.includes(object.domain))) continue;
+        if (filter.sources && !(item.source && filter.sources.includes(item.source))) continue;
+        if (!this.decision(object)) continue;
+        const name = item.name.toLowerCase();
+        scored.push({ kind, item, score: name === text ? 3 : name.includes(text) ? 2 : 1 });
+      }
+    }
+    scored.sort((a, b) => b.score - a.score || (a.item.object.path < b.item.object.path ? -1 : 1));
+    const page = scored.slice(offset, offset + limit);
+    const hits = await Promise.all(
+      page.map(async ({ kind, item }): Promise<SearchHit | null> => {
+        const id = item.object.id;
+        if (kind === 'dataset') return wrap('dataset', await this.stored.datasetById(id));
+        if (kind === 'column') return wrap('column', await this.stored.columnById(id));
+        if (kind === 'metric') return wrap('metric', await this.stored.metricById(id));
+        return wrap('glossary', await this.stored.glossaryTermById(id));
+      }),
+    );
+    return { items: hits.filter((hit): hit is SearchHit => hit !== null), totalCount: scored.length };
+  }
+
   private visibleDatasets(): ListedObject[] {
     return this.slice.catalog.datasets.filter((item) => this.decision(item.object));
   }
@@ -212,4 +251,11 @@ export class SliceCatalogReader implements CatalogReader {
     const rows = await load(ordered.slice(0, page.limit).map((item) => item.object.id));
     return { items: rows.filter((row): row is Awaited<T> & T => row !== null), totalCount: items.length };
   }
+}
+
+function wrap<K extends SearchHit['kind']>(
+  kind: K,
+  row: Extract<SearchHit, { kind: K }>['row'] | null,
+): SearchHit | null {
+  return row ? ({ kind, row } as SearchHit) : null;
 }
