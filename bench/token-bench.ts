@@ -42,7 +42,7 @@ const identity = await createIdentityModule({
   changes,
   logger: silentLogger,
 });
-const access = new AccessService(db.prisma, identity.state, changes);
+const access = new AccessService(db.prisma, identity.state, changes, config.identity);
 
 try {
   const governance = new GovernanceClient(service.graphqlUrl, await idp.token('gina@acme.test'));

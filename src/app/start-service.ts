@@ -26,7 +26,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     changes,
     logger,
   });
-  const access = new AccessService(database.prisma, identity.state, changes);
+  const access = new AccessService(database.prisma, identity.state, changes, config.identity);
   const yoga = createGraphQLServer({ database, identity, access, logger, graphiql: config.http.graphiql });
   const server = createHttpServer(
     [

@@ -3,6 +3,8 @@ import type { Database } from '../db/open-database.ts';
 import type { IdentityModule } from '../identity/identity-module.ts';
 import type { Viewer } from '../identity/viewer.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { AccessService } from '../policy/slice/access-service.ts';
+import type { PolicyGovernance } from '../policy/store/policy-governance.ts';
 
 export type { Viewer };
 
@@ -13,6 +15,10 @@ export interface GraphQLContext {
   /** Every catalog read goes through this reader (the authorization slice will wrap it). */
   catalog: CatalogReader;
   identity: IdentityModule;
+  /** Policy decisions (simulation for governance). */
+  access: AccessService;
+  /** The policy set, for governance. */
+  policies: PolicyGovernance;
   logger: Logger;
   database: Pick<Database, 'kind' | 'sql'>;
 }

@@ -14,6 +14,7 @@ import './types/intent.ts';
 import './types/agent.ts';
 import './types/explain-access.ts';
 import './types/search.ts';
+import './types/policies.ts';
 
 export const schema = builder.toSchema();
 

@@ -8,6 +8,7 @@ import { viewerLogContext } from '../identity/viewer.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AccessService } from '../policy/slice/access-service.ts';
 import { SliceCatalogReader } from '../policy/slice/slice-catalog-reader.ts';
+import { PolicyGovernance } from '../policy/store/policy-governance.ts';
 import { requestIdHeader } from '../server/request-id.ts';
 import type { GraphQLContext } from './context.ts';
 import { logUnexpectedErrors, maskError } from './errors.ts';
@@ -57,7 +58,10 @@ export function createGraphQLServer({ database, identity, access, logger, graphi
           await access.sliceFor(viewer),
         ),
         identity,
+        access,
+        policies: new PolicyGovernance(database.prisma, identity.config.governanceGroup),
         logger: logger.child({ requestId, ...viewerLogContext(viewer) }),
+
         database,
       };
     },

@@ -232,6 +232,72 @@ describe('the authorized slice over GraphQL', () => {
     );
   });
 
+  it('governance reads, dry-runs and applies policy sets, and simulates a viewer; others cannot', async () => {
+    const gina = await idp.token('gina@acme.test');
+    const current = await graphql<{ policies: { version: number; policies: { id: string }[] } }>(
+      service.graphqlUrl,
+      '{ policies { version policies } }',
+      {},
+      gina,
+    );
+    expect(current.data?.policies.policies.map((policy) => policy.id)).toEqual(
+      policies.map((policy) => policy.id),
+    );
+    const dryRun = await graphql(
+      service.graphqlUrl,
+      'mutation ($p: JSON!) { applyPolicies(policies: $p, dryRun: true) { applied version removed unchanged } }',
+      { p: policies.slice(0, 2) },
+      gina,
+    );
+    expect(dryRun.data).toEqual({
+      applyPolicies: {
+        applied: false,
+        version: current.data!.policies.version,
+        removed: ['metrics'],
+        unchanged: 2,
+      },
+    });
+    const invalid = await graphql(
+      service.graphqlUrl,
+      'mutation ($p: JSON!) { applyPolicies(policies: $p) { applied } }',
+      { p: [{ id: 'x', description: 'bad', effect: 'allow', tier: 'READ', resources: { paths: ['a..b'] } }] },
+      gina,
+    );
+    expect(invalid.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
+    expect(invalid.errors?.[0]?.message).toMatch(/policies\[0\] \(x\)\.resources\.paths\.0/);
+
+    const simulated = await graphql<{
+      simulateAccess: {
+        path: string;
+        kind: string;
+        tier: string;
+        rowFilter: string | null;
+        visibleColumns: number;
+        maskedColumns: string[];
+      }[];
+    }>(
+      service.graphqlUrl,
+      '{ simulateAccess(humanEmail: "ana@acme.test") { path kind tier rowFilter visibleColumns maskedColumns } }',
+      {},
+      gina,
+    );
+    const customers = simulated.data?.simulateAccess.find((row) => row.path === 'analytics.marts.customers');
+    expect(customers).toMatchObject({
+      kind: 'dataset',
+      tier: 'READ',
+      maskedColumns: expect.arrayContaining(['email (hash)']),
+    });
+    expect(simulated.data?.simulateAccess.some((row) => row.path === 'raw.shop.customers')).toBe(false);
+
+    const asAna = await graphql(
+      service.graphqlUrl,
+      '{ policies { version } }',
+      {},
+      await idp.token('ana@acme.test'),
+    );
+    expect(asAna.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
   it('a policy change acts on the next call', async () => {
     const bob = await idp.token('bob@acme.test');
     const before = await graphql<{ dataset: { tier: string } }>(

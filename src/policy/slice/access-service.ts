@@ -1,8 +1,12 @@
+import { recordAuditEvent } from '../../audit/index.ts';
 import type { ChangeFeed } from '../../db/change-feed.ts';
 import { InvalidatedCache } from '../../db/invalidated-cache.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
+import { requireGovernance } from '../../identity/governance.ts';
 import type { IdentityState } from '../../identity/state/identity-state.ts';
-import type { Viewer } from '../../identity/viewer.ts';
+import { checkDelegationState } from '../../identity/tokens/check-delegation-state.ts';
+import { type Viewer, viewerAuditActor } from '../../identity/viewer.ts';
+import { ApertureError } from '../../shared/errors.ts';
 import type { AccessContext, PolicyObject } from '../access-context.ts';
 import { type CompiledPolicySet, compilePolicySet } from '../compile-policies.ts';
 import { currentPolicySet } from '../store/policy-store.ts';
@@ -33,9 +37,10 @@ export class AccessService {
   private readonly catalog: InvalidatedCache<CatalogIndex>;
 
   constructor(
-    prisma: PrismaClient,
+    private readonly prisma: PrismaClient,
     private readonly identity: IdentityState,
     changes: ChangeFeed,
+    private readonly limits: { governanceGroup: string; maxDelegationDepth: number },
   ) {
     this.policies = new InvalidatedCache(changes, ['policies'], async () => {
       const set = await currentPolicySet(prisma);
@@ -94,4 +99,96 @@ export class AccessService {
       ceilings,
     };
   }
+
+  /**
+   * What a human would see, alone or through an agent chain under an intent, as a reviewable
+   * table (governance only). The chain must be one that could really exist.
+   */
+  async simulate(
+    actor: Viewer,
+    input: { humanEmail: string; agentClientIds: string[]; intent: string | null },
+  ): Promise<SimulatedAccess[]> {
+    const governor = requireGovernance(actor, this.limits.governanceGroup);
+    const person = await this.identity.person({ email: input.humanEmail });
+    if (!person?.active) throw invalid('humanEmail', `${input.humanEmail} is not an active person`);
+    const snapshot = await this.identity.snapshot();
+    const agents = input.agentClientIds.map((clientId) => {
+      const agent = snapshot.agentsByClientId.get(clientId);
+      if (!agent) throw invalid('agents', `no agent has client id ${clientId}`);
+      return agent;
+    });
+    const { active: _active, ...human } = person;
+    const expiresAt = new Date(Date.now() + 60_000);
+    let viewer: Viewer = { kind: 'human', human, issuer: 'simulation', expiresAt };
+    if (agents.length > 0) {
+      if (!input.intent) throw invalid('intent', 'an agent chain acts under an intent');
+      const { problem } = checkDelegationState(
+        snapshot,
+        agents.map((agent) => agent.id),
+        input.intent,
+        this.limits.maxDelegationDepth,
+      );
+      if (problem) throw invalid('agents', problem.message);
+      viewer = {
+        kind: 'agent',
+        human,
+        chain: agents.map(({ id, clientId, name }) => ({ id, clientId, name })),
+        intent: input.intent,
+        taskId: null,
+        tokenId: 'simulation',
+        expiresAt,
+      };
+    }
+    const slice = await this.sliceFor(viewer);
+    const rows: SimulatedAccess[] = [];
+    for (const list of [slice.catalog.datasets, slice.catalog.metrics, slice.catalog.glossary]) {
+      for (const { object } of list) {
+        const decision = slice.decide(object);
+        if (decision.visibility === 'HIDDEN') continue;
+        rows.push({
+          path: object.path.replace(/^glossary:/, ''),
+          kind: object.kind,
+          tier: decision.visibility,
+          rowFilter: decision.rowFilter,
+          visibleColumns: 0,
+          maskedColumns: [],
+        });
+      }
+    }
+    const byDataset = new Map(rows.filter((row) => row.kind === 'dataset').map((row) => [row.path, row]));
+    for (const { object } of slice.catalog.columns) {
+      const row = byDataset.get(object.datasetPath ?? '');
+      if (!row) continue;
+      const decision = slice.decide(object);
+      if (decision.visibility === 'HIDDEN') continue;
+      row.visibleColumns += 1;
+      if (decision.mask)
+        row.maskedColumns.push(`${object.path.slice(row.path.length + 1)} (${decision.mask.method})`);
+    }
+    await recordAuditEvent(this.prisma, {
+      type: 'access.simulated',
+      actor: viewerAuditActor(governor),
+      intent: input.intent,
+      policyVersion: slice.policyVersion,
+      payload: { humanEmail: input.humanEmail, agents: input.agentClientIds, visibleObjects: rows.length },
+    });
+    return rows;
+  }
+}
+
+/** One row of a simulated slice. */
+export interface SimulatedAccess {
+  path: string;
+  kind: PolicyObject['kind'];
+  tier: 'DISCOVER' | 'READ';
+  rowFilter: string | null;
+  /** Datasets: readable columns, and those masked (`name (method)`). */
+  visibleColumns: number;
+  maskedColumns: string[];
+}
+
+function invalid(field: string, message: string): ApertureError {
+  return new ApertureError('INVALID_INPUT', `${field}: ${message}`, {
+    problems: [{ location: field, message }],
+  });
 }

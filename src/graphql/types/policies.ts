@@ -1,0 +1,67 @@
+import type { SimulatedAccess } from '../../policy/slice/access-service.ts';
+import type { ApplyResult, PolicySet } from '../../policy/store/policy-store.ts';
+import { builder } from '../builder.ts';
+import { TierEnum } from './intent.ts';
+
+const PolicySetRef = builder.objectRef<PolicySet>('PolicySet').implement({
+  description: 'The policy set in force: its version and its policies as data (the YAML format, as JSON).',
+  fields: (t) => ({
+    version: t.exposeInt('version'),
+    policies: t.field({ type: 'JSON', resolve: (set) => set.policies }),
+  }),
+});
+
+const PolicyApplyResultRef = builder.objectRef<ApplyResult>('PolicyApplyResult').implement({
+  fields: (t) => ({
+    applied: t.exposeBoolean('applied'),
+    version: t.exposeInt('version', { description: 'The version in force after this call.' }),
+    added: t.stringList({ resolve: (result) => result.diff.added }),
+    changed: t.stringList({ resolve: (result) => result.diff.changed }),
+    removed: t.stringList({ resolve: (result) => result.diff.removed }),
+    unchanged: t.int({ resolve: (result) => result.diff.unchanged }),
+  }),
+});
+
+const SimulatedAccessRef = builder.objectRef<SimulatedAccess>('SimulatedAccess').implement({
+  fields: (t) => ({
+    path: t.exposeString('path'),
+    kind: t.exposeString('kind'),
+    tier: t.field({ type: TierEnum, resolve: (row) => row.tier }),
+    rowFilter: t.exposeString('rowFilter', { nullable: true }),
+    visibleColumns: t.exposeInt('visibleColumns'),
+    maskedColumns: t.exposeStringList('maskedColumns'),
+  }),
+});
+
+builder.queryFields((t) => ({
+  policies: t.field({
+    type: PolicySetRef,
+    authScopes: { governance: true },
+    resolve: (_root, _args, { policies, viewer }) => policies.read(viewer),
+  }),
+  simulateAccess: t.field({
+    type: [SimulatedAccessRef],
+    authScopes: { governance: true },
+    description:
+      'What a human would see, alone or through a chain of agents (client ids, outermost first) under an intent.',
+    args: {
+      humanEmail: t.arg.string({ required: true }),
+      agentClientIds: t.arg.stringList({ required: false }),
+      intent: t.arg.string({ required: false }),
+    },
+    resolve: (_root, { humanEmail, agentClientIds, intent }, { access, viewer }) =>
+      access.simulate(viewer, { humanEmail, agentClientIds: agentClientIds ?? [], intent: intent ?? null }),
+  }),
+}));
+
+builder.mutationField('applyPolicies', (t) =>
+  t.field({
+    type: PolicyApplyResultRef,
+    authScopes: { governance: true },
+    description:
+      'Replaces the whole policy set (validated field by field) as a new version; dryRun shows the difference only.',
+    args: { policies: t.arg({ type: 'JSON', required: true }), dryRun: t.arg.boolean({ required: false }) },
+    resolve: (_root, { policies: input, dryRun }, { policies, viewer }) =>
+      policies.apply(viewer, input, dryRun ?? false),
+  }),
+);
