@@ -8,6 +8,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { startService } from '../src/app/start-service.ts';
+import { AuditBatcher } from '../src/audit/index.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { createGraphQLServer } from '../src/graphql/yoga.ts';
 import { createIdentityModule } from '../src/identity/identity-module.ts';
@@ -89,6 +90,7 @@ try {
     database: db,
     identity: { ...identity, authenticator: { authenticate: async () => fixedViewer } },
     access,
+    auditBatcher: new AuditBatcher(db.prisma, silentLogger),
     logger: silentLogger,
     graphiql: false,
   });

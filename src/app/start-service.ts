@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { AuditBatcher } from '../audit/index.ts';
 import type { Config } from '../config/config.ts';
 import { createGraphQLServer, graphqlPath } from '../graphql/yoga.ts';
 import { createIdentityModule } from '../identity/identity-module.ts';
@@ -27,7 +28,15 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     logger,
   });
   const access = new AccessService(database.prisma, identity.state, changes, config.identity);
-  const yoga = createGraphQLServer({ database, identity, access, logger, graphiql: config.http.graphiql });
+  const auditBatcher = new AuditBatcher(database.prisma, logger);
+  const yoga = createGraphQLServer({
+    database,
+    identity,
+    access,
+    auditBatcher,
+    logger,
+    graphiql: config.http.graphiql,
+  });
   const server = createHttpServer(
     [
       { prefix: graphqlPath, handle: yoga },
@@ -43,6 +52,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     logger,
   );
   const closeAll = async () => {
+    await auditBatcher.close();
     access.close();
     identity.close();
     await changes.close();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createYoga } from 'graphql-yoga';
+import type { AuditBatcher } from '../audit/index.ts';
 import { StoredCatalogReader } from '../catalog/read/catalog-reader.ts';
 import type { Database } from '../db/open-database.ts';
 import type { IdentityModule } from '../identity/identity-module.ts';
@@ -13,12 +14,15 @@ import { requestIdHeader } from '../server/request-id.ts';
 import type { GraphQLContext } from './context.ts';
 import { logUnexpectedErrors, maskError } from './errors.ts';
 import { schema } from './schema.ts';
+import { useSliceAudit } from './slice-audit.ts';
 
 export interface YogaOptions {
   database: Database;
   identity: IdentityModule;
   /** Decides what each viewer may see of the catalog. */
   access: AccessService;
+  /** Where the audit events of queries go. */
+  auditBatcher: AuditBatcher;
   logger: Logger;
   graphiql: boolean;
 }
@@ -29,7 +33,14 @@ export const graphqlPath = '/graphql';
  * The GraphQL endpoint. Each request gets its context: its id, the viewer authenticated from its
  * bearer token against the current state, a logger carrying both, and a catalog reader.
  */
-export function createGraphQLServer({ database, identity, access, logger, graphiql }: YogaOptions) {
+export function createGraphQLServer({
+  database,
+  identity,
+  access,
+  auditBatcher,
+  logger,
+  graphiql,
+}: YogaOptions) {
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: graphqlPath,
@@ -43,6 +54,7 @@ export function createGraphQLServer({ database, identity, access, logger, graphi
     logging: logger.child({ component: 'yoga' }),
     plugins: [
       logUnexpectedErrors(logger),
+      useSliceAudit(auditBatcher),
       EnvelopArmorPlugin({ maxDepth: { n: 10 }, costLimit: { maxCost: 20_000 }, maxAliases: { n: 30 } }),
     ],
     maskedErrors: { maskError: (error) => maskError(error) },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendAuditEvent, recordAuditEvent, verifyAuditChain } from '../../src/audit/index.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { AuditBatcher, appendAuditEvent, recordAuditEvent, verifyAuditChain } from '../../src/audit/index.ts';
+import { createTestDatabase, silentLogger, type TestDatabase } from '../support/test-database.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -76,5 +76,21 @@ describe('audit chain', () => {
       seq: 3n,
       reason: 'event 3 is missing (the next stored event is 4)',
     });
+  });
+
+  it('batches events that describe reads into one chained append, and flushes on close', async () => {
+    const before = await db.prisma.auditEvent.count();
+    const batcher = new AuditBatcher(db.prisma, silentLogger);
+    for (let index = 0; index < 700; index += 1)
+      batcher.enqueue({ type: 'test.batched', payload: { index } });
+    await Promise.all([recordAuditEvent(db.prisma, { type: 'test.meanwhile' }), batcher.close()]);
+    expect(await db.prisma.auditEvent.count()).toBe(before + 701);
+    const batched = await db.prisma.auditEvent.findMany({
+      where: { type: 'test.batched' },
+      orderBy: { seq: 'asc' },
+    });
+    expect(batched.map((event) => (event.payload as { index: number }).index)).toEqual(
+      Array.from({ length: 700 }, (_, i) => i),
+    );
   });
 });

@@ -298,6 +298,38 @@ describe('the authorized slice over GraphQL', () => {
     expect(asAna.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
+  it('every query leaves an audit event naming the viewer, the policy version and what was returned', async () => {
+    const ana = await idp.token('ana@acme.test');
+    await graphql(
+      service.graphqlUrl,
+      'query OrdersForAudit { dataset(path: "analytics.marts.fct_orders") { path columns { name } } }',
+      {},
+      ana,
+    );
+    const orders = await db.prisma.dataset.findUniqueOrThrow({
+      where: { path: 'analytics.marts.fct_orders' },
+    });
+    const hidden = await db.prisma.dataset.findUniqueOrThrow({ where: { path: 'raw.shop.customers' } });
+    const event = await expect
+      .poll(
+        () =>
+          db.prisma.auditEvent.findFirst({ where: { type: 'slice.queried', subjectId: 'OrdersForAudit' } }),
+        { timeout: 2_000 },
+      )
+      .toBeTruthy()
+      .then(() =>
+        db.prisma.auditEvent.findFirstOrThrow({
+          where: { type: 'slice.queried', subjectId: 'OrdersForAudit' },
+        }),
+      );
+    const person = await db.prisma.person.findUniqueOrThrow({ where: { email: 'ana@acme.test' } });
+    expect(event).toMatchObject({ actorHumanId: person.id, policyVersion: 1 });
+    const objects = (event.payload as { objects: string[] }).objects;
+    expect(objects).toContain(orders.id);
+    expect(objects.length).toBeGreaterThan(1);
+    expect(objects).not.toContain(hidden.id);
+  });
+
   it('a policy change acts on the next call', async () => {
     const bob = await idp.token('bob@acme.test');
     const before = await graphql<{ dataset: { tier: string } }>(

@@ -83,7 +83,8 @@ describe('embedded server smoke test', () => {
     expect(counts.data!.datasets.totalCount).toBeGreaterThanOrEqual(60);
 
     const verify = await runCli(['audit', 'verify'], env());
-    expect(verify.stdout).toMatch(/Audit chain intact: 3 events verified/);
+    // The demo import events, then one event per query the server answered.
+    expect(Number(/Audit chain intact: (\d+) events verified/.exec(verify.stdout)?.[1])).toBeGreaterThan(3);
     expect(verify.exitCode).toBe(0);
   });
 });

@@ -103,6 +103,10 @@ export interface CatalogReader {
   glossaryTerms(page: CursorPage, search?: string): Promise<Page<GlossaryTerm>>;
   /** What the viewer may know of an object it was handed by this reader. */
   access(objectId: string): ObjectAccess;
+  /** The policy version this request is decided under. */
+  readonly policyVersion: number;
+  /** Ids of every catalog object handed out so far in this request (sorted). */
+  handedOut(): string[];
   /** Why the viewer sees an object as it does; null unless it may at least discover it. */
   explain(path: string): AccessExplanationShape | null;
   /** Datasets, columns, metrics and glossary terms matching `query`, best matches first. */

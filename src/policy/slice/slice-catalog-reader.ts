@@ -28,6 +28,27 @@ export class SliceCatalogReader implements CatalogReader {
     private readonly slice: ViewerSlice,
   ) {}
 
+  /** Ids of every catalog object this reader handed out (for the query's audit event). */
+  private readonly handed = new Set<string>();
+
+  get policyVersion(): number {
+    return this.slice.policyVersion;
+  }
+
+  handedOut(): string[] {
+    return [...this.handed].sort();
+  }
+
+  private keep<T extends { id: string }>(rows: T[]): T[] {
+    for (const row of rows) this.handed.add(row.id);
+    return rows;
+  }
+
+  private keepOne<T extends { id: string }>(row: T | null): T | null {
+    if (row) this.handed.add(row.id);
+    return row;
+  }
+
   private decision(object: PolicyObject | undefined): ObjectDecision | undefined {
     if (!object) return undefined;
     const decision = this.slice.decide(object);
@@ -99,11 +120,13 @@ export class SliceCatalogReader implements CatalogReader {
 
   async dataset(path: string) {
     const object = this.slice.catalog.byPath.get(path);
-    return object?.kind === 'dataset' && this.decision(object) ? this.stored.datasetById(object.id) : null;
+    return this.keepOne(
+      object?.kind === 'dataset' && this.decision(object) ? await this.stored.datasetById(object.id) : null,
+    );
   }
 
   async datasetById(id: string) {
-    return this.visible(id) ? this.stored.datasetById(id) : null;
+    return this.keepOne(this.visible(id) ? await this.stored.datasetById(id) : null);
   }
 
   async datasets(page: CursorPage, filter: DatasetFilter) {
@@ -124,7 +147,7 @@ export class SliceCatalogReader implements CatalogReader {
   }
 
   async columnsOf(datasetId: string) {
-    return (await this.stored.columnsOf(datasetId)).filter((column) => this.visible(column.id));
+    return this.keep((await this.stored.columnsOf(datasetId)).filter((column) => this.visible(column.id)));
   }
 
   async dimensionsOf(datasetId: string) {
@@ -145,7 +168,9 @@ export class SliceCatalogReader implements CatalogReader {
 
   async metric(name: string) {
     const object = this.slice.catalog.byPath.get(name);
-    return object?.kind === 'metric' && this.decision(object) ? this.stored.metricById(object.id) : null;
+    return this.keepOne(
+      object?.kind === 'metric' && this.decision(object) ? await this.stored.metricById(object.id) : null,
+    );
   }
 
   async metrics(page: CursorPage, filter: MetricFilter) {
@@ -170,15 +195,17 @@ export class SliceCatalogReader implements CatalogReader {
     if (!this.readable(metricId)) return { datasets: [], columns: [], metrics: [] };
     const dependencies = await this.stored.metricDependencies(metricId);
     return {
-      datasets: dependencies.datasets.filter((dataset) => this.visible(dataset.id)),
-      columns: dependencies.columns.filter((column) => this.visible(column.id)),
-      metrics: dependencies.metrics.filter((metric) => this.visible(metric.id)),
+      datasets: this.keep(dependencies.datasets.filter((dataset) => this.visible(dataset.id))),
+      columns: this.keep(dependencies.columns.filter((column) => this.visible(column.id))),
+      metrics: this.keep(dependencies.metrics.filter((metric) => this.visible(metric.id))),
     };
   }
 
   async glossaryTerm(name: string) {
     const object = this.slice.catalog.byPath.get(`glossary:${name}`);
-    return object && this.decision(object) ? this.stored.glossaryTermById(object.id) : null;
+    return this.keepOne(
+      object && this.decision(object) ? await this.stored.glossaryTermById(object.id) : null,
+    );
   }
 
   async glossaryTerms(page: CursorPage, search?: string) {
@@ -228,7 +255,9 @@ export class SliceCatalogReader implements CatalogReader {
         return wrap('glossary', await this.stored.glossaryTermById(id));
       }),
     );
-    return { items: hits.filter((hit): hit is SearchHit => hit !== null), totalCount: scored.length };
+    const items = hits.filter((hit): hit is SearchHit => hit !== null);
+    this.keep(items.map((hit) => hit.row));
+    return { items, totalCount: scored.length };
   }
 
   private visibleDatasets(): ListedObject[] {
@@ -249,7 +278,10 @@ export class SliceCatalogReader implements CatalogReader {
     );
     const ordered = page.inverted ? [...inRange].reverse() : inRange;
     const rows = await load(ordered.slice(0, page.limit).map((item) => item.object.id));
-    return { items: rows.filter((row): row is Awaited<T> & T => row !== null), totalCount: items.length };
+    const found = rows.filter((row): row is Awaited<T> & T => row !== null);
+    for (const row of found)
+      if (row && typeof row === 'object' && 'id' in row) this.handed.add(String(row.id));
+    return { items: found, totalCount: items.length };
   }
 }
 
