@@ -1,5 +1,6 @@
 import type { AgentStatus, Tier } from '../../../generated/prisma/enums.ts';
 import type { ChangeFeed } from '../../db/change-feed.ts';
+import { InvalidatedCache } from '../../db/invalidated-cache.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
 import { isJsonObject } from '../../shared/json.ts';
 import { type CapabilityCeiling, capabilityCeilingSchema } from '../agents/capability-ceiling.ts';
@@ -53,8 +54,7 @@ export type PersonKey = { id: string } | { email: string } | { subject: string }
  * the database. This is what lets per-call checks cost microseconds without outliving a change.
  */
 export class IdentityState {
-  private generation = 0;
-  private cached: { generation: number; snapshot: Promise<IdentitySnapshot> } | undefined;
+  private readonly snapshots: InvalidatedCache<IdentitySnapshot>;
   private readonly people = new Map<string, Promise<PersonState | null>>();
   private readonly unsubscribe: () => void;
 
@@ -62,29 +62,25 @@ export class IdentityState {
     private readonly prisma: PrismaClient,
     private readonly feed: ChangeFeed,
   ) {
-    this.unsubscribe = feed.subscribe(() => this.invalidate());
+    this.snapshots = new InvalidatedCache(feed, ['identity'], () => this.loadSnapshot());
+    this.unsubscribe = feed.subscribe((topic) => {
+      if (topic === undefined || topic === 'people' || topic === 'identity') this.people.clear();
+    });
   }
 
   /** Forget everything; the next call reads the database. Writers call it after their commit. */
   invalidate(): void {
-    this.generation += 1;
-    this.cached = undefined;
+    this.snapshots.invalidate();
     this.people.clear();
   }
 
   close(): void {
+    this.snapshots.close();
     this.unsubscribe();
   }
 
   snapshot(): Promise<IdentitySnapshot> {
-    if (!this.feed.reliable) return this.loadSnapshot();
-    if (this.cached?.generation === this.generation) return this.cached.snapshot;
-    const entry = { generation: this.generation, snapshot: this.loadSnapshot() };
-    this.cached = entry;
-    entry.snapshot.catch(() => {
-      if (this.cached === entry) this.cached = undefined;
-    });
-    return entry.snapshot;
+    return this.snapshots.get();
   }
 
   person(key: PersonKey): Promise<PersonState | null> {
