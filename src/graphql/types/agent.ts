@@ -2,7 +2,8 @@ import type { Agent } from '../../../generated/prisma/client.ts';
 import { AgentStatus, Sensitivity } from '../../../generated/prisma/enums.ts';
 import { type CapabilityCeiling, capabilityCeilingSchema } from '../../identity/agents/capability-ceiling.ts';
 import { builder } from '../builder.ts';
-import { TierEnum, withoutNullFields } from './intent.ts';
+import { withoutNulls } from '../without-nulls.ts';
+import { TierEnum } from './intent.ts';
 
 const AgentStatusEnum = builder.enumType('AgentStatus', { values: Object.values(AgentStatus) });
 const SensitivityLevel = builder.enumType('CeilingSensitivity', { values: Object.values(Sensitivity) });
@@ -108,8 +109,8 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, { identity, viewer }) => {
       const { ceiling, ...rest } = input;
       return identity.agents.register(viewer, {
-        ...withoutNullFields(rest),
-        ceiling: withoutNullFields(ceiling ?? {}),
+        ...withoutNulls(rest),
+        ceiling: withoutNulls(ceiling ?? {}),
       });
     },
   }),
@@ -123,8 +124,8 @@ builder.mutationFields((t) => ({
     resolve: (_root, { clientId, input }, { identity, viewer }) => {
       const { ceiling, ...rest } = input;
       return identity.agents.update(viewer, clientId, {
-        ...withoutNullFields(rest),
-        ...(ceiling ? { ceiling: withoutNullFields(ceiling) } : {}),
+        ...withoutNulls(rest),
+        ...(ceiling ? { ceiling: withoutNulls(ceiling) } : {}),
       });
     },
   }),
@@ -136,7 +137,7 @@ builder.mutationFields((t) => ({
       credentialExpiresAt: t.arg({ type: 'DateTime', required: false }),
     },
     resolve: (_root, { clientId, credentialExpiresAt }, { identity, viewer }) =>
-      identity.agents.rotateSecret(viewer, clientId, withoutNullFields({ credentialExpiresAt })),
+      identity.agents.rotateSecret(viewer, clientId, withoutNulls({ credentialExpiresAt })),
   }),
   suspendAgent: statusMutation(t, 'suspend'),
   reactivateAgent: statusMutation(t, 'reactivate'),

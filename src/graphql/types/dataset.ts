@@ -1,4 +1,5 @@
 import { builder } from '../builder.ts';
+import { withoutNulls } from '../without-nulls.ts';
 import { requestableDescription, tierDescription, tierOf } from './access.ts';
 import { ColumnRef, DatasetRef, DimensionRef, DomainRef, JoinPathRef } from './catalog-objects.ts';
 import { DatasetKindEnum, SensitivityEnum } from './enums.ts';
@@ -88,14 +89,3 @@ builder.queryFields((t) => ({
     { fields: (c) => ({ totalCount: c.int({ resolve: (connection) => connection.totalCount }) }) },
   ),
 }));
-
-/** GraphQL gives null for omitted optional input fields; the reader wants them absent. */
-export function withoutNulls<T extends object>(
-  input: T | null | undefined,
-): { [K in keyof T]?: NonNullable<T[K]> } {
-  return Object.fromEntries(
-    Object.entries(input ?? {}).filter(([, value]) => value !== null && value !== undefined),
-  ) as {
-    [K in keyof T]?: NonNullable<T[K]>;
-  };
-}

@@ -1,6 +1,7 @@
 import type { Intent } from '../../../generated/prisma/client.ts';
 import { Tier } from '../../../generated/prisma/enums.ts';
 import { builder } from '../builder.ts';
+import { withoutNulls } from '../without-nulls.ts';
 
 export const TierEnum = builder.enumType('Tier', {
   description: 'Visibility tiers: DISCOVER (name, description, owner, tags) < READ (full metadata).',
@@ -46,8 +47,7 @@ builder.mutationFields((t) => ({
     type: IntentRef,
     authScopes: { governance: true },
     args: { input: t.arg({ type: IntentInput, required: true }) },
-    resolve: (_root, { input }, { identity, viewer }) =>
-      identity.intents.create(viewer, withoutNullFields(input)),
+    resolve: (_root, { input }, { identity, viewer }) => identity.intents.create(viewer, withoutNulls(input)),
   }),
   updateIntent: t.field({
     type: IntentRef,
@@ -57,7 +57,7 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: IntentUpdateInput, required: true }),
     },
     resolve: (_root, { name, input }, { identity, viewer }) =>
-      identity.intents.update(viewer, name, withoutNullFields(input)),
+      identity.intents.update(viewer, name, withoutNulls(input)),
   }),
   deleteIntent: t.field({
     type: IntentRef,
@@ -66,10 +66,3 @@ builder.mutationFields((t) => ({
     resolve: (_root, { name }, { identity, viewer }) => identity.intents.delete(viewer, name),
   }),
 }));
-
-/** GraphQL gives null for omitted optional input fields; domain schemas apply their defaults to absent ones. */
-export function withoutNullFields<T extends object>(input: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(input).filter(([, value]) => value !== null && value !== undefined),
-  ) as Partial<T>;
-}

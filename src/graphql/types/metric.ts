@@ -1,7 +1,7 @@
 import { builder } from '../builder.ts';
+import { withoutNulls } from '../without-nulls.ts';
 import { requestableDescription, tierDescription, tierOf } from './access.ts';
 import { ColumnRef, DatasetRef, DomainRef, MetricRef } from './catalog-objects.ts';
-import { withoutNulls } from './dataset.ts';
 import { SensitivityEnum } from './enums.ts';
 import { TierEnum } from './intent.ts';
 import { cursorConnection } from './pagination.ts';

@@ -1,8 +1,8 @@
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
 import type { SearchHit } from '../../catalog/read/catalog-reader.ts';
 import { builder } from '../builder.ts';
+import { withoutNulls } from '../without-nulls.ts';
 import { ColumnRef, DatasetRef, GlossaryTermRef, MetricRef } from './catalog-objects.ts';
-import { withoutNulls } from './dataset.ts';
 import { maxPageSize } from './pagination.ts';
 
 const SearchResult = builder.unionType('SearchResult', {
