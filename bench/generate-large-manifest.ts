@@ -2,13 +2,13 @@
  * Writes a synthetic dbt manifest (schema v12) with N models of M columns each, plus semantic
  * models and metrics, for the import benchmark.
  *
- *   tsx bench/generate-large-manifest.ts <out.json> [models=10000] [columnsPerModel=20]
+ *   tsx bench/generate-large-manifest.ts <out.json> [models=10000] [columnsPerModel=20] [metrics=500]
  */
 
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 
-const [out, modelsArg = '10000', columnsArg = '20'] = process.argv.slice(2);
+const [out, modelsArg = '10000', columnsArg = '20', metricsArg = '500'] = process.argv.slice(2);
 if (!out) {
   console.error('usage: generate-large-manifest.ts <out.json> [models] [columnsPerModel]');
   process.exit(2);
@@ -66,7 +66,7 @@ function model(index: number): [string, unknown] {
   ];
 }
 
-const metricCount = Math.min(500, models);
+const metricCount = Math.min(Number(metricsArg), models);
 await write(
   `{"metadata":{"dbt_schema_version":"https://schemas.getdbt.com/dbt/manifest/v12.json","dbt_version":"1.8.7","generated_at":"2026-11-22T00:00:00Z","invocation_id":"bench","project_name":"bench","adapter_type":"postgres"},"nodes":{`,
 );
