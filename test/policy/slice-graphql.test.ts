@@ -365,4 +365,33 @@ describe('the authorized slice over GraphQL', () => {
       )
       .toBe('READ');
   });
+
+  it('a policy whose validity window closes stops applying at that moment, cached or not', async () => {
+    const bob = await idp.token('bob@acme.test');
+    const until = new Date(Date.now() + 1_500);
+    await apply([
+      ...policies,
+      {
+        id: 'engineers-read-briefly',
+        description: 'Until a moment from now',
+        effect: 'allow',
+        tier: 'READ',
+        subjects: { conditions: [{ attribute: 'department', op: 'equals', value: 'engineering' }] },
+        resources: { domains: ['sales'] },
+        validUntil: until,
+      },
+    ]);
+    const tier = async () =>
+      (
+        await graphql<{ dataset: { tier: string } }>(
+          service.graphqlUrl,
+          datasetQuery,
+          { path: 'analytics.marts.fct_orders' },
+          bob,
+        )
+      ).data?.dataset.tier;
+    await expect.poll(tier, { timeout: 1_000 }).toBe('READ');
+    await new Promise((resolve) => setTimeout(resolve, until.getTime() - Date.now() + 50));
+    expect(await tier()).toBe('DISCOVER');
+  });
 });

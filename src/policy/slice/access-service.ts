@@ -35,6 +35,11 @@ const nothing: ObjectDecision = {
 export class AccessService {
   private readonly policies: InvalidatedCache<CompiledPolicySet>;
   private readonly catalog: InvalidatedCache<CatalogIndex>;
+  private accessCache: {
+    policies: CompiledPolicySet | null;
+    catalog: CatalogIndex | null;
+    entries: Map<string, { access: ViewerAccess; expiresAt: number }>;
+  } = { policies: null, catalog: null, entries: new Map() };
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -64,9 +69,36 @@ export class AccessService {
     const [policies, catalog] = await Promise.all([this.policies.get(), this.catalog.get()]);
     const context = await this.contextFor(viewer);
     if (!context) return { policyVersion: policies.version, catalog, decide: () => nothing };
-    const access = new ViewerAccess(policies, context);
+    const access = this.viewerAccess(policies, catalog, context);
     const lookup = (path: string) => catalog.byPath.get(path);
     return { policyVersion: policies.version, catalog, decide: (object) => access.decide(object, lookup) };
+  }
+
+  /**
+   * Decisions depend only on the policy version, the catalog, and the viewer's attributes, chain
+   * ceilings, intent and grants: viewers alike share one ViewerAccess (and its remembered
+   * decisions) until any of these changes or a policy's validity window opens or closes.
+   */
+  private viewerAccess(
+    policies: CompiledPolicySet,
+    catalog: CatalogIndex,
+    context: AccessContext,
+  ): ViewerAccess {
+    const now = context.now.getTime();
+    if (this.accessCache.policies !== policies || this.accessCache.catalog !== catalog) {
+      this.accessCache = { policies, catalog, entries: new Map() };
+    }
+    const key = JSON.stringify([context.human, context.intent, context.ceilings, context.grants]);
+    const cached = this.accessCache.entries.get(key);
+    if (cached && cached.expiresAt > now) return cached.access;
+    // Each entry remembers the decisions its viewers asked for: keep the number of entries modest.
+    if (this.accessCache.entries.size >= 500) this.accessCache.entries.clear();
+    const access = new ViewerAccess(policies, context);
+    this.accessCache.entries.set(key, {
+      access,
+      expiresAt: Math.min(now + 60_000, nextValidityBoundary(policies, now)),
+    });
+    return access;
   }
 
   private async contextFor(viewer: Viewer): Promise<AccessContext | null> {
@@ -191,4 +223,16 @@ function invalid(field: string, message: string): ApertureError {
   return new ApertureError('INVALID_INPUT', `${field}: ${message}`, {
     problems: [{ location: field, message }],
   });
+}
+
+/** The next instant a policy starts or stops applying (decisions made before it expire then). */
+function nextValidityBoundary(policies: CompiledPolicySet, now: number): number {
+  let next = Number.POSITIVE_INFINITY;
+  for (const { policy } of policies.policies) {
+    for (const boundary of [policy.validFrom, policy.validUntil]) {
+      const time = boundary?.getTime();
+      if (time !== undefined && time > now && time < next) next = time;
+    }
+  }
+  return next;
 }
