@@ -8,7 +8,6 @@ import type {
   GlossaryTerm,
   JoinPath,
   Metric,
-  Prisma,
   Source,
 } from '../../../generated/prisma/client.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
@@ -234,29 +233,8 @@ export class StoredCatalogReader {
     return this.prisma.catalogSchema.findMany({ where: { sourceId }, orderBy: { name: 'asc' } });
   }
 
-  dataset(path: string) {
-    return this.prisma.dataset.findUnique({ where: { path } });
-  }
-
   datasetById(id: string) {
     return this.datasetLoader.load(id);
-  }
-
-  async datasets(page: CursorPage, filter: DatasetFilter): Promise<Page<Dataset>> {
-    const where: Prisma.DatasetWhereInput = {
-      ...(filter.domain ? { domain: { name: filter.domain } } : {}),
-      ...(filter.tag ? { tags: { has: filter.tag } } : {}),
-      ...(filter.source ? { schema: { source: { name: filter.source } } } : {}),
-      ...(filter.search ? { OR: textSearch(['name', 'path', 'description'], filter.search) } : {}),
-    };
-    const [items, totalCount] = await Promise.all([
-      this.prisma.dataset.findMany({
-        where: { AND: [where, cursorWhere('path', page)] },
-        ...cursorOrder('path', page),
-      }),
-      this.prisma.dataset.count({ where }),
-    ]);
-    return { items, totalCount };
   }
 
   columnsOf(datasetId: string) {
@@ -275,73 +253,9 @@ export class StoredCatalogReader {
     return this.domainLoader.load(id);
   }
 
-  metric(name: string) {
-    return this.prisma.metric.findUnique({ where: { name } });
-  }
-
-  async metrics(page: CursorPage, filter: MetricFilter): Promise<Page<Metric>> {
-    const where: Prisma.MetricWhereInput = {
-      ...(filter.domain ? { domain: { name: filter.domain } } : {}),
-      ...(filter.tag ? { tags: { has: filter.tag } } : {}),
-      ...(filter.search ? { OR: textSearch(['name', 'label', 'description'], filter.search) } : {}),
-    };
-    const [items, totalCount] = await Promise.all([
-      this.prisma.metric.findMany({
-        where: { AND: [where, cursorWhere('name', page)] },
-        ...cursorOrder('name', page),
-      }),
-      this.prisma.metric.count({ where }),
-    ]);
-    return { items, totalCount };
-  }
-
   metricDependencies(metricId: string) {
     return this.dependenciesLoader.load(metricId);
   }
-
-  glossaryTerm(name: string) {
-    return this.prisma.glossaryTerm.findUnique({ where: { name } });
-  }
-
-  async glossaryTerms(page: CursorPage, search?: string): Promise<Page<GlossaryTerm>> {
-    const where: Prisma.GlossaryTermWhereInput = search
-      ? { OR: textSearch(['name', 'definition'], search) }
-      : {};
-    const [items, totalCount] = await Promise.all([
-      this.prisma.glossaryTerm.findMany({
-        where: { AND: [where, cursorWhere('name', page)] },
-        ...cursorOrder('name', page),
-      }),
-      this.prisma.glossaryTerm.count({ where }),
-    ]);
-    return { items, totalCount };
-  }
-}
-
-function textSearch<K extends string>(fields: K[], search: string) {
-  return fields.map((field) => ({ [field]: { contains: search, mode: 'insensitive' as const } })) as Record<
-    K,
-    { contains: string; mode: 'insensitive' }
-  >[];
-}
-
-function cursorWhere<K extends string>(
-  key: K,
-  page: CursorPage,
-): Partial<Record<K, { gt?: string; lt?: string }>> {
-  const bounds: { gt?: string; lt?: string } = {};
-  if (page.after !== undefined) bounds.gt = page.after;
-  if (page.before !== undefined) bounds.lt = page.before;
-  return (page.after === undefined && page.before === undefined ? {} : { [key]: bounds }) as Partial<
-    Record<K, { gt?: string; lt?: string }>
-  >;
-}
-
-function cursorOrder<K extends string>(key: K, page: CursorPage) {
-  return {
-    orderBy: { [key]: page.inverted ? 'desc' : 'asc' } as Record<K, 'asc' | 'desc'>,
-    take: page.limit,
-  };
 }
 
 function byKey<K, T>(keys: readonly K[], rows: T[], keyOf: (row: T) => K): (T | null)[] {
