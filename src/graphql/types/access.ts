@@ -1,6 +1,7 @@
 import type { ObjectAccess } from '../../catalog/read/catalog-reader.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
+import { TierEnum } from './intent.ts';
 
 /** How a readable column is masked for this viewer. */
 export const ColumnAccessRef = builder.objectRef<ObjectAccess>('ColumnAccess').implement({
@@ -20,9 +21,25 @@ export const ColumnAccessRef = builder.objectRef<ObjectAccess>('ColumnAccess').i
   }),
 });
 
-export const tierDescription =
-  'DISCOVER: only name, description, owner, tags and sensitivity are shown. READ: everything permitted.';
-export const requestableDescription = 'True when more can be asked for (a just-in-time access request).';
+type SchemaTypes = typeof builder.$inferSchemaTypes;
+
+/** `tier` and `requestable`: what every catalog object tells about the viewer's access to it. */
+export function tierFields<T extends { id: string }>(
+  t: PothosSchemaTypes.ObjectFieldBuilder<SchemaTypes, T>,
+) {
+  return {
+    tier: t.field({
+      type: TierEnum,
+      description:
+        'DISCOVER: only name, description, owner, tags and sensitivity are shown. READ: everything permitted.',
+      resolve: (object, _args, { catalog }) => catalog.access(object.id).tier,
+    }),
+    requestable: t.boolean({
+      description: 'True when more can be asked for (a just-in-time access request).',
+      resolve: (object, _args, { catalog }) => catalog.access(object.id).tier === 'DISCOVER',
+    }),
+  };
+}
 
 /** The viewer's tier for an object the reader handed out. */
 export function tierOf(object: { id: string }, context: GraphQLContext) {

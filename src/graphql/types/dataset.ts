@@ -1,24 +1,15 @@
 import { builder } from '../builder.ts';
 import { withoutNulls } from '../without-nulls.ts';
-import { requestableDescription, tierDescription, tierOf } from './access.ts';
+import { tierFields } from './access.ts';
 import { ColumnRef, DatasetRef, DimensionRef, DomainRef, JoinPathRef } from './catalog-objects.ts';
 import { DatasetKindEnum, SensitivityEnum } from './enums.ts';
-import { TierEnum } from './intent.ts';
 import { cursorConnection } from './pagination.ts';
 
 DatasetRef.implement({
   description: 'A table, view or dbt node.',
   fields: (t) => ({
     path: t.exposeString('path', { description: '`source.schema.dataset`' }),
-    tier: t.field({
-      type: TierEnum,
-      description: tierDescription,
-      resolve: (object, _args, context) => tierOf(object, context),
-    }),
-    requestable: t.boolean({
-      description: requestableDescription,
-      resolve: (object, _args, context) => tierOf(object, context) === 'DISCOVER',
-    }),
+    ...tierFields(t),
     rowFilter: t.string({
       nullable: true,
       description:

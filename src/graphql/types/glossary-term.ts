@@ -1,23 +1,14 @@
 import { builder } from '../builder.ts';
-import { requestableDescription, tierDescription, tierOf } from './access.ts';
+import { tierFields } from './access.ts';
 import { DomainRef, GlossaryTermRef } from './catalog-objects.ts';
 import { SensitivityEnum } from './enums.ts';
-import { TierEnum } from './intent.ts';
 import { cursorConnection } from './pagination.ts';
 
 GlossaryTermRef.implement({
   description: 'A business term and its agreed definition.',
   fields: (t) => ({
     name: t.exposeString('name'),
-    tier: t.field({
-      type: TierEnum,
-      description: tierDescription,
-      resolve: (object, _args, context) => tierOf(object, context),
-    }),
-    requestable: t.boolean({
-      description: requestableDescription,
-      resolve: (object, _args, context) => tierOf(object, context) === 'DISCOVER',
-    }),
+    ...tierFields(t),
     definition: t.exposeString('definition'),
     tags: t.exposeStringList('tags'),
     sensitivity: t.expose('sensitivity', { type: SensitivityEnum }),

@@ -1,9 +1,8 @@
 import { builder } from '../builder.ts';
 import { withoutNulls } from '../without-nulls.ts';
-import { requestableDescription, tierDescription, tierOf } from './access.ts';
+import { tierFields, tierOf } from './access.ts';
 import { ColumnRef, DatasetRef, DomainRef, MetricRef } from './catalog-objects.ts';
 import { SensitivityEnum } from './enums.ts';
-import { TierEnum } from './intent.ts';
 import { cursorConnection } from './pagination.ts';
 
 const MetricDependencies = builder.objectRef<{ metricId: string }>('MetricDependencies').implement({
@@ -31,15 +30,7 @@ MetricRef.implement({
   description: 'A semantic-layer metric.',
   fields: (t) => ({
     name: t.exposeString('name'),
-    tier: t.field({
-      type: TierEnum,
-      description: tierDescription,
-      resolve: (object, _args, context) => tierOf(object, context),
-    }),
-    requestable: t.boolean({
-      description: requestableDescription,
-      resolve: (object, _args, context) => tierOf(object, context) === 'DISCOVER',
-    }),
+    ...tierFields(t),
     label: t.exposeString('label', { nullable: true }),
     description: t.exposeString('description', { nullable: true }),
     type: t.exposeString('type', {
