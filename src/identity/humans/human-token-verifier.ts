@@ -67,10 +67,6 @@ export class HumanTokenVerifier {
     return new HumanTokenVerifier(issuers);
   }
 
-  trusts(issuer: string): boolean {
-    return this.issuers.has(issuer);
-  }
-
   /** `use`: `exchange` for a subject token an agent presents, `api` for a human calling aperture. */
   async verify(token: string, use: HumanTokenUse): Promise<VerifiedHumanToken> {
     let issuer: string | undefined;

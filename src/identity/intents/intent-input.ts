@@ -17,4 +17,3 @@ export const intentInputSchema = z.object({
 export type IntentInput = z.infer<typeof intentInputSchema>;
 
 export const intentUpdateSchema = intentInputSchema.omit({ name: true }).partial();
-export type IntentUpdate = z.infer<typeof intentUpdateSchema>;

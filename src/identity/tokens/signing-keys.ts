@@ -52,13 +52,6 @@ export class SigningKeys {
     return (await this.load()).verify;
   }
 
-  /** Adds a new signing key; older keys keep verifying until retired. */
-  async rotate(): Promise<string> {
-    const kid = await createKey(this.prisma);
-    this.loaded = undefined;
-    return kid;
-  }
-
   private async readOrCreate(): Promise<LoadedKeys> {
     let rows = await activeKeys(this.prisma);
     if (rows.length === 0) {
