@@ -3,7 +3,7 @@ import type { Agent, AgentStatus, Prisma } from '../../../generated/prisma/clien
 import { appendAuditEvent } from '../../audit/index.ts';
 import { notifyChange } from '../../db/change-feed.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
-import { ApertureError } from '../../shared/errors.ts';
+import { ApertureError, InvalidInputError } from '../../shared/errors.ts';
 import { validateInput } from '../../shared/validate.ts';
 import { requireGovernance } from '../governance.ts';
 import type { IdentityState } from '../state/identity-state.ts';
@@ -68,12 +68,7 @@ export class AgentService {
         throw invalid('parentClientId', `no agent has client id ${data.parentClientId}`);
       if (parent?.status === 'RETIRED')
         throw new ApertureError('CONFLICT', `parent agent ${parent.name} is retired`);
-      const known = await tx.intent.findMany({
-        where: { name: { in: data.allowedIntents } },
-        select: { name: true },
-      });
-      const unknown = data.allowedIntents.filter((name) => !known.some((intent) => intent.name === name));
-      if (unknown.length > 0) throw invalid('allowedIntents', `unknown intent(s): ${unknown.join(', ')}`);
+      await requireIntents(tx, data.allowedIntents);
       if (await tx.agent.findUnique({ where: { name: data.name } })) {
         throw new ApertureError('CONFLICT', `an agent named ${data.name} already exists`);
       }
@@ -123,14 +118,7 @@ export class AgentService {
       const existing = await this.existing(tx, clientId);
       if (existing.status === 'RETIRED')
         throw new ApertureError('CONFLICT', `agent ${existing.name} is retired`);
-      if (data.allowedIntents) {
-        const known = await tx.intent.findMany({
-          where: { name: { in: data.allowedIntents } },
-          select: { name: true },
-        });
-        const unknown = data.allowedIntents.filter((name) => !known.some((intent) => intent.name === name));
-        if (unknown.length > 0) throw invalid('allowedIntents', `unknown intent(s): ${unknown.join(', ')}`);
-      }
+      if (data.allowedIntents) await requireIntents(tx, data.allowedIntents);
       const updated = await tx.agent.update({
         where: { id: existing.id },
         data: {
@@ -251,8 +239,12 @@ export class AgentService {
   }
 }
 
-function invalid(field: string, message: string): ApertureError {
-  return new ApertureError('INVALID_INPUT', `${field}: ${message}`, {
-    problems: [{ location: field, message }],
-  });
+function invalid(field: string, message: string): InvalidInputError {
+  return new InvalidInputError('agent', [{ location: field, message }]);
+}
+
+async function requireIntents(tx: Prisma.TransactionClient, names: string[]): Promise<void> {
+  const known = await tx.intent.findMany({ where: { name: { in: names } }, select: { name: true } });
+  const unknown = names.filter((name) => !known.some((intent) => intent.name === name));
+  if (unknown.length > 0) throw invalid('allowedIntents', `unknown intent(s): ${unknown.join(', ')}`);
 }

@@ -6,7 +6,7 @@ import { requireGovernance } from '../../identity/governance.ts';
 import type { IdentityState } from '../../identity/state/identity-state.ts';
 import { checkDelegationState } from '../../identity/tokens/check-delegation-state.ts';
 import { type Viewer, viewerAuditActor } from '../../identity/viewer.ts';
-import { ApertureError } from '../../shared/errors.ts';
+import { InvalidInputError } from '../../shared/errors.ts';
 import type { AccessContext, PolicyObject } from '../access-context.ts';
 import { type CompiledPolicySet, compilePolicySet } from '../compile-policies.ts';
 import { currentPolicySet } from '../store/policy-store.ts';
@@ -219,10 +219,8 @@ export interface SimulatedAccess {
   maskedColumns: string[];
 }
 
-function invalid(field: string, message: string): ApertureError {
-  return new ApertureError('INVALID_INPUT', `${field}: ${message}`, {
-    problems: [{ location: field, message }],
-  });
+function invalid(field: string, message: string): InvalidInputError {
+  return new InvalidInputError('simulation', [{ location: field, message }]);
 }
 
 /** The next instant a policy starts or stops applying (decisions made before it expire then). */
