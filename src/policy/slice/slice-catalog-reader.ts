@@ -3,6 +3,7 @@ import type {
   CatalogReader,
   CursorPage,
   DatasetFilter,
+  Metric,
   MetricDependencies,
   MetricFilter,
   ObjectAccess,
@@ -169,7 +170,7 @@ export class SliceCatalogReader implements CatalogReader {
   async metric(name: string) {
     const object = this.slice.catalog.byPath.get(name);
     return this.keepOne(
-      object?.kind === 'metric' && this.decision(object) ? await this.stored.metricById(object.id) : null,
+      object?.kind === 'metric' && this.decision(object) ? await this.shownMetric(object.id) : null,
     );
   }
 
@@ -186,7 +187,7 @@ export class SliceCatalogReader implements CatalogReader {
       matching,
       (item) => item.name,
       page,
-      (ids) => Promise.all(ids.map((id) => this.stored.metricById(id))),
+      (ids) => Promise.all(ids.map((id) => this.shownMetric(id))),
     );
   }
 
@@ -251,13 +252,19 @@ export class SliceCatalogReader implements CatalogReader {
         const id = item.object.id;
         if (kind === 'dataset') return wrap('dataset', await this.stored.datasetById(id));
         if (kind === 'column') return wrap('column', await this.stored.columnById(id));
-        if (kind === 'metric') return wrap('metric', await this.stored.metricById(id));
+        if (kind === 'metric') return wrap('metric', await this.shownMetric(id));
         return wrap('glossary', await this.stored.glossaryTermById(id));
       }),
     );
     const items = hits.filter((hit): hit is SearchHit => hit !== null);
     this.keep(items.map((hit) => hit.row));
     return { items, totalCount: scored.length };
+  }
+
+  /** A metric as the viewer may see it: below READ its definition (which names what it reads) is withheld. */
+  private async shownMetric(id: string): Promise<Metric | null> {
+    const metric = await this.stored.metricById(id);
+    return metric && !this.readable(id) ? { ...metric, definition: null } : metric;
   }
 
   private visibleDatasets(): ListedObject[] {
