@@ -1,6 +1,5 @@
 import type { ObjectAccess } from '../../catalog/read/catalog-reader.ts';
 import { builder } from '../builder.ts';
-import type { GraphQLContext } from '../context.ts';
 import { TierEnum } from './intent.ts';
 
 /** How a readable column is masked for this viewer. */
@@ -39,9 +38,4 @@ export function tierFields<T extends { id: string }>(
       resolve: (object, _args, { catalog }) => catalog.access(object.id).tier === 'DISCOVER',
     }),
   };
-}
-
-/** The viewer's tier for an object the reader handed out. */
-export function tierOf(object: { id: string }, context: GraphQLContext) {
-  return context.catalog.access(object.id).tier;
 }
