@@ -9,6 +9,7 @@ import {
 import type { IdentityConfig } from '../../config/config.ts';
 import { ApertureError } from '../../shared/errors.ts';
 import type { PersonKey } from '../state/identity-state.ts';
+import { VerifiedTokenCache } from '../tokens/verified-token-cache.ts';
 import { loadOrCreateDevIssuerKey } from './dev-issuer.ts';
 import {
   devIssuer,
@@ -36,6 +37,12 @@ type CryptoKeyLike = Awaited<ReturnType<typeof importSPKI>>;
  * an unknown `kid` by jose), issuer, audience, expiry and an asymmetric algorithm.
  */
 export class HumanTokenVerifier {
+  /**
+   * A token that verified once stays verified until it expires: repeated calls with the same token
+   * skip the signature check (whether its person is still active is checked on every call).
+   */
+  private readonly verified = new VerifiedTokenCache<{ exp: number; result: VerifiedHumanToken }>();
+
   private constructor(private readonly issuers: ReadonlyMap<string, TrustedIssuer>) {}
 
   static async create(config: IdentityConfig): Promise<HumanTokenVerifier> {
@@ -69,7 +76,17 @@ export class HumanTokenVerifier {
 
   /** `use`: `exchange` for a subject token an agent presents, `api` for a human calling aperture. */
   async verify(token: string, use: HumanTokenUse): Promise<VerifiedHumanToken> {
+    const cacheKey = `${use} ${token}`;
+    const cached = this.verified.get(cacheKey);
+    if (cached) return cached.result;
+    const result = await this.verifyFresh(token, use);
+    this.verified.set(cacheKey, { exp: result.expiresAt.getTime() / 1000, result });
+    return result;
+  }
+
+  private async verifyFresh(token: string, use: HumanTokenUse): Promise<VerifiedHumanToken> {
     let issuer: string | undefined;
+
     try {
       issuer = decodeJwt(token).iss;
     } catch {
