@@ -138,7 +138,7 @@ try {
   };
   const objects = [...index.byId.values()];
   const sliceStarted = performance.now();
-  const slice = computeSlice(compiled, context, objects);
+  const slice = computeSlice(compiled, context, objects, (objectPath) => index.byPath.get(objectPath));
   const sliceMs = performance.now() - sliceStarted;
   console.log(
     `cold: compile ${compileMs.toFixed(1)} ms; full-catalog decisions for one viewer (${objects.length} objects, ${slice.decisions.size} visible) ${sliceMs.toFixed(1)} ms`,

@@ -3,14 +3,36 @@ import { conditionHolds } from './human-attributes.ts';
 import { compilePathGlob } from './path-glob.ts';
 import type { Mask, Policy, ResourceSelector, RowFilter } from './policy-schema.ts';
 
+/**
+ * Everything a selector tests but the path. Catalogs have few distinct signatures (kind, domain,
+ * sensitivity, tags) and many objects each, so which policies can match is worked out once per
+ * signature and only path globs are tested per object.
+ */
+export type ObjectSignature = Pick<PolicyObject, 'kind' | 'domain' | 'sensitivity' | 'tags'>;
+
+export function signatureKey(object: ObjectSignature): string {
+  return `${object.kind}|${object.sensitivity}|${object.domain ?? ''}|${object.tags.join('|')}`;
+}
+
+/** A resource selector as predicates: over the signature, and (when it names paths) over the path. */
+export interface CompiledSelector {
+  admits(signature: ObjectSignature): boolean;
+  /** Null when the selector names no paths (every path matches). */
+  pathTest: ((path: string) => boolean) | null;
+}
+
+export function selectorMatches(selector: CompiledSelector, object: PolicyObject): boolean {
+  return selector.admits(object) && (!selector.pathTest || selector.pathTest(object.path));
+}
+
 /** A policy with its selectors turned into predicates, built once per policy version. */
 export interface CompiledPolicy {
   policy: Policy;
   appliesTo(human: PolicyHuman): boolean;
   appliesUnder(intent: string | null): boolean;
   activeAt(now: Date): boolean;
-  matches(object: PolicyObject): boolean;
-  masksFor(column: PolicyObject): Mask[];
+  resources: CompiledSelector;
+  masks: { mask: Mask; columns: CompiledSelector }[];
   rowFiltersFor(datasetPath: string): RowFilter[];
 }
 
@@ -23,25 +45,25 @@ export function compilePolicySet(policies: readonly Policy[], version: number): 
   return { version, policies: policies.map(compilePolicy) };
 }
 
-/** A predicate over catalog objects; an empty selector matches everything. */
-export function compileSelector(selector: ResourceSelector): (object: PolicyObject) => boolean {
+/** An empty selector matches everything. */
+export function compileSelector(selector: ResourceSelector): CompiledSelector {
   const kinds = selector.kinds ? new Set(selector.kinds) : null;
   const tags = selector.tags ? new Set(selector.tags) : null;
   const domains = selector.domains ? new Set(selector.domains) : null;
   const sensitivities = selector.sensitivities ? new Set(selector.sensitivities) : null;
-  const paths = selector.paths?.map(compilePathGlob) ?? null;
-  return (object) =>
-    (!kinds || kinds.has(object.kind)) &&
-    (!tags || object.tags.some((tag) => tags.has(tag))) &&
-    (!domains || (object.domain !== null && domains.has(object.domain))) &&
-    (!sensitivities || sensitivities.has(object.sensitivity)) &&
-    (!paths || paths.some((glob) => glob.test(object.path)));
+  const globs = selector.paths?.map(compilePathGlob) ?? null;
+  return {
+    admits: (signature) =>
+      (!kinds || kinds.has(signature.kind)) &&
+      (!tags || signature.tags.some((tag) => tags.has(tag))) &&
+      (!domains || (signature.domain !== null && domains.has(signature.domain))) &&
+      (!sensitivities || sensitivities.has(signature.sensitivity)),
+    pathTest: globs ? (path) => globs.some((glob) => glob.test(path)) : null,
+  };
 }
 
 function compilePolicy(policy: Policy): CompiledPolicy {
   const { subjects, intents } = policy;
-  const matches = compileSelector(policy.resources);
-  const masks = policy.masks.map((mask) => ({ mask, matches: compileSelector(mask.columns) }));
   const rowFilters = policy.rowFilters.map((filter) => ({
     filter,
     datasets: filter.datasets?.map(compilePathGlob) ?? null,
@@ -62,10 +84,8 @@ function compilePolicy(policy: Policy): CompiledPolicy {
         (!policy.validFrom || policy.validFrom <= now) && (!policy.validUntil || now < policy.validUntil)
       );
     },
-    matches,
-    masksFor(column) {
-      return masks.filter((entry) => entry.matches(column)).map((entry) => entry.mask);
-    },
+    resources: compileSelector(policy.resources),
+    masks: policy.masks.map((mask) => ({ mask, columns: compileSelector(mask.columns) })),
     rowFiltersFor(datasetPath) {
       return rowFilters
         .filter((entry) => !entry.datasets || entry.datasets.some((glob) => glob.test(datasetPath)))

@@ -1,6 +1,6 @@
 import type { AccessContext, PolicyObject } from './access-context.ts';
 import type { CompiledPolicySet } from './compile-policies.ts';
-import { type ObjectDecision, ViewerAccess } from './viewer-access.ts';
+import { type ObjectDecision, type ObjectLookup, ViewerAccess } from './viewer-access.ts';
 
 /** Every visible object of a catalog with its decision; hidden objects are absent. */
 export interface Slice {
@@ -14,14 +14,17 @@ export function catalogIndex(objects: readonly PolicyObject[]): (path: string) =
   return (path) => byPath.get(path);
 }
 
-/** The slice of `objects` this viewer may see, decided object by object with the same engine as a single check. */
+/**
+ * The slice of `objects` this viewer may see, decided object by object with the same engine as a
+ * single check. `lookup` finds objects by path (built from `objects` unless the caller has one).
+ */
 export function computeSlice(
   policies: CompiledPolicySet,
   context: AccessContext,
   objects: readonly PolicyObject[],
+  lookup: ObjectLookup = catalogIndex(objects),
 ): Slice {
   const access = new ViewerAccess(policies, context);
-  const lookup = catalogIndex(objects);
   const decisions = new Map<string, ObjectDecision>();
   for (const object of objects) {
     const decision = access.decide(object, lookup);

@@ -1,7 +1,7 @@
 import { mostSensitive } from '../catalog/sensitivity.ts';
 import type { CapabilityCeiling } from '../identity/agents/capability-ceiling.ts';
 import type { AccessContext, PolicyObject } from './access-context.ts';
-import type { CompiledPolicy, CompiledPolicySet } from './compile-policies.ts';
+import { type CompiledPolicy, type CompiledPolicySet, signatureKey } from './compile-policies.ts';
 import { compilePathGlob } from './path-glob.ts';
 import type { Mask } from './policy-schema.ts';
 import { renderRowFilter } from './render-row-filter.ts';
@@ -17,6 +17,7 @@ export interface DecisionReasons {
   cappedBy: string[];
 }
 
+/** A decision; decisions are shared between objects and must not be changed. */
 export interface ObjectDecision {
   visibility: Visibility;
   /** Columns at READ: the mask that applies (the strictest when several do). */
@@ -38,6 +39,26 @@ const maskStrength: Record<Mask['method'], number> = {
   expression: 1,
 };
 
+interface Candidates {
+  allows: CompiledPolicy[];
+  denies: CompiledPolicy[];
+}
+
+interface MaskCandidate {
+  mask: Mask & { policyId: string };
+  pathTest: ((path: string) => boolean) | null;
+}
+
+/** The READ allows granting a dataset; datasets granted by the same policies share one list. */
+interface Granting {
+  key: string;
+  policies: CompiledPolicy[];
+}
+
+const readableColumn = shared(decision('READ', [], [], []));
+const columnOfUnreadableDataset = shared(decision('HIDDEN', [], [], ['dataset']));
+const hiddenWhileDeciding = shared(decision('HIDDEN', [], [], []));
+
 /**
  * The policies of one version, narrowed to one viewer (human, intent, chain ceilings, grants, time).
  * `decide` answers "what may this viewer know of X"; listing a slice is `decide` over every object,
@@ -50,7 +71,14 @@ export class ViewerAccess {
   private readonly grantPaths: Map<string, { id: string; tier: Visibility }[]>;
   private readonly intentCap: Visibility;
   private readonly intentTags: Set<string> | null;
+  /** Decisions of datasets, metrics and terms (a column's is cheap once its dataset's is known). */
   private readonly memo = new Map<string, ObjectDecision>();
+  /** Per object signature: the allows and denies that may match (path globs aside). */
+  private readonly bySignature = new Map<string, Candidates>();
+  private readonly grantingByDataset = new Map<string, Granting>();
+  private readonly grantings = new Map<string, Granting>();
+  /** Per granting list and column signature: the masks that may apply (path globs aside). */
+  private readonly maskCandidates = new Map<string, MaskCandidate[]>();
 
   constructor(
     readonly policies: CompiledPolicySet,
@@ -77,17 +105,17 @@ export class ViewerAccess {
   }
 
   decide(object: PolicyObject, lookup: ObjectLookup): ObjectDecision {
+    if (object.kind === 'column') return this.decideColumn(object, lookup);
     const known = this.memo.get(object.id);
     if (known) return known;
     // A cycle among metrics resolves to hidden rather than recursing forever.
-    this.memo.set(object.id, hidden());
-    const decision = this.decideFresh(object, lookup);
-    this.memo.set(object.id, decision);
-    return decision;
+    this.memo.set(object.id, hiddenWhileDeciding);
+    const decided = this.decideFresh(object, lookup);
+    this.memo.set(object.id, decided);
+    return decided;
   }
 
   private decideFresh(object: PolicyObject, lookup: ObjectLookup): ObjectDecision {
-    if (object.kind === 'column') return this.decideColumn(object, lookup);
     const reasons: DecisionReasons = { allowedBy: [], deniedBy: [], cappedBy: [] };
     let visibility = this.ownVisibility(object, reasons);
     if (object.kind === 'metric' && visibility === 'READ') {
@@ -108,26 +136,26 @@ export class ViewerAccess {
   /** Columns are visible when their dataset is readable and nothing denies or excludes them. */
   private decideColumn(column: PolicyObject, lookup: ObjectLookup): ObjectDecision {
     const dataset = column.datasetPath ? lookup(column.datasetPath) : undefined;
-    const reasons: DecisionReasons = { allowedBy: [], deniedBy: [], cappedBy: [] };
-    if (!dataset || this.decide(dataset, lookup).visibility !== 'READ') {
-      reasons.cappedBy.push('dataset');
-      return { visibility: 'HIDDEN', mask: null, rowFilter: null, reasons };
+    if (!dataset || this.decide(dataset, lookup).visibility !== 'READ') return columnOfUnreadableDataset;
+    const deniedBy: string[] = [];
+    const signature = signatureKey(column);
+    for (const deny of this.candidates(column, signature).denies) {
+      if (pathMatches(deny, column.path)) deniedBy.push(deny.policy.id);
     }
-    reasons.deniedBy.push(
-      ...this.denies.filter((deny) => deny.matches(column)).map((deny) => deny.policy.id),
-    );
     const excluded = this.ceilings.find((ceiling) => ceiling.excludesColumn(column));
-    if (excluded) reasons.cappedBy.push(`ceiling:${excluded.hop}`);
-    if (reasons.deniedBy.length > 0 || excluded)
-      return { visibility: 'HIDDEN', mask: null, rowFilter: null, reasons };
-    return { visibility: 'READ', mask: this.mask(column, dataset), rowFilter: null, reasons };
+    if (deniedBy.length > 0 || excluded) {
+      return decision('HIDDEN', [], deniedBy, excluded ? [`ceiling:${excluded.hop}`] : []);
+    }
+    const mask = this.mask(column, signature, dataset);
+    return mask ? { ...readableColumn, mask } : readableColumn;
   }
 
   /** Allow policies and grants, then denies (deny wins), then every ceiling and the intent. */
   private ownVisibility(object: PolicyObject, reasons: DecisionReasons): Visibility {
     let visibility: Visibility = 'HIDDEN';
-    for (const allow of this.allows) {
-      if (allow.matches(object)) {
+    const { allows, denies } = this.candidates(object);
+    for (const allow of allows) {
+      if (pathMatches(allow, object.path)) {
         visibility = highest(visibility, allow.policy.tier);
         reasons.allowedBy.push(allow.policy.id);
       }
@@ -136,8 +164,8 @@ export class ViewerAccess {
       visibility = highest(visibility, grant.tier);
       reasons.allowedBy.push(`grant:${grant.id}`);
     }
-    for (const deny of this.denies) {
-      if (deny.matches(object)) {
+    for (const deny of denies) {
+      if (pathMatches(deny, object.path)) {
         visibility = lowest(visibility, deny.policy.tier === 'DISCOVER' ? 'HIDDEN' : 'DISCOVER');
         reasons.deniedBy.push(deny.policy.id);
       }
@@ -157,15 +185,52 @@ export class ViewerAccess {
     return intentCapped;
   }
 
-  private mask(column: PolicyObject, dataset: PolicyObject): ObjectDecision['mask'] {
+  private candidates(object: PolicyObject, key = signatureKey(object)): Candidates {
+    let candidates = this.bySignature.get(key);
+    if (!candidates) {
+      candidates = {
+        allows: this.allows.filter((allow) => allow.resources.admits(object)),
+        denies: this.denies.filter((deny) => deny.resources.admits(object)),
+      };
+      this.bySignature.set(key, candidates);
+    }
+    return candidates;
+  }
+
+  private granting(dataset: PolicyObject): Granting {
+    let granting = this.grantingByDataset.get(dataset.path);
+    if (!granting) {
+      const policies = this.candidates(dataset).allows.filter(
+        (allow) => allow.policy.tier === 'READ' && pathMatches(allow, dataset.path),
+      );
+      const key = policies.map((allow) => allow.policy.id).join('|');
+      granting = this.grantings.get(key) ?? { key, policies };
+      this.grantings.set(key, granting);
+      this.grantingByDataset.set(dataset.path, granting);
+    }
+    return granting;
+  }
+
+  /** The strictest mask of the policies that grant the column's dataset. */
+  private mask(column: PolicyObject, signature: string, dataset: PolicyObject): ObjectDecision['mask'] {
+    const granting = this.granting(dataset);
+    const key = `${granting.key}#${signature}`;
+    let candidates = this.maskCandidates.get(key);
+    if (!candidates) {
+      candidates = granting.policies.flatMap((allow) =>
+        allow.masks
+          .filter((entry) => entry.columns.admits(column))
+          .map((entry) => ({
+            mask: { ...entry.mask, policyId: allow.policy.id },
+            pathTest: entry.columns.pathTest,
+          })),
+      );
+      this.maskCandidates.set(key, candidates);
+    }
     let strictest: ObjectDecision['mask'] = null;
-    for (const allow of this.allows) {
-      if (allow.policy.tier !== 'READ' || !allow.matches(dataset)) continue;
-      for (const mask of allow.masksFor(column)) {
-        if (!strictest || maskStrength[mask.method] > maskStrength[strictest.method]) {
-          strictest = { ...mask, policyId: allow.policy.id };
-        }
-      }
+    for (const { mask, pathTest } of candidates) {
+      if (pathTest && !pathTest(column.path)) continue;
+      if (!strictest || maskStrength[mask.method] > maskStrength[strictest.method]) strictest = mask;
     }
     return strictest;
   }
@@ -175,7 +240,7 @@ export class ViewerAccess {
    * means every row; otherwise the rows of any granting policy (each policy's filters together).
    */
   private rowFilter(dataset: PolicyObject): string | null {
-    const granting = this.allows.filter((allow) => allow.policy.tier === 'READ' && allow.matches(dataset));
+    const granting = this.granting(dataset).policies;
     if (
       granting.length === 0 ||
       (this.grantPaths.get(dataset.path) ?? []).some((grant) => grant.tier === 'READ')
@@ -196,13 +261,25 @@ export class ViewerAccess {
   }
 }
 
-function hidden(): ObjectDecision {
-  return {
-    visibility: 'HIDDEN',
-    mask: null,
-    rowFilter: null,
-    reasons: { allowedBy: [], deniedBy: [], cappedBy: [] },
-  };
+/** Decisions that many objects share are frozen, so no caller can change them for the others. */
+function shared(decided: ObjectDecision): ObjectDecision {
+  for (const list of Object.values(decided.reasons)) Object.freeze(list);
+  Object.freeze(decided.reasons);
+  return Object.freeze(decided);
+}
+
+/** Candidates already admit the object's signature: only the path is left to test. */
+function pathMatches(policy: CompiledPolicy, path: string): boolean {
+  return !policy.resources.pathTest || policy.resources.pathTest(path);
+}
+
+function decision(
+  visibility: Visibility,
+  allowedBy: string[],
+  deniedBy: string[],
+  cappedBy: string[],
+): ObjectDecision {
+  return { visibility, mask: null, rowFilter: null, reasons: { allowedBy, deniedBy, cappedBy } };
 }
 
 interface CompiledCeiling {
