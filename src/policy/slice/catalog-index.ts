@@ -1,6 +1,7 @@
 import { mostSensitive, type Sensitivity } from '../../catalog/sensitivity.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
 import type { PolicyObject } from '../access-context.ts';
+import { TrigramIndex } from './trigram-index.ts';
 
 /** A dataset, metric or glossary term with what listing and search need. */
 export interface ListedObject {
@@ -10,6 +11,12 @@ export interface ListedObject {
   text: string;
   /** Datasets: their source (the first path segment). */
   source: string | null;
+}
+
+/** One entry of the search index. */
+export interface SearchableObject {
+  kind: 'dataset' | 'metric' | 'glossary' | 'column';
+  item: ListedObject;
 }
 
 /** The whole catalog as the policy engine reads it, loaded once per catalog change. */
@@ -24,6 +31,9 @@ export interface CatalogIndex {
   glossary: ListedObject[];
   /** Searched by name and path only. */
   columns: ListedObject[];
+  /** Everything search can find, in one list, and its text index (positions into that list). */
+  searchable: SearchableObject[];
+  textIndex: TrigramIndex;
 }
 
 export async function loadCatalogIndex(prisma: PrismaClient): Promise<CatalogIndex> {
@@ -72,6 +82,8 @@ export async function loadCatalogIndex(prisma: PrismaClient): Promise<CatalogInd
     metrics: [],
     glossary: [],
     columns: [],
+    searchable: [],
+    textIndex: new TrigramIndex([]),
   };
   const add = (object: PolicyObject) => {
     index.byId.set(object.id, object);
@@ -120,7 +132,8 @@ export async function loadCatalogIndex(prisma: PrismaClient): Promise<CatalogInd
     index.columns.push({
       object: columnObject,
       name,
-      text: `${name} ${column.path}`.toLowerCase(),
+      // The path ends with the name.
+      text: column.path.toLowerCase(),
       source: parent.path.split('.')[0] ?? null,
     });
   }
@@ -176,5 +189,13 @@ export async function loadCatalogIndex(prisma: PrismaClient): Promise<CatalogInd
   index.datasets.sort(byKey((item) => item.object.path));
   index.metrics.sort(byKey((item) => item.name));
   index.glossary.sort(byKey((item) => item.name));
+  const lists = [
+    ['dataset', index.datasets],
+    ['metric', index.metrics],
+    ['glossary', index.glossary],
+    ['column', index.columns],
+  ] as const;
+  index.searchable = lists.flatMap(([kind, items]) => items.map((item) => ({ kind, item })));
+  index.textIndex = new TrigramIndex(index.searchable.map(({ item }) => item.text));
   return index;
 }

@@ -225,26 +225,19 @@ export class SliceCatalogReader implements CatalogReader {
   async search(query: string, filter: SearchFilter, offset: number, limit: number): Promise<Page<SearchHit>> {
     const text = query.trim().toLowerCase();
     const { catalog } = this.slice;
-    const lists: [SearchHit['kind'], ListedObject[]][] = [
-      ['dataset', catalog.datasets],
-      ['metric', catalog.metrics],
-      ['glossary', catalog.glossary],
-      ['column', catalog.columns],
-    ];
     const scored: { kind: SearchHit['kind']; item: ListedObject; score: number }[] = [];
-    for (const [kind, items] of lists) {
+    for (const position of catalog.textIndex.search(text)) {
+      const { kind, item } = catalog.searchable[position]!;
       if (filter.kinds && !filter.kinds.includes(kind)) continue;
-      for (const item of items) {
-        if (text && !item.text.includes(text)) continue;
-        const { object } = item;
-        if (filter.tags && !object.tags.some((tag) => filter.tags!.includes(tag))) continue;
-        if (filter.domains && !(object.domain && filter.domains.includes(object.domain))) continue;
-        if (filter.sources && !(item.source && filter.sources.includes(item.source))) continue;
-        if (!this.decision(object)) continue;
-        const name = item.name.toLowerCase();
-        scored.push({ kind, item, score: name === text ? 3 : name.includes(text) ? 2 : 1 });
-      }
+      const { object } = item;
+      if (filter.tags && !object.tags.some((tag) => filter.tags!.includes(tag))) continue;
+      if (filter.domains && !(object.domain && filter.domains.includes(object.domain))) continue;
+      if (filter.sources && !(item.source && filter.sources.includes(item.source))) continue;
+      if (!this.decision(object)) continue;
+      const name = item.name.toLowerCase();
+      scored.push({ kind, item, score: name === text ? 3 : name.includes(text) ? 2 : 1 });
     }
+
     scored.sort((a, b) => b.score - a.score || (a.item.object.path < b.item.object.path ? -1 : 1));
     const page = scored.slice(offset, offset + limit);
     const hits = await Promise.all(
