@@ -17,6 +17,7 @@ export interface ListedObject {
 export interface SearchableObject {
   kind: 'dataset' | 'metric' | 'glossary' | 'column';
   item: ListedObject;
+  lowerName: string;
 }
 
 /** The whole catalog as the policy engine reads it, loaded once per catalog change. */
@@ -195,7 +196,12 @@ export async function loadCatalogIndex(prisma: PrismaClient): Promise<CatalogInd
     ['glossary', index.glossary],
     ['column', index.columns],
   ] as const;
-  index.searchable = lists.flatMap(([kind, items]) => items.map((item) => ({ kind, item })));
+  // Sorted by path, so that search results come out in path order without sorting per query.
+  index.searchable = lists
+    .flatMap(([kind, items]) => items.map((item) => ({ kind, item, lowerName: item.name.toLowerCase() })))
+    .sort((a, b) =>
+      a.item.object.path < b.item.object.path ? -1 : a.item.object.path > b.item.object.path ? 1 : 0,
+    );
   index.textIndex = new TrigramIndex(index.searchable.map(({ item }) => item.text));
   return index;
 }

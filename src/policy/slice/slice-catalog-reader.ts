@@ -16,7 +16,7 @@ import type { PolicyObject } from '../access-context.ts';
 import type { ObjectDecision } from '../viewer-access.ts';
 
 import type { ViewerSlice } from './access-service.ts';
-import type { ListedObject } from './catalog-index.ts';
+import type { ListedObject, SearchableObject } from './catalog-index.ts';
 
 /**
  * The catalog as one viewer may see it. Every read goes through the viewer's decisions: hidden
@@ -225,20 +225,20 @@ export class SliceCatalogReader implements CatalogReader {
   async search(query: string, filter: SearchFilter, offset: number, limit: number): Promise<Page<SearchHit>> {
     const text = query.trim().toLowerCase();
     const { catalog } = this.slice;
-    const scored: { kind: SearchHit['kind']; item: ListedObject; score: number }[] = [];
+    // Exact name matches first, then names containing the text, then the rest; each in path order.
+    const byScore: SearchableObject[][] = [[], [], []];
     for (const position of catalog.textIndex.search(text)) {
-      const { kind, item } = catalog.searchable[position]!;
+      const entry = catalog.searchable[position]!;
+      const { kind, item, lowerName } = entry;
       if (filter.kinds && !filter.kinds.includes(kind)) continue;
       const { object } = item;
       if (filter.tags && !object.tags.some((tag) => filter.tags!.includes(tag))) continue;
       if (filter.domains && !(object.domain && filter.domains.includes(object.domain))) continue;
       if (filter.sources && !(item.source && filter.sources.includes(item.source))) continue;
       if (!this.decision(object)) continue;
-      const name = item.name.toLowerCase();
-      scored.push({ kind, item, score: name === text ? 3 : name.includes(text) ? 2 : 1 });
+      byScore[lowerName === text ? 0 : lowerName.includes(text) ? 1 : 2]!.push(entry);
     }
-
-    scored.sort((a, b) => b.score - a.score || (a.item.object.path < b.item.object.path ? -1 : 1));
+    const scored = byScore.flat();
     const page = scored.slice(offset, offset + limit);
     const hits = await Promise.all(
       page.map(async ({ kind, item }): Promise<SearchHit | null> => {
