@@ -3,8 +3,7 @@ import { importDbtManifest } from '../catalog/import/import-dbt-manifest.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import { applyPeople } from '../people/import/apply-people.ts';
 import { parsePeopleFile } from '../people/import/parse-people-file.ts';
-import { applyPolicySet } from '../policy/store/policy-store.ts';
-import { readPolicyFile } from '../policy/store/read-policy-file.ts';
+import { applyPolicySet, readPolicyFile } from '../policy/store/policy-store.ts';
 
 export const demoManifestPath = fileURLToPath(new URL('../../seeds/demo-manifest.json', import.meta.url));
 export const demoPeoplePath = fileURLToPath(new URL('../../seeds/people.json', import.meta.url));

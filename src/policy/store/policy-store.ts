@@ -1,11 +1,17 @@
 import type { Prisma } from '../../../generated/prisma/client.ts';
-import { type AuditActor, appendAuditEvent } from '../../audit/index.ts';
-import { notifyChange } from '../../db/change-feed.ts';
+import type { AuditActor } from '../../audit/index.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
-import { InvalidInputError } from '../../shared/errors.ts';
 import { toJson } from '../../shared/json.ts';
+import {
+  type ApplyResult,
+  applyVersionedSet,
+  type VersionedSetTable,
+} from '../../shared/versioned-set/apply-versioned-set.ts';
+import { readSetFile } from '../../shared/versioned-set/read-set-file.ts';
+import { validateSet } from '../../shared/versioned-set/validate-set.ts';
 import { type Policy, policySetSchema } from '../policy-schema.ts';
-import { diffPolicies, isEmptyDiff, type PolicyDiff } from './diff-policies.ts';
+
+export type { ApplyResult };
 
 export interface PolicySet {
   /** 0 before any policy was applied. */
@@ -22,64 +28,44 @@ export async function currentPolicySet(prisma: PrismaClient | Prisma.Transaction
 
 /** Validates a whole policy set; problems name the policy (by position and id) and the field. */
 export function validatePolicySet(input: unknown, inputName: string): Policy[] {
-  const parsed = policySetSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const idAt = (index: unknown) =>
-    Array.isArray(input) && typeof index === 'number'
-      ? (input[index] as { id?: unknown } | undefined)?.id
-      : undefined;
-  throw new InvalidInputError(
-    inputName,
-    parsed.error.issues.map((issue) => {
-      const [index, ...field] = issue.path;
-      const id = idAt(index);
-      const where =
-        typeof index === 'number'
-          ? `policies[${index}]${typeof id === 'string' ? ` (${id})` : ''}`
-          : 'policies';
-      return { location: [where, ...field.map(String)].join('.'), message: issue.message };
-    }),
-  );
+  return validateSet(policySetSchema, input, inputName, 'policies');
 }
 
-export interface ApplyResult {
-  diff: PolicyDiff;
-  /** The version now in force (unchanged when nothing changed or on a dry run). */
-  version: number;
-  applied: boolean;
+/** Reads a YAML (or JSON) policy file: a list of policies, or `{ policies: [...] }`. */
+export async function readPolicyFile(file: string): Promise<Policy[]> {
+  return validatePolicySet(await readSetFile(file, 'policies'), file);
 }
+
+const policyTable: VersionedSetTable<Policy> = {
+  lockName: 'aperture-policies',
+  auditType: 'policies.applied',
+  subjectKind: 'policy-set',
+  isPolicyVersion: true,
+  topic: 'policies',
+  async current(tx) {
+    const set = await currentPolicySet(tx);
+    return { version: set.version, items: set.policies };
+  },
+  async insert(tx, { version, items, diff, createdBy }) {
+    await tx.policySetVersion.create({
+      data: {
+        version,
+        policies: toJson(items) as Prisma.InputJsonValue,
+        summary: toJson(diff) as Prisma.InputJsonValue,
+        createdBy,
+      },
+    });
+  },
+};
 
 /**
  * Makes `policies` the policy set, as a new version, unless nothing changed or `dryRun`. Versions
  * are serialized across replicas; the change is audited and every replica recompiles.
  */
-export async function applyPolicySet(
+export function applyPolicySet(
   prisma: PrismaClient,
   policies: Policy[],
   options: { actor?: AuditActor; dryRun?: boolean; source: string },
 ): Promise<ApplyResult> {
-  return prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('aperture-policies'))`;
-    const current = await currentPolicySet(tx);
-    const diff = diffPolicies(current.policies, policies);
-    if (options.dryRun || isEmptyDiff(diff)) return { diff, version: current.version, applied: false };
-    const version = current.version + 1;
-    await tx.policySetVersion.create({
-      data: {
-        version,
-        policies: toJson(policies) as Prisma.InputJsonValue,
-        summary: toJson(diff) as Prisma.InputJsonValue,
-        createdBy: options.actor?.humanId ?? null,
-      },
-    });
-    await appendAuditEvent(tx, {
-      type: 'policies.applied',
-      actor: options.actor,
-      subject: { kind: 'policy-set', id: String(version) },
-      policyVersion: version,
-      payload: { source: options.source, ...diff },
-    });
-    await notifyChange(tx, 'policies');
-    return { diff, version, applied: true };
-  });
+  return applyVersionedSet(prisma, policyTable, policies, options);
 }

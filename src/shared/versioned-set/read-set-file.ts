@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
-import { InvalidInputError } from '../../shared/errors.ts';
-import type { Policy } from '../policy-schema.ts';
-import { validatePolicySet } from './policy-store.ts';
+import { InvalidInputError } from '../errors.ts';
 
-/** Reads a YAML (or JSON) policy file: a list of policies, or `{ policies: [...] }`. */
-export async function readPolicyFile(file: string): Promise<Policy[]> {
+/**
+ * Reads a YAML (or JSON) file holding a list of `noun`s, as a list or under `<noun>: [...]`.
+ * Syntax errors name the line and column; the caller validates the items.
+ */
+export async function readSetFile(file: string, noun: string): Promise<unknown[]> {
   const text = await readFile(file, 'utf8').catch((error: unknown) => {
     throw new InvalidInputError(file, [
       { location: 'file', message: `cannot be read (${(error as Error).message})` },
@@ -22,10 +23,10 @@ export async function readPolicyFile(file: string): Promise<Policy[]> {
     );
   }
   const data: unknown = document.toJS();
-  const list = Array.isArray(data) ? data : (data as { policies?: unknown } | null)?.policies;
+  const list = Array.isArray(data) ? data : (data as Record<string, unknown> | null)?.[noun];
   if (!Array.isArray(list))
     throw new InvalidInputError(file, [
-      { location: 'file', message: 'must hold a list of policies (or policies: [...])' },
+      { location: 'file', message: `must hold a list of ${noun} (or ${noun}: [...])` },
     ]);
-  return validatePolicySet(list, file);
+  return list;
 }
