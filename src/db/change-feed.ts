@@ -3,10 +3,28 @@ import pg from 'pg';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { Logger } from '../logging/logger.ts';
 
-/** The channel every replica listens on; payloads are topics such as `identity` or `people`. */
+/**
+ * The channel every replica listens on; payloads are a topic such as `identity`, or a topic and a
+ * detail (`requests:<id>`) when listeners need to know which object changed.
+ */
 export const changeChannel = 'aperture_changes';
 
-export type ChangeTopic = 'identity' | 'people' | 'keys' | 'policies' | 'catalog';
+const changeTopics = [
+  'identity',
+  'people',
+  'keys',
+  'policies',
+  'catalog',
+  'rules',
+  'grants',
+  'requests',
+  'jobs',
+] as const;
+
+export type ChangeTopic = (typeof changeTopics)[number];
+
+/** `topic` is undefined when everything must be considered changed (e.g. after a reconnect). */
+export type ChangeListener = (topic: ChangeTopic | undefined, detail?: string) => void;
 
 /**
  * Database-backed invalidation across replicas. Writers call `notifyChange` inside their
@@ -15,29 +33,36 @@ export type ChangeTopic = 'identity' | 'people' | 'keys' | 'policies' | 'catalog
  */
 export interface ChangeFeed {
   readonly reliable: boolean;
-  /** `topic` is undefined when everything must be considered changed (e.g. after a reconnect). */
-  subscribe(listener: (topic: ChangeTopic | undefined) => void): () => void;
+  subscribe(listener: ChangeListener): () => void;
   close(): Promise<void>;
 }
 
-export async function notifyChange(tx: Prisma.TransactionClient, topic: ChangeTopic): Promise<void> {
-  await tx.$executeRaw`SELECT pg_notify(${changeChannel}, ${topic})`;
+export async function notifyChange(
+  tx: Prisma.TransactionClient,
+  topic: ChangeTopic,
+  detail?: string,
+): Promise<void> {
+  const payload = detail === undefined ? topic : `${topic}:${detail}`;
+  await tx.$executeRaw`SELECT pg_notify(${changeChannel}, ${payload})`;
 }
 
 class Listeners {
-  private readonly listeners = new Set<(topic: ChangeTopic | undefined) => void>();
-  add(listener: (topic: ChangeTopic | undefined) => void): () => void {
+  private readonly listeners = new Set<ChangeListener>();
+  add(listener: ChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
-  emit(topic: ChangeTopic | undefined): void {
-    for (const listener of this.listeners) listener(topic);
+  emit(topic: ChangeTopic | undefined, detail?: string): void {
+    for (const listener of this.listeners) listener(topic, detail);
   }
-}
 
-function asTopic(payload: string | undefined): ChangeTopic | undefined {
-  const topics: readonly string[] = ['identity', 'people', 'keys', 'policies', 'catalog'];
-  return payload !== undefined && topics.includes(payload) ? (payload as ChangeTopic) : undefined;
+  /** An unknown payload counts as "everything changed". */
+  emitPayload(payload: string | undefined): void {
+    const separator = payload?.indexOf(':') ?? -1;
+    const topic = separator < 0 ? payload : payload!.slice(0, separator);
+    const known = changeTopics.find((candidate) => candidate === topic);
+    this.emit(known, known && separator >= 0 ? payload!.slice(separator + 1) : undefined);
+  }
 }
 
 /** How often the listener proves it is alive, and how long it may take to answer. */
@@ -105,7 +130,7 @@ export async function openPostgresChangeFeed(url: string, logger?: Logger): Prom
       await next.end().catch(() => {});
       return;
     }
-    next.on('notification', (message) => listeners.emit(asTopic(message.payload)));
+    next.on('notification', (message) => listeners.emitPayload(message.payload));
     client = next;
     reliable = true;
     retryMs = 250;
@@ -145,7 +170,7 @@ export async function openPostgresChangeFeed(url: string, logger?: Logger): Prom
 /** PGlite runs in this process: its LISTEN never drops. */
 export async function openPgliteChangeFeed(pglite: PGlite): Promise<ChangeFeed> {
   const listeners = new Listeners();
-  const unlisten = await pglite.listen(changeChannel, (payload) => listeners.emit(asTopic(payload)));
+  const unlisten = await pglite.listen(changeChannel, (payload) => listeners.emitPayload(payload));
   return {
     reliable: true,
     subscribe: (listener) => listeners.add(listener),

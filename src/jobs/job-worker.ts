@@ -1,0 +1,153 @@
+import type { Job } from '../../generated/prisma/client.ts';
+import type { ChangeFeed } from '../db/change-feed.ts';
+import type { PrismaClient } from '../db/open-database.ts';
+import type { Logger } from '../logging/logger.ts';
+
+/** What a handler may say besides succeeding: try again later (e.g. a rate-limited Slack call). */
+export interface JobOutcome {
+  retryAfterMs?: number;
+}
+
+export type JobHandler = (job: Job) => Promise<JobOutcome | undefined>;
+
+export interface JobWorkerOptions {
+  /** How often the queue is polled when no notification arrives. */
+  pollMs: number;
+  /** How long a claimed job is leased to this worker before another may take it over. */
+  leaseMs: number;
+  /** Jobs claimed and run at once. */
+  batchSize: number;
+}
+
+/**
+ * Runs due jobs. A claim is one conditional UPDATE over rows selected `FOR UPDATE SKIP LOCKED`, so
+ * replicas never run the same job at once; a worker that dies leaves a lease that expires. Done
+ * jobs are deleted; failed ones are retried with exponential backoff until `maxAttempts`.
+ */
+export class JobWorker {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly handlers: ReadonlyMap<string, JobHandler>,
+    private readonly logger: Logger,
+    changes: ChangeFeed,
+    private readonly options: JobWorkerOptions,
+  ) {
+    this.unsubscribe = changes.subscribe((topic) => {
+      if (topic === 'jobs' || topic === undefined) this.wake();
+    });
+  }
+
+  start(): void {
+    this.wake();
+  }
+
+  /** Runs what is due now (also the test and CLI entry point); resolves when the queue is drained. */
+  async runDue(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const claimed = await this.claim();
+      if (claimed.length === 0) return total;
+      total += claimed.length;
+      await Promise.all(claimed.map((job) => this.run(job)));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe();
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.running = this.runDue()
+      .catch((error: unknown) => this.logger.error({ err: error }, 'the job queue could not be read'))
+      .then(() => {
+        this.running = undefined;
+        if (this.stopped) return;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+          return;
+        }
+        this.timer = setTimeout(() => this.wake(), this.options.pollMs);
+        this.timer.unref();
+      });
+  }
+
+  private claim(): Promise<Job[]> {
+    const leaseMs = this.options.leaseMs;
+    return this.prisma.$queryRaw<Job[]>`
+      UPDATE "Job" SET "lockedUntil" = now() + make_interval(secs => ${leaseMs / 1000}), "attempts" = "attempts" + 1
+      WHERE "id" IN (
+        SELECT "id" FROM "Job"
+        WHERE "runAt" <= now() AND "failedAt" IS NULL AND ("lockedUntil" IS NULL OR "lockedUntil" < now())
+        ORDER BY "runAt"
+        LIMIT ${this.options.batchSize}
+        FOR UPDATE SKIP LOCKED
+      )
+      RETURNING *`;
+  }
+
+  private async run(job: Job): Promise<void> {
+    const handler = this.handlers.get(job.kind);
+    const log = this.logger.child({ jobId: job.id, jobKind: job.kind, attempt: job.attempts });
+    try {
+      if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
+      const outcome = await handler(job);
+      if (outcome?.retryAfterMs !== undefined) {
+        // Not a failure: the attempt does not count.
+        await this.release(job, outcome.retryAfterMs, null, true);
+        return;
+      }
+      // Only this claim may delete it: a job whose lease ran out may have been claimed again.
+      await this.prisma.job.deleteMany({ where: { id: job.id, attempts: job.attempts } });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const backoffMs = Math.min(2 ** job.attempts * 1_000, 15 * 60_000);
+      log.warn({ err: error }, 'job failed');
+      await this.release(job, backoffMs, message, false).catch((releaseError: unknown) =>
+        log.error({ err: releaseError }, 'a failed job could not be rescheduled'),
+      );
+    }
+  }
+
+  private async release(
+    job: Job,
+    delayMs: number,
+    error: string | null,
+    keepAttempt: boolean,
+  ): Promise<void> {
+    const exhausted = !keepAttempt && job.attempts >= job.maxAttempts;
+    if (exhausted) this.logger.error({ jobId: job.id, jobKind: job.kind, error }, 'job gave up');
+    await this.prisma.job.updateMany({
+      where: { id: job.id, attempts: job.attempts },
+      data: {
+        runAt: new Date(Date.now() + delayMs),
+        lockedUntil: null,
+        lastError: error,
+        failedAt: exhausted ? new Date() : null,
+        attempts: keepAttempt ? job.attempts - 1 : job.attempts,
+      },
+    });
+    if (!exhausted) this.wakeAt(delayMs);
+  }
+
+  /** A retry due sooner than the next poll is picked up on time. */
+  private wakeAt(delayMs: number): void {
+    if (delayMs >= this.options.pollMs || this.stopped) return;
+    setTimeout(() => this.wake(), delayMs).unref();
+  }
+}
