@@ -27,6 +27,8 @@ import { AccessService, type ViewerSlice } from '../src/policy/slice/access-serv
 import { loadCatalogIndex } from '../src/policy/slice/catalog-index.ts';
 import { computeSlice } from '../src/policy/slice.ts';
 import { applyPolicySet, currentPolicySet, validatePolicySet } from '../src/policy/store/policy-store.ts';
+import { ActiveGrants } from '../src/requests/grants/active-grants.ts';
+import { RequestsModule } from '../src/requests/requests-module.ts';
 import { createHttpServer } from '../src/server/create-http-server.ts';
 import { createTestDatabase, silentLogger } from '../test/support/test-database.ts';
 import { TestIdentityProvider } from '../test/support/test-identity-provider.ts';
@@ -172,7 +174,17 @@ try {
       return { ...real, decide: () => read };
     }
   }
-  const allowAll = new AllowAll(db.prisma, identity.state, changes, config.identity);
+  const grants = new ActiveGrants(db.prisma, changes);
+  const allowAll = new AllowAll(db.prisma, identity.state, grants, changes, config.identity);
+  const requests = new RequestsModule({
+    prisma: db.prisma,
+    access: allowAll,
+    grants,
+    changes,
+    config: config.requests,
+    governanceGroup: config.identity.governanceGroup,
+    logger: silentLogger,
+  });
   const offServer = createHttpServer(
     [
       {
@@ -181,6 +193,7 @@ try {
           database: db,
           identity,
           access: allowAll,
+          requests,
           auditBatcher: new AuditBatcher(db.prisma, silentLogger),
           logger: silentLogger,
           graphiql: false,
@@ -246,6 +259,8 @@ try {
 
   await new Promise<void>((resolve) => offServer.close(() => resolve()));
   allowAll.close();
+  requests.close();
+  grants.close();
   identity.close();
   await changes.close();
   await service.stop();

@@ -13,6 +13,8 @@ import { loadConfig } from '../src/config/config.ts';
 import { createGraphQLServer } from '../src/graphql/yoga.ts';
 import { createIdentityModule } from '../src/identity/identity-module.ts';
 import { AccessService } from '../src/policy/slice/access-service.ts';
+import { ActiveGrants } from '../src/requests/grants/active-grants.ts';
+import { RequestsModule } from '../src/requests/requests-module.ts';
 import { createHttpServer } from '../src/server/create-http-server.ts';
 import { GovernanceClient } from '../test/support/governance-client.ts';
 import { exchangeToken } from '../test/support/oauth-client.ts';
@@ -43,7 +45,17 @@ const identity = await createIdentityModule({
   changes,
   logger: silentLogger,
 });
-const access = new AccessService(db.prisma, identity.state, changes, config.identity);
+const grants = new ActiveGrants(db.prisma, changes);
+const access = new AccessService(db.prisma, identity.state, grants, changes, config.identity);
+const requests = new RequestsModule({
+  prisma: db.prisma,
+  access,
+  grants,
+  changes,
+  config: config.requests,
+  governanceGroup: config.identity.governanceGroup,
+  logger: silentLogger,
+});
 
 try {
   const governance = new GovernanceClient(service.graphqlUrl, await idp.token('gina@acme.test'));
@@ -90,6 +102,7 @@ try {
     database: db,
     identity: { ...identity, authenticator: { authenticate: async () => fixedViewer } },
     access,
+    requests,
     auditBatcher: new AuditBatcher(db.prisma, silentLogger),
     logger: silentLogger,
     graphiql: false,
@@ -136,6 +149,8 @@ try {
   process.exitCode = ok ? 0 : 1;
 } finally {
   access.close();
+  requests.close();
+  grants.close();
   identity.close();
   await changes.close();
   await service.stop();

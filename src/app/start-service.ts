@@ -3,10 +3,14 @@ import { AuditBatcher } from '../audit/index.ts';
 import type { Config } from '../config/config.ts';
 import { createGraphQLServer, graphqlPath } from '../graphql/yoga.ts';
 import { createIdentityModule } from '../identity/identity-module.ts';
+import { JobWorker } from '../jobs/job-worker.ts';
 import type { Logger } from '../logging/logger.ts';
 import { tokenEndpoint, tokenEndpointPath } from '../oauth/token-endpoint.ts';
 import { wellKnownEndpoints, wellKnownPath } from '../oauth/well-known.ts';
 import { AccessService } from '../policy/slice/access-service.ts';
+import { LogOnlyNotifier } from '../requests/approval-notifier.ts';
+import { ActiveGrants } from '../requests/grants/active-grants.ts';
+import { RequestsModule } from '../requests/requests-module.ts';
 import { createHttpServer } from '../server/create-http-server.ts';
 import { stopHttpServer } from '../server/stop-http-server.ts';
 import { prepareDatabase } from './prepare-database.ts';
@@ -27,12 +31,35 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     changes,
     logger,
   });
-  const access = new AccessService(database.prisma, identity.state, changes, config.identity);
+  const grants = new ActiveGrants(database.prisma, changes);
+  const access = new AccessService(database.prisma, identity.state, grants, changes, config.identity);
+  const requests = new RequestsModule({
+    prisma: database.prisma,
+    access,
+    grants,
+    changes,
+    config: config.requests,
+    governanceGroup: config.identity.governanceGroup,
+    logger,
+  });
+  const notifier = new LogOnlyNotifier(logger.child({ component: 'approvals' }));
+  const jobs = new JobWorker(
+    database.prisma,
+    requests.jobHandlers(notifier),
+    logger.child({ component: 'jobs' }),
+    changes,
+    {
+      pollMs: config.jobs.pollMs,
+      leaseMs: 60_000,
+      batchSize: 10,
+    },
+  );
   const auditBatcher = new AuditBatcher(database.prisma, logger);
   const yoga = createGraphQLServer({
     database,
     identity,
     access,
+    requests,
     auditBatcher,
     logger,
     graphiql: config.http.graphiql,
@@ -52,8 +79,11 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     logger,
   );
   const closeAll = async () => {
+    await jobs.stop();
     await auditBatcher.close();
+    requests.close();
     access.close();
+    grants.close();
     identity.close();
     await changes.close();
     await database.close();
@@ -67,6 +97,12 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     await closeAll();
     throw error;
   }
+  if (!notifier.configured) {
+    logger.warn(
+      'no approval channel (Slack) is configured: routed access requests wait in the API until they expire; rules still decide',
+    );
+  }
+  jobs.start();
   const { port } = server.address() as AddressInfo;
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;

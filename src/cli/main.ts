@@ -8,8 +8,8 @@ import { registerAuditCommands } from './commands/audit.ts';
 import { registerDevTokenCommand } from './commands/dev-token.ts';
 import { registerImportCommands } from './commands/import.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
-import { registerPolicyCommands } from './commands/policies.ts';
 import { registerStartCommand } from './commands/start.ts';
+import { registerVersionedSetCommands } from './commands/versioned-sets.ts';
 
 const program = new Command('aperture')
   .description('The authorization layer between AI agents and company data.')
@@ -22,7 +22,7 @@ registerMigrateCommand(program);
 registerImportCommands(program);
 registerAuditCommands(program);
 registerDevTokenCommand(program);
-registerPolicyCommands(program);
+registerVersionedSetCommands(program);
 
 /** Expected failures print their message alone; anything else prints its stack. */
 function isExpected(error: unknown): error is Error {

@@ -5,10 +5,30 @@ import {
   identityProvidersSchema,
 } from '../identity/humans/identity-provider-config.ts';
 import { redactUrl } from '../logging/redact-url.ts';
+import {
+  defaultGrantMaximums,
+  type GrantMaximums,
+  type GrantMaximumsOverride,
+  grantMaximumsOverrideSchema,
+} from '../requests/grants/grant-limits.ts';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/** A JSON value in a variable, validated by `schema`. */
+const jsonFromEnv = <T extends z.ZodType>(schema: T, what: string) =>
+  z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: `must be JSON: ${what}` });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
 
 const postgresUrl = z
   .string()
@@ -38,21 +58,27 @@ export const environmentSchema = z.object({
   APERTURE_MAX_DELEGATION_DEPTH: z.coerce.number().int().min(1).max(10).default(4),
   APERTURE_GOVERNANCE_GROUP: z.string().trim().min(1).default('governance'),
   APERTURE_TOKEN_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(600),
-  APERTURE_IDENTITY_PROVIDERS: z
-    .string()
-    .transform((text, context) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        context.addIssue({ code: 'custom', message: 'must be a JSON array of identity providers' });
-        return z.NEVER;
-      }
-    })
-    .pipe(identityProvidersSchema)
-    .optional(),
+  APERTURE_IDENTITY_PROVIDERS: jsonFromEnv(
+    identityProvidersSchema,
+    'an array of identity providers',
+  ).optional(),
   APERTURE_DEV_ISSUER_KEY_FILE: z.string().trim().min(1).optional(),
   /** The development issuer; default: on in development mode on the embedded database only. */
   APERTURE_DEV_ISSUER: booleanFromEnv.optional(),
+  APERTURE_GRANT_MAX_SECONDS: jsonFromEnv(
+    grantMaximumsOverrideSchema,
+    '{"READ": {"RESTRICTED": 3600, ...}, "DISCOVER": {...}}',
+  ).optional(),
+  APERTURE_REQUEST_PENDING_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .default(86_400),
+  APERTURE_GRANT_MAX_EXTENSIONS: z.coerce.number().int().min(0).max(100).default(2),
+  APERTURE_REQUESTS_PER_HOUR_PER_AGENT: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  APERTURE_REQUESTS_PER_HOUR_PER_HUMAN: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  APERTURE_JOB_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -78,6 +104,17 @@ export interface Config {
   seedDemo: boolean;
   log: { level: Environment['LOG_LEVEL']; format: 'pretty' | 'json' };
   identity: IdentityConfig;
+  requests: RequestsConfig;
+  jobs: { pollMs: number };
+}
+
+export interface RequestsConfig {
+  grantMaximums: GrantMaximums;
+  /** How long a routed request waits for approvers before it expires. */
+  pendingSeconds: number;
+  maxExtensions: number;
+  perAgentPerHour: number;
+  perHumanPerHour: number;
 }
 
 export interface IdentityConfig {
@@ -154,6 +191,22 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
           ? (env.APERTURE_DEV_ISSUER_KEY_FILE ?? path.join(env.APERTURE_DATA_DIR, 'dev-issuer-key.json'))
           : null,
     },
+    requests: {
+      grantMaximums: mergeGrantMaximums(env.APERTURE_GRANT_MAX_SECONDS),
+      pendingSeconds: env.APERTURE_REQUEST_PENDING_SECONDS,
+      maxExtensions: env.APERTURE_GRANT_MAX_EXTENSIONS,
+      perAgentPerHour: env.APERTURE_REQUESTS_PER_HOUR_PER_AGENT,
+      perHumanPerHour: env.APERTURE_REQUESTS_PER_HOUR_PER_HUMAN,
+    },
+    jobs: { pollMs: env.APERTURE_JOB_POLL_MS },
+  };
+}
+
+/** Configured maximums override the defaults one tier and sensitivity at a time. */
+function mergeGrantMaximums(configured: GrantMaximumsOverride | undefined): GrantMaximums {
+  return {
+    READ: { ...defaultGrantMaximums.READ, ...configured?.READ },
+    DISCOVER: { ...defaultGrantMaximums.DISCOVER, ...configured?.DISCOVER },
   };
 }
 

@@ -50,3 +50,4 @@ builder.addScalarType('JSON', JSONResolver);
 // Every query needs a verified caller unless a field opts out (health).
 builder.queryType({ authScopes: { authenticated: true } });
 builder.mutationType({ authScopes: { authenticated: true } });
+builder.subscriptionType({ authScopes: { authenticated: true } });

@@ -5,6 +5,7 @@ import type { Viewer } from '../identity/viewer.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AccessService } from '../policy/slice/access-service.ts';
 import type { PolicyGovernance } from '../policy/store/policy-governance.ts';
+import type { RequestsModule } from '../requests/requests-module.ts';
 
 export type { Viewer };
 
@@ -17,6 +18,8 @@ export interface GraphQLContext {
   identity: IdentityModule;
   /** Policy decisions (simulation for governance). */
   access: AccessService;
+  /** Access requests, decisions, grants, and the rules (governance). */
+  requests: RequestsModule;
   /** The policy set, for governance. */
   policies: PolicyGovernance;
   logger: Logger;

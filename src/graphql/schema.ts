@@ -15,6 +15,9 @@ import './types/agent.ts';
 import './types/explain-access.ts';
 import './types/search.ts';
 import './types/policies.ts';
+import './types/rules.ts';
+import './types/grant.ts';
+import './types/access-request.ts';
 
 export const schema = builder.toSchema();
 

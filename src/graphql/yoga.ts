@@ -10,6 +10,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { AccessService } from '../policy/slice/access-service.ts';
 import { SliceCatalogReader } from '../policy/slice/slice-catalog-reader.ts';
 import { PolicyGovernance } from '../policy/store/policy-governance.ts';
+import type { RequestsModule } from '../requests/requests-module.ts';
 import { requestIdHeader } from '../server/request-id.ts';
 import type { GraphQLContext } from './context.ts';
 import { logUnexpectedErrors, maskError } from './errors.ts';
@@ -21,6 +22,8 @@ export interface YogaOptions {
   identity: IdentityModule;
   /** Decides what each viewer may see of the catalog. */
   access: AccessService;
+  /** Access requests, decisions and grants. */
+  requests: RequestsModule;
   /** Where the audit events of queries go. */
   auditBatcher: AuditBatcher;
   logger: Logger;
@@ -37,6 +40,7 @@ export function createGraphQLServer({
   database,
   identity,
   access,
+  requests,
   auditBatcher,
   logger,
   graphiql,
@@ -71,6 +75,7 @@ export function createGraphQLServer({
         ),
         identity,
         access,
+        requests,
         policies: new PolicyGovernance(database.prisma, identity.config.governanceGroup),
         logger: logger.child({ requestId, ...viewerLogContext(viewer) }),
 

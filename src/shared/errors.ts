@@ -1,5 +1,11 @@
 /** Stable codes for expected failures; GraphQL exposes them as `extensions.code`. */
-export type ErrorCode = 'INVALID_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'CONFLICT';
+export type ErrorCode =
+  | 'INVALID_INPUT'
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'UNAUTHENTICATED'
+  | 'CONFLICT'
+  | 'RATE_LIMITED';
 
 /** An expected failure with a stable code, safe to show to the caller. */
 export class ApertureError extends Error {

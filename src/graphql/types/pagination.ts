@@ -1,6 +1,7 @@
 import type { DefaultConnectionArguments, PageInfoShape } from '@pothos/plugin-relay';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { CursorPage, Page } from '../../catalog/read/catalog-reader.ts';
+import { InvalidInputError } from '../../shared/errors.ts';
 
 export const maxPageSize = 200;
 
@@ -27,4 +28,13 @@ export async function cursorConnection<T>(
   );
   // Pothos types the nodes as unknown when the item type is generic; they are the T items loaded above.
   return { ...(connection as Omit<CountedConnection<T>, 'totalCount'>), totalCount };
+}
+
+/** The size of a plain (unpaged) list: 1 to maxPageSize, default 50. */
+export function listSize(first: number | null | undefined): number {
+  const size = first ?? 50;
+  if (!Number.isInteger(size) || size < 1 || size > maxPageSize) {
+    throw new InvalidInputError('first', [{ location: 'first', message: `must be 1 to ${maxPageSize}` }]);
+  }
+  return size;
 }

@@ -11,7 +11,8 @@ const PolicySetRef = builder.objectRef<PolicySet>('PolicySet').implement({
   }),
 });
 
-const PolicyApplyResultRef = builder.objectRef<ApplyResult>('PolicyApplyResult').implement({
+export const ApplyResultRef = builder.objectRef<ApplyResult>('ApplyResult').implement({
+  description: 'What replacing a versioned set (policies, rules) changed, by id.',
   fields: (t) => ({
     applied: t.exposeBoolean('applied'),
     version: t.exposeInt('version', { description: 'The version in force after this call.' }),
@@ -56,7 +57,7 @@ builder.queryFields((t) => ({
 
 builder.mutationField('applyPolicies', (t) =>
   t.field({
-    type: PolicyApplyResultRef,
+    type: ApplyResultRef,
     authScopes: { governance: true },
     description:
       'Replaces the whole policy set (validated field by field) as a new version; dryRun shows the difference only.',

@@ -3,6 +3,7 @@ import type { Agent, AgentStatus, Prisma } from '../../../generated/prisma/clien
 import { appendAuditEvent } from '../../audit/index.ts';
 import { notifyChange } from '../../db/change-feed.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
+import { revokeGrantsOfAgent } from '../../requests/grants/end-grant.ts';
 import { ApertureError, InvalidInputError } from '../../shared/errors.ts';
 import { validateInput } from '../../shared/validate.ts';
 import { requireGovernance } from '../governance.ts';
@@ -205,6 +206,10 @@ export class AgentService {
           'CONFLICT',
           `agent ${existing.name} is ${current.status.toLowerCase()}: cannot ${change} it`,
         );
+      }
+      if (to === 'SUSPENDED' || to === 'RETIRED') {
+        // Zero standing privileges: its grants (and those of chains through it) end with it.
+        await revokeGrantsOfAgent(tx, existing.id, `agent:${existing.id}:${to.toLowerCase()}`);
       }
       if (to === 'RETIRED') {
         await tx.agentCredential.updateMany({

@@ -3,6 +3,7 @@ import type { Prisma } from '../../../generated/prisma/client.ts';
 import { type AuditActor, appendAuditEvent } from '../../audit/index.ts';
 import { notifyChange } from '../../db/change-feed.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
+import { scheduleGrantRechecks } from '../../requests/grants/recheck-grants.ts';
 import { contentHash } from '../../shared/content-hash.ts';
 import { type ChangeCounts, diffByKey } from '../../shared/diff-by-key.ts';
 import type { PersonRecord } from '../person-record.ts';
@@ -89,6 +90,11 @@ export async function applyPeople(
       };
       // Every replica drops what it cached about people (a deactivated person loses access at once).
       await notifyChange(tx, 'people');
+      // Grants that rested on a person's former attributes are checked again (a durable job).
+      await scheduleGrantRechecks(
+        tx,
+        [...diff.changed, ...diff.removed].map((item) => item.id),
+      );
       await appendAuditEvent(tx, {
         type: 'people.imported',
         actor: options.actor,

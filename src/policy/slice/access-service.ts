@@ -6,6 +6,7 @@ import { requireGovernance } from '../../identity/governance.ts';
 import type { IdentityState } from '../../identity/state/identity-state.ts';
 import { checkDelegationState } from '../../identity/tokens/check-delegation-state.ts';
 import { type Viewer, viewerAuditActor } from '../../identity/viewer.ts';
+import type { ActiveGrants } from '../../requests/grants/active-grants.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import type { AccessContext, PolicyObject } from '../access-context.ts';
 import { type CompiledPolicySet, compilePolicySet } from '../compile-policies.ts';
@@ -44,6 +45,7 @@ export class AccessService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly identity: IdentityState,
+    private readonly grants: ActiveGrants,
     changes: ChangeFeed,
     private readonly limits: { governanceGroup: string; maxDelegationDepth: number },
   ) {
@@ -125,10 +127,20 @@ export class AccessService {
     const ceilings = viewer.chain.flatMap((agent) => snapshot.agentsById.get(agent.id)?.ceiling ?? []);
     // The authenticator checked the chain and the intent for this call; if they vanished since, nothing is visible.
     if (!intent || ceilings.length !== viewer.chain.length) return null;
+    const grants = await this.grants.for(
+      {
+        humanId: human.id,
+        chain: viewer.chain.map((agent) => agent.id),
+        intent: viewer.intent,
+        taskId: viewer.taskId,
+      },
+      base.now,
+    );
     return {
       ...base,
       intent: { name: intent.name, allowedTiers: intent.allowedTiers, allowedTags: intent.allowedTags },
       ceilings,
+      grants,
     };
   }
 

@@ -1,0 +1,61 @@
+import type { Command } from 'commander';
+import type { PrismaClient } from '../../db/open-database.ts';
+import { applyPolicySet, readPolicyFile } from '../../policy/store/policy-store.ts';
+import { applyRuleSet, readRuleFile } from '../../requests/rules/rule-store.ts';
+import type { ApplyResult } from '../../shared/versioned-set/apply-versioned-set.ts';
+import { formatDiff } from '../../shared/versioned-set/diff-by-id.ts';
+import { withDatabase } from '../command-context.ts';
+
+interface VersionedSetCommand<T> {
+  /** The command and the file's key: `policies`, `rules`. */
+  noun: 'policies' | 'rules';
+  description: string;
+  read(file: string): Promise<T[]>;
+  apply(
+    prisma: PrismaClient,
+    items: T[],
+    options: { dryRun?: boolean; source: string },
+  ): Promise<ApplyResult>;
+}
+
+function registerApplyCommand<T>(program: Command, command: VersionedSetCommand<T>): void {
+  const { noun } = command;
+  program
+    .command(noun)
+    .description(command.description)
+    .command('apply')
+    .argument('<file>', `a YAML file with the whole set (a list, or ${noun}: [...])`)
+    .option('--dry-run', 'show what would change, change nothing')
+    .description(
+      'validate the file, show the difference with the current version, and apply it as a new version',
+    )
+    .action((file: string, options: { dryRun?: boolean }) =>
+      withDatabase(async ({ prisma }) => {
+        const items = await command.read(file);
+        const result = await command.apply(prisma, items, { dryRun: options.dryRun, source: file });
+        const title = noun[0]!.toUpperCase() + noun.slice(1);
+        console.log(
+          `${title} in ${file} compared with version ${result.version - (result.applied ? 1 : 0)}:`,
+        );
+        console.log(formatDiff(result.diff));
+        if (options.dryRun) console.log('Dry run: nothing applied.');
+        else if (result.applied) console.log(`Applied as version ${result.version}.`);
+        else console.log(`No change: version ${result.version} stays in force.`);
+      }),
+    );
+}
+
+export function registerVersionedSetCommands(program: Command): void {
+  registerApplyCommand(program, {
+    noun: 'policies',
+    description: 'the policy set (policies are data, versioned)',
+    read: readPolicyFile,
+    apply: applyPolicySet,
+  });
+  registerApplyCommand(program, {
+    noun: 'rules',
+    description: 'the ordered rules that decide access requests (data, versioned)',
+    read: readRuleFile,
+    apply: applyRuleSet,
+  });
+}

@@ -1,0 +1,173 @@
+import type { AccessRequest } from '../../../generated/prisma/client.ts';
+import { AccessRequestStatus } from '../../../generated/prisma/enums.ts';
+import type { FiledRequest } from '../../requests/file-request.ts';
+import { builder } from '../builder.ts';
+import { withoutNulls } from '../without-nulls.ts';
+import { GrantRef, GrantScopeEnum } from './grant.ts';
+import { TierEnum } from './intent.ts';
+import { listSize } from './pagination.ts';
+
+const AccessRequestStatusEnum = builder.enumType('AccessRequestStatus', {
+  description: 'PENDING until decided once: APPROVED (a grant exists), DENIED, EXPIRED or CANCELLED.',
+  values: Object.values(AccessRequestStatus),
+});
+
+export const AccessRequestRef = builder.objectRef<AccessRequest>('AccessRequest').implement({
+  description: "An agent's just-in-time request for more than its slice, and its decision.",
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    status: t.field({ type: AccessRequestStatusEnum, resolve: (request) => request.status }),
+    paths: t.exposeStringList('paths', { description: 'Catalog paths; glossary terms as glossary:<name>.' }),
+    tier: t.field({ type: TierEnum, resolve: (request) => request.tier }),
+    scope: t.field({ type: GrantScopeEnum, resolve: (request) => request.scope }),
+    justification: t.exposeString('justification'),
+    requestedDurationSeconds: t.exposeInt('requestedDurationSeconds'),
+    intent: t.exposeString('intent'),
+    taskId: t.exposeString('taskId', { nullable: true }),
+    agentChain: t.stringList({
+      description: 'Client ids of the agents, from the one the human delegated to down to the requester.',
+      resolve: async (request, _args, { identity }) => {
+        const snapshot = await identity.state.snapshot();
+        return request.chain.map((id) => snapshot.agentsById.get(id)?.clientId ?? id);
+      },
+    }),
+    humanEmail: t.string({
+      resolve: async (request, _args, { identity }) =>
+        (await identity.state.person({ id: request.humanId }))?.email ?? '',
+    }),
+    ruleId: t.exposeString('ruleId', {
+      nullable: true,
+      description: 'The rule that decided or routed it; null: no rule matched (routed to the owners).',
+    }),
+    decidedBy: t.exposeString('decidedBy', {
+      nullable: true,
+      description: 'rule:<id>, person:<id>, agent:<id> (cancelled) or system:expiry.',
+    }),
+    reason: t.exposeString('decisionReason', { nullable: true }),
+    approvals: t.int({
+      description: 'Distinct approvals so far.',
+      resolve: async (request, _args, { requests }) => requests.approvalCount(request.id),
+    }),
+    requiredApprovals: t.exposeInt('requiredApprovals'),
+    approvedDurationSeconds: t.exposeInt('approvedDurationSeconds', { nullable: true }),
+    createdAt: t.field({ type: 'DateTime', resolve: (request) => request.createdAt }),
+    decidedAt: t.field({ type: 'DateTime', nullable: true, resolve: (request) => request.decidedAt }),
+    expiresAt: t.field({
+      type: 'DateTime',
+      description: 'When it expires if still pending.',
+      resolve: (request) => request.expiresAt,
+    }),
+    extendsGrantId: t.exposeID('extendsGrantId', { nullable: true }),
+    grant: t.field({
+      type: GrantRef,
+      nullable: true,
+      resolve: (request, _args, { requests }) =>
+        request.extendsGrantId ? requests.grant(request.extendsGrantId) : requests.grantOf(request.id),
+    }),
+  }),
+});
+
+const FiledRequestRef = builder.objectRef<FiledRequest>('FiledAccessRequest').implement({
+  fields: (t) => ({
+    request: t.field({ type: AccessRequestRef, resolve: (filed) => filed.request }),
+    duplicate: t.exposeBoolean('duplicate', {
+      description: 'True when an identical pending request existed: that one is returned.',
+    }),
+  }),
+});
+
+const RequestAccessInput = builder.inputType('RequestAccessInput', {
+  fields: (t) => ({
+    paths: t.stringList({
+      required: true,
+      description: 'Datasets, columns, metrics or glossary terms (1 to 50).',
+    }),
+    tier: t.field({ type: TierEnum, required: true }),
+    justification: t.string({ required: true }),
+    duration: t.string({ required: true, description: 'ISO 8601 (PT1H, P1D) or seconds.' }),
+    scope: t.field({ type: GrantScopeEnum, required: false }),
+  }),
+});
+
+const ExtendGrantInput = builder.inputType('ExtendGrantInput', {
+  fields: (t) => ({
+    grantId: t.id({ required: true }),
+    justification: t.string({ required: true }),
+    duration: t.string({ required: true, description: 'ISO 8601 (PT1H, P1D) or seconds, from now.' }),
+  }),
+});
+
+const DecideAccessRequestInput = builder.inputType('DecideAccessRequestInput', {
+  fields: (t) => ({
+    requestId: t.id({ required: true }),
+    duration: t.string({
+      required: false,
+      description: 'Approvals: the grant length (capped by the rules).',
+    }),
+    reason: t.string({ required: false, description: 'Denials: shown to the agent (required).' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  accessRequest: t.field({
+    type: AccessRequestRef,
+    nullable: true,
+    description: 'A request made by this agent chain, for this human, or awaiting this approver.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, { requests, viewer }) => requests.get(viewer, String(id)),
+  }),
+  myAccessRequests: t.field({
+    type: [AccessRequestRef],
+    description:
+      "An agent chain's requests; a human's requests and those awaiting their approval. Newest first.",
+    args: {
+      statuses: t.arg({ type: [AccessRequestStatusEnum], required: false }),
+      first: t.arg.int({ required: false, description: 'At most 200; default 50.' }),
+    },
+    resolve: (_root, { statuses, first }, { requests, viewer }) =>
+      requests.listRequests(viewer, { statuses: statuses ?? undefined, first: listSize(first) }),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  requestAccess: t.field({
+    type: FiledRequestRef,
+    description:
+      'Asks for more than the slice. Rules decide at once (APPROVED or DENIED, with the rule and reason) or route it to approvers (PENDING).',
+    args: { input: t.arg({ type: RequestAccessInput, required: true }) },
+    resolve: (_root, { input }, { requests, viewer }) => requests.request(viewer, withoutNulls(input)),
+  }),
+  requestGrantExtension: t.field({
+    type: FiledRequestRef,
+    description: 'Asks to keep a grant longer; decided like a request, a limited number of times.',
+    args: { input: t.arg({ type: ExtendGrantInput, required: true }) },
+    resolve: (_root, { input }, { requests, viewer }) => requests.extendGrant(viewer, input),
+  }),
+  cancelAccessRequest: t.field({
+    type: AccessRequestRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, { requests, viewer }) => requests.cancel(viewer, String(id)),
+  }),
+  approveAccessRequest: t.field({
+    type: AccessRequestRef,
+    description: 'An eligible approver (a human with their own token) approves; several may be needed.',
+    args: { input: t.arg({ type: DecideAccessRequestInput, required: true }) },
+    resolve: (_root, { input }, { requests, viewer }) => requests.approve(viewer, withoutNulls(input)),
+  }),
+  denyAccessRequest: t.field({
+    type: AccessRequestRef,
+    args: { input: t.arg({ type: DecideAccessRequestInput, required: true }) },
+    resolve: (_root, { input }, { requests, viewer }) => requests.deny(viewer, withoutNulls(input)),
+  }),
+}));
+
+builder.subscriptionField('accessRequestUpdated', (t) =>
+  t.field({
+    type: AccessRequestRef,
+    description:
+      'The request now and after every change (server-sent events), until it is decided and its grant, if any, has ended.',
+    args: { id: t.arg.id({ required: true }) },
+    subscribe: (_root, { id }, { requests, viewer }) => requests.updates(viewer, String(id)),
+    resolve: (request) => request,
+  }),
+);

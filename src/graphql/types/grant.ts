@@ -1,0 +1,56 @@
+import type { Grant } from '../../../generated/prisma/client.ts';
+import { GrantScope, GrantStatus } from '../../../generated/prisma/enums.ts';
+import { builder } from '../builder.ts';
+import { TierEnum } from './intent.ts';
+import { listSize } from './pagination.ts';
+
+export const GrantScopeEnum = builder.enumType('GrantScope', {
+  description: 'TIME: until the grant expires. TASK: also only within the task it was asked for (task_id).',
+  values: Object.values(GrantScope),
+});
+
+export const GrantStatusEnum = builder.enumType('GrantStatus', { values: Object.values(GrantStatus) });
+
+export const GrantRef = builder.objectRef<Grant>('Grant').implement({
+  description:
+    'Extra access for one human, agent chain and intent, until it expires or is revoked. It counts from the next query on.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    requestId: t.exposeID('requestId'),
+    status: t.field({ type: GrantStatusEnum, resolve: (grant) => grant.status }),
+    paths: t.exposeStringList('paths'),
+    tier: t.field({ type: TierEnum, resolve: (grant) => grant.tier }),
+    scope: t.field({ type: GrantScopeEnum, resolve: (grant) => grant.scope }),
+    intent: t.exposeString('intent'),
+    taskId: t.exposeString('taskId', { nullable: true }),
+    createdAt: t.field({ type: 'DateTime', resolve: (grant) => grant.createdAt }),
+    expiresAt: t.field({ type: 'DateTime', resolve: (grant) => grant.expiresAt }),
+    extensions: t.exposeInt('extensions', { description: 'How many times it was extended.' }),
+    endedAt: t.field({ type: 'DateTime', nullable: true, resolve: (grant) => grant.endedAt }),
+    endedBy: t.exposeString('endedBy', { nullable: true }),
+    endReason: t.exposeString('endReason', { nullable: true }),
+  }),
+});
+
+builder.queryField('myGrants', (t) =>
+  t.field({
+    type: [GrantRef],
+    description: "An agent chain's grants for its human and intent; a human's own grants. Newest first.",
+    args: {
+      statuses: t.arg({ type: [GrantStatusEnum], required: false }),
+      first: t.arg.int({ required: false, description: 'At most 200; default 50.' }),
+    },
+    resolve: (_root, { statuses, first }, { requests, viewer }) =>
+      requests.listGrants(viewer, { statuses: statuses ?? undefined, first: listSize(first) }),
+  }),
+);
+
+builder.mutationField('revokeGrant', (t) =>
+  t.field({
+    type: GrantRef,
+    description: 'Ends a grant now (its approvers, the owners of what it covers, governance).',
+    args: { id: t.arg.id({ required: true }), reason: t.arg.string({ required: true }) },
+    resolve: (_root, { id, reason }, { requests, viewer }) =>
+      requests.revokeGrant(viewer, String(id), reason),
+  }),
+);

@@ -1,0 +1,32 @@
+import type { RuleSet } from '../../requests/rules/rule-store.ts';
+import { builder } from '../builder.ts';
+import { ApplyResultRef } from './policies.ts';
+
+const RuleSetRef = builder.objectRef<RuleSet>('RuleSet').implement({
+  description:
+    'The ordered rules that decide access requests: their version and the rules as data (the YAML format, as JSON).',
+  fields: (t) => ({
+    version: t.exposeInt('version'),
+    rules: t.field({ type: 'JSON', resolve: (set) => set.rules }),
+  }),
+});
+
+builder.queryField('rules', (t) =>
+  t.field({
+    type: RuleSetRef,
+    authScopes: { governance: true },
+    resolve: (_root, _args, { requests, viewer }) => requests.readRules(viewer),
+  }),
+);
+
+builder.mutationField('applyRules', (t) =>
+  t.field({
+    type: ApplyResultRef,
+    authScopes: { governance: true },
+    description:
+      'Replaces the whole ordered rule list (validated field by field) as a new version; dryRun shows the difference only.',
+    args: { rules: t.arg({ type: 'JSON', required: true }), dryRun: t.arg.boolean({ required: false }) },
+    resolve: (_root, { rules, dryRun }, { requests, viewer }) =>
+      requests.applyRules(viewer, rules, dryRun ?? false),
+  }),
+);

@@ -1,0 +1,51 @@
+import type { JobToSchedule } from '../jobs/job-queue.ts';
+import type { Logger } from '../logging/logger.ts';
+
+/** What approvers and the requesting human are told about (Slack implements this port). */
+export type ApprovalEventKind =
+  | 'routed'
+  | 'progress'
+  | 'escalated'
+  | 'approved'
+  | 'denied'
+  | 'expired'
+  | 'cancelled'
+  | 'grant-revoked'
+  | 'grant-expired';
+
+export interface ApprovalEvent {
+  kind: ApprovalEventKind;
+  requestId: string;
+}
+
+/**
+ * Delivers approval events. Called from a durable job, so a failure is retried: implementations
+ * must be idempotent per (event, request) and throw to ask for a retry.
+ */
+export interface ApprovalNotifier {
+  readonly configured: boolean;
+  notify(event: ApprovalEvent): Promise<void>;
+}
+
+/** Without a notification channel: routed requests wait in the API (and expire) with a warning in the log. */
+export class LogOnlyNotifier implements ApprovalNotifier {
+  readonly configured = false;
+
+  constructor(private readonly logger: Logger) {}
+
+  async notify(event: ApprovalEvent): Promise<void> {
+    if (event.kind === 'routed' || event.kind === 'escalated') {
+      this.logger.warn(
+        { requestId: event.requestId, event: event.kind },
+        'a routed access request has nowhere to go: no approval channel (Slack) is configured; approvers can decide through the API',
+      );
+    } else {
+      this.logger.info({ requestId: event.requestId, event: event.kind }, 'access request event');
+    }
+  }
+}
+
+/** The durable job that tells the approval channel about an event (retried until delivered). */
+export function approvalNoticeJob(kind: ApprovalEventKind, requestId: string): JobToSchedule {
+  return { kind: 'approvals.notify', payload: { kind, requestId }, runAt: new Date() };
+}

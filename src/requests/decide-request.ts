@@ -1,0 +1,277 @@
+import type { AccessRequest, Prisma } from '../../generated/prisma/client.ts';
+import { appendAuditEvents, recordAuditEvent } from '../audit/index.ts';
+import { notifyChange } from '../db/change-feed.ts';
+import type { Viewer } from '../identity/viewer.ts';
+import { scheduleJobs } from '../jobs/job-queue.ts';
+import { ApertureError } from '../shared/errors.ts';
+import { validateInput } from '../shared/validate.ts';
+import { type ApprovalEventKind, approvalNoticeJob } from './approval-notifier.ts';
+import { resolveApprovers } from './approvers.ts';
+import { requireAgent } from './file-request.ts';
+import { createGrant } from './grants/create-grant.ts';
+import { extendGrantInTx } from './grants/extend-grant.ts';
+import type { RequestDeps } from './request-deps.ts';
+import { decisionInputSchema } from './request-input.ts';
+import type { RequestSnapshot } from './request-snapshot.ts';
+import { type Routing, routingSchema } from './rules/rule-schema.ts';
+
+type HumanViewer = Extract<Viewer, { kind: 'human' }>;
+
+/** Humans decide, with their own token; agents never approve anything, not even by relaying. */
+function requireHuman(viewer: Viewer): HumanViewer {
+  if (viewer.kind !== 'human') {
+    throw new ApertureError('FORBIDDEN', 'only a human with their own token can decide access requests');
+  }
+  return viewer;
+}
+
+/** Locks the request row for the rest of the transaction: decisions on one request run one at a time. */
+async function lockRequest(tx: Prisma.TransactionClient, requestId: string): Promise<AccessRequest | null> {
+  await tx.$queryRaw`SELECT "id" FROM "AccessRequest" WHERE "id" = ${requestId}::uuid FOR UPDATE`;
+  return tx.accessRequest.findUnique({ where: { id: requestId } });
+}
+
+function routingOf(request: AccessRequest): Routing | null {
+  return request.routing ? routingSchema.parse(request.routing) : null;
+}
+
+function alreadyDecided(request: AccessRequest): ApertureError {
+  return new ApertureError(
+    'CONFLICT',
+    `the request is already ${request.status.toLowerCase()}${request.decidedBy ? ` (by ${request.decidedBy})` : ''}`,
+    { status: request.status, decidedBy: request.decidedBy },
+  );
+}
+
+/** Whether this person may decide this request; the reason when not. */
+export function approverProblem(request: AccessRequest, personId: string): string | null {
+  if (personId === request.humanId) return 'you cannot decide a request made on your own behalf';
+  if (!request.eligibleApproverIds.includes(personId)) return 'you are not an approver of this request';
+  return null;
+}
+
+type Decision = { kind: 'approve'; durationSeconds: number | undefined } | { kind: 'deny'; reason: string };
+
+/**
+ * An eligible approver approves or denies. The first valid decision wins: the row is locked and
+ * every transition is conditional. With a quorum, each distinct approval counts until enough.
+ */
+async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decision: Decision) {
+  const viewer = requireHuman(actor);
+  const approverId = viewer.human.id;
+  const refusal: { problem?: string } = {};
+  try {
+    return await deps.prisma.$transaction(async (tx) => {
+      const request = await lockRequest(tx, requestId);
+      if (!request) throw new ApertureError('NOT_FOUND', `no access request has the id ${requestId}`);
+      const problem = approverProblem(request, approverId);
+      if (problem) {
+        refusal.problem = problem;
+        throw new ApertureError('FORBIDDEN', problem);
+      }
+      if (request.status !== 'PENDING') throw alreadyDecided(request);
+      const actorOf = { humanId: approverId };
+      const subject = { kind: 'access-request', id: request.id };
+      if (decision.kind === 'deny') {
+        const denied = await transition(tx, request, 'DENIED', `person:${approverId}`, decision.reason);
+        await appendAuditEvents(tx, [
+          {
+            type: 'access.denied',
+            actor: actorOf,
+            intent: request.intent,
+            subject,
+            payload: { reason: decision.reason },
+          },
+        ]);
+        await announce(tx, denied, 'denied');
+        return denied;
+      }
+      const routing = routingOf(request);
+      const seconds = Math.min(
+        decision.durationSeconds ?? request.requestedDurationSeconds,
+        request.requestedDurationSeconds,
+        routing?.maxDuration ?? Number.POSITIVE_INFINITY,
+      );
+      const existing = await tx.accessApproval.findUnique({
+        where: { requestId_approverId: { requestId, approverId } },
+      });
+      if (existing)
+        throw new ApertureError('CONFLICT', 'you already approved this request; it needs another approver');
+      await tx.accessApproval.create({ data: { requestId, approverId, durationSeconds: seconds } });
+      const approvals = await tx.accessApproval.findMany({ where: { requestId } });
+      if (approvals.length < request.requiredApprovals) {
+        await appendAuditEvents(tx, [
+          {
+            type: 'access.approval-recorded',
+            actor: actorOf,
+            intent: request.intent,
+            subject,
+            payload: {
+              approvals: approvals.length,
+              required: request.requiredApprovals,
+              durationSeconds: seconds,
+            },
+          },
+        ]);
+        await announce(tx, request, 'progress');
+        return request;
+      }
+      const approvedSeconds = Math.min(...approvals.map((approval) => approval.durationSeconds));
+      const approved = await transition(
+        tx,
+        request,
+        'APPROVED',
+        `person:${approverId}`,
+        null,
+        approvedSeconds,
+      );
+      await appendAuditEvents(tx, [
+        {
+          type: 'access.approved',
+          actor: actorOf,
+          intent: request.intent,
+          subject,
+          payload: { approvers: approvals.map((approval) => approval.approverId), approvedSeconds },
+        },
+      ]);
+      const terms = { now: new Date(), approvedSeconds, ruleMaxSeconds: routing?.maxDuration ?? null };
+      if (approved.extendsGrantId) await extendGrantInTx(tx, deps, approved, approved.extendsGrantId, terms);
+      else await createGrant(tx, approved, terms, deps.config.grantMaximums);
+      await announce(tx, approved, 'approved');
+      return approved;
+    });
+  } finally {
+    if (refusal.problem) {
+      await recordAuditEvent(deps.prisma, {
+        type: 'access.decision-refused',
+        actor: { humanId: approverId },
+        subject: { kind: 'access-request', id: requestId },
+        payload: { decision: decision.kind, problem: refusal.problem },
+      });
+    }
+  }
+}
+
+export function approveRequest(deps: RequestDeps, actor: Viewer, rawInput: unknown) {
+  const input = validateInput(decisionInputSchema, rawInput, 'input');
+  return decide(deps, actor, input.requestId, { kind: 'approve', durationSeconds: input.duration });
+}
+
+export function denyRequest(deps: RequestDeps, actor: Viewer, rawInput: unknown) {
+  const input = validateInput(decisionInputSchema, rawInput, 'input');
+  if (!input.reason)
+    throw new ApertureError('INVALID_INPUT', 'a denial needs a reason (the agent is shown it)');
+  return decide(deps, actor, input.requestId, { kind: 'deny', reason: input.reason });
+}
+
+/** The agent chain that made a request withdraws it while it is pending. */
+export async function cancelRequest(
+  deps: RequestDeps,
+  actor: Viewer,
+  requestId: string,
+): Promise<AccessRequest> {
+  const viewer = requireAgent(actor, 'Cancelling a request');
+  return deps.prisma.$transaction(async (tx) => {
+    const request = await lockRequest(tx, requestId);
+    const chain = viewer.chain.map((agent) => agent.id).join('>');
+    if (!request || request.humanId !== viewer.human.id || request.chain.join('>') !== chain) {
+      throw new ApertureError('NOT_FOUND', `no access request has the id ${requestId}`);
+    }
+    if (request.status !== 'PENDING') throw alreadyDecided(request);
+    const cancelled = await transition(
+      tx,
+      request,
+      'CANCELLED',
+      `agent:${viewer.chain.at(-1)!.id}`,
+      'cancelled by the agent',
+    );
+    await appendAuditEvents(tx, [
+      {
+        type: 'access.cancelled',
+        actor: { humanId: request.humanId, agentChain: request.chain },
+        intent: request.intent,
+        subject: { kind: 'access-request', id: request.id },
+      },
+    ]);
+    await announce(tx, cancelled, 'cancelled');
+    return cancelled;
+  });
+}
+
+/** A pending request past its time expires (a durable job; harmless when already decided). */
+export async function expireRequest(deps: RequestDeps, requestId: string): Promise<boolean> {
+  return deps.prisma.$transaction(async (tx) => {
+    const request = await lockRequest(tx, requestId);
+    if (request?.status !== 'PENDING' || request.expiresAt > new Date()) return false;
+    const expired = await transition(tx, request, 'EXPIRED', 'system:expiry', 'no approver decided in time');
+    await appendAuditEvents(tx, [
+      {
+        type: 'access.expired',
+        actor: { humanId: request.humanId, agentChain: request.chain },
+        intent: request.intent,
+        subject: { kind: 'access-request', id: request.id },
+      },
+    ]);
+    await announce(tx, expired, 'expired');
+    return true;
+  });
+}
+
+/** Still pending after the rule's escalation delay: its escalation approvers become eligible too. */
+export async function escalateRequest(deps: RequestDeps, requestId: string): Promise<boolean> {
+  return deps.prisma.$transaction(async (tx) => {
+    const request = await lockRequest(tx, requestId);
+    const escalation = request ? routingOf(request)?.escalation : undefined;
+    if (request?.status !== 'PENDING' || request.escalated || !escalation) return false;
+    const added = await resolveApprovers(tx, escalation.to, request.snapshot as unknown as RequestSnapshot);
+    const eligible = [...new Set([...request.eligibleApproverIds, ...added])];
+    const escalated = await tx.accessRequest.update({
+      where: { id: request.id },
+      data: { escalated: true, eligibleApproverIds: eligible },
+    });
+    await appendAuditEvents(tx, [
+      {
+        type: 'access.escalated',
+        actor: { humanId: request.humanId, agentChain: request.chain },
+        intent: request.intent,
+        subject: { kind: 'access-request', id: request.id },
+        payload: { addedApprovers: added.length },
+      },
+    ]);
+    await announce(tx, escalated, 'escalated');
+    return true;
+  });
+}
+
+/** PENDING → a final state, only from PENDING (the conditional update is the guarantee, the lock the order). */
+async function transition(
+  tx: Prisma.TransactionClient,
+  request: AccessRequest,
+  status: AccessRequest['status'],
+  decidedBy: string,
+  reason: string | null,
+  approvedDurationSeconds: number | null = null,
+): Promise<AccessRequest> {
+  const decidedAt = new Date();
+  const { count } = await tx.accessRequest.updateMany({
+    where: { id: request.id, status: 'PENDING' },
+    data: { status, decidedBy, decisionReason: reason, decidedAt, approvedDurationSeconds, pendingKey: null },
+  });
+  if (count !== 1)
+    throw alreadyDecided(await tx.accessRequest.findUniqueOrThrow({ where: { id: request.id } }));
+  return {
+    ...request,
+    status,
+    decidedBy,
+    decisionReason: reason,
+    decidedAt,
+    approvedDurationSeconds,
+    pendingKey: null,
+  };
+}
+
+/** Subscribers (any replica) and the approval channel learn about the change once it commits. */
+async function announce(tx: Prisma.TransactionClient, request: AccessRequest, kind: ApprovalEventKind) {
+  await scheduleJobs(tx, [approvalNoticeJob(kind, request.id)]);
+  await notifyChange(tx, 'requests', request.id);
+}

@@ -1,0 +1,277 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { type AccessRequest, Prisma } from '../../generated/prisma/client.ts';
+import { type AuditEventInput, appendAuditEvents } from '../audit/index.ts';
+import { notifyChange } from '../db/change-feed.ts';
+import type { Viewer } from '../identity/viewer.ts';
+import { scheduleJobs } from '../jobs/job-queue.ts';
+import type { PolicyObject } from '../policy/access-context.ts';
+import { highest } from '../policy/visibility.ts';
+import { ApertureError } from '../shared/errors.ts';
+import { toJson } from '../shared/json.ts';
+import { validateInput } from '../shared/validate.ts';
+import { approvalNoticeJob } from './approval-notifier.ts';
+import { resolveApprovers } from './approvers.ts';
+import { createGrant } from './grants/create-grant.ts';
+import { extendGrantInTx } from './grants/extend-grant.ts';
+import type { RequestDeps } from './request-deps.ts';
+import { type AccessRequestInput, accessRequestInputSchema } from './request-input.ts';
+import { humanSnapshot, type RequestSnapshot, resourceSnapshots } from './request-snapshot.ts';
+import { evaluateRules, type RuleOutcome } from './rules/evaluate-rules.ts';
+
+type AgentViewer = Extract<Viewer, { kind: 'agent' }>;
+
+/** What an agent learns when it files a request. */
+export interface FiledRequest {
+  request: AccessRequest;
+  /** True when an identical pending request already existed (agents retry). */
+  duplicate: boolean;
+}
+
+export function requireAgent(viewer: Viewer, action: string): AgentViewer {
+  if (viewer.kind !== 'agent') {
+    throw new ApertureError('FORBIDDEN', `${action} is for agents acting with a delegation token`);
+  }
+  return viewer;
+}
+
+/**
+ * The objects named, as this viewer may see them. Anything it may not discover is "not found";
+ * asking for what it already sees at that tier is a conflict (unless extending a grant).
+ */
+async function requestedObjects(
+  deps: RequestDeps,
+  viewer: AgentViewer,
+  input: AccessRequestInput,
+  extending: boolean,
+) {
+  const slice = await deps.access.sliceFor(viewer);
+  const lookup = (path: string) => slice.catalog.byPath.get(path);
+  const objects: PolicyObject[] = [];
+  for (const path of input.paths) {
+    const object = lookup(path) ?? lookup(`glossary:${path}`);
+    const decision = object ? slice.decide(object) : undefined;
+    if (!object || !decision || decision.visibility === 'HIDDEN') {
+      throw new ApertureError('NOT_FOUND', `no object has the path ${path}`);
+    }
+    if (!extending && highest(decision.visibility, input.tier) === decision.visibility) {
+      throw new ApertureError('CONFLICT', `${path} is already visible at ${decision.visibility}`, { path });
+    }
+    objects.push(object);
+  }
+  return { objects, lookup, policyVersion: slice.policyVersion };
+}
+
+function pendingKeyOf(viewer: AgentViewer, paths: string[], tier: string): string {
+  const chain = viewer.chain.map((agent) => agent.id).join('>');
+  return createHash('sha256')
+    .update(JSON.stringify([viewer.human.id, chain, viewer.intent, tier, paths]))
+    .digest('base64url');
+}
+
+async function enforceRateLimits(deps: RequestDeps, viewer: AgentViewer, now: Date): Promise<void> {
+  const since = new Date(now.getTime() - 3_600_000);
+  const agent = viewer.chain.at(-1)!;
+  const [byAgent, byHuman] = await Promise.all([
+    deps.prisma.accessRequest.count({ where: { agentId: agent.id, createdAt: { gt: since } } }),
+    deps.prisma.accessRequest.count({ where: { humanId: viewer.human.id, createdAt: { gt: since } } }),
+  ]);
+  if (byAgent >= deps.config.perAgentPerHour) {
+    throw new ApertureError(
+      'RATE_LIMITED',
+      `agent ${agent.clientId} made ${byAgent} access requests in the last hour (limit ${deps.config.perAgentPerHour}); try again later`,
+    );
+  }
+  if (byHuman >= deps.config.perHumanPerHour) {
+    throw new ApertureError(
+      'RATE_LIMITED',
+      `${byHuman} access requests were made for ${viewer.human.email} in the last hour (limit ${deps.config.perHumanPerHour}); try again later`,
+    );
+  }
+}
+
+/**
+ * Files an agent's access request and decides it by the rules inside the same transaction: an
+ * approval creates the grant, a denial says why, a routed request waits for approvers (and expires
+ * on its own). An identical pending request is returned instead of a new one.
+ */
+export async function fileAccessRequest(
+  deps: RequestDeps,
+  actor: Viewer,
+  rawInput: unknown,
+  extendsGrant?: { id: string },
+): Promise<FiledRequest> {
+  const viewer = requireAgent(actor, 'Requesting access');
+  const input = validateInput(accessRequestInputSchema, rawInput, 'input');
+  if (input.scope === 'TASK' && !viewer.taskId) {
+    throw new ApertureError('INVALID_INPUT', 'scope TASK needs a delegation token with a task id (task_id)');
+  }
+  const { objects, lookup, policyVersion } = await requestedObjects(deps, viewer, input, !!extendsGrant);
+  const objectPaths = objects.map((object) => object.path).sort();
+  const pendingKey = pendingKeyOf(
+    viewer,
+    objectPaths,
+    `${input.tier}${extendsGrant ? `+${extendsGrant.id}` : ''}`,
+  );
+  const existing = await deps.prisma.accessRequest.findUnique({ where: { pendingKey } });
+  if (existing) return { request: existing, duplicate: true };
+
+  const now = new Date();
+  await enforceRateLimits(deps, viewer, now);
+  const snapshot: RequestSnapshot = {
+    human: humanSnapshot(viewer.human),
+    resources: await resourceSnapshots(deps.prisma, objects, lookup),
+  };
+  const ruleSet = await deps.rules.get();
+  const agent = viewer.chain.at(-1)!;
+  const outcome = evaluateRules(ruleSet.rules, {
+    human: snapshot.human,
+    agentClientId: agent.clientId,
+    intent: viewer.intent,
+    resources: objects,
+    tier: input.tier,
+    requestedSeconds: input.duration,
+    at: now,
+  });
+  try {
+    return await deps.prisma.$transaction(async (tx) => {
+      const approvers = outcome.action === 'route' ? await routedApprovers(tx, deps, outcome, snapshot) : [];
+      const request = await tx.accessRequest.create({
+        data: {
+          id: randomUUID(),
+          humanId: viewer.human.id,
+          agentId: agent.id,
+          chain: viewer.chain.map((hop) => hop.id),
+          intent: viewer.intent,
+          taskId: viewer.taskId,
+          tokenId: viewer.tokenId,
+          tokenExpiresAt: viewer.expiresAt,
+          paths: objectPaths,
+          tier: input.tier,
+          justification: input.justification,
+          requestedDurationSeconds: input.duration,
+          scope: input.scope,
+          status: statusOf(outcome),
+          pendingKey: outcome.action === 'route' ? pendingKey : null,
+          snapshot: toJson(snapshot) as Prisma.InputJsonValue,
+          ruleSetVersion: ruleSet.version,
+          ruleId: outcome.rule?.id ?? null,
+          routing:
+            outcome.action === 'route' ? (toJson(outcome.routing) as Prisma.InputJsonValue) : Prisma.DbNull,
+          eligibleApproverIds: approvers,
+          requiredApprovals: outcome.action === 'route' ? (outcome.routing.requiredApprovals ?? 1) : 1,
+          decidedBy: outcome.action === 'route' ? null : `rule:${outcome.rule.id}`,
+          decisionReason: decisionReason(outcome),
+          approvedDurationSeconds:
+            outcome.action === 'approve' ? Math.min(input.duration, outcome.maxSeconds) : null,
+          expiresAt: new Date(now.getTime() + deps.config.pendingSeconds * 1000),
+          createdAt: now,
+          decidedAt: outcome.action === 'route' ? null : now,
+          extendsGrantId: extendsGrant?.id ?? null,
+        },
+      });
+      const audit: AuditEventInput[] = [
+        {
+          type: 'access.requested',
+          actor: { humanId: viewer.human.id, agentChain: request.chain },
+          intent: viewer.intent,
+          subject: { kind: 'access-request', id: request.id },
+          policyVersion,
+          payload: {
+            paths: request.paths,
+            tier: request.tier,
+            scope: request.scope,
+            taskId: request.taskId,
+            requestedSeconds: input.duration,
+            justification: input.justification,
+            extendsGrantId: request.extendsGrantId,
+            ruleSetVersion: ruleSet.version,
+            matchedRules: outcome.matched,
+          },
+        },
+        {
+          type: `access.${outcome.action === 'route' ? 'routed' : outcome.action === 'approve' ? 'approved' : 'denied'}`,
+          actor: { humanId: viewer.human.id, agentChain: request.chain },
+          intent: viewer.intent,
+          subject: { kind: 'access-request', id: request.id },
+          payload: {
+            decidedBy: request.decidedBy,
+            ruleId: request.ruleId,
+            reason: request.decisionReason,
+            eligibleApprovers: approvers.length,
+            snapshot,
+          },
+        },
+      ];
+      await appendAuditEvents(tx, audit);
+      if (outcome.action === 'approve') {
+        const terms = { now, approvedSeconds: null, ruleMaxSeconds: outcome.maxSeconds };
+        if (extendsGrant) await extendGrantInTx(tx, deps, request, extendsGrant.id, terms);
+        else await createGrant(tx, request, terms, deps.config.grantMaximums);
+      }
+      if (outcome.action === 'route') await scheduleRoutedJobs(tx, request, outcome);
+      await notifyChange(tx, 'requests', request.id);
+      return { request, duplicate: false };
+    });
+  } catch (error) {
+    // Two identical requests at once: the unique pending key lets one through; the other gets it.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      const winner = await deps.prisma.accessRequest.findUnique({ where: { pendingKey } });
+      if (winner) return { request: winner, duplicate: true };
+    }
+    throw error;
+  }
+}
+
+function statusOf(outcome: RuleOutcome): AccessRequest['status'] {
+  return outcome.action === 'approve' ? 'APPROVED' : outcome.action === 'deny' ? 'DENIED' : 'PENDING';
+}
+
+function decisionReason(outcome: RuleOutcome): string | null {
+  if (outcome.action === 'deny') return outcome.reason;
+  if (outcome.action === 'approve') return `approved by rule ${outcome.rule.id}`;
+  return null;
+}
+
+/** The eligible approvers; when the rule names nobody who exists, governance decides. */
+async function routedApprovers(
+  tx: Prisma.TransactionClient,
+  deps: RequestDeps,
+  outcome: Extract<RuleOutcome, { action: 'route' }>,
+  snapshot: RequestSnapshot,
+): Promise<string[]> {
+  const approvers = await resolveApprovers(tx, outcome.routing.approvers, snapshot);
+  if (approvers.length > 0) return approvers;
+  deps.logger.warn(
+    { ruleId: outcome.rule?.id ?? null },
+    'no eligible approver for a routed request: routing it to the governance group',
+  );
+  return resolveApprovers(tx, [{ kind: 'group', group: deps.governanceGroup }], snapshot);
+}
+
+/** A routed request expires on its own, may escalate, and its approvers are told (all durable jobs). */
+async function scheduleRoutedJobs(
+  tx: Prisma.TransactionClient,
+  request: AccessRequest,
+  outcome: Extract<RuleOutcome, { action: 'route' }>,
+): Promise<void> {
+  const escalation = outcome.routing.escalation;
+  await scheduleJobs(tx, [
+    {
+      kind: 'request.expire',
+      key: `request.expire:${request.id}`,
+      payload: { requestId: request.id },
+      runAt: request.expiresAt,
+    },
+    ...(escalation
+      ? [
+          {
+            kind: 'request.escalate',
+            key: `request.escalate:${request.id}`,
+            payload: { requestId: request.id },
+            runAt: new Date(request.createdAt.getTime() + escalation.after * 1000),
+          },
+        ]
+      : []),
+    approvalNoticeJob('routed', request.id),
+  ]);
+}

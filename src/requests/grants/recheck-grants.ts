@@ -1,0 +1,101 @@
+import type { Prisma } from '../../../generated/prisma/client.ts';
+import { scheduleJobs } from '../../jobs/job-queue.ts';
+import type { PolicyObject } from '../../policy/access-context.ts';
+import { resolveApprovers } from '../approvers.ts';
+import type { RequestDeps } from '../request-deps.ts';
+import type { RequestSnapshot } from '../request-snapshot.ts';
+import { evaluateRules } from '../rules/evaluate-rules.ts';
+import { endGrant } from './end-grant.ts';
+
+/** Schedules a check of the grants of people whose attributes changed (in the change's transaction). */
+export async function scheduleGrantRechecks(tx: Prisma.TransactionClient, humanIds: string[]): Promise<void> {
+  const chunks: string[][] = [];
+  for (let start = 0; start < humanIds.length; start += 500) chunks.push(humanIds.slice(start, start + 500));
+  await scheduleJobs(
+    tx,
+    chunks.map((chunk) => ({ kind: 'grants.recheck', payload: { humanIds: chunk }, runAt: new Date() })),
+  );
+}
+
+/**
+ * Revokes the grants that no longer hold after their human changed: the human left, the rules now
+ * deny the request, a rule's approval no longer applies, or an approver is no longer eligible to
+ * approve it (e.g. the human has a new manager).
+ */
+export async function recheckGrants(deps: RequestDeps, humanIds: readonly string[]): Promise<number> {
+  const grants = await deps.prisma.grant.findMany({
+    where: { status: 'ACTIVE', humanId: { in: [...humanIds] } },
+    include: { request: { include: { approvals: true } } },
+  });
+  if (grants.length === 0) return 0;
+  const people = await deps.prisma.person.findMany({
+    where: { id: { in: [...new Set(grants.map((grant) => grant.humanId))] } },
+    include: { manager: { select: { email: true } } },
+  });
+  const personById = new Map(people.map((person) => [person.id, person]));
+  const agents = await deps.prisma.agent.findMany({
+    where: { id: { in: grants.map((grant) => grant.request.agentId) } },
+    select: { id: true, clientId: true },
+  });
+  const clientIdOf = new Map(agents.map((agent) => [agent.id, agent.clientId]));
+  const { rules } = await deps.rules.get();
+  let revoked = 0;
+  for (const grant of grants) {
+    const person = personById.get(grant.humanId);
+    const { request } = grant;
+    const snapshot = request.snapshot as unknown as RequestSnapshot;
+    const human = person && {
+      ...snapshot.human,
+      email: person.email,
+      department: person.department,
+      region: person.region,
+      title: person.title,
+      groups: person.groups,
+      manager: person.manager?.email ?? null,
+      attributes: person.attributes as RequestSnapshot['human']['attributes'],
+    };
+    let reason: string | null = null;
+    if (!person?.active || !human) reason = 'the human is no longer active';
+    else {
+      const outcome = evaluateRules(rules, {
+        human,
+        agentClientId: clientIdOf.get(request.agentId) ?? '',
+        intent: request.intent,
+        resources: snapshot.resources.map(asPolicyObject),
+        tier: request.tier,
+        requestedSeconds: request.requestedDurationSeconds,
+        at: new Date(),
+      });
+      const byRule = request.decidedBy?.startsWith('rule:') ?? false;
+      if (outcome.action === 'deny') reason = `rule ${outcome.rule.id} now denies it: ${outcome.reason}`;
+      else if (byRule && outcome.action !== 'approve') reason = 'the rule that approved it no longer applies';
+      else if (!byRule && outcome.action === 'route') {
+        const eligible = await resolveApprovers(deps.prisma, outcome.routing.approvers, {
+          ...snapshot,
+          human,
+        });
+        if (request.approvals.some((approval) => !eligible.includes(approval.approverId)))
+          reason = 'an approver is no longer eligible to approve it';
+      }
+    }
+    if (!reason) continue;
+    const ended = await deps.prisma.$transaction((tx) =>
+      endGrant(tx, grant, { status: 'REVOKED', by: 'system:attributes-changed', reason }),
+    );
+    if (ended) revoked += 1;
+  }
+  return revoked;
+}
+
+function asPolicyObject(resource: RequestSnapshot['resources'][number]): PolicyObject {
+  return {
+    id: resource.id,
+    kind: resource.kind,
+    path: resource.path,
+    datasetPath: null,
+    tags: resource.tags,
+    domain: resource.domain,
+    sensitivity: resource.sensitivity,
+    dependsOn: [],
+  };
+}

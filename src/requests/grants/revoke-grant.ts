@@ -1,0 +1,72 @@
+import type { Grant } from '../../../generated/prisma/client.ts';
+import { recordAuditEvent } from '../../audit/index.ts';
+import { isGovernance } from '../../identity/governance.ts';
+import type { Viewer } from '../../identity/viewer.ts';
+import { ApertureError } from '../../shared/errors.ts';
+import type { RequestDeps } from '../request-deps.ts';
+import type { RequestSnapshot } from '../request-snapshot.ts';
+import { endGrant } from './end-grant.ts';
+
+/** Who may revoke a grant: its approvers, the owners of what it covers, and governance. */
+async function mayRevoke(deps: RequestDeps, viewer: Extract<Viewer, { kind: 'human' }>, grant: Grant) {
+  if (isGovernance(viewer as Viewer, deps.governanceGroup)) return true;
+  const request = await deps.prisma.accessRequest.findUnique({
+    where: { id: grant.requestId },
+    select: { snapshot: true, approvals: { select: { approverId: true } } },
+  });
+  if (!request) return false;
+  if (request.approvals.some((approval) => approval.approverId === viewer.human.id)) return true;
+  const snapshot = request.snapshot as unknown as RequestSnapshot;
+  return snapshot.resources.some((resource) => resource.ownerEmail?.toLowerCase() === viewer.human.email);
+}
+
+/** A human revokes a grant at once; it vanishes from the next slice query on every replica. */
+export async function revokeGrant(
+  deps: RequestDeps,
+  actor: Viewer,
+  grantId: string,
+  reason: string,
+): Promise<Grant> {
+  if (actor.kind !== 'human') {
+    throw new ApertureError('FORBIDDEN', 'grants are revoked by humans with their own token');
+  }
+  const grant = await deps.prisma.grant.findUnique({ where: { id: grantId } });
+  if (!grant) throw new ApertureError('NOT_FOUND', `no grant has the id ${grantId}`);
+  if (!(await mayRevoke(deps, actor, grant))) {
+    await recordAuditEvent(deps.prisma, {
+      type: 'grant.revoke-refused',
+      actor: { humanId: actor.human.id },
+      subject: { kind: 'grant', id: grant.id },
+    });
+    throw new ApertureError(
+      'FORBIDDEN',
+      'only its approvers, the owners of what it covers and governance may revoke a grant',
+    );
+  }
+  const trimmed = reason.trim();
+  if (trimmed.length === 0 || trimmed.length > 1000) {
+    throw new ApertureError('INVALID_INPUT', 'say why the grant is revoked (1 to 1000 characters)');
+  }
+  const ended = await deps.prisma.$transaction((tx) =>
+    endGrant(tx, grant, {
+      status: 'REVOKED',
+      by: `person:${actor.human.id}`,
+      reason: trimmed,
+      actor: { humanId: actor.human.id },
+    }),
+  );
+  if (!ended) {
+    const current = await deps.prisma.grant.findUniqueOrThrow({ where: { id: grant.id } });
+    throw new ApertureError('CONFLICT', `the grant is already ${current.status.toLowerCase()}`);
+  }
+  return deps.prisma.grant.findUniqueOrThrow({ where: { id: grant.id } });
+}
+
+/** A grant past its end is marked EXPIRED (a durable job; it already stopped counting at its expiry). */
+export async function expireGrant(deps: RequestDeps, grantId: string): Promise<boolean> {
+  const grant = await deps.prisma.grant.findUnique({ where: { id: grantId } });
+  if (grant?.status !== 'ACTIVE' || grant.expiresAt > new Date()) return false;
+  return deps.prisma.$transaction((tx) =>
+    endGrant(tx, grant, { status: 'EXPIRED', by: 'system:expiry', reason: 'the grant reached its end' }),
+  );
+}

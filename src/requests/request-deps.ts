@@ -1,0 +1,20 @@
+import type { RequestsConfig } from '../config/config.ts';
+import type { InvalidatedCache } from '../db/invalidated-cache.ts';
+import type { PrismaClient } from '../db/open-database.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { AccessService } from '../policy/slice/access-service.ts';
+import type { RuleSet } from './rules/rule-store.ts';
+
+/** What the request and grant operations need. */
+export interface RequestDeps {
+  prisma: PrismaClient;
+  access: AccessService;
+  /** The current rule set, reloaded when rules change on any replica. */
+  rules: InvalidatedCache<RuleSet>;
+  config: RequestsConfig;
+  governanceGroup: string;
+  logger: Logger;
+}
+
+/** The requests that are over, one way or another. */
+export const finalRequestStatuses = ['APPROVED', 'DENIED', 'EXPIRED', 'CANCELLED'] as const;

@@ -1,0 +1,83 @@
+import type { Sensitivity } from '../catalog/sensitivity.ts';
+import type { PrismaClient } from '../db/open-database.ts';
+import type { HumanIdentity } from '../identity/viewer.ts';
+import type { PolicyHuman, PolicyObject } from '../policy/access-context.ts';
+import type { JsonObject } from '../shared/json.ts';
+
+/** A requested object as it was when the request was made. */
+export interface ResourceSnapshot {
+  id: string;
+  path: string;
+  kind: PolicyObject['kind'];
+  tags: string[];
+  domain: string | null;
+  sensitivity: Sensitivity;
+  ownerEmail: string | null;
+  stewardEmails: string[];
+}
+
+/** The human's and the resources' attributes at request time: what deciders saw, what mining learns from. */
+export interface RequestSnapshot {
+  human: PolicyHuman & { id: string; name: string };
+  resources: ResourceSnapshot[];
+}
+
+export function humanSnapshot(human: HumanIdentity): RequestSnapshot['human'] {
+  return {
+    id: human.id,
+    name: human.name,
+    email: human.email,
+    department: human.department,
+    region: human.region,
+    title: human.title,
+    groups: human.groups,
+    manager: human.managerEmail,
+    attributes: human.attributes as JsonObject,
+  };
+}
+
+/** Owners and stewards of the requested objects (a column's are its dataset's). */
+export async function resourceSnapshots(
+  prisma: PrismaClient,
+  objects: readonly PolicyObject[],
+  lookup: (path: string) => PolicyObject | undefined,
+): Promise<ResourceSnapshot[]> {
+  const datasetIds = objects.flatMap((object) => {
+    if (object.kind === 'dataset') return [object.id];
+    const dataset = object.kind === 'column' && object.datasetPath ? lookup(object.datasetPath) : undefined;
+    return dataset ? [dataset.id] : [];
+  });
+  const ids = (kind: PolicyObject['kind']) =>
+    objects.filter((object) => object.kind === kind).map((o) => o.id);
+  const [datasets, metrics, terms] = await Promise.all([
+    prisma.dataset.findMany({
+      where: { id: { in: datasetIds } },
+      select: { id: true, path: true, ownerEmail: true, stewardEmails: true },
+    }),
+    prisma.metric.findMany({ where: { id: { in: ids('metric') } }, select: { id: true, ownerEmail: true } }),
+    prisma.glossaryTerm.findMany({
+      where: { id: { in: ids('glossary') } },
+      select: { id: true, ownerEmail: true },
+    }),
+  ]);
+  const datasetsByPath = new Map(datasets.map((dataset) => [dataset.path, dataset]));
+  type Owners = { ownerEmail: string | null; stewardEmails: string[] };
+  const owners = new Map<string, Owners>();
+  for (const dataset of datasets) owners.set(dataset.id, dataset);
+  for (const row of [...metrics, ...terms])
+    owners.set(row.id, { ownerEmail: row.ownerEmail, stewardEmails: [] });
+  return objects.map((object) => {
+    const owner =
+      object.kind === 'column' ? datasetsByPath.get(object.datasetPath ?? '') : owners.get(object.id);
+    return {
+      id: object.id,
+      path: object.path,
+      kind: object.kind,
+      tags: object.tags,
+      domain: object.domain,
+      sensitivity: object.sensitivity,
+      ownerEmail: owner?.ownerEmail ?? null,
+      stewardEmails: owner?.stewardEmails ?? [],
+    };
+  });
+}

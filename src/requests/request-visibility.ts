@@ -1,0 +1,44 @@
+import type { AccessRequest, Prisma } from '../../generated/prisma/client.ts';
+import { isGovernance } from '../identity/governance.ts';
+import type { Viewer } from '../identity/viewer.ts';
+
+/**
+ * Who may see a request: the agent chain that made it (for its human), the human it was made
+ * for, its eligible approvers, and governance. Anyone else is told it does not exist.
+ */
+export function maySeeRequest(viewer: Viewer, request: AccessRequest, governanceGroup: string): boolean {
+  if (viewer.kind === 'anonymous') return false;
+  if (viewer.kind === 'agent') {
+    return (
+      request.humanId === viewer.human.id &&
+      request.chain.join('>') === viewer.chain.map((agent) => agent.id).join('>')
+    );
+  }
+  return (
+    request.humanId === viewer.human.id ||
+    request.eligibleApproverIds.includes(viewer.human.id) ||
+    isGovernance(viewer, governanceGroup)
+  );
+}
+
+/** The requests a viewer lists as its own: an agent chain's, or a human's (made for them or awaiting them). */
+export function ownRequestsFilter(viewer: Viewer): Prisma.AccessRequestWhereInput {
+  if (viewer.kind === 'anonymous') return { id: { in: [] } };
+  if (viewer.kind === 'agent') {
+    return { humanId: viewer.human.id, chain: { equals: viewer.chain.map((agent) => agent.id) } };
+  }
+  return { OR: [{ humanId: viewer.human.id }, { eligibleApproverIds: { has: viewer.human.id } }] };
+}
+
+/** The grants a viewer lists: an agent chain's for its intent, or all of a human's. */
+export function ownGrantsFilter(viewer: Viewer): Prisma.GrantWhereInput {
+  if (viewer.kind === 'anonymous') return { id: { in: [] } };
+  if (viewer.kind === 'agent') {
+    return {
+      humanId: viewer.human.id,
+      chain: { equals: viewer.chain.map((agent) => agent.id) },
+      intent: viewer.intent,
+    };
+  }
+  return { humanId: viewer.human.id };
+}

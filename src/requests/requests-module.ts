@@ -1,0 +1,213 @@
+import { z } from 'zod';
+import type {
+  AccessRequest,
+  AccessRequestStatus,
+  Grant,
+  GrantStatus,
+} from '../../generated/prisma/client.ts';
+import type { RequestsConfig } from '../config/config.ts';
+import type { ChangeFeed } from '../db/change-feed.ts';
+import { InvalidatedCache } from '../db/invalidated-cache.ts';
+import type { PrismaClient } from '../db/open-database.ts';
+import { requireGovernance } from '../identity/governance.ts';
+import { type Viewer, viewerAuditActor } from '../identity/viewer.ts';
+import type { JobHandler } from '../jobs/job-worker.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { AccessService } from '../policy/slice/access-service.ts';
+import { ApertureError } from '../shared/errors.ts';
+import type { ApplyResult } from '../shared/versioned-set/apply-versioned-set.ts';
+import type { ApprovalEvent, ApprovalNotifier } from './approval-notifier.ts';
+import {
+  approveRequest,
+  cancelRequest,
+  denyRequest,
+  escalateRequest,
+  expireRequest,
+} from './decide-request.ts';
+import { type FiledRequest, fileAccessRequest } from './file-request.ts';
+import type { ActiveGrants } from './grants/active-grants.ts';
+import { recheckGrants } from './grants/recheck-grants.ts';
+import { expireGrant, revokeGrant } from './grants/revoke-grant.ts';
+import type { RequestDeps } from './request-deps.ts';
+import { requestGrantExtension } from './request-extension.ts';
+import { maySeeRequest, ownGrantsFilter, ownRequestsFilter } from './request-visibility.ts';
+import { applyRuleSet, currentRuleSet, type RuleSet, validateRuleSet } from './rules/rule-store.ts';
+
+const isUuid = (id: string) => z.uuid().safeParse(id).success;
+
+const finalStatuses: readonly AccessRequestStatus[] = ['APPROVED', 'DENIED', 'EXPIRED', 'CANCELLED'];
+
+/**
+ * Just-in-time access: requests, their decisions (rules, approvers), grants and their timers.
+ * The adapters (GraphQL, Slack, jobs) call this; every operation re-reads the state it decides on.
+ */
+export class RequestsModule {
+  private readonly deps: RequestDeps;
+  private readonly rules: InvalidatedCache<RuleSet>;
+
+  constructor(options: {
+    prisma: PrismaClient;
+    access: AccessService;
+    grants: ActiveGrants;
+    changes: ChangeFeed;
+    config: RequestsConfig;
+    governanceGroup: string;
+    logger: Logger;
+  }) {
+    this.rules = new InvalidatedCache(options.changes, ['rules'], () => currentRuleSet(options.prisma));
+    this.deps = { ...options, rules: this.rules };
+    this.grants = options.grants;
+    this.changes = options.changes;
+  }
+
+  private readonly grants: ActiveGrants;
+  private readonly changes: ChangeFeed;
+
+  /** Changes to grants count on the next query here at once, not when the notification arrives. */
+  private async changing<T>(operation: Promise<T>): Promise<T> {
+    try {
+      return await operation;
+    } finally {
+      this.grants.invalidate();
+    }
+  }
+
+  request(viewer: Viewer, input: unknown): Promise<FiledRequest> {
+    return this.changing(fileAccessRequest(this.deps, viewer, input));
+  }
+
+  extendGrant(viewer: Viewer, input: unknown): Promise<FiledRequest> {
+    return this.changing(requestGrantExtension(this.deps, viewer, input));
+  }
+
+  approve(viewer: Viewer, input: unknown): Promise<AccessRequest> {
+    return this.changing(approveRequest(this.deps, viewer, input));
+  }
+
+  deny(viewer: Viewer, input: unknown): Promise<AccessRequest> {
+    return this.changing(denyRequest(this.deps, viewer, input));
+  }
+
+  cancel(viewer: Viewer, requestId: string): Promise<AccessRequest> {
+    if (!isUuid(requestId)) throw new ApertureError('NOT_FOUND', `no access request has the id ${requestId}`);
+    return this.changing(cancelRequest(this.deps, viewer, requestId));
+  }
+
+  revokeGrant(viewer: Viewer, grantId: string, reason: string): Promise<Grant> {
+    if (!isUuid(grantId)) throw new ApertureError('NOT_FOUND', `no grant has the id ${grantId}`);
+    return this.changing(revokeGrant(this.deps, viewer, grantId, reason));
+  }
+
+  /** A request this viewer may see, or null (also when it exists but is not theirs). */
+  async get(viewer: Viewer, requestId: string): Promise<AccessRequest | null> {
+    if (!isUuid(requestId)) return null;
+    const request = await this.deps.prisma.accessRequest.findUnique({ where: { id: requestId } });
+    return request && maySeeRequest(viewer, request, this.deps.governanceGroup) ? request : null;
+  }
+
+  listRequests(viewer: Viewer, filter: { statuses?: AccessRequestStatus[]; first: number }) {
+    return this.deps.prisma.accessRequest.findMany({
+      where: { AND: [ownRequestsFilter(viewer), filter.statuses ? { status: { in: filter.statuses } } : {}] },
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      take: filter.first,
+    });
+  }
+
+  listGrants(viewer: Viewer, filter: { statuses?: GrantStatus[]; first: number }) {
+    return this.deps.prisma.grant.findMany({
+      where: { AND: [ownGrantsFilter(viewer), filter.statuses ? { status: { in: filter.statuses } } : {}] },
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      take: filter.first,
+    });
+  }
+
+  grant(grantId: string): Promise<Grant | null> {
+    return this.deps.prisma.grant.findUnique({ where: { id: grantId } });
+  }
+
+  approvalCount(requestId: string): Promise<number> {
+    return this.deps.prisma.accessApproval.count({ where: { requestId } });
+  }
+
+  grantOf(requestId: string): Promise<Grant | null> {
+    return this.deps.prisma.grant.findUnique({ where: { requestId } });
+  }
+
+  /**
+   * The request now, then again after every change (from any replica), until it is final and its
+   * grant, if any, has ended. Unknown and foreign requests are NOT_FOUND.
+   */
+  async *updates(viewer: Viewer, requestId: string): AsyncGenerator<AccessRequest> {
+    let wake: (() => void) | undefined;
+    let changed = true;
+    const unsubscribe = this.changes.subscribe((topic, detail) => {
+      if (topic === undefined || (topic === 'requests' && detail === requestId)) {
+        changed = true;
+        wake?.();
+      }
+    });
+    try {
+      for (;;) {
+        if (!changed) await new Promise<void>((resolve) => (wake = resolve));
+        changed = false;
+        const request = await this.get(viewer, requestId);
+        if (!request) throw new ApertureError('NOT_FOUND', `no access request has the id ${requestId}`);
+        yield request;
+        if (finalStatuses.includes(request.status)) {
+          const grant = await this.grantOf(request.id);
+          if (grant?.status !== 'ACTIVE') return;
+        }
+      }
+    } finally {
+      unsubscribe();
+    }
+  }
+
+  readRules(viewer: Viewer): Promise<RuleSet> {
+    requireGovernance(viewer, this.deps.governanceGroup);
+    return currentRuleSet(this.deps.prisma);
+  }
+
+  async applyRules(viewer: Viewer, input: unknown, dryRun: boolean): Promise<ApplyResult> {
+    const actor = requireGovernance(viewer, this.deps.governanceGroup);
+    const rules = validateRuleSet(input, 'rules');
+    const result = await applyRuleSet(this.deps.prisma, rules, {
+      actor: viewerAuditActor(actor),
+      dryRun,
+      source: 'graphql',
+    });
+    this.rules.invalidate();
+    return result;
+  }
+
+  /** The durable jobs of requests and grants, by kind. */
+  jobHandlers(notifier: ApprovalNotifier): Map<string, JobHandler> {
+    const payload = <T>(job: { payload: unknown }) => job.payload as T;
+    const handlers: [string, JobHandler][] = [
+      [
+        'request.expire',
+        async (job) => void (await expireRequest(this.deps, payload<{ requestId: string }>(job).requestId)),
+      ],
+      [
+        'request.escalate',
+        async (job) => void (await escalateRequest(this.deps, payload<{ requestId: string }>(job).requestId)),
+      ],
+      [
+        'grant.expire',
+        async (job) =>
+          void (await this.changing(expireGrant(this.deps, payload<{ grantId: string }>(job).grantId))),
+      ],
+      [
+        'grants.recheck',
+        async (job) =>
+          void (await this.changing(recheckGrants(this.deps, payload<{ humanIds: string[] }>(job).humanIds))),
+      ],
+      ['approvals.notify', async (job) => void (await notifier.notify(payload<ApprovalEvent>(job)))],
+    ];
+    return new Map(handlers);
+  }
+
+  close(): void {
+    this.rules.close();
+  }
+}

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { Tier } from '../../../generated/prisma/enums.ts';
+import { resourceSelectorSchema, subjectSchema } from '../../policy/policy-schema.ts';
+import { durationSchema } from '../../shared/duration.ts';
+
+/**
+ * Rules decide access requests: ordered, deterministic, data not code. This file is the single
+ * definition of their shape (YAML files, GraphQL input and storage all go through it).
+ */
+
+export const ruleIdSchema = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9_.-]{1,99}$/,
+    'must be 2-100 lowercase letters, digits, _ . - and start with a letter',
+  );
+
+const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof weekdays)[number];
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour clock)');
+
+/** When a rule applies, e.g. business hours: days and a daily window in a time zone. */
+export const timeWindowSchema = z
+  .object({
+    days: z
+      .array(z.enum(weekdays))
+      .min(1)
+      .default([...weekdays]),
+    from: clock.default('00:00'),
+    to: z.union([clock, z.literal('24:00')]).default('24:00'),
+    timeZone: z
+      .string()
+      .default('UTC')
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone such as Europe/Berlin'),
+  })
+  .strict()
+  .refine((window) => window.from < window.to, { message: 'from must be before to', path: ['to'] });
+
+export type TimeWindow = z.infer<typeof timeWindowSchema>;
+
+const duration = durationSchema;
+
+/** What a request must look like for the rule to apply. Each given field must hold; none: every request. */
+export const ruleConditionsSchema = z
+  .object({
+    /** The requesting human. */
+    human: subjectSchema.optional(),
+    /** Client ids: the requesting agent (the last of the chain) must be one of them. */
+    agents: z.array(z.string().min(1).max(200)).min(1).optional(),
+    intents: z.array(z.string().min(1).max(100)).min(1).optional(),
+    /** Every requested object must match. */
+    resources: resourceSelectorSchema.optional(),
+    tiers: z.array(z.enum(Tier)).min(1).optional(),
+    /** The requested duration is at most this. */
+    maxRequestedDuration: duration.optional(),
+    /** The request is made inside one of these windows. */
+    timeWindows: z.array(timeWindowSchema).min(1).max(20).optional(),
+  })
+  .strict();
+
+/** Who may approve a routed request. */
+export const approverGroupSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('owners') }).strict(),
+  z.object({ kind: z.literal('stewards') }).strict(),
+  z.object({ kind: z.literal('manager') }).strict(),
+  z.object({ kind: z.literal('group'), group: z.string().min(1).max(100) }).strict(),
+]);
+
+export type ApproverGroup = z.infer<typeof approverGroupSchema>;
+
+export const routingSchema = z
+  .object({
+    approvers: z.array(approverGroupSchema).min(1).max(10),
+    /** Distinct approvers needed. */
+    requiredApprovals: z.number().int().min(1).max(10).default(1),
+    /** If still pending after `after`, these approvers become eligible too. */
+    escalation: z
+      .object({ after: duration, to: z.array(approverGroupSchema).min(1).max(10) })
+      .strict()
+      .optional(),
+    /** The most an approver may grant. */
+    maxDuration: duration.optional(),
+  })
+  .strict();
+
+export type Routing = z.infer<typeof routingSchema>;
+
+export const ruleSchema = z
+  .object({
+    id: ruleIdSchema,
+    description: z.string().trim().min(1).max(2000),
+    when: ruleConditionsSchema.prefault({}),
+    action: z.enum(['approve', 'deny', 'route']),
+    /** approve: the longest grant this rule gives. */
+    maxDuration: duration.optional(),
+    /** deny: shown to the agent. */
+    reason: z.string().trim().min(1).max(1000).optional(),
+    route: routingSchema.optional(),
+    /** Where the rule comes from: authored, or the id of the accepted suggestion. */
+    provenance: z
+      .union([z.literal('authored'), z.object({ suggestion: z.string().min(1).max(100) }).strict()])
+      .default('authored'),
+  })
+  .strict()
+  .superRefine((rule, context) => {
+    const problem = (path: string, message: string) =>
+      context.addIssue({ code: 'custom', path: [path], message });
+    if (rule.action === 'approve' && rule.maxDuration === undefined)
+      problem('maxDuration', 'approve rules need a maxDuration');
+    if (rule.action === 'deny' && !rule.reason)
+      problem('reason', 'deny rules need a reason the agent is shown');
+    if (rule.action === 'route' && !rule.route)
+      problem('route', 'route rules need route: { approvers: [...] }');
+    if (rule.action !== 'route' && rule.route) problem('route', `${rule.action} rules do not route`);
+    if (rule.action !== 'approve' && rule.maxDuration !== undefined)
+      problem('maxDuration', 'only approve rules have a maxDuration (route rules: route.maxDuration)');
+    if (rule.action !== 'deny' && rule.reason !== undefined)
+      problem('reason', 'only deny rules have a reason');
+  });
+
+export type Rule = z.infer<typeof ruleSchema>;
+export type RuleInput = z.input<typeof ruleSchema>;
+
+export const ruleSetSchema = z
+  .array(ruleSchema)
+  .max(10_000)
+  .superRefine((rules, context) => {
+    const seen = new Set<string>();
+    rules.forEach((rule, index) => {
+      if (seen.has(rule.id))
+        context.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate rule id ${rule.id}` });
+      seen.add(rule.id);
+    });
+  });

@@ -1,0 +1,66 @@
+import type { Prisma } from '../../../generated/prisma/client.ts';
+import type { AuditActor } from '../../audit/index.ts';
+import type { PrismaClient } from '../../db/open-database.ts';
+import { toJson } from '../../shared/json.ts';
+import {
+  type ApplyResult,
+  applyVersionedSet,
+  type VersionedSetTable,
+} from '../../shared/versioned-set/apply-versioned-set.ts';
+import { readSetFile } from '../../shared/versioned-set/read-set-file.ts';
+import { validateSet } from '../../shared/versioned-set/validate-set.ts';
+import { type Rule, ruleSetSchema } from './rule-schema.ts';
+
+export interface RuleSet {
+  /** 0 before any rule was applied (every request is then routed to the owners). */
+  version: number;
+  rules: Rule[];
+}
+
+export async function currentRuleSet(prisma: PrismaClient | Prisma.TransactionClient): Promise<RuleSet> {
+  const latest = await prisma.ruleSetVersion.findFirst({ orderBy: { version: 'desc' } });
+  if (!latest) return { version: 0, rules: [] };
+  return { version: latest.version, rules: ruleSetSchema.parse(latest.rules) };
+}
+
+/** Validates a whole rule list; problems name the rule (by position and id) and the field. */
+export function validateRuleSet(input: unknown, inputName: string): Rule[] {
+  return validateSet(ruleSetSchema, input, inputName, 'rules');
+}
+
+/** Reads a YAML (or JSON) rule file: a list of rules, or `{ rules: [...] }`. */
+export async function readRuleFile(file: string): Promise<Rule[]> {
+  return validateRuleSet(await readSetFile(file, 'rules'), file);
+}
+
+/** Rules are stored as their input shape, so that a stored version re-validates to the same rules. */
+const ruleTable: VersionedSetTable<Rule> = {
+  lockName: 'aperture-rules',
+  auditType: 'rules.applied',
+  subjectKind: 'rule-set',
+  isPolicyVersion: false,
+  topic: 'rules',
+  async current(tx) {
+    const set = await currentRuleSet(tx);
+    return { version: set.version, items: set.rules };
+  },
+  async insert(tx, { version, items, diff, createdBy }) {
+    await tx.ruleSetVersion.create({
+      data: {
+        version,
+        rules: toJson(items) as Prisma.InputJsonValue,
+        summary: toJson(diff) as Prisma.InputJsonValue,
+        createdBy,
+      },
+    });
+  },
+};
+
+/** Makes `rules` the ordered rule list, as a new version, unless nothing changed or `dryRun`. */
+export function applyRuleSet(
+  prisma: PrismaClient,
+  rules: Rule[],
+  options: { actor?: AuditActor; dryRun?: boolean; source: string },
+): Promise<ApplyResult> {
+  return applyVersionedSet(prisma, ruleTable, rules, options);
+}
