@@ -76,16 +76,6 @@ function itemLookup(table: DecisionTable): Map<string, Map<string, number>> {
   return lookup;
 }
 
-/** Whether decision `decision` has `item` (a scan of its few sorted items). */
-export function hasItem(table: DecisionTable, decision: number, item: number): boolean {
-  const end = table.itemStart[decision + 1]!;
-  for (let at = table.itemStart[decision]!; at < end; at += 1) {
-    const current = table.items[at]!;
-    if (current >= item) return current === item;
-  }
-  return false;
-}
-
 /** Whether decision `decision` has every one of `items` (ascending). */
 export function hasAllItems(table: DecisionTable, decision: number, items: ArrayLike<number>): boolean {
   let at = table.itemStart[decision]!;

@@ -28,13 +28,6 @@ export const existingRuleSchema = z.object({
 });
 export type ExistingRule = z.infer<typeof existingRuleSchema>;
 
-/** The side an attribute name belongs to (its namespace). */
-export function sideOfAttribute(attribute: string): AttributeSide {
-  const namespace = attribute.slice(0, attribute.indexOf('.'));
-  if (namespace === 'human' || namespace === 'resource' || namespace === 'request') return namespace;
-  throw new RangeError(`attribute ${attribute} has no human., resource. or request. namespace`);
-}
-
 /** `resource.domain = finance`, `human.groups contains analysts`. */
 export function formatCondition(condition: RuleCondition): string {
   return `${condition.attribute} ${condition.operator === 'equals' ? '=' : 'contains'} ${condition.value}`;

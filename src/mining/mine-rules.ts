@@ -1,0 +1,169 @@
+import { validateInput } from '../shared/validate.ts';
+import { backtestSuggestion, summarizeAutoDecisions } from './backtest.ts';
+import { conditionsToItems, itemsToConditions, suggestionId } from './condition-items.ts';
+import type { DecisionRecord } from './decision-record.ts';
+import { type DecisionTable, hasAllItems } from './decision-table.ts';
+import { encodeDecisionRecords } from './encode-decision-records.ts';
+import { type DecisionEvidence, EvidenceCollector } from './evidence.ts';
+import { relateToExistingRules } from './existing-rules.ts';
+import { findRuleCandidates } from './frequent-itemsets.ts';
+import { buildItemIndex, rowsWithAll } from './item-index.ts';
+import { type MiningOptionsInput, miningOptionsSchema } from './mining-options.ts';
+import { ReachCounter } from './reach.ts';
+import { type ExistingRule, existingRuleSchema, type RuleCondition } from './rule-condition.ts';
+import type { MiningResult, RuleSuggestion } from './rule-suggestion.ts';
+import { closureOf, removeCoveredByOthers, removeRedundant } from './subsumption.ts';
+import { oneSidedZ } from './wilson.ts';
+
+/**
+ * Mines suggested rules from human decisions. Pure: the same records, options and existing rules
+ * always give the same suggestions.
+ *
+ * A suggestion is a conjunction of at most `maxConditions` (default 3) attribute conditions with
+ * at least one resource condition and one requester (`human.*`) condition, whose approval rate
+ * (deny suggestions: denial rate) has a one-sided Wilson lower bound of at least `threshold`, over
+ * at least `minSupport` decisions made by at least `minDistinctApprovers` distinct people.
+ * Subsumed and redundant suggestions are removed, as are those an existing rule of the same
+ * action already covers; overlaps with existing rules of the other action are reported.
+ *
+ * @param records decisions, in history order (examples are the latest in that order)
+ * @param options see {@link miningOptionsSchema}; invalid options throw INVALID_INPUT
+ * @param existingRules rules in force, to report conflicts with
+ */
+export function mineSuggestions(
+  records: readonly DecisionRecord[],
+  options: MiningOptionsInput = {},
+  existingRules: readonly ExistingRule[] = [],
+): MiningResult {
+  return mineDecisionTable(encodeDecisionRecords(records), options, existingRules);
+}
+
+/**
+ * {@link mineSuggestions} over an encoded table, optionally restricted to some of its decisions
+ * (`rows`, ascending decision indices), e.g. the training part of an evaluation.
+ */
+export function mineDecisionTable(
+  table: DecisionTable,
+  options: MiningOptionsInput = {},
+  existingRules: readonly ExistingRule[] = [],
+  rows?: Uint32Array,
+): MiningResult {
+  const settings = validateInput(miningOptionsSchema, options, 'mining options');
+  const rules = validateInput(existingRuleSchema.array(), existingRules, 'existing rules');
+  const z = oneSidedZ(settings.confidence);
+  const index = buildItemIndex(table, rows);
+  const { candidates, stats } = findRuleCandidates(index, {
+    threshold: settings.threshold,
+    z,
+    minSupport: settings.minSupport,
+    maxConditions: settings.maxConditions,
+  });
+
+  const matched = candidates.map((candidate) => rowsWithAll(index, candidate.items));
+  const closed = candidates.map((candidate, at) => ({
+    ...candidate,
+    closure: closureOf(table, matched[at]!, candidate.items),
+  }));
+  const redundancy = removeRedundant(closed, settings.maxConditions, index.count);
+
+  // The approver gate, and rules in force that already cover a suggestion.
+  const evidence = new EvidenceCollector(table);
+  interface Survivor {
+    at: number;
+    conditions: RuleCondition[];
+    evidence: DecisionEvidence;
+  }
+  const survivors: Survivor[] = [];
+  let removedTooFewApprovers = 0;
+  let removedCoveredByExistingRule = 0;
+  candidates.forEach((candidate, at) => {
+    if (!redundancy.kept[at]) return;
+    const conditions = itemsToConditions(table, candidate.items);
+    if (relateToExistingRules(candidate.action, conditions, rules).coveredBy) {
+      removedCoveredByExistingRule += 1;
+      return;
+    }
+    const found = evidence.collect(
+      matched[at]!,
+      candidate.action,
+      candidate.lowerBound,
+      settings.confidence,
+      settings.exampleCount,
+    );
+    if (found.distinctApprovers < settings.minDistinctApprovers) {
+      removedTooFewApprovers += 1;
+      return;
+    }
+    survivors.push({ at, conditions, evidence: found });
+  });
+
+  // Suggestions that add (almost) nothing beyond the others of their action.
+  const covering = removeCoveredByOthers(
+    survivors.map(({ at }) => ({ ...candidates[at]!, rows: matched[at]! })),
+    table.size,
+    settings.minSupport,
+    index.count,
+  );
+  const removedCoveredByOthers = covering.filter((keep) => !keep).length;
+  const finalists = survivors.filter((_, position) => covering[position]);
+
+  // Backtest with deny-wins across the suggestions, reach, and conflicts.
+  const approvedBySuggestion = new Uint8Array(table.size);
+  const deniedBySuggestion = new Uint8Array(table.size);
+  for (const { at } of finalists) {
+    const marks = candidates[at]!.action === 'approve' ? approvedBySuggestion : deniedBySuggestion;
+    for (const row of matched[at]!) marks[row] = 1;
+  }
+  const reach = new ReachCounter(table, index.rows);
+  const suggestions: RuleSuggestion[] = finalists.map(({ at, conditions, evidence: found }) => {
+    const candidate = candidates[at]!;
+    const rowsMatched = matched[at]!;
+    const sides = reach.sidesOf(candidate.items);
+    const sideItems = Uint32Array.from([...sides.human, ...sides.resource]).sort();
+    const decidedRows =
+      sideItems.length === candidate.items.length ? rowsMatched : rowsWithAll(index, sideItems);
+    const { overlapping } = relateToExistingRules(candidate.action, conditions, rules);
+    return {
+      id: suggestionId(candidate.action, conditions),
+      action: candidate.action,
+      conditions,
+      evidence: {
+        ...found,
+        backtest: backtestSuggestion(table, rowsMatched, candidate.action, deniedBySuggestion),
+        reach: reach.count(sides.human, sides.resource, decidedRows),
+      },
+      conflicts: overlapping.map((rule) => ({
+        ruleId: rule.id,
+        action: rule.action,
+        sharedDecisions: countShared(table, rowsMatched, rule.conditions),
+      })),
+    };
+  });
+  suggestions.sort(
+    (a, b) => b.evidence.support - a.evidence.support || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+
+  return {
+    suggestions,
+    backtest: summarizeAutoDecisions(table, index.rows, approvedBySuggestion, deniedBySuggestion),
+    stats: {
+      decisions: index.rows.length,
+      items: table.itemValue.length,
+      ...stats,
+      candidates: candidates.length,
+      removedSubsumed: redundancy.subsumed,
+      removedRedundant: redundancy.redundant,
+      removedCoveredByOthers,
+      removedCoveredByExistingRule,
+      removedTooFewApprovers,
+    },
+  };
+}
+
+function countShared(table: DecisionTable, rows: Uint32Array, conditions: readonly RuleCondition[]): number {
+  const items = conditionsToItems(table, conditions);
+  if (!items) return 0;
+  let shared = 0;
+  for (const row of rows) if (hasAllItems(table, row, items)) shared += 1;
+  return shared;
+}
