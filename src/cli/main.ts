@@ -8,6 +8,7 @@ import { registerAuditCommands } from './commands/audit.ts';
 import { registerDevTokenCommand } from './commands/dev-token.ts';
 import { registerImportCommands } from './commands/import.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
+import { registerMiningCommands } from './commands/mine.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { registerVersionedSetCommands } from './commands/versioned-sets.ts';
 
@@ -23,6 +24,7 @@ registerImportCommands(program);
 registerAuditCommands(program);
 registerDevTokenCommand(program);
 registerVersionedSetCommands(program);
+registerMiningCommands(program);
 
 /** Expected failures print their message alone; anything else prints its stack. */
 function isExpected(error: unknown): error is Error {

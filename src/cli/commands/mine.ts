@@ -1,0 +1,104 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { type EvaluationReport, evaluateMining, type HoldoutMetrics } from '../../mining/evaluate.ts';
+import { readDecisionCsv } from '../../mining/read-decision-csv.ts';
+import { validateInput } from '../../shared/validate.ts';
+
+const evaluateOptionsSchema = z.object({
+  csv: z.string().min(1),
+  label: z.string().min(1),
+  approved: z.string(),
+  resourceColumn: z.array(z.string().min(1)).default([]),
+  holdout: z.coerce.number().gt(0, 'must be between 0 and 1').lt(1, 'must be between 0 and 1').default(0.3),
+  seed: z.coerce.number().int('must be an integer').default(1),
+  threshold: z.coerce.number().min(0.5).lt(1).optional(),
+  minSupport: z.coerce.number().int().min(1).optional(),
+  json: z.boolean().default(false),
+});
+
+const percent = (value: number | null) => (value === null ? '-' : `${(value * 100).toFixed(1)}%`);
+
+function formatCurve(curve: HoldoutMetrics[]): string {
+  const headers = ['threshold', 'rules', 'coverage', 'false approvals', 'approval precision'];
+  const rows = curve.map((point) => [
+    point.threshold.toFixed(2),
+    String(point.rules),
+    percent(point.coverage),
+    `${percent(point.falseApprovalRate)} (${point.falseApprovals})`,
+    percent(point.approvalPrecision),
+  ]);
+  const widths = headers.map((header, at) => Math.max(header.length, ...rows.map((row) => row[at]!.length)));
+  const line = (cells: string[]) => `  ${cells.map((cell, at) => cell.padStart(widths[at]!)).join('  ')}`;
+  return [line(headers), ...rows.map(line)].join('\n');
+}
+
+function formatReport(file: string, resourceAttributes: string[], report: EvaluationReport): string {
+  const { metrics, goal } = report;
+  return [
+    `${file}: ${report.decisions} decisions; resource side: ${resourceAttributes.join(', ')}`,
+    `Mined on ${report.trainDecisions}, measured on ${report.holdoutDecisions} held out (seed ${report.seed}).` +
+      (report.approverGate ? '' : ' No approver column: the distinct-approver gate is off.'),
+    '',
+    `At threshold ${metrics.threshold}: ${metrics.rules} rules (${metrics.approveRules} approve, ${metrics.denyRules} deny), ${metrics.averageConditions.toFixed(1)} conditions on average`,
+    `  coverage (auto-decided)    ${percent(metrics.coverage).padStart(6)}  ${metrics.autoApproved} auto-approved, ${metrics.autoDenied} auto-denied`,
+    `  auto-approval precision    ${percent(metrics.approvalPrecision).padStart(6)}  base approval rate ${percent(report.baseApprovalRate)}`,
+    `  false-approval rate        ${percent(metrics.falseApprovalRate).padStart(6)}  ${metrics.falseApprovals} of ${report.heldOutDenials} denied requests would be approved`,
+    `  auto-denial precision      ${percent(metrics.denialPrecision).padStart(6)}  ${metrics.falseDenials} approved requests would be denied`,
+    '',
+    'Coverage vs false approvals:',
+    formatCurve(report.curve),
+    '',
+    `Goal (>= ${percent(goal.minCoverage)} coverage at <= ${percent(goal.maxFalseApprovalRate)} false approvals): ` +
+      (goal.best
+        ? `${goal.met ? 'MET' : 'NOT MET'}: best ${percent(goal.best.coverage)} coverage at threshold ${goal.best.threshold} (${percent(goal.best.falseApprovalRate)} false approvals)`
+        : 'NOT MET: no threshold keeps false approvals within the limit'),
+  ].join('\n');
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function registerMiningCommands(program: Command): void {
+  const mine = program.command('mine').description('rule suggestions mined from human decisions');
+  mine
+    .command('evaluate')
+    .description(
+      'mine rules on part of a decision table (CSV) and measure them on the held-out rest: coverage, precision, false approvals, and the curve over thresholds',
+    )
+    .requiredOption('--csv <file>', 'the decision table: a header row, then one decision per row')
+    .requiredOption('--label <column>', 'the outcome column')
+    .requiredOption('--approved <value>', 'the outcome value that means approved (anything else is denied)')
+    .option(
+      '--resource-column <column>',
+      'a column describing the resource (repeatable; default: "resource" and resource.* columns); the other columns describe the requester',
+      collect,
+    )
+    .option('--holdout <fraction>', 'share of decisions held out for measuring', '0.3')
+    .option('--seed <n>', 'seed of the holdout split', '1')
+    .option('--threshold <bound>', 'lower confidence bound a rule must reach (default 0.95)')
+    .option('--min-support <n>', 'fewest decisions a rule must match (default 20)')
+    .option('--json', 'print the report as JSON')
+    .action(async (raw: unknown) => {
+      const options = validateInput(evaluateOptionsSchema, raw, 'mine evaluate options');
+      const { table, attributes } = await readDecisionCsv(options.csv, {
+        label: options.label,
+        approved: options.approved,
+        resourceColumns: options.resourceColumn,
+      });
+      const report = evaluateMining(table, {
+        holdout: options.holdout,
+        seed: options.seed,
+        mining: {
+          ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
+          ...(options.minSupport === undefined ? {} : { minSupport: options.minSupport }),
+        },
+      });
+      if (options.json) {
+        console.log(JSON.stringify({ file: options.csv, attributes, ...report }, null, 2));
+        return;
+      }
+      const resourceAttributes = attributes
+        .filter(({ attribute }) => attribute.startsWith('resource.'))
+        .map(({ column }) => column);
+      console.log(formatReport(options.csv, resourceAttributes, report));
+    });
+}
