@@ -1,6 +1,7 @@
 import type { AccessRequest, Prisma } from '../../generated/prisma/client.ts';
 import { appendAuditEvents, recordAuditEvent } from '../audit/index.ts';
 import { notifyChange } from '../db/change-feed.ts';
+import type { PrismaClient } from '../db/open-database.ts';
 import type { Viewer } from '../identity/viewer.ts';
 import { scheduleJobs } from '../jobs/job-queue.ts';
 import { ApertureError } from '../shared/errors.ts';
@@ -199,8 +200,8 @@ export async function cancelRequest(
 }
 
 /** A pending request past its time expires (a durable job; harmless when already decided). */
-export async function expireRequest(deps: RequestDeps, requestId: string): Promise<boolean> {
-  return deps.prisma.$transaction(async (tx) => {
+export async function expireRequest(prisma: PrismaClient, requestId: string): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
     const request = await lockRequest(tx, requestId);
     if (request?.status !== 'PENDING' || request.expiresAt > new Date()) return false;
     const expired = await transition(tx, request, 'EXPIRED', 'system:expiry', 'no approver decided in time');
@@ -218,8 +219,8 @@ export async function expireRequest(deps: RequestDeps, requestId: string): Promi
 }
 
 /** Still pending after the rule's escalation delay: its escalation approvers become eligible too. */
-export async function escalateRequest(deps: RequestDeps, requestId: string): Promise<boolean> {
-  return deps.prisma.$transaction(async (tx) => {
+export async function escalateRequest(prisma: PrismaClient, requestId: string): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
     const request = await lockRequest(tx, requestId);
     const escalation = request ? routingOf(request)?.escalation : undefined;
     if (request?.status !== 'PENDING' || request.escalated || !escalation) return false;

@@ -186,11 +186,13 @@ export class RequestsModule {
     const handlers: [string, JobHandler][] = [
       [
         'request.expire',
-        async (job) => void (await expireRequest(this.deps, payload<{ requestId: string }>(job).requestId)),
+        async (job) =>
+          void (await expireRequest(this.deps.prisma, payload<{ requestId: string }>(job).requestId)),
       ],
       [
         'request.escalate',
-        async (job) => void (await escalateRequest(this.deps, payload<{ requestId: string }>(job).requestId)),
+        async (job) =>
+          void (await escalateRequest(this.deps.prisma, payload<{ requestId: string }>(job).requestId)),
       ],
       [
         'grant.expire',

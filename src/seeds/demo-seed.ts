@@ -4,10 +4,12 @@ import type { PrismaClient } from '../db/open-database.ts';
 import { applyPeople } from '../people/import/apply-people.ts';
 import { parsePeopleFile } from '../people/import/parse-people-file.ts';
 import { applyPolicySet, readPolicyFile } from '../policy/store/policy-store.ts';
+import { applyRuleSet, readRuleFile } from '../requests/rules/rule-store.ts';
 
 export const demoManifestPath = fileURLToPath(new URL('../../seeds/demo-manifest.json', import.meta.url));
 export const demoPeoplePath = fileURLToPath(new URL('../../seeds/people.json', import.meta.url));
 export const demoPoliciesPath = fileURLToPath(new URL('../../seeds/policies.yaml', import.meta.url));
+export const demoRulesPath = fileURLToPath(new URL('../../seeds/rules.yaml', import.meta.url));
 
 /**
  * Loads the demo company through the same importers users run: the people when there are none,
@@ -15,15 +17,19 @@ export const demoPoliciesPath = fileURLToPath(new URL('../../seeds/policies.yaml
  * finishes the job next time). Returns whether it loaded anything.
  */
 export async function loadDemoCompanyIfEmpty(prisma: PrismaClient): Promise<boolean> {
-  const [datasets, people, policyVersions] = await Promise.all([
+  const [datasets, people, policyVersions, ruleVersions] = await Promise.all([
     prisma.dataset.count(),
     prisma.person.count(),
     prisma.policySetVersion.count(),
+    prisma.ruleSetVersion.count(),
   ]);
   if (people === 0) await applyPeople(prisma, demoPeoplePath, await parsePeopleFile(demoPeoplePath));
   if (datasets === 0) await importDbtManifest(prisma, demoManifestPath);
   if (policyVersions === 0) {
     await applyPolicySet(prisma, await readPolicyFile(demoPoliciesPath), { source: demoPoliciesPath });
   }
-  return people === 0 || datasets === 0 || policyVersions === 0;
+  if (ruleVersions === 0) {
+    await applyRuleSet(prisma, await readRuleFile(demoRulesPath), { source: demoRulesPath });
+  }
+  return people === 0 || datasets === 0 || policyVersions === 0 || ruleVersions === 0;
 }

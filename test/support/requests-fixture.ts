@@ -106,7 +106,10 @@ export const requestRules: RuleInput[] = [
   },
 ];
 
-export async function loadRequestCompany(db: TestDatabase, rules: RuleInput[] = requestRules): Promise<void> {
+export async function loadRequestCompany(
+  db: Pick<TestDatabase, 'prisma'>,
+  rules: RuleInput[] = requestRules,
+): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'aperture-people-'));
   const file = path.join(dir, 'people.json');
   await writeFile(file, JSON.stringify(requestPeople));
@@ -130,15 +133,21 @@ export interface RequestWorld {
   ): ReturnType<typeof graphql<T>>;
 }
 
+/** Starts the service on a test database; see `worldAround` for any running service. */
 export async function startRequestWorld(
   db: TestDatabase,
   idp: TestIdentityProvider,
   env: Record<string, string> = {},
 ): Promise<RequestWorld> {
-  const service = await startTestService(db, { providers: [await idp.serveJwks()], env });
+  return worldAround(await startTestService(db, { providers: [await idp.serveJwks()], env }), idp);
+}
+
+/** Agents, tokens and GraphQL around a running service whose database holds the request company. */
+export async function worldAround(service: RunningService, idp: TestIdentityProvider): Promise<RequestWorld> {
   const governance = new GovernanceClient(service.graphqlUrl, await idp.token('gina@acme.test'));
-  const intents = await db.prisma.intent.count({ where: { name: 'analytics' } });
-  if (intents === 0) {
+  const existing = await governance.run('{ intents { name } }');
+  const names = (existing.data as { intents?: { name: string }[] } | undefined)?.intents ?? [];
+  if (!names.some((intent) => intent.name === 'analytics')) {
     await governance.createIntent({
       name: 'analytics',
       description: 'Questions',

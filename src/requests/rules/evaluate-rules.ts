@@ -42,8 +42,11 @@ export function ruleMatches(rule: Rule, facts: RequestFacts): boolean {
   if (when.timeWindows && !when.timeWindows.some((window) => insideTimeWindow(window, facts.at)))
     return false;
   if (when.resources) {
+    // A deny rule covers a request when any object it asks for matches (deny wins, also in part);
+    // an approval or a routing must fit every object.
     const selector = compileSelector(when.resources);
-    if (!facts.resources.every((resource) => selectorMatches(selector, resource))) return false;
+    const fits = (resource: PolicyObject) => selectorMatches(selector, resource);
+    if (!(rule.action === 'deny' ? facts.resources.some(fits) : facts.resources.every(fits))) return false;
   }
   return true;
 }

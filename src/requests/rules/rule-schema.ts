@@ -56,7 +56,7 @@ export const ruleConditionsSchema = z
     /** Client ids: the requesting agent (the last of the chain) must be one of them. */
     agents: z.array(z.string().min(1).max(200)).min(1).optional(),
     intents: z.array(z.string().min(1).max(100)).min(1).optional(),
-    /** Every requested object must match. */
+    /** Approve and route rules: every requested object must match; deny rules: any one. */
     resources: resourceSelectorSchema.optional(),
     tiers: z.array(z.enum(Tier)).min(1).optional(),
     /** The requested duration is at most this. */
