@@ -1,5 +1,5 @@
 import type { AccessRequest, Prisma } from '../../generated/prisma/client.ts';
-import { appendAuditEvents, recordAuditEvent } from '../audit/index.ts';
+import { type AuditEventInput, appendAuditEvents, recordAuditEvent } from '../audit/index.ts';
 import { notifyChange } from '../db/change-feed.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import type { Viewer } from '../identity/viewer.ts';
@@ -75,6 +75,8 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
       const subject = { kind: 'access-request', id: request.id };
       if (decision.kind === 'deny') {
         const denied = await transition(tx, request, 'DENIED', `person:${approverId}`, decision.reason);
+        await announce(tx, denied, 'denied');
+        // Last: the audit chain's head stays locked from here to the commit.
         await appendAuditEvents(tx, [
           {
             type: 'access.denied',
@@ -84,7 +86,6 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
             payload: { reason: decision.reason },
           },
         ]);
-        await announce(tx, denied, 'denied');
         return denied;
       }
       const routing = routingOf(request);
@@ -101,6 +102,8 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
       await tx.accessApproval.create({ data: { requestId, approverId, durationSeconds: seconds } });
       const approvals = await tx.accessApproval.findMany({ where: { requestId } });
       if (approvals.length < request.requiredApprovals) {
+        await announce(tx, request, 'progress');
+        // Last: the audit chain's head stays locked from here to the commit.
         await appendAuditEvents(tx, [
           {
             type: 'access.approval-recorded',
@@ -114,7 +117,6 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
             },
           },
         ]);
-        await announce(tx, request, 'progress');
         return request;
       }
       const approvedSeconds = Math.min(...approvals.map((approval) => approval.durationSeconds));
@@ -126,7 +128,7 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
         null,
         approvedSeconds,
       );
-      await appendAuditEvents(tx, [
+      const audit: AuditEventInput[] = [
         {
           type: 'access.approved',
           actor: actorOf,
@@ -134,11 +136,14 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
           subject,
           payload: { approvers: approvals.map((approval) => approval.approverId), approvedSeconds },
         },
-      ]);
+      ];
       const terms = { now: new Date(), approvedSeconds, ruleMaxSeconds: routing?.maxDuration ?? null };
-      if (approved.extendsGrantId) await extendGrantInTx(tx, deps, approved, approved.extendsGrantId, terms);
-      else await createGrant(tx, approved, terms, deps.config.grantMaximums);
+      if (approved.extendsGrantId)
+        await extendGrantInTx(tx, deps, approved, approved.extendsGrantId, terms, audit);
+      else await createGrant(tx, approved, terms, deps.config.grantMaximums, audit);
       await announce(tx, approved, 'approved');
+      // Last: the audit chain's head stays locked from here to the commit.
+      await appendAuditEvents(tx, audit);
       return approved;
     });
   } finally {
@@ -186,6 +191,8 @@ export async function cancelRequest(
       `agent:${viewer.chain.at(-1)!.id}`,
       'cancelled by the agent',
     );
+    await announce(tx, cancelled, 'cancelled');
+    // Last: the audit chain's head stays locked from here to the commit.
     await appendAuditEvents(tx, [
       {
         type: 'access.cancelled',
@@ -194,7 +201,6 @@ export async function cancelRequest(
         subject: { kind: 'access-request', id: request.id },
       },
     ]);
-    await announce(tx, cancelled, 'cancelled');
     return cancelled;
   });
 }
@@ -205,6 +211,8 @@ export async function expireRequest(prisma: PrismaClient, requestId: string): Pr
     const request = await lockRequest(tx, requestId);
     if (request?.status !== 'PENDING' || request.expiresAt > new Date()) return false;
     const expired = await transition(tx, request, 'EXPIRED', 'system:expiry', 'no approver decided in time');
+    await announce(tx, expired, 'expired');
+    // Last: the audit chain's head stays locked from here to the commit.
     await appendAuditEvents(tx, [
       {
         type: 'access.expired',
@@ -213,7 +221,6 @@ export async function expireRequest(prisma: PrismaClient, requestId: string): Pr
         subject: { kind: 'access-request', id: request.id },
       },
     ]);
-    await announce(tx, expired, 'expired');
     return true;
   });
 }
@@ -230,6 +237,8 @@ export async function escalateRequest(prisma: PrismaClient, requestId: string): 
       where: { id: request.id },
       data: { escalated: true, eligibleApproverIds: eligible },
     });
+    await announce(tx, escalated, 'escalated');
+    // Last: the audit chain's head stays locked from here to the commit.
     await appendAuditEvents(tx, [
       {
         type: 'access.escalated',
@@ -239,7 +248,6 @@ export async function escalateRequest(prisma: PrismaClient, requestId: string): 
         payload: { addedApprovers: added.length },
       },
     ]);
-    await announce(tx, escalated, 'escalated');
     return true;
   });
 }

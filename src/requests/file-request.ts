@@ -202,14 +202,15 @@ export async function fileAccessRequest(
           },
         },
       ];
-      await appendAuditEvents(tx, audit);
       if (outcome.action === 'approve') {
         const terms = { now, approvedSeconds: null, ruleMaxSeconds: outcome.maxSeconds };
-        if (extendsGrant) await extendGrantInTx(tx, deps, request, extendsGrant.id, terms);
-        else await createGrant(tx, request, terms, deps.config.grantMaximums);
+        if (extendsGrant) await extendGrantInTx(tx, deps, request, extendsGrant.id, terms, audit);
+        else await createGrant(tx, request, terms, deps.config.grantMaximums, audit);
       }
       if (outcome.action === 'route') await scheduleRoutedJobs(tx, request, outcome);
       await notifyChange(tx, 'requests', request.id);
+      // Last: the audit chain's head stays locked from here to the commit.
+      await appendAuditEvents(tx, audit);
       return { request, duplicate: false };
     });
   } catch (error) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AccessRequest, Grant, Prisma } from '../../../generated/prisma/client.ts';
-import { appendAuditEvents } from '../../audit/index.ts';
+import type { AuditEventInput } from '../../audit/index.ts';
 import { mostSensitive } from '../../catalog/sensitivity.ts';
 import { notifyChange } from '../../db/change-feed.ts';
 import { scheduleJobs } from '../../jobs/job-queue.ts';
@@ -41,12 +41,16 @@ export function grantExpiryJob(grantId: string, expiresAt: Date) {
   };
 }
 
-/** Creates the grant of an approved request, schedules its expiry and audits it, in `tx`. */
+/**
+ * Creates the grant of an approved request and schedules its expiry, in `tx`; its audit event goes
+ * to `audit`, which the caller appends last (the audit chain's head stays locked until commit).
+ */
 export async function createGrant(
   tx: Prisma.TransactionClient,
   request: AccessRequest,
   terms: GrantTerms,
   maximums: GrantMaximums,
+  audit: AuditEventInput[],
 ): Promise<Grant> {
   const expiresAt = expiryFor(request, terms, maximums);
   const grant = await tx.grant.create({
@@ -65,22 +69,20 @@ export async function createGrant(
     },
   });
   await scheduleJobs(tx, [grantExpiryJob(grant.id, expiresAt)]);
-  await appendAuditEvents(tx, [
-    {
-      type: 'grant.created',
-      actor: { humanId: request.humanId, agentChain: request.chain },
-      intent: request.intent,
-      subject: { kind: 'grant', id: grant.id },
-      payload: {
-        requestId: request.id,
-        paths: grant.paths,
-        tier: grant.tier,
-        scope: grant.scope,
-        taskId: grant.taskId,
-        expiresAt: grant.expiresAt,
-      },
+  audit.push({
+    type: 'grant.created',
+    actor: { humanId: request.humanId, agentChain: request.chain },
+    intent: request.intent,
+    subject: { kind: 'grant', id: grant.id },
+    payload: {
+      requestId: request.id,
+      paths: grant.paths,
+      tier: grant.tier,
+      scope: grant.scope,
+      taskId: grant.taskId,
+      expiresAt: grant.expiresAt,
     },
-  ]);
+  });
   await notifyChange(tx, 'grants');
   return grant;
 }

@@ -23,6 +23,12 @@ export async function endGrant(
     data: { status: end.status, endedAt: now, endedBy: end.by, endReason: end.reason },
   });
   if (count !== 1) return false;
+  await scheduleJobs(tx, [
+    approvalNoticeJob(end.status === 'EXPIRED' ? 'grant-expired' : 'grant-revoked', grant.requestId),
+  ]);
+  await notifyChange(tx, 'grants');
+  await notifyChange(tx, 'requests', grant.requestId);
+  // Last: the audit chain's head stays locked from here to the commit.
   await appendAuditEvents(tx, [
     {
       type: end.status === 'EXPIRED' ? 'grant.expired' : 'grant.revoked',
@@ -32,11 +38,6 @@ export async function endGrant(
       payload: { requestId: grant.requestId, by: end.by, reason: end.reason },
     },
   ]);
-  await scheduleJobs(tx, [
-    approvalNoticeJob(end.status === 'EXPIRED' ? 'grant-expired' : 'grant-revoked', grant.requestId),
-  ]);
-  await notifyChange(tx, 'grants');
-  await notifyChange(tx, 'requests', grant.requestId);
   return true;
 }
 

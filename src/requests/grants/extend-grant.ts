@@ -1,5 +1,5 @@
 import type { AccessRequest, Prisma } from '../../../generated/prisma/client.ts';
-import { appendAuditEvents } from '../../audit/index.ts';
+import type { AuditEventInput } from '../../audit/index.ts';
 import { notifyChange } from '../../db/change-feed.ts';
 import { scheduleJobs } from '../../jobs/job-queue.ts';
 import type { RequestDeps } from '../request-deps.ts';
@@ -12,6 +12,7 @@ export async function extendGrantInTx(
   request: AccessRequest,
   grantId: string,
   terms: GrantTerms,
+  audit: AuditEventInput[],
 ): Promise<void> {
   const expiresAt = expiryFor(request, terms, deps.config.grantMaximums);
   const { count } = await tx.grant.updateMany({
@@ -23,15 +24,13 @@ export async function extendGrantInTx(
     },
     data: { expiresAt, extensions: { increment: 1 } },
   });
-  await appendAuditEvents(tx, [
-    {
-      type: count === 1 ? 'grant.extended' : 'grant.extension-void',
-      actor: { humanId: request.humanId, agentChain: request.chain },
-      intent: request.intent,
-      subject: { kind: 'grant', id: grantId },
-      payload: { requestId: request.id, expiresAt: count === 1 ? expiresAt : null },
-    },
-  ]);
+  audit.push({
+    type: count === 1 ? 'grant.extended' : 'grant.extension-void',
+    actor: { humanId: request.humanId, agentChain: request.chain },
+    intent: request.intent,
+    subject: { kind: 'grant', id: grantId },
+    payload: { requestId: request.id, expiresAt: count === 1 ? expiresAt : null },
+  });
   if (count === 1) {
     await scheduleJobs(tx, [grantExpiryJob(grantId, expiresAt)]);
     await notifyChange(tx, 'grants');
