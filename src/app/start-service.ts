@@ -13,6 +13,7 @@ import { ActiveGrants } from '../requests/grants/active-grants.ts';
 import { RequestsModule } from '../requests/requests-module.ts';
 import { createHttpServer } from '../server/create-http-server.ts';
 import { stopHttpServer } from '../server/stop-http-server.ts';
+import { createSlackApp, slackEventsPath } from '../slack/slack-app.ts';
 import { prepareDatabase } from './prepare-database.ts';
 
 export interface RunningService {
@@ -42,7 +43,16 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     governanceGroup: config.identity.governanceGroup,
     logger,
   });
-  const notifier = new LogOnlyNotifier(logger.child({ component: 'approvals' }));
+  const slack = config.slack
+    ? createSlackApp({
+        config: config.slack,
+        prisma: database.prisma,
+        identity: identity.state,
+        requests,
+        logger: logger.child({ component: 'slack' }),
+      })
+    : null;
+  const notifier = slack?.notifier ?? new LogOnlyNotifier(logger.child({ component: 'approvals' }));
   const jobs = new JobWorker(
     database.prisma,
     requests.jobHandlers(notifier),
@@ -71,6 +81,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
         prefix: tokenEndpointPath,
         handle: tokenEndpoint(identity.tokenExchange, logger, config.identity.tokenRequestsPerMinute),
       },
+      ...(slack?.handle ? [{ prefix: slackEventsPath, handle: slack.handle }] : []),
       {
         prefix: wellKnownPath,
         handle: wellKnownEndpoints(identity.signingKeys, config.identity, config.http.publicUrl),
@@ -79,6 +90,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     logger,
   );
   const closeAll = async () => {
+    await slack?.stop();
     await jobs.stop();
     await auditBatcher.close();
     requests.close();
@@ -102,6 +114,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       'no approval channel (Slack) is configured: routed access requests wait in the API until they expire; rules still decide',
     );
   }
+  await slack?.start();
   jobs.start();
   const { port } = server.address() as AddressInfo;
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;

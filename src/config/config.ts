@@ -79,6 +79,13 @@ export const environmentSchema = z.object({
   APERTURE_REQUESTS_PER_HOUR_PER_AGENT: z.coerce.number().int().min(1).max(1_000_000).default(60),
   APERTURE_REQUESTS_PER_HOUR_PER_HUMAN: z.coerce.number().int().min(1).max(1_000_000).default(120),
   APERTURE_JOB_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+  SLACK_BOT_TOKEN: z.string().trim().regex(/^xoxb-/, 'must be a bot token (xoxb-...)').optional(),
+  SLACK_SIGNING_SECRET: z.string().trim().min(8).optional(),
+  SLACK_APP_TOKEN: z.string().trim().regex(/^xapp-/, 'must be an app-level token (xapp-...)').optional(),
+  SLACK_APPROVALS_CHANNEL: z.string().trim().min(1).optional(),
+  SLACK_GOVERNANCE_CHANNEL: z.string().trim().min(1).optional(),
+  SLACK_LOOKUP_BY_EMAIL: booleanFromEnv.optional(),
+  SLACK_API_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -106,6 +113,24 @@ export interface Config {
   identity: IdentityConfig;
   requests: RequestsConfig;
   jobs: { pollMs: number };
+  /** Null: no Slack; routed requests wait in the API (and expire). */
+  slack: SlackConfig | null;
+}
+
+export interface SlackConfig {
+  botToken: string;
+  /** HTTP mode (requests to /slack/events): every request is signed with it. */
+  signingSecret: string | null;
+  /** Socket Mode instead of HTTP when set. */
+  appToken: string | null;
+  /** Where approval prompts go when a rule names no channel; null: DMs to the approvers. */
+  approvalsChannel: string | null;
+  /** Where the digest of new rule suggestions goes. */
+  governanceChannel: string | null;
+  /** Map unknown Slack users to people by email (users.lookupByEmail). */
+  lookupByEmail: boolean;
+  /** Web API base URL (tests, proxies); default Slack's. */
+  apiUrl: string | null;
 }
 
 export interface RequestsConfig {
@@ -199,6 +224,31 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       perHumanPerHour: env.APERTURE_REQUESTS_PER_HOUR_PER_HUMAN,
     },
     jobs: { pollMs: env.APERTURE_JOB_POLL_MS },
+    slack: slackConfig(env),
+  };
+}
+
+function slackConfig(env: Environment): SlackConfig | null {
+  const named = [env.SLACK_SIGNING_SECRET, env.SLACK_APP_TOKEN, env.SLACK_APPROVALS_CHANNEL];
+  if (!env.SLACK_BOT_TOKEN) {
+    if (named.some((value) => value !== undefined)) {
+      throw new ConfigError(['SLACK_BOT_TOKEN: Slack settings are given but no bot token (xoxb-...)']);
+    }
+    return null;
+  }
+  if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+    throw new ConfigError([
+      'SLACK_SIGNING_SECRET: needed to verify requests to /slack/events (or set SLACK_APP_TOKEN for Socket Mode)',
+    ]);
+  }
+  return {
+    botToken: env.SLACK_BOT_TOKEN,
+    signingSecret: env.SLACK_SIGNING_SECRET ?? null,
+    appToken: env.SLACK_APP_TOKEN ?? null,
+    approvalsChannel: env.SLACK_APPROVALS_CHANNEL ?? null,
+    governanceChannel: env.SLACK_GOVERNANCE_CHANNEL ?? null,
+    lookupByEmail: env.SLACK_LOOKUP_BY_EMAIL ?? false,
+    apiUrl: env.SLACK_API_URL ?? null,
   };
 }
 

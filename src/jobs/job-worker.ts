@@ -8,6 +8,17 @@ export interface JobOutcome {
   retryAfterMs?: number;
 }
 
+/** Thrown by a handler told to wait (e.g. Slack's Retry-After): retried then, the attempt not counted. */
+export class RetryLaterError extends Error {
+  constructor(
+    readonly retryAfterMs: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RetryLaterError';
+  }
+}
+
 export type JobHandler = (job: Job) => Promise<JobOutcome | undefined>;
 
 export interface JobWorkerOptions {
@@ -115,6 +126,13 @@ export class JobWorker {
       // Only this claim may delete it: a job whose lease ran out may have been claimed again.
       await this.prisma.job.deleteMany({ where: { id: job.id, attempts: job.attempts } });
     } catch (error) {
+      if (error instanceof RetryLaterError) {
+        log.info({ retryAfterMs: error.retryAfterMs, reason: error.message }, 'job asked to retry later');
+        await this.release(job, error.retryAfterMs, error.message, true).catch((releaseError: unknown) =>
+          log.error({ err: releaseError }, 'a job could not be rescheduled'),
+        );
+        return;
+      }
       const message = error instanceof Error ? error.message : String(error);
       const backoffMs = Math.min(2 ** job.attempts * 1_000, 15 * 60_000);
       log.warn({ err: error }, 'job failed');

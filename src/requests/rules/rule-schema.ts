@@ -88,6 +88,17 @@ export const routingSchema = z
       .optional(),
     /** The most an approver may grant. */
     maxDuration: duration.optional(),
+    /**
+     * Where the Slack prompt goes: channels (ids) and/or a DM to each approver. Default: the
+     * configured approvals channel, else DMs.
+     */
+    slack: z
+      .object({
+        channels: z.array(z.string().trim().min(1).max(100)).max(10).default([]),
+        directMessages: z.boolean().default(false),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

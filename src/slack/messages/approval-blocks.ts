@@ -1,0 +1,135 @@
+import type { types } from '@slack/bolt';
+
+type KnownBlock = types.KnownBlock;
+
+import type { RequestView } from './request-view.ts';
+
+/** Approve buttons offer these lengths, within what the request asked and the rule allows. */
+const approveChoices = [
+  { seconds: 3_600, label: '1 hour' },
+  { seconds: 8 * 3_600, label: '8 hours' },
+  { seconds: 86_400, label: '1 day' },
+  { seconds: 7 * 86_400, label: '1 week' },
+];
+
+export const approveActionPrefix = 'aperture.approve.';
+export const denyActionId = 'aperture.deny';
+
+export function formatSeconds(seconds: number): string {
+  if (seconds % 86_400 === 0) return `${seconds / 86_400} day${seconds === 86_400 ? '' : 's'}`;
+  if (seconds % 3_600 === 0) return `${seconds / 3_600} hour${seconds === 3_600 ? '' : 's'}`;
+  if (seconds % 60 === 0) return `${seconds / 60} minutes`;
+  return `${seconds} seconds`;
+}
+
+/** The durations an approver may choose: the request's own (or "this task"), and shorter standard ones. */
+export function durationChoices(view: RequestView): { seconds: number; label: string }[] {
+  const { request, routing } = view;
+  const most = Math.min(request.requestedDurationSeconds, routing?.maxDuration ?? Number.POSITIVE_INFINITY);
+  const asked = {
+    seconds: most,
+    label: request.scope === 'TASK' ? 'this task' : `${formatSeconds(most)} (as asked)`,
+  };
+  return [...approveChoices.filter((choice) => choice.seconds < most), asked];
+}
+
+const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+function statusLine(view: RequestView): string {
+  const { request } = view;
+  const by = view.decidedBy ? ` by ${escape(view.decidedBy)}` : '';
+  switch (request.status) {
+    case 'PENDING':
+      return `:hourglass: *Pending* — ${view.approvals.length} of ${request.requiredApprovals} approval${request.requiredApprovals === 1 ? '' : 's'}${request.escalated ? ' (escalated)' : ''}`;
+    case 'APPROVED': {
+      const grant = view.grant;
+      const state =
+        grant && grant.status !== 'ACTIVE'
+          ? ` — grant ${grant.status.toLowerCase()}${grant.endReason ? `: ${escape(grant.endReason)}` : ''}`
+          : grant
+            ? ` until <!date^${Math.floor(grant.expiresAt.getTime() / 1000)}^{date_short_pretty} {time}|${grant.expiresAt.toISOString()}>`
+            : '';
+      return `:white_check_mark: *Approved*${by}${state}`;
+    }
+    case 'DENIED':
+      return `:no_entry: *Denied*${by}${request.decisionReason ? `: ${escape(request.decisionReason)}` : ''}`;
+    case 'EXPIRED':
+      return ':clock3: *Expired*: no approver decided in time';
+    case 'CANCELLED':
+      return ':heavy_multiplication_x: *Cancelled* by the agent';
+  }
+}
+
+/** The approval prompt (and, once decided, its final state without buttons). Pure. */
+export function approvalBlocks(view: RequestView): { text: string; blocks: KnownBlock[] } {
+  const { request, human } = view;
+  const who = [human.title, human.department].filter(Boolean).join(', ');
+  const resources = view.resources
+    .map(
+      (resource) =>
+        `• \`${escape(resource.path)}\` (${resource.kind}, ${resource.sensitivity.toLowerCase()}${resource.tags.length > 0 ? `, tags: ${resource.tags.map(escape).join(', ')}` : ''}${resource.ownerEmail ? `, owner ${escape(resource.ownerEmail)}` : ''})`,
+    )
+    .join('\n');
+  const text = `${human.name} asks for ${request.tier} access to ${request.paths.join(', ')} through ${view.chain.join(' → ')}`;
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `*Access request* for *${escape(human.name)}*${who ? ` (${escape(who)})` : ''}: *${request.tier}* for ${formatSeconds(request.requestedDurationSeconds)}${request.scope === 'TASK' ? ' (this task only)' : ''}`,
+      },
+    },
+    {
+      type: 'section',
+      fields: [
+        { type: 'mrkdwn', text: `*Agent chain*\n${escape(view.chain.join(' → '))}` },
+        {
+          type: 'mrkdwn',
+          text: `*Intent*\n${escape(request.intent)}${request.taskId ? ` (task ${escape(request.taskId)})` : ''}`,
+        },
+        {
+          type: 'mrkdwn',
+          text: `*Routed by*\n${request.ruleId ? `rule ${escape(request.ruleId)}` : 'no rule: the owners'}`,
+        },
+        {
+          type: 'mrkdwn',
+          text: `*Similar requests*\n${view.similar.approved} approved, ${view.similar.denied} denied`,
+        },
+      ],
+    },
+    { type: 'section', text: { type: 'mrkdwn', text: `*Resources*\n${resources}` } },
+    { type: 'section', text: { type: 'mrkdwn', text: `*Justification*\n>${escape(request.justification)}` } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: statusLine(view) }] },
+  ];
+  if (request.status === 'PENDING') {
+    blocks.push({
+      type: 'actions',
+      block_id: `aperture.decide.${request.id}`,
+      elements: [
+        ...durationChoices(view).map((choice) => ({
+          type: 'button' as const,
+          action_id: `${approveActionPrefix}${choice.seconds}`,
+          text: { type: 'plain_text' as const, text: `Approve ${choice.label}` },
+          value: request.id,
+          style: 'primary' as const,
+        })),
+        {
+          type: 'button',
+          action_id: denyActionId,
+          text: { type: 'plain_text', text: 'Deny…' },
+          value: request.id,
+          style: 'danger',
+        },
+      ],
+    });
+  }
+  return { text, blocks };
+}
+
+/** The DM to the requesting human once their request is decided, expires or its grant ends. */
+export function outcomeText(view: RequestView, event: string): string {
+  const paths = view.request.paths.map((path) => `\`${escape(path)}\``).join(', ');
+  if (event === 'grant-revoked')
+    return `Your grant for ${paths} was revoked${view.grant?.endReason ? `: ${escape(view.grant.endReason)}` : ''}.`;
+  return `Your agent's request for ${view.request.tier} access to ${paths}: ${statusLine(view)}`;
+}

@@ -1,0 +1,84 @@
+import type { AccessRequest } from '../../../generated/prisma/client.ts';
+import type { PrismaClient } from '../../db/open-database.ts';
+import type { RequestSnapshot, ResourceSnapshot } from '../../requests/request-snapshot.ts';
+import { type Routing, routingSchema } from '../../requests/rules/rule-schema.ts';
+
+/** Everything a Slack message about a request shows, with names rather than ids. */
+export interface RequestView {
+  request: AccessRequest;
+  human: { name: string; email: string; title: string | null; department: string | null };
+  /** Agent names, outermost first. */
+  chain: string[];
+  resources: ResourceSnapshot[];
+  routing: Routing | null;
+  approvals: { name: string }[];
+  /** Who decided, by name (`rule <id>`, a person's name, `expiry`, `the agent`). */
+  decidedBy: string | null;
+  grant: { status: string; expiresAt: Date; endReason: string | null } | null;
+  /** Earlier human decisions on requests for any of the same objects at the same tier. */
+  similar: { approved: number; denied: number };
+}
+
+export async function loadRequestView(prisma: PrismaClient, requestId: string): Promise<RequestView | null> {
+  const request = await prisma.accessRequest.findUnique({
+    where: { id: requestId },
+    include: { approvals: { orderBy: { createdAt: 'asc' } }, grant: true },
+  });
+  if (!request) return null;
+  const snapshot = request.snapshot as unknown as RequestSnapshot;
+  const personIds = [
+    ...request.approvals.map((approval) => approval.approverId),
+    ...(request.decidedBy?.startsWith('person:') ? [request.decidedBy.slice('person:'.length)] : []),
+  ];
+  const [agents, people, similar] = await Promise.all([
+    prisma.agent.findMany({ where: { id: { in: request.chain } }, select: { id: true, name: true } }),
+    prisma.person.findMany({ where: { id: { in: personIds } }, select: { id: true, name: true } }),
+    prisma.accessRequest.groupBy({
+      by: ['status'],
+      where: {
+        id: { not: request.id },
+        paths: { hasSome: request.paths },
+        tier: request.tier,
+        status: { in: ['APPROVED', 'DENIED'] },
+        decidedBy: { startsWith: 'person:' },
+      },
+      _count: { _all: true },
+    }),
+  ]);
+  const agentName = new Map(agents.map((agent) => [agent.id, agent.name]));
+  const personName = new Map(people.map((person) => [person.id, person.name]));
+  const count = (status: string) => similar.find((row) => row.status === status)?._count._all ?? 0;
+  return {
+    request,
+    human: {
+      name: snapshot.human.name,
+      email: snapshot.human.email,
+      title: snapshot.human.title,
+      department: snapshot.human.department,
+    },
+    chain: request.chain.map((id) => agentName.get(id) ?? id),
+    resources: snapshot.resources,
+    routing: request.routing ? routingSchema.parse(request.routing) : null,
+    approvals: request.approvals.map((approval) => ({
+      name: personName.get(approval.approverId) ?? 'someone',
+    })),
+    decidedBy: deciderName(request.decidedBy, personName),
+    grant: request.grant
+      ? {
+          status: request.grant.status,
+          expiresAt: request.grant.expiresAt,
+          endReason: request.grant.endReason,
+        }
+      : null,
+    similar: { approved: count('APPROVED'), denied: count('DENIED') },
+  };
+}
+
+function deciderName(decidedBy: string | null, personName: Map<string, string>): string | null {
+  if (!decidedBy) return null;
+  const [kind, id = ''] = decidedBy.split(/:(.*)/s);
+  if (kind === 'person') return personName.get(id) ?? 'an approver';
+  if (kind === 'rule') return `rule ${id}`;
+  if (kind === 'agent') return 'the agent';
+  return 'expiry';
+}

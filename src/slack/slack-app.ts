@@ -1,0 +1,76 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import type { SlackConfig } from '../config/config.ts';
+import type { PrismaClient } from '../db/open-database.ts';
+import type { IdentityState } from '../identity/state/identity-state.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { RequestsModule } from '../requests/requests-module.ts';
+import { boltLogger } from './bolt-logger.ts';
+import { registerApertureCommand } from './listeners/aperture-command.ts';
+import { registerDecisionListeners } from './listeners/decision-listeners.ts';
+import { rejectStaleOrReplayed } from './replay-guard.ts';
+import { SlackNotifier } from './slack-notifier.ts';
+
+export const slackEventsPath = '/slack/events';
+
+export interface SlackApp {
+  /** HTTP mode: the handler for /slack/events (signed requests). Null in Socket Mode. */
+  handle: ((request: IncomingMessage, response: ServerResponse) => void) | null;
+  notifier: SlackNotifier;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The Bolt app, served by aperture's own HTTP server at /slack/events (or over Socket Mode when an
+ * app-level token is set). Web API calls are not retried by the client: they run in durable jobs
+ * that retry them (and honour Retry-After).
+ */
+export function createSlackApp(deps: {
+  config: SlackConfig;
+  prisma: PrismaClient;
+  identity: IdentityState;
+  requests: RequestsModule;
+  logger: Logger;
+}): SlackApp {
+  const { config } = deps;
+  const logger = boltLogger(deps.logger);
+  const receiver = config.appToken
+    ? new SocketModeReceiver({ appToken: config.appToken, logger })
+    : new HTTPReceiver({
+        signingSecret: config.signingSecret!,
+        endpoints: slackEventsPath,
+        // Decide before answering: the click's outcome is settled when Slack gets the response.
+        processBeforeResponse: true,
+        logger,
+      });
+  const app = new App({
+    token: config.botToken,
+    receiver,
+    logger,
+    tokenVerificationEnabled: false,
+    clientOptions: {
+      ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+    },
+  });
+  const listenerDeps = { ...deps, client: app.client };
+  registerDecisionListeners(app, listenerDeps);
+  registerApertureCommand(app, listenerDeps);
+  app.error(async (error) => {
+    deps.logger.error({ err: error }, 'a Slack listener failed');
+  });
+  const notifier = new SlackNotifier(deps.prisma, app.client, config, deps.logger);
+  return {
+    handle:
+      receiver instanceof HTTPReceiver ? rejectStaleOrReplayed(receiver.requestListener, deps.logger) : null,
+    notifier,
+    start: async () => {
+      if (receiver instanceof SocketModeReceiver) await receiver.start();
+    },
+    stop: async () => {
+      if (receiver instanceof SocketModeReceiver) await receiver.stop();
+    },
+  };
+}

@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import type { ChatPostMessageArguments, WebClient } from '@slack/web-api';
+import { recordAuditEvent } from '../audit/index.ts';
+import type { SlackConfig } from '../config/config.ts';
+import type { PrismaClient } from '../db/open-database.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { ApprovalEvent, ApprovalNotifier } from '../requests/approval-notifier.ts';
+import { approvalBlocks, outcomeText } from './messages/approval-blocks.ts';
+import { loadRequestView, type RequestView } from './messages/request-view.ts';
+import { slackCall } from './slack-errors.ts';
+
+/** The metadata every post carries, so a post whose ts was never stored can be found again. */
+const metadataType = 'aperture_request';
+
+/** Events the requesting human hears about by DM. */
+const outcomeEvents = new Set(['approved', 'denied', 'expired', 'cancelled', 'grant-revoked']);
+
+/**
+ * Approval messages in Slack, delivered from the durable job queue: every call is retried until
+ * Slack takes it (Retry-After honoured), and nothing is posted twice. Each message is a
+ * SlackMessage row (request, purpose): the row is written before the post, the ts after; a retry
+ * that finds a row without ts looks for the post in the channel history (by its metadata) before
+ * posting again.
+ */
+export class SlackNotifier implements ApprovalNotifier {
+  readonly configured = true;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly client: WebClient,
+    private readonly config: SlackConfig,
+    private readonly logger: Logger,
+  ) {}
+
+  async notify(event: ApprovalEvent): Promise<void> {
+    const view = await loadRequestView(this.prisma, event.requestId);
+    if (!view) return;
+    if (event.kind === 'routed' || event.kind === 'escalated') await this.postPrompts(view);
+    await this.updatePosted(view);
+    if (event.kind === 'escalated') await this.remind(view);
+    if (outcomeEvents.has(event.kind)) await this.tellHuman(view, event.kind);
+  }
+
+  /** One prompt per target: the rule's channels, the approvals channel, or each approver's DM. */
+  private async postPrompts(view: RequestView): Promise<void> {
+    const message = approvalBlocks(view);
+    for (const target of await this.targets(view)) {
+      await this.postOnce(view.request.id, target.purpose, target.channel, message.text, {
+        blocks: message.blocks,
+      });
+    }
+  }
+
+  private async targets(view: RequestView): Promise<{ purpose: string; channel: string }[]> {
+    const slack = view.routing?.slack;
+    const channels = slack?.channels.length
+      ? slack.channels
+      : this.config.approvalsChannel
+        ? [this.config.approvalsChannel]
+        : [];
+    const direct = slack?.directMessages || channels.length === 0;
+    const targets = channels.map((channel) => ({ purpose: `approvers:${channel}`, channel }));
+    if (direct) {
+      const approvers = await this.prisma.person.findMany({
+        where: { id: { in: view.request.eligibleApproverIds }, slackUserId: { not: null }, active: true },
+        select: { id: true, slackUserId: true },
+      });
+      for (const approver of approvers)
+        targets.push({ purpose: `approver:${approver.id}`, channel: approver.slackUserId! });
+      if (approvers.length === 0 && channels.length === 0) {
+        this.logger.warn(
+          { requestId: view.request.id },
+          'no approver of this request has a Slack id and no channel is configured',
+        );
+      }
+    }
+    return targets;
+  }
+
+  private async postOnce(
+    requestId: string,
+    purpose: string,
+    target: string,
+    text: string,
+    options: { blocks?: unknown[]; threadTs?: string } = {},
+  ) {
+    const existing = await this.prisma.slackMessage.findUnique({
+      where: { requestId_purpose: { requestId, purpose } },
+    });
+    if (existing?.ts) return;
+    // A DM is posted to the conversation with the user, whose id the history lookup needs.
+    const channel = existing?.channel ?? (await this.conversationOf(target));
+    const row =
+      existing ??
+      (await this.prisma.slackMessage.create({ data: { id: randomUUID(), requestId, purpose, channel } }));
+    const metadata = { event_type: metadataType, event_payload: { request_id: requestId, purpose } };
+    const found = existing ? await this.findPosted(row.channel, requestId, purpose) : null;
+    let posted = found;
+    if (!posted) {
+      const result = await slackCall('chat.postMessage', () =>
+        this.client.chat.postMessage({
+          channel: row.channel,
+          text,
+          metadata,
+          ...(options.blocks ? { blocks: options.blocks } : {}),
+          ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
+        } as ChatPostMessageArguments),
+      );
+      posted = { channel: String(result.channel ?? row.channel), ts: String(result.ts) };
+    }
+    await this.prisma.slackMessage.update({
+      where: { id: row.id },
+      data: { channel: posted.channel, ts: posted.ts },
+    });
+    await recordAuditEvent(this.prisma, {
+      type: 'slack.posted',
+      subject: { kind: 'access-request', id: requestId },
+      payload: { purpose, channel: posted.channel, ts: posted.ts, recovered: found !== null },
+    });
+  }
+
+  private async conversationOf(target: string): Promise<string> {
+    if (!/^[UW]/.test(target)) return target;
+    const opened = await slackCall('conversations.open', () =>
+      this.client.conversations.open({ users: target }),
+    );
+    return opened.channel?.id ?? target;
+  }
+
+  /** A post that reached Slack before its ts was stored (a crash, a timeout): found by its metadata. */
+  private async findPosted(channel: string, requestId: string, purpose: string) {
+    const history = await slackCall('conversations.history', () =>
+      this.client.conversations.history({ channel, limit: 100, include_all_metadata: true }),
+    ).catch(() => null);
+    const match = history?.messages?.find((message) => {
+      const payload = message.metadata?.event_payload as
+        | { request_id?: string; purpose?: string }
+        | undefined;
+      return (
+        message.metadata?.event_type === metadataType &&
+        payload?.request_id === requestId &&
+        payload?.purpose === purpose
+      );
+    });
+    return match?.ts ? { channel, ts: match.ts } : null;
+  }
+
+  /** Every posted prompt shows the request as it is now (idempotent: the same state renders the same). */
+  private async updatePosted(view: RequestView): Promise<void> {
+    const posted = await this.prisma.slackMessage.findMany({
+      where: { requestId: view.request.id, ts: { not: null }, NOT: { purpose: { startsWith: 'outcome:' } } },
+    });
+    const message = approvalBlocks(view);
+    for (const row of posted) {
+      await slackCall('chat.update', () =>
+        this.client.chat.update({
+          channel: row.channel,
+          ts: row.ts!,
+          text: message.text,
+          blocks: message.blocks,
+        }),
+      );
+      await recordAuditEvent(this.prisma, {
+        type: 'slack.updated',
+        subject: { kind: 'access-request', id: view.request.id },
+        payload: { purpose: row.purpose, status: view.request.status, grant: view.grant?.status ?? null },
+      });
+    }
+  }
+
+  /** Escalation: a reminder under each channel prompt (new approvers got their own prompts). */
+  private async remind(view: RequestView): Promise<void> {
+    const channels = await this.prisma.slackMessage.findMany({
+      where: { requestId: view.request.id, ts: { not: null }, purpose: { startsWith: 'approvers:' } },
+    });
+    for (const row of channels) {
+      await this.postOnce(
+        view.request.id,
+        `reminder:${row.channel}`,
+        row.channel,
+        `Reminder: this request is still pending and was escalated. ${view.approvals.length} of ${view.request.requiredApprovals} approvals so far.`,
+        { threadTs: row.ts! },
+      );
+    }
+  }
+
+  private async tellHuman(view: RequestView, event: string): Promise<void> {
+    const human = await this.prisma.person.findUnique({
+      where: { id: view.request.humanId },
+      select: { id: true, slackUserId: true },
+    });
+    if (!human?.slackUserId) return;
+    await this.postOnce(view.request.id, `outcome:${event}`, human.slackUserId, outcomeText(view, event));
+  }
+}
