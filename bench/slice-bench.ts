@@ -20,6 +20,7 @@ import { loadConfig } from '../src/config/config.ts';
 import { createGraphQLServer } from '../src/graphql/yoga.ts';
 import { createIdentityModule } from '../src/identity/identity-module.ts';
 import type { Viewer } from '../src/identity/viewer.ts';
+import { MiningModule } from '../src/mining/workflow/mining-service.ts';
 import { applyPeople } from '../src/people/import/apply-people.ts';
 import { parsePeopleFile } from '../src/people/import/parse-people-file.ts';
 import { compilePolicySet } from '../src/policy/compile-policies.ts';
@@ -216,6 +217,11 @@ try {
           identity,
           access: allowAll,
           requests,
+          mining: new MiningModule({
+            prisma: db.prisma,
+            governanceGroup: config.identity.governanceGroup,
+            logger: silentLogger,
+          }),
           auditBatcher: new AuditBatcher(db.prisma, silentLogger),
           logger: silentLogger,
           graphiql: false,

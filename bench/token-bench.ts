@@ -12,6 +12,7 @@ import { AuditBatcher } from '../src/audit/index.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { createGraphQLServer } from '../src/graphql/yoga.ts';
 import { createIdentityModule } from '../src/identity/identity-module.ts';
+import { MiningModule } from '../src/mining/workflow/mining-service.ts';
 import { AccessService } from '../src/policy/slice/access-service.ts';
 import { ActiveGrants } from '../src/requests/grants/active-grants.ts';
 import { RequestsModule } from '../src/requests/requests-module.ts';
@@ -103,6 +104,11 @@ try {
     identity: { ...identity, authenticator: { authenticate: async () => fixedViewer } },
     access,
     requests,
+    mining: new MiningModule({
+      prisma: db.prisma,
+      governanceGroup: config.identity.governanceGroup,
+      logger: silentLogger,
+    }),
     auditBatcher: new AuditBatcher(db.prisma, silentLogger),
     logger: silentLogger,
     graphiql: false,

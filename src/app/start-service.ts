@@ -5,6 +5,7 @@ import { createGraphQLServer, graphqlPath } from '../graphql/yoga.ts';
 import { createIdentityModule } from '../identity/identity-module.ts';
 import { JobWorker } from '../jobs/job-worker.ts';
 import type { Logger } from '../logging/logger.ts';
+import { MiningModule } from '../mining/workflow/mining-service.ts';
 import { tokenEndpoint, tokenEndpointPath } from '../oauth/token-endpoint.ts';
 import { wellKnownEndpoints, wellKnownPath } from '../oauth/well-known.ts';
 import { AccessService } from '../policy/slice/access-service.ts';
@@ -53,9 +54,15 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       })
     : null;
   const notifier = slack?.notifier ?? new LogOnlyNotifier(logger.child({ component: 'approvals' }));
+  const mining = new MiningModule({
+    prisma: database.prisma,
+    governanceGroup: config.identity.governanceGroup,
+    logger: logger.child({ component: 'mining' }),
+    onRulesChanged: () => requests.rulesChanged(),
+  });
   const jobs = new JobWorker(
     database.prisma,
-    requests.jobHandlers(notifier),
+    new Map([...requests.jobHandlers(notifier), ...mining.jobHandlers()]),
     logger.child({ component: 'jobs' }),
     changes,
     {
@@ -70,6 +77,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     identity,
     access,
     requests,
+    mining,
     auditBatcher,
     logger,
     graphiql: config.http.graphiql,
@@ -115,6 +123,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     );
   }
   await slack?.start();
+  await mining
+    .scheduleFirstRun()
+    .catch((error: unknown) => logger.error({ err: error }, 'the first mining run could not be scheduled'));
   jobs.start();
   const { port } = server.address() as AddressInfo;
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;

@@ -3,6 +3,7 @@ import type { Database } from '../db/open-database.ts';
 import type { IdentityModule } from '../identity/identity-module.ts';
 import type { Viewer } from '../identity/viewer.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { MiningModule } from '../mining/workflow/mining-service.ts';
 import type { AccessService } from '../policy/slice/access-service.ts';
 import type { PolicyGovernance } from '../policy/store/policy-governance.ts';
 import type { RequestsModule } from '../requests/requests-module.ts';
@@ -20,6 +21,8 @@ export interface GraphQLContext {
   access: AccessService;
   /** Access requests, decisions, grants, and the rules (governance). */
   requests: RequestsModule;
+  /** Rule suggestions mined from decisions, their review and rule simulation (governance). */
+  mining: MiningModule;
   /** The policy set, for governance. */
   policies: PolicyGovernance;
   logger: Logger;

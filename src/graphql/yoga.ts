@@ -7,6 +7,7 @@ import type { Database } from '../db/open-database.ts';
 import type { IdentityModule } from '../identity/identity-module.ts';
 import { viewerLogContext } from '../identity/viewer.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { MiningModule } from '../mining/workflow/mining-service.ts';
 import type { AccessService } from '../policy/slice/access-service.ts';
 import { SliceCatalogReader } from '../policy/slice/slice-catalog-reader.ts';
 import { PolicyGovernance } from '../policy/store/policy-governance.ts';
@@ -24,6 +25,8 @@ export interface YogaOptions {
   access: AccessService;
   /** Access requests, decisions and grants. */
   requests: RequestsModule;
+  /** Rule suggestions and their review. */
+  mining: MiningModule;
   /** Where the audit events of queries go. */
   auditBatcher: AuditBatcher;
   logger: Logger;
@@ -41,6 +44,7 @@ export function createGraphQLServer({
   identity,
   access,
   requests,
+  mining,
   auditBatcher,
   logger,
   graphiql,
@@ -76,6 +80,7 @@ export function createGraphQLServer({
         identity,
         access,
         requests,
+        mining,
         policies: new PolicyGovernance(database.prisma, identity.config.governanceGroup),
         logger: logger.child({ requestId, ...viewerLogContext(viewer) }),
 

@@ -13,20 +13,17 @@ function addAttribute(
   else for (const each of value) builder.addValue(name, side, each, true);
 }
 
-/** Dictionary-encodes decision records: `human.*`, `resource.*` and `request.*` attributes become items. */
-export function encodeDecisionRecords(records: readonly DecisionRecord[]): DecisionTable {
-  const builder = new DecisionTableBuilder();
-  const humanNames = new Map<string, string>();
-  const resourceNames = new Map<string, string>();
-  const prefixed = (cache: Map<string, string>, prefix: string, key: string) => {
-    let name = cache.get(key);
-    if (name === undefined) {
-      name = `${prefix}${key}`;
-      cache.set(key, name);
-    }
-    return name;
-  };
-  for (const record of records) {
+/**
+ * Dictionary-encodes decision records one at a time, so that a history read in batches (from the
+ * database) never needs all its records in memory: `add(record)` each, then `build()` once.
+ */
+export class DecisionRecordEncoder {
+  private readonly builder = new DecisionTableBuilder();
+  private readonly humanNames = new Map<string, string>();
+  private readonly resourceNames = new Map<string, string>();
+
+  add(record: DecisionRecord): void {
+    const { builder } = this;
     builder.addDecision(
       record.id,
       record.outcome === 'approved',
@@ -34,7 +31,7 @@ export function encodeDecisionRecords(records: readonly DecisionRecord[]): Decis
       record.approver,
     );
     for (const key in record.human) {
-      addAttribute(builder, prefixed(humanNames, 'human.', key), 'human', record.human[key]);
+      addAttribute(builder, prefixed(this.humanNames, 'human.', key), 'human', record.human[key]);
     }
     const { resource, request } = record;
     builder.addValue('resource.path', 'resource', resource.path);
@@ -46,7 +43,7 @@ export function encodeDecisionRecords(records: readonly DecisionRecord[]): Decis
       for (const key in resource.attributes) {
         addAttribute(
           builder,
-          prefixed(resourceNames, 'resource.', key),
+          prefixed(this.resourceNames, 'resource.', key),
           'resource',
           resource.attributes[key],
         );
@@ -56,5 +53,25 @@ export function encodeDecisionRecords(records: readonly DecisionRecord[]): Decis
     builder.addValue('request.tier', 'request', request.tier);
     builder.addValue('request.agent', 'request', request.agent);
   }
-  return builder.build();
+
+  build(): DecisionTable {
+    return this.builder.build();
+  }
+}
+
+/** Attribute names are built once per key, not once per decision. */
+function prefixed(cache: Map<string, string>, prefix: string, key: string): string {
+  let name = cache.get(key);
+  if (name === undefined) {
+    name = `${prefix}${key}`;
+    cache.set(key, name);
+  }
+  return name;
+}
+
+/** Dictionary-encodes decision records: `human.*`, `resource.*` and `request.*` attributes become items. */
+export function encodeDecisionRecords(records: readonly DecisionRecord[]): DecisionTable {
+  const encoder = new DecisionRecordEncoder();
+  for (const record of records) encoder.add(record);
+  return encoder.build();
 }

@@ -180,6 +180,11 @@ export class RequestsModule {
     return result;
   }
 
+  /** The rules changed elsewhere in this process (an accepted rule suggestion): the next request sees them. */
+  rulesChanged(): void {
+    this.rules.invalidate();
+  }
+
   /** The durable jobs of requests and grants, by kind. */
   jobHandlers(notifier: ApprovalNotifier): Map<string, JobHandler> {
     const payload = <T>(job: { payload: unknown }) => job.payload as T;

@@ -34,7 +34,7 @@ export async function readRuleFile(file: string): Promise<Rule[]> {
 }
 
 /** Rules are stored as their input shape, so that a stored version re-validates to the same rules. */
-const ruleTable: VersionedSetTable<Rule> = {
+export const ruleTable: VersionedSetTable<Rule> = {
   lockName: 'aperture-rules',
   auditType: 'rules.applied',
   subjectKind: 'rule-set',

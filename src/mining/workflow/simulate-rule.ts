@@ -1,0 +1,35 @@
+import type { PrismaClient } from '../../db/open-database.ts';
+import { ruleSchema } from '../../requests/rules/rule-schema.ts';
+import { currentRuleSet } from '../../requests/rules/rule-store.ts';
+import { validateInput } from '../../shared/validate.ts';
+import { decidedRequestBatches } from './decided-request-batches.ts';
+import { RuleSimulation, type RuleSimulationResult } from './rule-simulation.ts';
+
+/**
+ * Backtests a draft rule (validated like an authored one: INVALID_INPUT otherwise) over every
+ * request a person decided, rebuilding what the rules would have seen from each request's
+ * snapshot: the human's attributes, the objects, the agent, intent, tier, duration and time.
+ */
+export async function simulateRule(prisma: PrismaClient, input: unknown): Promise<RuleSimulationResult> {
+  const draft = validateInput(ruleSchema, input, 'rule');
+  const { rules } = await currentRuleSet(prisma);
+  const simulation = new RuleSimulation(draft, rules);
+  for await (const batch of decidedRequestBatches(prisma)) {
+    for (const request of batch.requests) {
+      simulation.add({
+        id: request.id,
+        outcome: request.outcome,
+        facts: {
+          human: request.human,
+          agentClientId: batch.lookups.agentClientId(request.agentId) ?? request.agentId,
+          intent: request.intent,
+          resources: request.resources,
+          tier: request.tier,
+          requestedSeconds: request.requestedSeconds,
+          at: request.createdAt,
+        },
+      });
+    }
+  }
+  return simulation.result();
+}
