@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type { SlackConfig } from '../config/config.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import type { IdentityState } from '../identity/state/identity-state.ts';
@@ -44,24 +45,28 @@ export function createSlackApp(deps: {
         processBeforeResponse: true,
         logger,
       });
+  // Outbound calls run in durable jobs that retry them (honouring Retry-After): no client retries.
+  const client = new WebClient(config.botToken, {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logger,
+  });
   const app = new App({
-    token: config.botToken,
     receiver,
     logger,
-    tokenVerificationEnabled: false,
-    clientOptions: {
-      ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-    },
+    // A fixed bot token: no auth.test per incoming request (Bolt's default without verification),
+    // so clicks are decided even while Slack's Web API is unreachable.
+    authorize: async () => ({ botToken: config.botToken }),
+    clientOptions: client.slackApiUrl ? { slackApiUrl: client.slackApiUrl } : undefined,
   });
-  const listenerDeps = { ...deps, client: app.client };
+  const listenerDeps = { ...deps, client };
   registerDecisionListeners(app, listenerDeps);
   registerApertureCommand(app, listenerDeps);
   app.error(async (error) => {
     deps.logger.error({ err: error }, 'a Slack listener failed');
   });
-  const notifier = new SlackNotifier(deps.prisma, app.client, config, deps.logger);
+  const notifier = new SlackNotifier(deps.prisma, client, config, deps.logger);
   return {
     handle:
       receiver instanceof HTTPReceiver ? rejectStaleOrReplayed(receiver.requestListener, deps.logger) : null,

@@ -35,7 +35,11 @@ export class SlackNotifier implements ApprovalNotifier {
   async notify(event: ApprovalEvent): Promise<void> {
     const view = await loadRequestView(this.prisma, event.requestId);
     if (!view) return;
-    if (event.kind === 'routed' || event.kind === 'escalated') await this.postPrompts(view);
+    if (event.kind === 'routed') {
+      await this.postPrompts(view);
+      return;
+    }
+    if (event.kind === 'escalated') await this.postPrompts(view);
     await this.updatePosted(view);
     if (event.kind === 'escalated') await this.remind(view);
     if (outcomeEvents.has(event.kind)) await this.tellHuman(view, event.kind);

@@ -22,7 +22,13 @@ import { startTestService } from './test-service.ts';
  * the `approvers` group.
  */
 export const requestPeople = [
-  { email: 'gina@acme.test', name: 'Gina', department: 'legal', groups: ['governance'] },
+  {
+    email: 'gina@acme.test',
+    name: 'Gina',
+    department: 'legal',
+    groups: ['governance'],
+    slackUserId: 'U0GINA',
+  },
   { email: 'mark@acme.test', name: 'Mark', department: 'finance', groups: ['managers'] },
   {
     email: 'ana@acme.test',
@@ -32,8 +38,15 @@ export const requestPeople = [
     region: 'emea',
     groups: ['analysts'],
     manager: 'mark@acme.test',
+    slackUserId: 'U0ANA',
   },
-  { email: 'bob@acme.test', name: 'Bob', department: 'engineering', groups: ['engineering'] },
+  {
+    email: 'bob@acme.test',
+    name: 'Bob',
+    department: 'engineering',
+    groups: ['engineering'],
+    slackUserId: 'U0BOB',
+  },
   { email: 'dana@shop.example', name: 'Dana', department: 'sales', groups: ['owners'] },
   { email: 'omar@shop.example', name: 'Omar', department: 'sales', groups: ['owners'] },
   { email: 'lee@shop.example', name: 'Lee', department: 'sales', groups: ['stewards'] },
@@ -43,6 +56,7 @@ export const requestPeople = [
     name: `Approver ${index}`,
     department: 'sales',
     groups: ['approvers'],
+    slackUserId: `U0APPR${String(index).padStart(2, '0')}`,
   })),
 ];
 

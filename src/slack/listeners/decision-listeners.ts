@@ -25,9 +25,9 @@ export function registerDecisionListeners(app: App, deps: SlackDeps): void {
     },
   );
 
-  app.action<BlockAction<ButtonAction>>(denyActionId, async ({ ack, body, action, client }) => {
+  app.action<BlockAction<ButtonAction>>(denyActionId, async ({ ack, body, action }) => {
     await ack();
-    await client.views.open({
+    await deps.client.views.open({
       trigger_id: body.trigger_id,
       view: {
         type: 'modal',
