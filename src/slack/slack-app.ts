@@ -10,6 +10,7 @@ import { boltLogger } from './bolt-logger.ts';
 import { registerApertureCommand } from './listeners/aperture-command.ts';
 import { registerDecisionListeners } from './listeners/decision-listeners.ts';
 import { rejectStaleOrReplayed } from './replay-guard.ts';
+import { SlackDigest } from './slack-digest.ts';
 import { SlackNotifier } from './slack-notifier.ts';
 
 export const slackEventsPath = '/slack/events';
@@ -18,6 +19,8 @@ export interface SlackApp {
   /** HTTP mode: the handler for /slack/events (signed requests). Null in Socket Mode. */
   handle: ((request: IncomingMessage, response: ServerResponse) => void) | null;
   notifier: SlackNotifier;
+  /** The mining digest, when a governance channel is configured. */
+  digest: SlackDigest | null;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -71,6 +74,7 @@ export function createSlackApp(deps: {
     handle:
       receiver instanceof HTTPReceiver ? rejectStaleOrReplayed(receiver.requestListener, deps.logger) : null,
     notifier,
+    digest: config.governanceChannel ? new SlackDigest(deps.prisma, client, config.governanceChannel) : null,
     start: async () => {
       if (receiver instanceof SocketModeReceiver) await receiver.start();
     },

@@ -8,6 +8,7 @@ import type { ApprovalEvent, ApprovalNotifier } from '../requests/approval-notif
 import { approvalBlocks, outcomeText } from './messages/approval-blocks.ts';
 import { loadRequestView, type RequestView } from './messages/request-view.ts';
 import { slackCall } from './slack-errors.ts';
+import { slackUserOf } from './slack-person.ts';
 
 /** The metadata every post carries, so a post whose ts was never stored can be found again. */
 const metadataType = 'aperture_request';
@@ -66,12 +67,14 @@ export class SlackNotifier implements ApprovalNotifier {
     const targets = channels.map((channel) => ({ purpose: `approvers:${channel}`, channel }));
     if (direct) {
       const approvers = await this.prisma.person.findMany({
-        where: { id: { in: view.request.eligibleApproverIds }, slackUserId: { not: null }, active: true },
-        select: { id: true, slackUserId: true },
+        where: { id: { in: view.request.eligibleApproverIds }, active: true },
+        select: { id: true, email: true, slackUserId: true },
       });
-      for (const approver of approvers)
-        targets.push({ purpose: `approver:${approver.id}`, channel: approver.slackUserId! });
-      if (approvers.length === 0 && channels.length === 0) {
+      for (const approver of approvers) {
+        const user = await slackUserOf(this.lookup(), approver);
+        if (user) targets.push({ purpose: `approver:${approver.id}`, channel: user });
+      }
+      if (targets.length === 0) {
         this.logger.warn(
           { requestId: view.request.id },
           'no approver of this request has a Slack id and no channel is configured',
@@ -191,9 +194,14 @@ export class SlackNotifier implements ApprovalNotifier {
   private async tellHuman(view: RequestView, event: string): Promise<void> {
     const human = await this.prisma.person.findUnique({
       where: { id: view.request.humanId },
-      select: { id: true, slackUserId: true },
+      select: { id: true, email: true, slackUserId: true },
     });
-    if (!human?.slackUserId) return;
-    await this.postOnce(view.request.id, `outcome:${event}`, human.slackUserId, outcomeText(view, event));
+    const user = human ? await slackUserOf(this.lookup(), human) : null;
+    if (!user) return;
+    await this.postOnce(view.request.id, `outcome:${event}`, user, outcomeText(view, event));
+  }
+
+  private lookup() {
+    return { prisma: this.prisma, client: this.client, lookupByEmail: this.config.lookupByEmail };
   }
 }

@@ -46,3 +46,25 @@ export async function slackPerson(
     viewer: { kind: 'human', human, issuer: 'slack', expiresAt: new Date(Date.now() + 60_000) },
   };
 }
+
+/**
+ * The Slack user to DM for a person: the stored Slack id; by users.lookupByEmail only when
+ * enabled, and not when Slack's answer is a user already linked to someone else.
+ */
+export async function slackUserOf(
+  deps: { prisma: PrismaClient; client: WebClient; lookupByEmail: boolean },
+  person: { id: string; email: string; slackUserId: string | null },
+): Promise<string | null> {
+  if (person.slackUserId) return person.slackUserId;
+  if (!deps.lookupByEmail) return null;
+  const found = await slackCall('users.lookupByEmail', () =>
+    deps.client.users.lookupByEmail({ email: person.email }),
+  ).catch(() => null);
+  const userId = found?.user?.id;
+  if (!userId) return null;
+  const linked = await deps.prisma.person.findUnique({
+    where: { slackUserId: userId },
+    select: { id: true },
+  });
+  return linked && linked.id !== person.id ? null : userId;
+}

@@ -28,6 +28,7 @@ const slackEnv = () => ({
   SLACK_SIGNING_SECRET: signingSecret,
   SLACK_API_URL: slack.apiUrl,
   SLACK_APPROVALS_CHANNEL: approvalsChannel,
+  SLACK_LOOKUP_BY_EMAIL: 'true',
   APERTURE_JOB_POLL_MS: '50',
 });
 
@@ -199,6 +200,33 @@ describe('approvals in Slack', () => {
     expect(
       await db.prisma.auditEvent.count({ where: { type: 'slack.click-refused', subjectId: requestId } }),
     ).toBe(3);
+  });
+
+  it('maps an unlinked Slack user by email when enabled, and refuses an email linked to someone else', async () => {
+    slack.addUser({ id: 'U0MARK', email: 'mark@acme.test', name: 'Mark' });
+    slack.addUser({ id: 'U0IMPOSTOR', email: 'ana@acme.test', name: 'Not Ana' });
+    const token = await world.agentToken('ana@acme.test', { agent: 'Email agent' });
+    const filed = await world.gql<{ requestAccess: { request: { id: string } } }>(
+      token,
+      requestAccessMutation,
+      {
+        input: {
+          paths: ['analytics.staging.stg_customers'],
+          tier: 'READ',
+          justification: 'Customer data quality',
+          duration: 'PT1H',
+        },
+      },
+    );
+    const requestId = filed.data!.requestAccess.request.id;
+    const prompt = await promptFor(requestId);
+    await sendToSlackEndpoint(approveClick('U0MARK', requestId, prompt.ts));
+    expect(await db.prisma.accessApproval.count({ where: { requestId } })).toBe(1);
+    await sendToSlackEndpoint(approveClick('U0IMPOSTOR', requestId, prompt.ts));
+    expect(slack.ephemerals.find((message) => message.user === 'U0IMPOSTOR')?.text).toMatch(
+      /belongs to another Slack user/,
+    );
+    expect(await statusOf(requestId)).toBe('PENDING');
   });
 
   it('asks for a reason before denying, then updates the prompt', async () => {
