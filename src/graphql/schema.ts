@@ -18,6 +18,7 @@ import './types/policies.ts';
 import './types/rules.ts';
 import './types/grant.ts';
 import './types/access-request.ts';
+import './types/rule-suggestions.ts';
 
 export const schema = builder.toSchema();
 

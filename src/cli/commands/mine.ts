@@ -2,7 +2,11 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { type EvaluationReport, evaluateMining, type HoldoutMetrics } from '../../mining/evaluate.ts';
 import { readDecisionCsv } from '../../mining/read-decision-csv.ts';
+import { MiningModule } from '../../mining/workflow/mining-service.ts';
+import type { MiningRunSummary } from '../../mining/workflow/store-mining-result.ts';
 import { validateInput } from '../../shared/validate.ts';
+import { commandConfig, withDatabase } from '../command-context.ts';
+import { progressReporter } from '../progress.ts';
 
 const evaluateOptionsSchema = z.object({
   csv: z.string().min(1),
@@ -15,6 +19,33 @@ const evaluateOptionsSchema = z.object({
   minSupport: z.coerce.number().int().min(1).optional(),
   json: z.boolean().default(false),
 });
+
+const runOptionsSchema = z.object({
+  threshold: z.coerce.number().min(0.5).lt(1).optional(),
+  minSupport: z.coerce.number().int().min(1).optional(),
+  minApprovers: z.coerce.number().int().min(0).optional(),
+  json: z.boolean().default(false),
+});
+
+const count = (value: number) => value.toLocaleString('en-US');
+
+function formatRun(run: MiningRunSummary): string {
+  const { suggestions: found, backtest } = run;
+  const skipped = run.skipped > 0 ? ` (${count(run.skipped)} left out: unreadable snapshots)` : '';
+  return [
+    `Mined ${count(run.decisions)} decisions from ${count(run.requests)} requests people decided${skipped}; run ${run.runId}.`,
+    `Suggestions found: ${count(found.mined)}`,
+    `  new                      ${count(found.new)}${found.resurfaced > 0 ? ` (${count(found.resurfaced)} back after a rejection, on new evidence)` : ''}`,
+    `  still NEW, refreshed     ${count(found.refreshed)}`,
+    `  superseded               ${count(found.superseded)}`,
+    `  withheld (rejected)      ${count(found.withheldRejected)}`,
+    `  withheld (accepted)      ${count(found.withheldAccepted)}`,
+    `Together they would decide ${percent(backtest.coverage)} of the history: ${count(backtest.autoApproved)} auto-approved (${count(backtest.falseApprovals)} that people denied), ${count(backtest.autoDenied)} auto-denied (${count(backtest.falseDenials)} that people approved).`,
+    found.new + found.refreshed > 0
+      ? 'Review them with the GraphQL query ruleSuggestions(status: [NEW]) as a governance lead.'
+      : 'Nothing new to review.',
+  ].join('\n');
+}
 
 const percent = (value: number | null) => (value === null ? '-' : `${(value * 100).toFixed(1)}%`);
 
@@ -58,7 +89,44 @@ function formatReport(file: string, resourceAttributes: string[], report: Evalua
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function registerMiningCommands(program: Command): void {
-  const mine = program.command('mine').description('rule suggestions mined from human decisions');
+  const mine = program
+    .command('mine')
+    .description('rule suggestions mined from the decisions people made on access requests');
+  mine
+    .command('run', { isDefault: true })
+    .description(
+      'mine the decision history now and store the suggestions for review (the default: `aperture mine`)',
+    )
+    .option('--threshold <bound>', 'lower confidence bound a suggestion must reach (default 0.95)')
+    .option('--min-support <n>', 'fewest decisions a suggestion must match (default 20)')
+    .option('--min-approvers <n>', 'fewest distinct people who made those decisions (default 2)')
+    .option('--json', 'print the run summary as JSON')
+    .action((raw: unknown) =>
+      withDatabase(async ({ prisma }, logger) => {
+        const options = validateInput(runOptionsSchema, raw, 'mine options');
+        const mining = new MiningModule({
+          prisma,
+          governanceGroup: commandConfig().identity.governanceGroup,
+          logger,
+        });
+        const progress = progressReporter();
+        let run: MiningRunSummary;
+        try {
+          run = await mining.run(
+            'cli',
+            {
+              ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
+              ...(options.minSupport === undefined ? {} : { minSupport: options.minSupport }),
+              ...(options.minApprovers === undefined ? {} : { minDistinctApprovers: options.minApprovers }),
+            },
+            progress.report,
+          );
+        } finally {
+          progress.stop();
+        }
+        console.log(options.json ? JSON.stringify(run, null, 2) : formatRun(run));
+      }),
+    );
   mine
     .command('evaluate')
     .description(

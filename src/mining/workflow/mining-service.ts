@@ -112,7 +112,7 @@ export class MiningModule {
   /** An on-demand run by governance. */
   runNow(viewer: Viewer, options?: MiningOptionsInput): Promise<MiningRunSummary> {
     const governor = requireGovernance(viewer, this.governanceGroup);
-    return this.run('graphql', options ?? this.defaultOptions, undefined, viewerAuditActor(governor));
+    return this.run('graphql', { ...this.defaultOptions, ...options }, undefined, viewerAuditActor(governor));
   }
 
   /** Suggestions, newest first; all statuses unless some are named. */
