@@ -92,4 +92,26 @@ describe('configuration from the environment', () => {
     ).toThrow(/at most one identity provider may map people by sub/);
     expect(load([{ ...provider, jwksUri: 'http://127.0.0.1:8080/jwks', apiAudience: 'y' }])).not.toThrow();
   });
+
+  it('configures Slack only completely: a bot token, and a signing secret or an app-level token', () => {
+    expect(loadConfig({}).slack).toBeNull();
+    expect(() => loadConfig({ SLACK_SIGNING_SECRET: 'secret-123' })).toThrow(/SLACK_BOT_TOKEN/);
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/SLACK_SIGNING_SECRET: needed/);
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxp-1', SLACK_SIGNING_SECRET: 'secret-123' })).toThrow(
+      /must be a bot token/,
+    );
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack).toMatchObject({
+      appToken: 'xapp-1',
+      signingSecret: null,
+      lookupByEmail: false,
+    });
+  });
+
+  it('overrides grant maximums one tier and sensitivity at a time', () => {
+    const config = loadConfig({ APERTURE_GRANT_MAX_SECONDS: '{"READ":{"RESTRICTED":600}}' });
+    expect(config.requests.grantMaximums.READ).toMatchObject({ RESTRICTED: 600, CONFIDENTIAL: 28_800 });
+    expect(() => loadConfig({ APERTURE_GRANT_MAX_SECONDS: '{"READ":{"SECRET":1}}' })).toThrow(
+      /APERTURE_GRANT_MAX_SECONDS/,
+    );
+  });
 });
