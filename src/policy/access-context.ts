@@ -1,6 +1,7 @@
 import type { Tier } from '../../generated/prisma/enums.ts';
 import type { Sensitivity } from '../catalog/sensitivity.ts';
 import type { CapabilityCeiling } from '../identity/agents/capability-ceiling.ts';
+import type { HumanIdentity } from '../identity/viewer.ts';
 import type { JsonObject } from '../shared/json.ts';
 import type { ObjectKind } from './policy-schema.ts';
 
@@ -13,6 +14,19 @@ export interface PolicyHuman {
   groups: string[];
   manager: string | null;
   attributes: JsonObject;
+}
+
+/** The human as policies and rules see them, from who the caller is. */
+export function policyHuman(human: HumanIdentity): PolicyHuman {
+  return {
+    email: human.email,
+    department: human.department,
+    region: human.region,
+    title: human.title,
+    groups: human.groups,
+    manager: human.managerEmail,
+    attributes: human.attributes,
+  };
 }
 
 /** A just-in-time grant for this human, chain and intent: exact paths (or metric/term names) at a tier. */

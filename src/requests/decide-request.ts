@@ -72,20 +72,14 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
       }
       if (request.status !== 'PENDING') throw alreadyDecided(request);
       const actorOf = { humanId: approverId };
-      const subject = { kind: 'access-request', id: request.id };
       if (decision.kind === 'deny') {
         const denied = await transition(tx, request, 'DENIED', `person:${approverId}`, decision.reason);
-        await announce(tx, denied, 'denied');
-        // Last: the audit chain's head stays locked from here to the commit.
-        await appendAuditEvents(tx, [
-          {
-            type: 'access.denied',
-            actor: actorOf,
-            intent: request.intent,
-            subject,
-            payload: { reason: decision.reason },
-          },
-        ]);
+        await announce(
+          tx,
+          denied,
+          'denied',
+          requestEvent(request, 'access.denied', { reason: decision.reason }, actorOf),
+        );
         return denied;
       }
       const routing = routingOf(request);
@@ -102,21 +96,21 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
       await tx.accessApproval.create({ data: { requestId, approverId, durationSeconds: seconds } });
       const approvals = await tx.accessApproval.findMany({ where: { requestId } });
       if (approvals.length < request.requiredApprovals) {
-        await announce(tx, request, 'progress');
-        // Last: the audit chain's head stays locked from here to the commit.
-        await appendAuditEvents(tx, [
-          {
-            type: 'access.approval-recorded',
-            actor: actorOf,
-            intent: request.intent,
-            subject,
-            payload: {
+        await announce(
+          tx,
+          request,
+          'progress',
+          requestEvent(
+            request,
+            'access.approval-recorded',
+            {
               approvals: approvals.length,
               required: request.requiredApprovals,
               durationSeconds: seconds,
             },
-          },
-        ]);
+            actorOf,
+          ),
+        );
         return request;
       }
       const approvedSeconds = Math.min(...approvals.map((approval) => approval.durationSeconds));
@@ -128,22 +122,19 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
         null,
         approvedSeconds,
       );
-      const audit: AuditEventInput[] = [
-        {
-          type: 'access.approved',
-          actor: actorOf,
-          intent: request.intent,
-          subject,
-          payload: { approvers: approvals.map((approval) => approval.approverId), approvedSeconds },
-        },
+      const audit = [
+        requestEvent(
+          request,
+          'access.approved',
+          { approvers: approvals.map((approval) => approval.approverId), approvedSeconds },
+          actorOf,
+        ),
       ];
       const terms = { now: new Date(), approvedSeconds, ruleMaxSeconds: routing?.maxDuration ?? null };
       if (approved.extendsGrantId)
         await extendGrantInTx(tx, deps, approved, approved.extendsGrantId, terms, audit);
       else await createGrant(tx, approved, terms, deps.config.grantMaximums, audit);
-      await announce(tx, approved, 'approved');
-      // Last: the audit chain's head stays locked from here to the commit.
-      await appendAuditEvents(tx, audit);
+      await announce(tx, approved, 'approved', ...audit);
       return approved;
     });
   } finally {
@@ -191,16 +182,7 @@ export async function cancelRequest(
       `agent:${viewer.chain.at(-1)!.id}`,
       'cancelled by the agent',
     );
-    await announce(tx, cancelled, 'cancelled');
-    // Last: the audit chain's head stays locked from here to the commit.
-    await appendAuditEvents(tx, [
-      {
-        type: 'access.cancelled',
-        actor: { humanId: request.humanId, agentChain: request.chain },
-        intent: request.intent,
-        subject: { kind: 'access-request', id: request.id },
-      },
-    ]);
+    await announce(tx, cancelled, 'cancelled', requestEvent(request, 'access.cancelled'));
     return cancelled;
   });
 }
@@ -211,16 +193,7 @@ export async function expireRequest(prisma: PrismaClient, requestId: string): Pr
     const request = await lockRequest(tx, requestId);
     if (request?.status !== 'PENDING' || request.expiresAt > new Date()) return false;
     const expired = await transition(tx, request, 'EXPIRED', 'system:expiry', 'no approver decided in time');
-    await announce(tx, expired, 'expired');
-    // Last: the audit chain's head stays locked from here to the commit.
-    await appendAuditEvents(tx, [
-      {
-        type: 'access.expired',
-        actor: { humanId: request.humanId, agentChain: request.chain },
-        intent: request.intent,
-        subject: { kind: 'access-request', id: request.id },
-      },
-    ]);
+    await announce(tx, expired, 'expired', requestEvent(request, 'access.expired'));
     return true;
   });
 }
@@ -237,17 +210,12 @@ export async function escalateRequest(prisma: PrismaClient, requestId: string): 
       where: { id: request.id },
       data: { escalated: true, eligibleApproverIds: eligible },
     });
-    await announce(tx, escalated, 'escalated');
-    // Last: the audit chain's head stays locked from here to the commit.
-    await appendAuditEvents(tx, [
-      {
-        type: 'access.escalated',
-        actor: { humanId: request.humanId, agentChain: request.chain },
-        intent: request.intent,
-        subject: { kind: 'access-request', id: request.id },
-        payload: { addedApprovers: added.length },
-      },
-    ]);
+    await announce(
+      tx,
+      escalated,
+      'escalated',
+      requestEvent(request, 'access.escalated', { addedApprovers: added.length }),
+    );
     return true;
   });
 }
@@ -279,8 +247,33 @@ async function transition(
   };
 }
 
-/** Subscribers (any replica) and the approval channel learn about the change once it commits. */
-async function announce(tx: Prisma.TransactionClient, request: AccessRequest, kind: ApprovalEventKind) {
+/**
+ * Subscribers (any replica) and the approval channel learn about the change once it commits; its
+ * audit events are appended last, so the audit chain's head stays locked only until the commit.
+ */
+async function announce(
+  tx: Prisma.TransactionClient,
+  request: AccessRequest,
+  kind: ApprovalEventKind,
+  ...audit: AuditEventInput[]
+) {
   await scheduleJobs(tx, [approvalNoticeJob(kind, request.id)]);
   await notifyChange(tx, 'requests', request.id);
+  await appendAuditEvents(tx, audit);
+}
+
+/** An audit event about a request; by default acted by its human and agent chain. */
+function requestEvent(
+  request: AccessRequest,
+  type: string,
+  payload?: Record<string, unknown>,
+  actor: AuditEventInput['actor'] = { humanId: request.humanId, agentChain: request.chain },
+): AuditEventInput {
+  return {
+    type,
+    actor,
+    intent: request.intent,
+    subject: { kind: 'access-request', id: request.id },
+    payload,
+  };
 }

@@ -1,8 +1,7 @@
 import type { Sensitivity } from '../catalog/sensitivity.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import type { HumanIdentity } from '../identity/viewer.ts';
-import type { PolicyHuman, PolicyObject } from '../policy/access-context.ts';
-import type { JsonObject } from '../shared/json.ts';
+import { type PolicyHuman, type PolicyObject, policyHuman } from '../policy/access-context.ts';
 
 /** A requested object as it was when the request was made. */
 export interface ResourceSnapshot {
@@ -23,17 +22,7 @@ export interface RequestSnapshot {
 }
 
 export function humanSnapshot(human: HumanIdentity): RequestSnapshot['human'] {
-  return {
-    id: human.id,
-    name: human.name,
-    email: human.email,
-    department: human.department,
-    region: human.region,
-    title: human.title,
-    groups: human.groups,
-    manager: human.managerEmail,
-    attributes: human.attributes as JsonObject,
-  };
+  return { id: human.id, name: human.name, ...policyHuman(human) };
 }
 
 /** Owners and stewards of the requested objects (a column's are its dataset's). */

@@ -8,7 +8,7 @@ import { checkDelegationState } from '../../identity/tokens/check-delegation-sta
 import { type Viewer, viewerAuditActor } from '../../identity/viewer.ts';
 import type { ActiveGrants } from '../../requests/grants/active-grants.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
-import type { AccessContext, PolicyObject } from '../access-context.ts';
+import { type AccessContext, type PolicyObject, policyHuman } from '../access-context.ts';
 import { type CompiledPolicySet, compilePolicySet } from '../compile-policies.ts';
 import { currentPolicySet } from '../store/policy-store.ts';
 import { type ObjectDecision, ViewerAccess } from '../viewer-access.ts';
@@ -107,15 +107,7 @@ export class AccessService {
     if (viewer.kind === 'anonymous') return null;
     const { human } = viewer;
     const base: AccessContext = {
-      human: {
-        email: human.email,
-        department: human.department,
-        region: human.region,
-        title: human.title,
-        groups: human.groups,
-        manager: human.managerEmail,
-        attributes: human.attributes,
-      },
+      human: policyHuman(human),
       intent: null,
       ceilings: [],
       grants: [],
