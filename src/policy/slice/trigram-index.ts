@@ -5,6 +5,8 @@
  */
 export class TrigramIndex {
   private readonly postings: Map<number, Int32Array>;
+  /** Recent answers: agents page through and repeat the same searches; texts never change. */
+  private readonly recent = new Map<string, number[]>();
 
   /** `texts` must already be lowercased; positions in it are what `search` returns. */
   constructor(private readonly texts: readonly string[]) {
@@ -23,8 +25,17 @@ export class TrigramIndex {
   }
 
   /** Positions (ascending) of the texts containing `query`; every position for an empty query. */
-  search(query: string): number[] {
+  search(query: string): readonly number[] {
     const needle = query.toLowerCase();
+    const known = this.recent.get(needle);
+    if (known) return known;
+    const found = this.find(needle);
+    if (this.recent.size >= 500) this.recent.delete(this.recent.keys().next().value!);
+    this.recent.set(needle, found);
+    return found;
+  }
+
+  private find(needle: string): number[] {
     if (needle.length < 3) return this.scan(needle);
     let rarest: Int32Array | undefined;
     for (let start = 0; start + 3 <= needle.length; start += 1) {
