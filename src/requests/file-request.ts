@@ -71,10 +71,13 @@ function pendingKeyOf(viewer: AgentViewer, paths: string[], tier: string): strin
 async function enforceRateLimits(deps: RequestDeps, viewer: AgentViewer, now: Date): Promise<void> {
   const since = new Date(now.getTime() - 3_600_000);
   const agent = viewer.chain.at(-1)!;
-  const [byAgent, byHuman] = await Promise.all([
-    deps.prisma.accessRequest.count({ where: { agentId: agent.id, createdAt: { gt: since } } }),
-    deps.prisma.accessRequest.count({ where: { humanId: viewer.human.id, createdAt: { gt: since } } }),
-  ]);
+  // One query for both counts, across every replica.
+  const [counts] = await deps.prisma.$queryRaw<{ byAgent: number; byHuman: number }[]>`
+    SELECT count(*) FILTER (WHERE "agentId" = ${agent.id}::uuid)::int AS "byAgent",
+           count(*) FILTER (WHERE "humanId" = ${viewer.human.id}::uuid)::int AS "byHuman"
+    FROM "AccessRequest"
+    WHERE "createdAt" > ${since} AND ("agentId" = ${agent.id}::uuid OR "humanId" = ${viewer.human.id}::uuid)`;
+  const { byAgent, byHuman } = counts ?? { byAgent: 0, byHuman: 0 };
   if (byAgent >= deps.config.perAgentPerHour) {
     throw new ApertureError(
       'RATE_LIMITED',

@@ -38,16 +38,27 @@ export async function resourceSnapshots(
   });
   const ids = (kind: PolicyObject['kind']) =>
     objects.filter((object) => object.kind === kind).map((o) => o.id);
+  // Only the tables something was asked from (most requests name datasets only).
+  const none = Promise.resolve([]);
   const [datasets, metrics, terms] = await Promise.all([
-    prisma.dataset.findMany({
-      where: { id: { in: datasetIds } },
-      select: { id: true, path: true, ownerEmail: true, stewardEmails: true },
-    }),
-    prisma.metric.findMany({ where: { id: { in: ids('metric') } }, select: { id: true, ownerEmail: true } }),
-    prisma.glossaryTerm.findMany({
-      where: { id: { in: ids('glossary') } },
-      select: { id: true, ownerEmail: true },
-    }),
+    datasetIds.length === 0
+      ? none
+      : prisma.dataset.findMany({
+          where: { id: { in: datasetIds } },
+          select: { id: true, path: true, ownerEmail: true, stewardEmails: true },
+        }),
+    ids('metric').length === 0
+      ? none
+      : prisma.metric.findMany({
+          where: { id: { in: ids('metric') } },
+          select: { id: true, ownerEmail: true },
+        }),
+    ids('glossary').length === 0
+      ? none
+      : prisma.glossaryTerm.findMany({
+          where: { id: { in: ids('glossary') } },
+          select: { id: true, ownerEmail: true },
+        }),
   ]);
   const datasetsByPath = new Map(datasets.map((dataset) => [dataset.path, dataset]));
   type Owners = { ownerEmail: string | null; stewardEmails: string[] };
