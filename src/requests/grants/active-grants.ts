@@ -19,35 +19,18 @@ function grantKey(humanId: string, chain: readonly string[], intent: string): st
 }
 
 /**
- * The active grants of every delegation, kept in memory until a grant changes on any replica.
+ * The active grants of each delegation, loaded on first use and kept until a grant changes on any
+ * replica (then every delegation loads its own again: one indexed query, not all grants).
  * Expiry needs no notification: a grant past its end is ignored from that instant on.
  */
 export class ActiveGrants {
-  private readonly cache: InvalidatedCache<Map<string, ActiveGrant[]>>;
+  private readonly cache: InvalidatedCache<Map<string, Promise<ActiveGrant[]>>>;
 
-  constructor(prisma: PrismaClient, changes: ChangeFeed) {
-    this.cache = new InvalidatedCache(changes, ['grants'], async () => {
-      const rows = await prisma.grant.findMany({
-        where: { status: 'ACTIVE', expiresAt: { gt: new Date() } },
-        select: {
-          id: true,
-          humanId: true,
-          chain: true,
-          intent: true,
-          paths: true,
-          tier: true,
-          scope: true,
-          taskId: true,
-          expiresAt: true,
-        },
-      });
-      const byKey = new Map<string, ActiveGrant[]>();
-      for (const { humanId, chain, intent, ...grant } of rows) {
-        const key = grantKey(humanId, chain, intent);
-        byKey.set(key, [...(byKey.get(key) ?? []), grant]);
-      }
-      return byKey;
-    });
+  constructor(
+    private readonly prisma: PrismaClient,
+    changes: ChangeFeed,
+  ) {
+    this.cache = new InvalidatedCache(changes, ['grants'], async () => new Map());
   }
 
   /** The grants in force now for this delegation; task-scoped ones only within their task. */
@@ -55,17 +38,38 @@ export class ActiveGrants {
     delegation: { humanId: string; chain: readonly string[]; intent: string; taskId: string | null },
     now: Date,
   ): Promise<AccessGrant[]> {
-    const grants = (await this.cache.get()).get(
-      grantKey(delegation.humanId, delegation.chain, delegation.intent),
-    );
-    if (!grants) return [];
-    return grants
+    const byKey = await this.cache.get();
+    const key = grantKey(delegation.humanId, delegation.chain, delegation.intent);
+    let loading = byKey.get(key);
+    if (!loading) {
+      loading = this.load(delegation);
+      byKey.set(key, loading);
+      loading.catch(() => byKey.delete(key));
+    }
+    return (await loading)
       .filter(
         (grant) =>
           grant.expiresAt > now &&
           (grant.scope === 'TIME' || (grant.taskId !== null && grant.taskId === delegation.taskId)),
       )
       .map((grant) => ({ id: grant.id, paths: grant.paths, tier: grant.tier }));
+  }
+
+  private load(delegation: {
+    humanId: string;
+    chain: readonly string[];
+    intent: string;
+  }): Promise<ActiveGrant[]> {
+    return this.prisma.grant.findMany({
+      where: {
+        humanId: delegation.humanId,
+        intent: delegation.intent,
+        chain: { equals: [...delegation.chain] },
+        status: 'ACTIVE',
+        expiresAt: { gt: new Date() },
+      },
+      select: { id: true, paths: true, tier: true, scope: true, taskId: true, expiresAt: true },
+    });
   }
 
   invalidate(): void {
