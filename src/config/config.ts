@@ -79,9 +79,17 @@ export const environmentSchema = z.object({
   APERTURE_REQUESTS_PER_HOUR_PER_AGENT: z.coerce.number().int().min(1).max(1_000_000).default(60),
   APERTURE_REQUESTS_PER_HOUR_PER_HUMAN: z.coerce.number().int().min(1).max(1_000_000).default(120),
   APERTURE_JOB_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
-  SLACK_BOT_TOKEN: z.string().trim().regex(/^xoxb-/, 'must be a bot token (xoxb-...)').optional(),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .trim()
+    .regex(/^xoxb-/, 'must be a bot token (xoxb-...)')
+    .optional(),
   SLACK_SIGNING_SECRET: z.string().trim().min(8).optional(),
-  SLACK_APP_TOKEN: z.string().trim().regex(/^xapp-/, 'must be an app-level token (xapp-...)').optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .trim()
+    .regex(/^xapp-/, 'must be an app-level token (xapp-...)')
+    .optional(),
   SLACK_APPROVALS_CHANNEL: z.string().trim().min(1).optional(),
   SLACK_GOVERNANCE_CHANNEL: z.string().trim().min(1).optional(),
   SLACK_LOOKUP_BY_EMAIL: booleanFromEnv.optional(),

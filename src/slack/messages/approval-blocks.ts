@@ -33,11 +33,12 @@ export function durationChoices(view: RequestView): { seconds: number; label: st
   return [...approveChoices.filter((choice) => choice.seconds < most), asked];
 }
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeMrkdwn = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function statusLine(view: RequestView): string {
   const { request } = view;
-  const by = view.decidedBy ? ` by ${escape(view.decidedBy)}` : '';
+  const by = view.decidedBy ? ` by ${escapeMrkdwn(view.decidedBy)}` : '';
   switch (request.status) {
     case 'PENDING':
       return `:hourglass: *Pending* — ${view.approvals.length} of ${request.requiredApprovals} approval${request.requiredApprovals === 1 ? '' : 's'}${request.escalated ? ' (escalated)' : ''}`;
@@ -45,14 +46,14 @@ function statusLine(view: RequestView): string {
       const grant = view.grant;
       const state =
         grant && grant.status !== 'ACTIVE'
-          ? ` — grant ${grant.status.toLowerCase()}${grant.endReason ? `: ${escape(grant.endReason)}` : ''}`
+          ? ` — grant ${grant.status.toLowerCase()}${grant.endReason ? `: ${escapeMrkdwn(grant.endReason)}` : ''}`
           : grant
             ? ` until <!date^${Math.floor(grant.expiresAt.getTime() / 1000)}^{date_short_pretty} {time}|${grant.expiresAt.toISOString()}>`
             : '';
       return `:white_check_mark: *Approved*${by}${state}`;
     }
     case 'DENIED':
-      return `:no_entry: *Denied*${by}${request.decisionReason ? `: ${escape(request.decisionReason)}` : ''}`;
+      return `:no_entry: *Denied*${by}${request.decisionReason ? `: ${escapeMrkdwn(request.decisionReason)}` : ''}`;
     case 'EXPIRED':
       return ':clock3: *Expired*: no approver decided in time';
     case 'CANCELLED':
@@ -67,7 +68,7 @@ export function approvalBlocks(view: RequestView): { text: string; blocks: Known
   const resources = view.resources
     .map(
       (resource) =>
-        `• \`${escape(resource.path)}\` (${resource.kind}, ${resource.sensitivity.toLowerCase()}${resource.tags.length > 0 ? `, tags: ${resource.tags.map(escape).join(', ')}` : ''}${resource.ownerEmail ? `, owner ${escape(resource.ownerEmail)}` : ''})`,
+        `• \`${escapeMrkdwn(resource.path)}\` (${resource.kind}, ${resource.sensitivity.toLowerCase()}${resource.tags.length > 0 ? `, tags: ${resource.tags.map(escapeMrkdwn).join(', ')}` : ''}${resource.ownerEmail ? `, owner ${escapeMrkdwn(resource.ownerEmail)}` : ''})`,
     )
     .join('\n');
   const text = `${human.name} asks for ${request.tier} access to ${request.paths.join(', ')} through ${view.chain.join(' → ')}`;
@@ -76,20 +77,20 @@ export function approvalBlocks(view: RequestView): { text: string; blocks: Known
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: `*Access request* for *${escape(human.name)}*${who ? ` (${escape(who)})` : ''}: *${request.tier}* for ${formatSeconds(request.requestedDurationSeconds)}${request.scope === 'TASK' ? ' (this task only)' : ''}`,
+        text: `*Access request* for *${escapeMrkdwn(human.name)}*${who ? ` (${escapeMrkdwn(who)})` : ''}: *${request.tier}* for ${formatSeconds(request.requestedDurationSeconds)}${request.scope === 'TASK' ? ' (this task only)' : ''}`,
       },
     },
     {
       type: 'section',
       fields: [
-        { type: 'mrkdwn', text: `*Agent chain*\n${escape(view.chain.join(' → '))}` },
+        { type: 'mrkdwn', text: `*Agent chain*\n${escapeMrkdwn(view.chain.join(' → '))}` },
         {
           type: 'mrkdwn',
-          text: `*Intent*\n${escape(request.intent)}${request.taskId ? ` (task ${escape(request.taskId)})` : ''}`,
+          text: `*Intent*\n${escapeMrkdwn(request.intent)}${request.taskId ? ` (task ${escapeMrkdwn(request.taskId)})` : ''}`,
         },
         {
           type: 'mrkdwn',
-          text: `*Routed by*\n${request.ruleId ? `rule ${escape(request.ruleId)}` : 'no rule: the owners'}`,
+          text: `*Routed by*\n${request.ruleId ? `rule ${escapeMrkdwn(request.ruleId)}` : 'no rule: the owners'}`,
         },
         {
           type: 'mrkdwn',
@@ -98,7 +99,10 @@ export function approvalBlocks(view: RequestView): { text: string; blocks: Known
       ],
     },
     { type: 'section', text: { type: 'mrkdwn', text: `*Resources*\n${resources}` } },
-    { type: 'section', text: { type: 'mrkdwn', text: `*Justification*\n>${escape(request.justification)}` } },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*Justification*\n>${escapeMrkdwn(request.justification)}` },
+    },
     { type: 'context', elements: [{ type: 'mrkdwn', text: statusLine(view) }] },
   ];
   if (request.status === 'PENDING') {
@@ -128,8 +132,8 @@ export function approvalBlocks(view: RequestView): { text: string; blocks: Known
 
 /** The DM to the requesting human once their request is decided, expires or its grant ends. */
 export function outcomeText(view: RequestView, event: string): string {
-  const paths = view.request.paths.map((path) => `\`${escape(path)}\``).join(', ');
+  const paths = view.request.paths.map((path) => `\`${escapeMrkdwn(path)}\``).join(', ');
   if (event === 'grant-revoked')
-    return `Your grant for ${paths} was revoked${view.grant?.endReason ? `: ${escape(view.grant.endReason)}` : ''}.`;
+    return `Your grant for ${paths} was revoked${view.grant?.endReason ? `: ${escapeMrkdwn(view.grant.endReason)}` : ''}.`;
   return `Your agent's request for ${view.request.tier} access to ${paths}: ${statusLine(view)}`;
 }
