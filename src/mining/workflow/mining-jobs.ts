@@ -26,6 +26,16 @@ export function nextRunJob(now: Date, intervalMs: number): JobToSchedule {
   };
 }
 
+/**
+ * The run after a scheduled one: the next slot after both now and the job's own time (this
+ * replica's clock may be a little behind the database's, which decided the job was due), and never
+ * the job's own key, which stays taken until the job is done.
+ */
+export function nextRunAfter(job: { runAt: Date; key: string | null }, intervalMs: number): JobToSchedule {
+  const next = nextRunJob(new Date(Math.max(Date.now(), job.runAt.getTime())), intervalMs);
+  return next.key === job.key ? nextRunJob(next.runAt, intervalMs) : next;
+}
+
 /** The digest of a run's new suggestions, once per run. */
 export function digestJob(runId: string, suggestionIds: readonly string[]): JobToSchedule {
   return {

@@ -14,7 +14,7 @@ import { mineDecisionTable } from '../mine-rules.ts';
 import { type MiningOptionsInput, miningOptionsSchema } from '../mining-options.ts';
 import { type AcceptedSuggestion, acceptSuggestion } from './accept-suggestion.ts';
 import { loadDecisionTable, type MiningProgress } from './load-decision-table.ts';
-import { defaultMiningIntervalMs, miningJobKind, nextRunJob } from './mining-jobs.ts';
+import { defaultMiningIntervalMs, miningJobKind, nextRunAfter, nextRunJob } from './mining-jobs.ts';
 import { rejectSuggestion } from './reject-suggestion.ts';
 import { isUuid } from './review-errors.ts';
 import type { RuleSimulationResult } from './rule-simulation.ts';
@@ -169,9 +169,9 @@ export class MiningModule {
     const handlers: [string, JobHandler][] = [
       [
         miningJobKind.run,
-        async () => {
+        async (job) => {
           // The next run first: a run that fails (and is retried) does not end the schedule.
-          await scheduleJobs(this.prisma, [nextRunJob(new Date(), this.intervalMs)]);
+          await scheduleJobs(this.prisma, [nextRunAfter(job, this.intervalMs)]);
           await this.run('schedule');
           return undefined;
         },
