@@ -456,3 +456,31 @@ describe('mining the decisions people made', () => {
     });
   });
 });
+
+describe('reviews at the same time', () => {
+  it('the first review wins: of eight accepts and rejects at once, one; at most one new rule', async () => {
+    const deny = await newSuggestion('deny');
+    const version = await ruleSetVersion();
+    // Mostly accepts: identical accepts racing each other are the hard case.
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, index) =>
+        index < 6
+          ? accept(gina, deny.id).then((result) => result.errors?.[0]?.extensions?.code ?? 'ACCEPTED')
+          : reject(gina, deny.id, 'not now').then(
+              (result) => result.errors?.[0]?.extensions?.code ?? 'REJECTED',
+            ),
+      ),
+    );
+    const winners = results.filter((result) => result === 'ACCEPTED' || result === 'REJECTED');
+    expect(winners).toHaveLength(1);
+    expect(results.filter((result) => result === 'CONFLICT')).toHaveLength(7);
+    const stored = await db.prisma.ruleSuggestion.findUniqueOrThrow({ where: { id: deny.id } });
+    expect(stored.status).toBe(winners[0]);
+    expect(await ruleSetVersion()).toBe(winners[0] === 'ACCEPTED' ? version + 1 : version);
+    expect(
+      await db.prisma.auditEvent.count({
+        where: { type: { in: ['rule-suggestion.accepted', 'rule-suggestion.rejected'] }, subjectId: deny.id },
+      }),
+    ).toBe(1);
+  });
+});

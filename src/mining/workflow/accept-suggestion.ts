@@ -48,6 +48,12 @@ export async function acceptSuggestion(
     {
       ...ruleTable,
       async insert(tx, version) {
+        // The review first: a second accept that lost the race learns it was accepted.
+        const { count } = await tx.ruleSuggestion.updateMany({
+          where: { id, status: 'NEW' },
+          data: { status: 'ACCEPTED', reviewedAt, reviewedBy: viewer.human.id, acceptedRuleId: rule.id },
+        });
+        if (count !== 1) throw alreadyReviewed(await tx.ruleSuggestion.findUniqueOrThrow({ where: { id } }));
         if (version.version !== current.version + 1) {
           throw new ApertureError(
             'CONFLICT',
@@ -55,11 +61,6 @@ export async function acceptSuggestion(
           );
         }
         await ruleTable.insert(tx, version);
-        const { count } = await tx.ruleSuggestion.updateMany({
-          where: { id, status: 'NEW' },
-          data: { status: 'ACCEPTED', reviewedAt, reviewedBy: viewer.human.id, acceptedRuleId: rule.id },
-        });
-        if (count !== 1) throw alreadyReviewed(await tx.ruleSuggestion.findUniqueOrThrow({ where: { id } }));
         await appendAuditEvent(tx, {
           type: 'rule-suggestion.accepted',
           actor,
@@ -78,5 +79,11 @@ export async function acceptSuggestion(
     { actor, source: `rule-suggestion:${id}` },
   );
   const accepted = await prisma.ruleSuggestion.findUniqueOrThrow({ where: { id } });
+  // Nothing applied: the same rule was already in force by then (an identical accept won the race).
+  if (!result.applied) {
+    throw accepted.status === 'NEW'
+      ? new ApertureError('CONFLICT', `the rule ${rule.id} is already in force as it is`)
+      : alreadyReviewed(accepted);
+  }
   return { suggestion: toStoredSuggestion(accepted), rule, ruleSetVersion: result.version };
 }

@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../../db/open-database.ts';
 import {
   type DecidedRequest,
+  type DecidedRequestRow,
   decidedRequestColumns,
   humanDecisionFilter,
   parseDecidedRequest,
@@ -37,9 +38,8 @@ export async function* decidedRequestBatches(
     agentClientId: (id) => clientIds.get(id),
     person: (id) => people.get(id),
   };
-  let after: { decidedAt: Date; id: string } | undefined;
-  for (;;) {
-    const rows = await prisma.accessRequest.findMany({
+  const page = (after?: { decidedAt: Date; id: string }) =>
+    prisma.accessRequest.findMany({
       where: {
         ...humanDecisionFilter,
         ...(after
@@ -55,9 +55,16 @@ export async function* decidedRequestBatches(
       take: batchSize,
       select: decidedRequestColumns,
     });
+  let next: Promise<DecidedRequestRow[]> = page();
+  for (;;) {
+    const rows = await next;
     if (rows.length === 0) return;
     const last = rows.at(-1)!;
-    after = { decidedAt: last.decidedAt!, id: last.id };
+    // The next page is read while this one is decoded and used.
+    next = rows.length < batchSize ? Promise.resolve([]) : page({ decidedAt: last.decidedAt!, id: last.id });
+    // Prisma queries start when first awaited: this starts it now, and keeps a failure from being
+    // unhandled until it is awaited on the next turn (or never, if the reader stops early).
+    next.catch(() => {});
     const requests = rows.flatMap((row) => parseDecidedRequest(row) ?? []);
     const agentIds = [...new Set(requests.map((request) => request.agentId))].filter(
       (id) => !clientIds.has(id),
@@ -80,6 +87,5 @@ export async function* decidedRequestBatches(
     for (const person of persons)
       people.set(person.id, { email: person.email, department: person.department });
     yield { requests, rows: rows.length, lookups };
-    if (rows.length < batchSize) return;
   }
 }
