@@ -59,6 +59,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     governanceGroup: config.identity.governanceGroup,
     logger: logger.child({ component: 'mining' }),
     onRulesChanged: () => requests.rulesChanged(),
+    intervalMs: config.mining.intervalSeconds * 1000,
     ...(slack?.digest ? { digest: slack.digest } : {}),
   });
   const jobs = new JobWorker(

@@ -79,6 +79,7 @@ export const environmentSchema = z.object({
   APERTURE_REQUESTS_PER_HOUR_PER_AGENT: z.coerce.number().int().min(1).max(1_000_000).default(60),
   APERTURE_REQUESTS_PER_HOUR_PER_HUMAN: z.coerce.number().int().min(1).max(1_000_000).default(120),
   APERTURE_JOB_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+  APERTURE_MINING_INTERVAL_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
   SLACK_BOT_TOKEN: z
     .string()
     .trim()
@@ -121,6 +122,8 @@ export interface Config {
   identity: IdentityConfig;
   requests: RequestsConfig;
   jobs: { pollMs: number };
+  /** How often mining runs on its own (it also runs on demand). */
+  mining: { intervalSeconds: number };
   /** Null: no Slack; routed requests wait in the API (and expire). */
   slack: SlackConfig | null;
 }
@@ -232,6 +235,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       perHumanPerHour: env.APERTURE_REQUESTS_PER_HOUR_PER_HUMAN,
     },
     jobs: { pollMs: env.APERTURE_JOB_POLL_MS },
+    mining: { intervalSeconds: env.APERTURE_MINING_INTERVAL_SECONDS },
     slack: slackConfig(env),
   };
 }

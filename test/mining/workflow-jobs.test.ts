@@ -1,9 +1,12 @@
+import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeFeed } from '../../src/db/change-feed.ts';
 import { JobWorker } from '../../src/jobs/job-worker.ts';
 import { MiningModule } from '../../src/mining/workflow/mining-service.ts';
-import type { StoredSuggestion } from '../../src/mining/workflow/stored-suggestion.ts';
+import { type StoredSuggestion, toStoredSuggestion } from '../../src/mining/workflow/stored-suggestion.ts';
 import type { SuggestionDigest } from '../../src/mining/workflow/suggestion-digest.ts';
+import { SlackDigest } from '../../src/slack/slack-digest.ts';
+import { FakeSlack } from '../support/fake-slack.ts';
 import { runCli } from '../support/spawn-cli.ts';
 import { createTestDatabase, silentLogger, type TestDatabase } from '../support/test-database.ts';
 import {
@@ -110,6 +113,28 @@ describe('mining on a schedule', () => {
     expect(left[0]).toMatchObject({ kind: 'mining.run' });
     expect(left[0]!.key).not.toBe(due.key);
     expect(left[0]!.runAt.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it('posts the digest to the Slack governance channel once per run, also when retried', async () => {
+    const slack = await FakeSlack.start({ token: 'xoxb-test' });
+    try {
+      const client = new WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
+      const digest = new SlackDigest(db.prisma, client, 'C0GOVERNANCE');
+      const rows = await db.prisma.ruleSuggestion.findMany({
+        where: { status: 'NEW' },
+        orderBy: { createdAt: 'asc' },
+      });
+      const suggestions = rows.map(toStoredSuggestion);
+      await digest.post(suggestions, { runId: rows[0]!.miningRunId });
+      await digest.post(suggestions, { runId: rows[0]!.miningRunId });
+      const posts = slack.messages('C0GOVERNANCE');
+      expect(posts).toHaveLength(1);
+      expect(posts[0]!.text).toMatch(/2 new rule suggestions to review/);
+      expect(posts[0]!.text).toMatch(/\*approve\* when .*: 80 decisions/);
+      expect(posts[0]!.text).toMatch(/\*deny\* when .*: 60 decisions/);
+    } finally {
+      await slack.close();
+    }
   });
 
   it('a run that finds nothing new posts no digest', async () => {
