@@ -79,7 +79,12 @@ export const environmentSchema = z.object({
   APERTURE_REQUESTS_PER_HOUR_PER_AGENT: z.coerce.number().int().min(1).max(1_000_000).default(60),
   APERTURE_REQUESTS_PER_HOUR_PER_HUMAN: z.coerce.number().int().min(1).max(1_000_000).default(120),
   APERTURE_JOB_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
-  APERTURE_MINING_INTERVAL_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
+  APERTURE_MINING_INTERVAL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .default(86_400),
   SLACK_BOT_TOKEN: z
     .string()
     .trim()
