@@ -66,6 +66,14 @@ describe('access requests decided by rules', () => {
   it('auto-approves inside the mutation, and the grant shows in the next slice query', async () => {
     const token = await world.agentToken('ana@acme.test');
     expect(await tierOf(token, 'analytics.marts.fct_orders')).toBe('DISCOVER');
+    const searchTier = async () =>
+      (
+        await world.gql<{ search: { edges: { node: { path?: string; tier?: string } }[] } }>(
+          token,
+          '{ search(query: "fct_orders", filter: { kinds: [DATASET] }) { edges { node { ... on Dataset { path tier } } } } }',
+        )
+      ).data?.search.edges.find((edge) => edge.node.path === 'analytics.marts.fct_orders')?.node.tier;
+    expect(await searchTier()).toBe('DISCOVER');
     const filed = await request(token, { paths: ['analytics.marts.fct_orders'], duration: 'P2D' });
     expect(filed.errors).toBeUndefined();
     const decided = filed.data!.requestAccess.request;
@@ -79,6 +87,7 @@ describe('access requests decided by rules', () => {
     expect(expiresIn).toBeGreaterThan(7.9 * 3_600_000);
     expect(expiresIn).toBeLessThanOrEqual(8 * 3_600_000);
     expect(await tierOf(token, 'analytics.marts.fct_orders')).toBe('READ');
+    expect(await searchTier()).toBe('READ');
     // Only this chain and intent: Ana herself, with her own token, still discovers only.
     expect(await tierOf(await world.humanToken('ana@acme.test'), 'analytics.marts.fct_orders')).toBe(
       'DISCOVER',

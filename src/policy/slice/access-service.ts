@@ -19,6 +19,24 @@ export interface ViewerSlice {
   policyVersion: number;
   catalog: CatalogIndex;
   decide(object: PolicyObject): ObjectDecision;
+  /**
+   * A result derived only from this slice's decisions and catalog (e.g. the visible matches of a
+   * search), computed once and shared by alike viewers until their decisions may change.
+   */
+  remember<T>(key: string, compute: () => T): T;
+}
+
+/** Derived results kept per alike viewers: a few hundred searches at most. */
+const maxRemembered = 200;
+
+function rememberIn(results: Map<string, unknown>) {
+  return <T>(key: string, compute: () => T): T => {
+    if (results.has(key)) return results.get(key) as T;
+    const value = compute();
+    if (results.size >= maxRemembered) results.delete(results.keys().next().value!);
+    results.set(key, value);
+    return value;
+  };
 }
 
 const nothing: ObjectDecision = {
@@ -39,7 +57,7 @@ export class AccessService {
   private accessCache: {
     policies: CompiledPolicySet | null;
     catalog: CatalogIndex | null;
-    entries: Map<string, { access: ViewerAccess; expiresAt: number }>;
+    entries: Map<string, { access: ViewerAccess; results: Map<string, unknown>; expiresAt: number }>;
   } = { policies: null, catalog: null, entries: new Map() };
 
   constructor(
@@ -70,10 +88,22 @@ export class AccessService {
   async sliceFor(viewer: Viewer): Promise<ViewerSlice> {
     const [policies, catalog] = await Promise.all([this.policies.get(), this.catalog.get()]);
     const context = await this.contextFor(viewer);
-    if (!context) return { policyVersion: policies.version, catalog, decide: () => nothing };
-    const access = this.viewerAccess(policies, catalog, context);
+    if (!context) {
+      return {
+        policyVersion: policies.version,
+        catalog,
+        decide: () => nothing,
+        remember: (_key, compute) => compute(),
+      };
+    }
+    const { access, results } = this.viewerAccess(policies, catalog, context);
     const lookup = (path: string) => catalog.byPath.get(path);
-    return { policyVersion: policies.version, catalog, decide: (object) => access.decide(object, lookup) };
+    return {
+      policyVersion: policies.version,
+      catalog,
+      decide: (object) => access.decide(object, lookup),
+      remember: rememberIn(results),
+    };
   }
 
   /**
@@ -85,22 +115,23 @@ export class AccessService {
     policies: CompiledPolicySet,
     catalog: CatalogIndex,
     context: AccessContext,
-  ): ViewerAccess {
+  ): { access: ViewerAccess; results: Map<string, unknown> } {
     const now = context.now.getTime();
     if (this.accessCache.policies !== policies || this.accessCache.catalog !== catalog) {
       this.accessCache = { policies, catalog, entries: new Map() };
     }
     const key = JSON.stringify([context.human, context.intent, context.ceilings, context.grants]);
     const cached = this.accessCache.entries.get(key);
-    if (cached && cached.expiresAt > now) return cached.access;
+    if (cached && cached.expiresAt > now) return cached;
     // Each entry remembers the decisions its viewers asked for: keep the number of entries modest.
     if (this.accessCache.entries.size >= 500) this.accessCache.entries.clear();
-    const access = new ViewerAccess(policies, context);
-    this.accessCache.entries.set(key, {
-      access,
+    const entry = {
+      access: new ViewerAccess(policies, context),
+      results: new Map<string, unknown>(),
       expiresAt: Math.min(now + 60_000, nextValidityBoundary(policies, now)),
-    });
-    return access;
+    };
+    this.accessCache.entries.set(key, entry);
+    return entry;
   }
 
   private async contextFor(viewer: Viewer): Promise<AccessContext | null> {

@@ -224,21 +224,8 @@ export class SliceCatalogReader implements CatalogReader {
 
   async search(query: string, filter: SearchFilter, offset: number, limit: number): Promise<Page<SearchHit>> {
     const text = query.trim().toLowerCase();
-    const { catalog } = this.slice;
-    // Exact name matches first, then names containing the text, then the rest; each in path order.
-    const byScore: SearchableObject[][] = [[], [], []];
-    for (const position of catalog.textIndex.search(text)) {
-      const entry = catalog.searchable[position]!;
-      const { kind, item, lowerName } = entry;
-      if (filter.kinds && !filter.kinds.includes(kind)) continue;
-      const { object } = item;
-      if (filter.tags && !object.tags.some((tag) => filter.tags!.includes(tag))) continue;
-      if (filter.domains && !(object.domain && filter.domains.includes(object.domain))) continue;
-      if (filter.sources && !(item.source && filter.sources.includes(item.source))) continue;
-      if (!this.decision(object)) continue;
-      byScore[lowerName === text ? 0 : lowerName.includes(text) ? 1 : 2]!.push(entry);
-    }
-    const scored = byScore.flat();
+    const key = `search:${JSON.stringify([text, filter.kinds, filter.tags, filter.domains, filter.sources])}`;
+    const scored = this.slice.remember(key, () => this.visibleMatches(text, filter));
     const page = scored.slice(offset, offset + limit);
     const hits = await Promise.all(
       page.map(async ({ kind, item }): Promise<SearchHit | null> => {
@@ -252,6 +239,24 @@ export class SliceCatalogReader implements CatalogReader {
     const items = hits.filter((hit): hit is SearchHit => hit !== null);
     this.keep(items.map((hit) => hit.row));
     return { items, totalCount: scored.length };
+  }
+
+  /** What a search finds among the visible objects: exact names, then names containing the text, then the rest; each in path order. */
+  private visibleMatches(text: string, filter: SearchFilter): SearchableObject[] {
+    const { catalog } = this.slice;
+    const byScore: SearchableObject[][] = [[], [], []];
+    for (const position of catalog.textIndex.search(text)) {
+      const entry = catalog.searchable[position]!;
+      const { kind, item, lowerName } = entry;
+      if (filter.kinds && !filter.kinds.includes(kind)) continue;
+      const { object } = item;
+      if (filter.tags && !object.tags.some((tag) => filter.tags!.includes(tag))) continue;
+      if (filter.domains && !(object.domain && filter.domains.includes(object.domain))) continue;
+      if (filter.sources && !(item.source && filter.sources.includes(item.source))) continue;
+      if (!this.decision(object)) continue;
+      byScore[lowerName === text ? 0 : lowerName.includes(text) ? 1 : 2]!.push(entry);
+    }
+    return byScore.flat();
   }
 
   /** A metric as the viewer may see it: below READ its definition (which names what it reads) is withheld. */
