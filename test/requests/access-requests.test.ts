@@ -1,29 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  loadRequestCompany,
-  type RequestWorld,
-  requestAccessMutation,
-  requestFields,
-  startRequestWorld,
-} from '../support/requests-fixture.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
-import { TestIdentityProvider } from '../support/test-identity-provider.ts';
+import { describe, expect, it } from 'vitest';
+import { requestAccessMutation, requestFields, useRequestWorld } from '../support/requests-fixture.ts';
 
-let db: TestDatabase;
-let idp: TestIdentityProvider;
-let world: RequestWorld;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await loadRequestCompany(db);
-  idp = await TestIdentityProvider.create();
-  world = await startRequestWorld(db, idp, { APERTURE_JOB_POLL_MS: '50' });
-});
-afterAll(async () => {
-  await world.service.stop();
-  await idp.close();
-  await db.dispose();
-});
+const t = useRequestWorld({ APERTURE_JOB_POLL_MS: '50' });
 
 interface Filed {
   requestAccess: {
@@ -43,7 +21,7 @@ interface Filed {
 
 const tierOf = async (token: string, path: string) =>
   (
-    await world.gql<{ dataset: { tier: string } | null }>(
+    await t.world.gql<{ dataset: { tier: string } | null }>(
       token,
       'query ($path: String!) { dataset(path: $path) { tier } }',
       { path },
@@ -51,12 +29,12 @@ const tierOf = async (token: string, path: string) =>
   ).data?.dataset?.tier ?? null;
 
 const request = (token: string, input: Record<string, unknown>) =>
-  world.gql<Filed>(token, requestAccessMutation, {
+  t.world.gql<Filed>(token, requestAccessMutation, {
     input: { tier: 'READ', justification: 'Quarterly revenue question', duration: 'PT1H', ...input },
   });
 
 const decide = (token: string, verb: 'approve' | 'deny', input: Record<string, unknown>) =>
-  world.gql<Record<string, { status: string; decidedBy: string | null; approvals: number }>>(
+  t.world.gql<Record<string, { status: string; decidedBy: string | null; approvals: number }>>(
     token,
     `mutation ($input: DecideAccessRequestInput!) { ${verb}AccessRequest(input: $input) { status decidedBy approvals } }`,
     { input },
@@ -64,11 +42,11 @@ const decide = (token: string, verb: 'approve' | 'deny', input: Record<string, u
 
 describe('access requests decided by rules', () => {
   it('auto-approves inside the mutation, and the grant shows in the next slice query', async () => {
-    const token = await world.agentToken('ana@acme.test');
+    const token = await t.world.agentToken('ana@acme.test');
     expect(await tierOf(token, 'analytics.marts.fct_orders')).toBe('DISCOVER');
     const searchTier = async () =>
       (
-        await world.gql<{ search: { edges: { node: { path?: string; tier?: string } }[] } }>(
+        await t.world.gql<{ search: { edges: { node: { path?: string; tier?: string } }[] } }>(
           token,
           '{ search(query: "fct_orders", filter: { kinds: [DATASET] }) { edges { node { ... on Dataset { path tier } } } } }',
         )
@@ -89,13 +67,13 @@ describe('access requests decided by rules', () => {
     expect(await tierOf(token, 'analytics.marts.fct_orders')).toBe('READ');
     expect(await searchTier()).toBe('READ');
     // Only this chain and intent: Ana herself, with her own token, still discovers only.
-    expect(await tierOf(await world.humanToken('ana@acme.test'), 'analytics.marts.fct_orders')).toBe(
+    expect(await tierOf(await t.world.humanToken('ana@acme.test'), 'analytics.marts.fct_orders')).toBe(
       'DISCOVER',
     );
   });
 
   it('denies by rule with the reason, and deny wins over a matching approval', async () => {
-    const token = await world.agentToken('bob@acme.test');
+    const token = await t.world.agentToken('bob@acme.test');
     const filed = await request(token, { paths: ['analytics.marts.customers'] });
     expect(filed.data!.requestAccess.request).toMatchObject({
       status: 'DENIED',
@@ -106,7 +84,7 @@ describe('access requests decided by rules', () => {
   });
 
   it('cannot request what the viewer cannot discover: same answer as a nonexistent object', async () => {
-    const token = await world.agentToken('ana@acme.test');
+    const token = await t.world.agentToken('ana@acme.test');
     const hidden = await request(token, { paths: ['analytics.snapshots.customers_snapshot'] });
     const missing = await request(token, { paths: ['analytics.snapshots.no_such_thing'] });
     expect(hidden.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
@@ -114,32 +92,32 @@ describe('access requests decided by rules', () => {
       missing.errors?.[0]?.message.replace('no_such_thing', 'X'),
     );
     expect(
-      await db.prisma.accessRequest.count({
+      await t.db.prisma.accessRequest.count({
         where: { paths: { has: 'analytics.snapshots.customers_snapshot' } },
       }),
     ).toBe(0);
   });
 
   it('rejects bad input with field errors and stores nothing', async () => {
-    const token = await world.agentToken('ana@acme.test');
-    const before = await db.prisma.accessRequest.count();
+    const token = await t.world.agentToken('ana@acme.test');
+    const before = await t.db.prisma.accessRequest.count();
     const bad = await request(token, { paths: [], justification: 'no', duration: 'soon' });
     expect(bad.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
     expect(bad.errors?.[0]?.message).toMatch(/paths/);
     expect(bad.errors?.[0]?.message).toMatch(/justification/);
     expect(bad.errors?.[0]?.message).toMatch(/duration/);
-    expect(await db.prisma.accessRequest.count()).toBe(before);
+    expect(await t.db.prisma.accessRequest.count()).toBe(before);
   });
 
   it('a human token cannot file requests, and an agent cannot approve', async () => {
-    const human = await request(await world.humanToken('ana@acme.test'), {
+    const human = await request(await t.world.humanToken('ana@acme.test'), {
       paths: ['analytics.marts.customers'],
     });
     expect(human.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const agentToken = await world.agentToken('ana@acme.test');
+    const agentToken = await t.world.agentToken('ana@acme.test');
     const filed = await request(agentToken, { paths: ['analytics.marts.customers'] });
     const id = filed.data!.requestAccess.request.id;
-    const agentApproves = await decide(await world.agentToken('approver01@acme.test'), 'approve', {
+    const agentApproves = await decide(await t.world.agentToken('approver01@acme.test'), 'approve', {
       requestId: id,
     });
     expect(agentApproves.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -148,7 +126,7 @@ describe('access requests decided by rules', () => {
 
 describe('routed requests decided by people', () => {
   it('waits for an eligible approver; the requester and outsiders are refused and audited', async () => {
-    const token = await world.agentToken('ana@acme.test', { agent: 'Routed agent' });
+    const token = await t.world.agentToken('ana@acme.test', { agent: 'Routed agent' });
     const filed = await request(token, { paths: ['analytics.marts.customers'], duration: 'PT4H' });
     const pending = filed.data!.requestAccess.request;
     expect(pending).toMatchObject({
@@ -156,27 +134,31 @@ describe('routed requests decided by people', () => {
       ruleId: 'customers-to-approvers',
       requiredApprovals: 1,
     });
-    const self = await decide(await world.humanToken('ana@acme.test'), 'approve', { requestId: pending.id });
+    const self = await decide(await t.world.humanToken('ana@acme.test'), 'approve', {
+      requestId: pending.id,
+    });
     expect(self.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     expect(self.errors?.[0]?.message).toMatch(/your own behalf/);
-    const outsider = await decide(await world.humanToken('bob@acme.test'), 'approve', {
+    const outsider = await decide(await t.world.humanToken('bob@acme.test'), 'approve', {
       requestId: pending.id,
     });
     expect(outsider.errors?.[0]?.message).toMatch(/not an approver/);
     expect(
-      await db.prisma.auditEvent.count({ where: { type: 'access.decision-refused', subjectId: pending.id } }),
+      await t.db.prisma.auditEvent.count({
+        where: { type: 'access.decision-refused', subjectId: pending.id },
+      }),
     ).toBe(2);
 
-    const approved = await decide(await world.humanToken('approver03@acme.test'), 'approve', {
+    const approved = await decide(await t.world.humanToken('approver03@acme.test'), 'approve', {
       requestId: pending.id,
       duration: 'PT2H',
     });
     expect(approved.data?.approveAccessRequest).toMatchObject({ status: 'APPROVED', approvals: 1 });
     expect(await tierOf(token, 'analytics.marts.customers')).toBe('READ');
-    const grant = await db.prisma.grant.findUniqueOrThrow({ where: { requestId: pending.id } });
+    const grant = await t.db.prisma.grant.findUniqueOrThrow({ where: { requestId: pending.id } });
     expect(grant.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(2 * 3_600_000);
 
-    const late = await decide(await world.humanToken('approver04@acme.test'), 'deny', {
+    const late = await decide(await t.world.humanToken('approver04@acme.test'), 'deny', {
       requestId: pending.id,
       reason: 'too late',
     });
@@ -185,10 +167,10 @@ describe('routed requests decided by people', () => {
   });
 
   it('needs distinct approvers when the rule asks for two, and shows progress', async () => {
-    const token = await world.agentToken('ana@acme.test', { agent: 'Quorum agent' });
+    const token = await t.world.agentToken('ana@acme.test', { agent: 'Quorum agent' });
     const filed = await request(token, { paths: ['analytics.staging.stg_customers'] });
     const id = filed.data!.requestAccess.request.id;
-    const lee = await world.humanToken('lee@shop.example');
+    const lee = await t.world.humanToken('lee@shop.example');
     expect((await decide(lee, 'approve', { requestId: id })).data?.approveAccessRequest).toMatchObject({
       status: 'PENDING',
       approvals: 1,
@@ -196,7 +178,7 @@ describe('routed requests decided by people', () => {
     expect((await decide(lee, 'approve', { requestId: id })).errors?.[0]?.message).toMatch(
       /already approved/,
     );
-    const mark = await world.humanToken('mark@acme.test');
+    const mark = await t.world.humanToken('mark@acme.test');
     expect((await decide(mark, 'approve', { requestId: id })).data?.approveAccessRequest).toMatchObject({
       status: 'APPROVED',
       approvals: 2,
@@ -204,9 +186,9 @@ describe('routed requests decided by people', () => {
   });
 
   it('returns the pending request for an identical retry instead of a second one', async () => {
-    const token = await world.agentToken('ana@acme.test', { agent: 'Retrying agent' });
+    const token = await t.world.agentToken('ana@acme.test', { agent: 'Retrying agent' });
     const first = await request(token, { paths: ['analytics.marts.customers'] });
-    const again = await request(await world.agentToken('ana@acme.test', { agent: 'Retrying agent' }), {
+    const again = await request(await t.world.agentToken('ana@acme.test', { agent: 'Retrying agent' }), {
       paths: ['analytics.marts.customers'],
       justification: 'Asking again, same thing',
     });
@@ -214,7 +196,7 @@ describe('routed requests decided by people', () => {
       duplicate: true,
       request: { id: first.data!.requestAccess.request.id },
     });
-    const cancelled = await world.gql<{ cancelAccessRequest: { status: string } }>(
+    const cancelled = await t.world.gql<{ cancelAccessRequest: { status: string } }>(
       token,
       'mutation ($id: ID!) { cancelAccessRequest(id: $id) { status } }',
       { id: first.data!.requestAccess.request.id },
@@ -225,10 +207,10 @@ describe('routed requests decided by people', () => {
   });
 
   it('lets the agent follow a request over server-sent events until it is decided', async () => {
-    const token = await world.agentToken('ana@acme.test', { agent: 'Watching agent' });
+    const token = await t.world.agentToken('ana@acme.test', { agent: 'Watching agent' });
     const filed = await request(token, { paths: ['analytics.marts.customers'] });
     const id = filed.data!.requestAccess.request.id;
-    const response = await fetch(world.service.graphqlUrl, {
+    const response = await fetch(t.world.service.graphqlUrl, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -255,11 +237,11 @@ describe('routed requests decided by people', () => {
       }
     })();
     await expect.poll(() => statuses.length).toBeGreaterThan(0);
-    await decide(await world.humanToken('approver05@acme.test'), 'approve', { requestId: id });
+    await decide(await t.world.humanToken('approver05@acme.test'), 'approve', { requestId: id });
     await expect.poll(() => statuses.includes('APPROVED')).toBe(true);
-    const grantId = (await db.prisma.grant.findUniqueOrThrow({ where: { requestId: id } })).id;
-    const revoked = await world.gql(
-      await world.humanToken('approver05@acme.test'),
+    const grantId = (await t.db.prisma.grant.findUniqueOrThrow({ where: { requestId: id } })).id;
+    const revoked = await t.world.gql(
+      await t.world.humanToken('approver05@acme.test'),
       'mutation ($id: ID!) { revokeGrant(id: $id, reason: "done") { status } }',
       { id: grantId },
     );
@@ -271,22 +253,22 @@ describe('routed requests decided by people', () => {
   });
 
   it('shows a request only to its chain, its human, its approvers and governance', async () => {
-    const token = await world.agentToken('ana@acme.test', { agent: 'Private agent' });
+    const token = await t.world.agentToken('ana@acme.test', { agent: 'Private agent' });
     const filed = await request(token, { paths: ['analytics.marts.customers'] });
     const id = filed.data!.requestAccess.request.id;
     const query = `query ($id: ID!) { accessRequest(id: $id) { ${requestFields} } }`;
     const seen = async (viewer: string) =>
-      (await world.gql<{ accessRequest: { id: string } | null }>(viewer, query, { id })).data?.accessRequest
+      (await t.world.gql<{ accessRequest: { id: string } | null }>(viewer, query, { id })).data?.accessRequest
         ?.id ?? null;
     expect(await seen(token)).toBe(id);
-    expect(await seen(await world.humanToken('ana@acme.test'))).toBe(id);
-    expect(await seen(await world.humanToken('approver09@acme.test'))).toBe(id);
-    expect(await seen(await world.humanToken('gina@acme.test'))).toBe(id);
-    expect(await seen(await world.humanToken('bob@acme.test'))).toBeNull();
-    expect(await seen(await world.agentToken('ana@acme.test', { agent: 'Other agent' }))).toBeNull();
-    expect(await seen(await world.agentToken('bob@acme.test', { agent: 'Private agent' }))).toBeNull();
-    const mine = await world.gql<{ myAccessRequests: { id: string }[] }>(
-      await world.humanToken('approver09@acme.test'),
+    expect(await seen(await t.world.humanToken('ana@acme.test'))).toBe(id);
+    expect(await seen(await t.world.humanToken('approver09@acme.test'))).toBe(id);
+    expect(await seen(await t.world.humanToken('gina@acme.test'))).toBe(id);
+    expect(await seen(await t.world.humanToken('bob@acme.test'))).toBeNull();
+    expect(await seen(await t.world.agentToken('ana@acme.test', { agent: 'Other agent' }))).toBeNull();
+    expect(await seen(await t.world.agentToken('bob@acme.test', { agent: 'Private agent' }))).toBeNull();
+    const mine = await t.world.gql<{ myAccessRequests: { id: string }[] }>(
+      await t.world.humanToken('approver09@acme.test'),
       '{ myAccessRequests(statuses: [PENDING]) { id } }',
     );
     expect(mine.data?.myAccessRequests.map((row) => row.id)).toContain(id);
@@ -295,7 +277,7 @@ describe('routed requests decided by people', () => {
 
 describe('grants end', () => {
   it('vanishes from the slice at expiry without a restart, and the job marks it expired', async () => {
-    const token = await world.agentToken('ana@acme.test', { agent: 'Short agent' });
+    const token = await t.world.agentToken('ana@acme.test', { agent: 'Short agent' });
     const filed = await request(token, { paths: ['analytics.staging.stg_orders'], duration: 'PT2S' });
     expect(filed.data!.requestAccess.request.status).toBe('APPROVED');
     expect(await tierOf(token, 'analytics.staging.stg_orders')).toBe('READ');
@@ -303,32 +285,32 @@ describe('grants end', () => {
     expect(await tierOf(token, 'analytics.staging.stg_orders')).toBe('DISCOVER');
     const grantId = filed.data!.requestAccess.request.grant!.id;
     await expect
-      .poll(async () => (await db.prisma.grant.findUniqueOrThrow({ where: { id: grantId } })).status)
+      .poll(async () => (await t.db.prisma.grant.findUniqueOrThrow({ where: { id: grantId } })).status)
       .toBe('EXPIRED');
   });
 
   it('is revoked when its agent is suspended', async () => {
-    const token = await world.agentToken('ana@acme.test', { agent: 'Suspended agent' });
+    const token = await t.world.agentToken('ana@acme.test', { agent: 'Suspended agent' });
     const filed = await request(token, { paths: ['analytics.staging.stg_orders'] });
     const grantId = filed.data!.requestAccess.request.grant!.id;
-    const suspended = await world.governance.agentMutation(
+    const suspended = await t.world.governance.agentMutation(
       'suspendAgent',
-      world.agentClientId('Suspended agent'),
+      t.world.agentClientId('Suspended agent'),
     );
     expect(suspended.errors).toBeUndefined();
-    expect(await db.prisma.grant.findUniqueOrThrow({ where: { id: grantId } })).toMatchObject({
+    expect(await t.db.prisma.grant.findUniqueOrThrow({ where: { id: grantId } })).toMatchObject({
       status: 'REVOKED',
       endReason: expect.stringMatching(/suspended/),
     });
   });
 
   it('only its approvers, the owners and governance may revoke it', async () => {
-    const token = await world.agentToken('ana@acme.test', { agent: 'Revoked agent' });
+    const token = await t.world.agentToken('ana@acme.test', { agent: 'Revoked agent' });
     const filed = await request(token, { paths: ['analytics.marts.fct_orders'] });
     const grantId = filed.data!.requestAccess.request.grant!.id;
     const revoke = async (email: string) =>
-      world.gql(
-        await world.humanToken(email),
+      t.world.gql(
+        await t.world.humanToken(email),
         'mutation ($id: ID!) { revokeGrant(id: $id, reason: "no longer needed") { status endedBy } }',
         {
           id: grantId,
@@ -343,11 +325,11 @@ describe('grants end', () => {
   });
 
   it('can be extended a limited number of times', async () => {
-    const token = await world.agentToken('ana@acme.test', { agent: 'Extending agent' });
+    const token = await t.world.agentToken('ana@acme.test', { agent: 'Extending agent' });
     const filed = await request(token, { paths: ['analytics.marts.fct_orders'], duration: 'PT10M' });
     const grant = filed.data!.requestAccess.request.grant!;
     const extend = () =>
-      world.gql<{
+      t.world.gql<{
         requestGrantExtension: {
           request: { status: string; grant: { id: string; expiresAt: string } | null };
         };

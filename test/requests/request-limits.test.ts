@@ -1,41 +1,20 @@
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { currentRuleSet } from '../../src/requests/rules/rule-store.ts';
-import {
-  loadRequestCompany,
-  type RequestWorld,
-  requestAccessMutation,
-  startRequestWorld,
-} from '../support/requests-fixture.ts';
+import { requestAccessMutation, useRequestWorld } from '../support/requests-fixture.ts';
 import { runCli } from '../support/spawn-cli.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
-import { TestIdentityProvider } from '../support/test-identity-provider.ts';
 
-let db: TestDatabase;
-let idp: TestIdentityProvider;
-let world: RequestWorld;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await loadRequestCompany(db);
-  idp = await TestIdentityProvider.create();
-  world = await startRequestWorld(db, idp, {
-    APERTURE_REQUESTS_PER_HOUR_PER_AGENT: '3',
-    APERTURE_REQUESTS_PER_HOUR_PER_HUMAN: '5',
-  });
-});
-afterAll(async () => {
-  await world.service.stop();
-  await idp.close();
-  await db.dispose();
+const t = useRequestWorld({
+  APERTURE_REQUESTS_PER_HOUR_PER_AGENT: '3',
+  APERTURE_REQUESTS_PER_HOUR_PER_HUMAN: '5',
 });
 
 describe('rate limits', () => {
   it('limit requests per agent and per human with a clear error; retries of a pending request are free', async () => {
     const fileAndCancel = async (token: string) => {
-      const result = await world.gql<{ requestAccess: { duplicate: boolean; request: { id: string } } }>(
+      const result = await t.world.gql<{ requestAccess: { duplicate: boolean; request: { id: string } } }>(
         token,
         requestAccessMutation,
         {
@@ -49,42 +28,46 @@ describe('rate limits', () => {
       );
       if (!result.data) return result.errors?.[0];
       // A retry while it is pending returns it and counts nothing.
-      const retry = await world.gql<{ requestAccess: { duplicate: boolean } }>(token, requestAccessMutation, {
-        input: {
-          paths: ['analytics.marts.customers'],
-          tier: 'READ',
-          justification: 'Customer churn question',
-          duration: 'PT1H',
+      const retry = await t.world.gql<{ requestAccess: { duplicate: boolean } }>(
+        token,
+        requestAccessMutation,
+        {
+          input: {
+            paths: ['analytics.marts.customers'],
+            tier: 'READ',
+            justification: 'Customer churn question',
+            duration: 'PT1H',
+          },
         },
-      });
+      );
       expect(retry.data?.requestAccess.duplicate).toBe(true);
-      await world.gql(token, 'mutation ($id: ID!) { cancelAccessRequest(id: $id) { status } }', {
+      await t.world.gql(token, 'mutation ($id: ID!) { cancelAccessRequest(id: $id) { status } }', {
         id: result.data.requestAccess.request.id,
       });
       return null;
     };
-    const first = await world.agentToken('ana@acme.test', { agent: 'Busy agent' });
+    const first = await t.world.agentToken('ana@acme.test', { agent: 'Busy agent' });
     for (let index = 0; index < 3; index += 1) expect(await fileAndCancel(first)).toBeNull();
     const agentLimited = await fileAndCancel(first);
     expect(agentLimited).toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
     expect(agentLimited?.message).toMatch(/3 access requests in the last hour \(limit 3\)/);
 
-    const second = await world.agentToken('ana@acme.test', { agent: 'Second agent' });
+    const second = await t.world.agentToken('ana@acme.test', { agent: 'Second agent' });
     for (let index = 0; index < 2; index += 1) expect(await fileAndCancel(second)).toBeNull();
     const humanLimited = await fileAndCancel(second);
     expect(humanLimited).toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
     expect(humanLimited?.message).toMatch(/for ana@acme\.test in the last hour \(limit 5\)/);
     // Another human is not affected.
     expect(
-      await fileAndCancel(await world.agentToken('mark@acme.test', { agent: 'Third agent' })),
+      await fileAndCancel(await t.world.agentToken('mark@acme.test', { agent: 'Third agent' })),
     ).toBeNull();
   });
 });
 
 describe('aperture rules apply', () => {
   it('shows the difference first, supports --dry-run and refuses a bad file without changing anything', async () => {
-    const env = { DATABASE_URL: db.url, NODE_ENV: 'test', LOG_LEVEL: 'warn' };
-    const before = await currentRuleSet(db.prisma);
+    const env = { DATABASE_URL: t.db.url, NODE_ENV: 'test', LOG_LEVEL: 'warn' };
+    const before = await currentRuleSet(t.db.prisma);
     const file = path.join(tmpdir(), `rules-${process.pid}.yaml`);
     await writeFile(
       file,
@@ -108,7 +91,7 @@ describe('aperture rules apply', () => {
     expect(dry.stdout).toMatch(/\+ weekend-deny/);
     expect(dry.stdout).toMatch(/- customers-to-approvers/);
     expect(dry.stdout).toMatch(/Dry run: nothing applied\./);
-    expect(await currentRuleSet(db.prisma)).toEqual(before);
+    expect(await currentRuleSet(t.db.prisma)).toEqual(before);
 
     const applied = await runCli(['rules', 'apply', file], env);
     expect(applied.stdout).toMatch(new RegExp(`Applied as version ${before.version + 1}\\.`));
@@ -117,6 +100,6 @@ describe('aperture rules apply', () => {
     const refused = await runCli(['rules', 'apply', bad], env);
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toMatch(/rules\[0\] \(x1\)\.maxDuration: approve rules need a maxDuration/);
-    expect((await currentRuleSet(db.prisma)).version).toBe(before.version + 1);
+    expect((await currentRuleSet(t.db.prisma)).version).toBe(before.version + 1);
   });
 });

@@ -1,27 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../support/fake-slack.ts';
-import {
-  loadRequestCompany,
-  type RequestWorld,
-  requestAccessMutation,
-  startRequestWorld,
-} from '../support/requests-fixture.ts';
+import { requestAccessMutation, useRequestWorld } from '../support/requests-fixture.ts';
 import {
   blockActionBody,
   signSlackRequest,
   slashCommandBody,
   viewSubmissionBody,
 } from '../support/slack-signing.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
-import { TestIdentityProvider } from '../support/test-identity-provider.ts';
 
 const signingSecret = 'slack-signing-secret-for-tests';
 const approvalsChannel = 'C0APPROVALS';
 
-let db: TestDatabase;
-let idp: TestIdentityProvider;
 let slack: FakeSlack;
-let world: RequestWorld;
 
 const slackEnv = () => ({
   SLACK_BOT_TOKEN: 'xoxb-test',
@@ -32,25 +22,16 @@ const slackEnv = () => ({
   APERTURE_JOB_POLL_MS: '50',
 });
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await loadRequestCompany(db);
-  idp = await TestIdentityProvider.create();
+const t = useRequestWorld(slackEnv, async () => {
   slack = await FakeSlack.start({ token: 'xoxb-test' });
-  world = await startRequestWorld(db, idp, slackEnv());
 });
-afterAll(async () => {
-  await world.service.stop();
-  await slack.close();
-  await idp.close();
-  await db.dispose();
-});
+afterAll(() => slack.close());
 beforeEach(() => slack.up());
 
 /** POSTs a signed request to the real receiver, as Slack would. */
 async function sendToSlackEndpoint(body: string, options: { timestamp?: number; secret?: string } = {}) {
   const headers = signSlackRequest(options.secret ?? signingSecret, body, options.timestamp);
-  const response = await fetch(`${world.service.url}/slack/events`, {
+  const response = await fetch(`${t.world.service.url}/slack/events`, {
     method: 'POST',
     headers: { ...headers },
     body,
@@ -59,8 +40,8 @@ async function sendToSlackEndpoint(body: string, options: { timestamp?: number; 
 }
 
 async function routedRequest(agent: string): Promise<string> {
-  const token = await world.agentToken('ana@acme.test', { agent });
-  const filed = await world.gql<{ requestAccess: { request: { id: string; status: string } } }>(
+  const token = await t.world.agentToken('ana@acme.test', { agent });
+  const filed = await t.world.gql<{ requestAccess: { request: { id: string; status: string } } }>(
     token,
     requestAccessMutation,
     {
@@ -104,7 +85,7 @@ const approveClick = (userId: string, requestId: string, ts: string, seconds = 3
   });
 
 const statusOf = async (requestId: string) =>
-  (await db.prisma.accessRequest.findUniqueOrThrow({ where: { id: requestId } })).status;
+  (await t.db.prisma.accessRequest.findUniqueOrThrow({ where: { id: requestId } })).status;
 
 describe('the Slack receiver checks every request', () => {
   it('accepts a signed request and refuses bad signatures, stale or future timestamps and replays', async () => {
@@ -115,7 +96,7 @@ describe('the Slack receiver checks every request', () => {
     expect((await sendToSlackEndpoint(body, { timestamp: now + 6 * 60 })).status).toBe(401);
     const headers = signSlackRequest(signingSecret, body, now);
     const send = () =>
-      fetch(`${world.service.url}/slack/events`, { method: 'POST', headers: { ...headers }, body });
+      fetch(`${t.world.service.url}/slack/events`, { method: 'POST', headers: { ...headers }, body });
     const first = await send();
     expect(first.status).toBe(200);
     expect(await first.text()).toMatch(/Nothing awaits your approval|Awaiting your approval/);
@@ -141,7 +122,7 @@ describe('approvals in Slack', () => {
     const click = await sendToSlackEndpoint(approveClick('U0APPR03', requestId, prompt.ts));
     expect(click.status).toBe(200);
     expect(await statusOf(requestId)).toBe('APPROVED');
-    const grant = await db.prisma.grant.findUniqueOrThrow({ where: { requestId } });
+    const grant = await t.db.prisma.grant.findUniqueOrThrow({ where: { requestId } });
     expect(grant.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(3_600_000);
 
     const current = () =>
@@ -160,11 +141,11 @@ describe('approvals in Slack', () => {
         { timeout: 5_000 },
       )
       .toMatch(/Approved/);
-    expect(await db.prisma.auditEvent.count({ where: { type: 'slack.click', subjectId: requestId } })).toBe(
+    expect(await t.db.prisma.auditEvent.count({ where: { type: 'slack.click', subjectId: requestId } })).toBe(
       1,
     );
     expect(
-      await db.prisma.auditEvent.count({ where: { type: 'slack.posted', subjectId: requestId } }),
+      await t.db.prisma.auditEvent.count({ where: { type: 'slack.posted', subjectId: requestId } }),
     ).toBeGreaterThanOrEqual(2);
   });
 
@@ -176,7 +157,7 @@ describe('approvals in Slack', () => {
       sendToSlackEndpoint(approveClick('U0APPR06', requestId, prompt.ts)),
     ]);
     expect([one.status, two.status]).toEqual([200, 200]);
-    expect(await db.prisma.grant.count({ where: { requestId } })).toBe(1);
+    expect(await t.db.prisma.grant.count({ where: { requestId } })).toBe(1);
     const late = slack.ephemerals.find(
       (message) => ['U0APPR05', 'U0APPR06'].includes(message.user) && /Too late/.test(message.text ?? ''),
     );
@@ -198,15 +179,15 @@ describe('approvals in Slack', () => {
     );
     expect(refusals.find((message) => message.user === 'U0ANA')?.text).toMatch(/your own behalf/);
     expect(
-      await db.prisma.auditEvent.count({ where: { type: 'slack.click-refused', subjectId: requestId } }),
+      await t.db.prisma.auditEvent.count({ where: { type: 'slack.click-refused', subjectId: requestId } }),
     ).toBe(3);
   });
 
   it('maps an unlinked Slack user by email when enabled, and refuses an email linked to someone else', async () => {
     slack.addUser({ id: 'U0MARK', email: 'mark@acme.test', name: 'Mark' });
     slack.addUser({ id: 'U0IMPOSTOR', email: 'ana@acme.test', name: 'Not Ana' });
-    const token = await world.agentToken('ana@acme.test', { agent: 'Email agent' });
-    const filed = await world.gql<{ requestAccess: { request: { id: string } } }>(
+    const token = await t.world.agentToken('ana@acme.test', { agent: 'Email agent' });
+    const filed = await t.world.gql<{ requestAccess: { request: { id: string } } }>(
       token,
       requestAccessMutation,
       {
@@ -221,7 +202,7 @@ describe('approvals in Slack', () => {
     const requestId = filed.data!.requestAccess.request.id;
     const prompt = await promptFor(requestId);
     await sendToSlackEndpoint(approveClick('U0MARK', requestId, prompt.ts));
-    expect(await db.prisma.accessApproval.count({ where: { requestId } })).toBe(1);
+    expect(await t.db.prisma.accessApproval.count({ where: { requestId } })).toBe(1);
     await sendToSlackEndpoint(approveClick('U0IMPOSTOR', requestId, prompt.ts));
     expect(slack.ephemerals.find((message) => message.user === 'U0IMPOSTOR')?.text).toMatch(
       /belongs to another Slack user/,
@@ -256,7 +237,7 @@ describe('approvals in Slack', () => {
       }),
     );
     expect(submit.status).toBe(200);
-    expect(await db.prisma.accessRequest.findUniqueOrThrow({ where: { id: requestId } })).toMatchObject({
+    expect(await t.db.prisma.accessRequest.findUniqueOrThrow({ where: { id: requestId } })).toMatchObject({
       status: 'DENIED',
       decisionReason: 'Use the aggregated mart instead',
     });
@@ -278,11 +259,11 @@ describe('approvals in Slack', () => {
       (await sendToSlackEndpoint(slashCommandBody({ userId, text }))).text;
     expect(await command('U0APPR09', 'pending')).toContain(requestId);
     await sendToSlackEndpoint(approveClick('U0APPR09', requestId, prompt.ts));
-    const grant = await db.prisma.grant.findUniqueOrThrow({ where: { requestId } });
+    const grant = await t.db.prisma.grant.findUniqueOrThrow({ where: { requestId } });
     expect(await command('U0APPR09', 'grants')).toContain(grant.id);
     expect(await command('U0APPR10', `revoke ${grant.id}`)).toMatch(/Cannot revoke/);
     expect(await command('U0APPR09', `revoke ${grant.id} no longer needed`)).toContain('is revoked');
-    expect(await db.prisma.grant.findUniqueOrThrow({ where: { id: grant.id } })).toMatchObject({
+    expect(await t.db.prisma.grant.findUniqueOrThrow({ where: { id: grant.id } })).toMatchObject({
       status: 'REVOKED',
       endReason: 'no longer needed',
     });
@@ -307,8 +288,8 @@ describe('delivery survives Slack outages and restarts', () => {
   it('finds a post whose ts was never stored (a crash after Slack took it) instead of posting again', async () => {
     const requestId = await routedRequest('Crashed agent');
     const prompt = await promptFor(requestId);
-    await db.prisma.slackMessage.updateMany({ where: { requestId }, data: { ts: null } });
-    await db.prisma.job.create({
+    await t.db.prisma.slackMessage.updateMany({ where: { requestId }, data: { ts: null } });
+    await t.db.prisma.job.create({
       data: {
         id: crypto.randomUUID(),
         kind: 'approvals.notify',
@@ -317,7 +298,7 @@ describe('delivery survives Slack outages and restarts', () => {
       },
     });
     await expect
-      .poll(async () => (await db.prisma.slackMessage.findFirst({ where: { requestId } }))?.ts, {
+      .poll(async () => (await t.db.prisma.slackMessage.findFirst({ where: { requestId } }))?.ts, {
         timeout: 5_000,
       })
       .toBe(prompt.ts);
@@ -335,14 +316,14 @@ describe('delivery survives Slack outages and restarts', () => {
     expect(await statusOf(requestId)).toBe('APPROVED');
     await expect
       .poll(
-        () => db.prisma.job.findFirst({ where: { kind: 'approvals.notify', lastError: { not: null } } }),
+        () => t.db.prisma.job.findFirst({ where: { kind: 'approvals.notify', lastError: { not: null } } }),
         { timeout: 5_000 },
       )
       .toBeTruthy();
-    await world.service.stop();
+    await t.stop();
     slack.up();
-    await db.prisma.job.updateMany({ where: { kind: 'approvals.notify' }, data: { runAt: new Date() } });
-    world = await startRequestWorld(db, idp, slackEnv());
+    await t.db.prisma.job.updateMany({ where: { kind: 'approvals.notify' }, data: { runAt: new Date() } });
+    await t.start();
     await expect
       .poll(
         () =>

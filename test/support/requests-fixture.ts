@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { RunningService } from '../../src/app/start-service.ts';
 import { importDbtManifest } from '../../src/catalog/import/import-dbt-manifest.ts';
 import { applyPeople } from '../../src/people/import/apply-people.ts';
@@ -12,8 +13,8 @@ import { applyRuleSet, validateRuleSet } from '../../src/requests/rules/rule-sto
 import { GovernanceClient } from './governance-client.ts';
 import { graphql } from './graphql-client.ts';
 import { exchangeToken } from './oauth-client.ts';
-import type { TestDatabase } from './test-database.ts';
-import type { TestIdentityProvider } from './test-identity-provider.ts';
+import { createTestDatabase, type TestDatabase } from './test-database.ts';
+import { TestIdentityProvider } from './test-identity-provider.ts';
 import { startTestService } from './test-service.ts';
 
 /**
@@ -207,3 +208,56 @@ export const requestFields =
 export const requestAccessMutation = `mutation ($input: RequestAccessInput!) {
   requestAccess(input: $input) { duplicate request { ${requestFields} } }
 }`;
+
+/** A test file's company, identity provider and running service, set up once and torn down after. */
+export interface RequestTestWorld {
+  readonly db: TestDatabase;
+  readonly idp: TestIdentityProvider;
+  readonly world: RequestWorld;
+  /** Stops the service (e.g. to change the database while it is down) ... */
+  stop(): Promise<void>;
+  /** ... and starts a new one on the same database. */
+  start(): Promise<void>;
+}
+
+export function useRequestWorld(
+  env: Record<string, string> | (() => Record<string, string>) = {},
+  before?: () => Promise<void>,
+): RequestTestWorld {
+  let db: TestDatabase | undefined;
+  let idp: TestIdentityProvider | undefined;
+  let world: RequestWorld | undefined;
+  let running = false;
+  const test: RequestTestWorld = {
+    get db() {
+      return db!;
+    },
+    get idp() {
+      return idp!;
+    },
+    get world() {
+      return world!;
+    },
+    async stop() {
+      await world?.service.stop();
+      running = false;
+    },
+    async start() {
+      world = await startRequestWorld(db!, idp!, typeof env === 'function' ? env() : env);
+      running = true;
+    },
+  };
+  beforeAll(async () => {
+    await before?.();
+    db = await createTestDatabase();
+    await loadRequestCompany(db);
+    idp = await TestIdentityProvider.create();
+    await test.start();
+  });
+  afterAll(async () => {
+    if (running) await world?.service.stop();
+    await idp?.close();
+    await db?.dispose();
+  });
+  return test;
+}
