@@ -1,9 +1,14 @@
 import { mostSensitive } from '../catalog/sensitivity.ts';
 import type { CapabilityCeiling } from '../identity/agents/capability-ceiling.ts';
 import type { AccessContext, PolicyObject } from './access-context.ts';
-import { type CompiledPolicy, type CompiledPolicySet, signatureKey } from './compile-policies.ts';
+import {
+  type CompiledPolicy,
+  type CompiledPolicySet,
+  selectorMatches,
+  signatureKey,
+} from './compile-policies.ts';
 import { compilePathGlob } from './path-glob.ts';
-import type { Mask } from './policy-schema.ts';
+import type { Mask, RowFilter } from './policy-schema.ts';
 import { renderRowFilter } from './render-row-filter.ts';
 import { highest, lowest, type Visibility } from './visibility.ts';
 
@@ -79,6 +84,12 @@ export class ViewerAccess {
   private readonly grantings = new Map<string, Granting>();
   /** Per granting list and column signature: the masks that may apply (path globs aside). */
   private readonly maskCandidates = new Map<string, MaskCandidate[]>();
+  /**
+   * READ policies that mask columns or filter rows, whoever they are for: a just-in-time READ
+   * grant lifts neither, so a grantee gets the strictest of them (never more than policy holders).
+   */
+  private readonly restricting: CompiledPolicy[];
+  private readonly grantMaskSources = new Map<string, Granting>();
 
   constructor(
     readonly policies: CompiledPolicySet,
@@ -93,6 +104,13 @@ export class ViewerAccess {
     this.allows = applicable.filter((compiled) => compiled.policy.effect === 'allow');
     this.denies = applicable.filter((compiled) => compiled.policy.effect === 'deny');
     this.ceilings = context.ceilings.map(compileCeiling);
+    this.restricting = policies.policies.filter(
+      (compiled) =>
+        compiled.policy.effect === 'allow' &&
+        compiled.policy.tier === 'READ' &&
+        compiled.activeAt(context.now) &&
+        (compiled.policy.masks.length > 0 || compiled.policy.rowFilters.length > 0),
+    );
     this.grantPaths = new Map();
     for (const grant of context.grants) {
       for (const path of grant.paths) {
@@ -211,9 +229,31 @@ export class ViewerAccess {
     return granting;
   }
 
-  /** The strictest mask of the policies that grant the column's dataset. */
+  private grantedRead(dataset: PolicyObject): boolean {
+    return (this.grantPaths.get(dataset.path) ?? []).some((grant) => grant.tier === 'READ');
+  }
+
+  /** Whose masks apply to a dataset's columns: its granting policies, and with a READ grant every restricting policy. */
+  private maskSources(dataset: PolicyObject): Granting {
+    if (!this.grantedRead(dataset)) return this.granting(dataset);
+    let sources = this.grantMaskSources.get(dataset.path);
+    if (!sources) {
+      const own = this.granting(dataset).policies;
+      const policies = [
+        ...own,
+        ...this.restricting.filter(
+          (policy) => !own.includes(policy) && selectorMatches(policy.resources, dataset),
+        ),
+      ];
+      sources = { key: `grant|${policies.map((policy) => policy.policy.id).join('|')}`, policies };
+      this.grantMaskSources.set(dataset.path, sources);
+    }
+    return sources;
+  }
+
+  /** The strictest mask of the policies that grant the column's dataset (with a grant: of every restricting policy). */
   private mask(column: PolicyObject, signature: string, dataset: PolicyObject): ObjectDecision['mask'] {
-    const granting = this.granting(dataset);
+    const granting = this.maskSources(dataset);
     const key = `${granting.key}#${signature}`;
     let candidates = this.maskCandidates.get(key);
     if (!candidates) {
@@ -238,22 +278,26 @@ export class ViewerAccess {
   /**
    * Access is the union of what each granting policy allows: a granting policy without filters
    * means every row; otherwise the rows of any granting policy (each policy's filters together).
+   * A READ grant adds the rows that every restricting policy of the dataset allows together.
    */
   private rowFilter(dataset: PolicyObject): string | null {
     const granting = this.granting(dataset).policies;
-    if (
-      granting.length === 0 ||
-      (this.grantPaths.get(dataset.path) ?? []).some((grant) => grant.tier === 'READ')
-    ) {
-      return null;
-    }
+    const granted = this.grantedRead(dataset);
+    if (granting.length === 0 && !granted) return null;
+    const render = (filters: RowFilter[]) =>
+      filters.map((filter) => `(${renderRowFilter(filter.predicate, this.context.human)})`).join(' AND ');
     const alternatives: string[] = [];
     for (const allow of granting) {
       const filters = allow.rowFiltersFor(dataset.path);
       if (filters.length === 0) return null;
-      alternatives.push(
-        filters.map((filter) => `(${renderRowFilter(filter.predicate, this.context.human)})`).join(' AND '),
-      );
+      alternatives.push(render(filters));
+    }
+    if (granted) {
+      const filters = this.restricting
+        .filter((policy) => selectorMatches(policy.resources, dataset))
+        .flatMap((policy) => policy.rowFiltersFor(dataset.path));
+      if (filters.length === 0) return null;
+      alternatives.push(render(filters));
     }
     return alternatives.length === 1
       ? alternatives[0]!

@@ -152,6 +152,35 @@ describe('policy engine', () => {
     });
   });
 
+  it('a READ grant lifts no mask or row filter: the grantee gets the strictest of every policy on the dataset', () => {
+    const set = policies([
+      {
+        id: 'finance-sales',
+        description: 'Finance reads sales, emails redacted, own region',
+        effect: 'allow',
+        tier: 'READ',
+        subjects: { conditions: [{ attribute: 'department', op: 'equals', value: 'finance' }] },
+        resources: { domains: ['sales'] },
+        masks: [{ columns: { tags: ['pii'] }, method: 'redact' }],
+        rowFilters: [{ predicate: 'region = {{human.region}}' }],
+      },
+    ]);
+    const engineer = context({
+      human: { ...context().human, department: 'engineering', region: 'amer' },
+      grants: [{ id: 'g1', paths: ['dw.sales.orders'], tier: 'READ' as const }],
+    });
+    const slice = computeSlice(set, engineer, catalog);
+    expect(slice.decisions.get('dw.sales.orders')).toMatchObject({
+      visibility: 'READ',
+      rowFilter: "(region = 'amer')",
+    });
+    expect(slice.decisions.get('dw.sales.orders.email')?.mask).toMatchObject({
+      method: 'redact',
+      policyId: 'finance-sales',
+    });
+    expect(slice.decisions.get('dw.sales.orders.id')?.mask).toBeNull();
+  });
+
   it('applies the strictest mask and renders row filters with the human values, quoted', () => {
     const set = policies([
       {
