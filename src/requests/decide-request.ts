@@ -26,6 +26,14 @@ function requireHuman(viewer: Viewer): HumanViewer {
   return viewer;
 }
 
+/** A request made through an agent that is no longer active cannot be approved or denied into effect. */
+async function requireActiveChain(tx: Prisma.TransactionClient, request: AccessRequest): Promise<void> {
+  const inactive = await tx.agent.count({ where: { id: { in: request.chain }, status: { not: 'ACTIVE' } } });
+  if (inactive > 0) {
+    throw new ApertureError('CONFLICT', 'an agent of the requesting chain is suspended or retired');
+  }
+}
+
 /** Locks the request row for the rest of the transaction: decisions on one request run one at a time. */
 async function lockRequest(tx: Prisma.TransactionClient, requestId: string): Promise<AccessRequest | null> {
   await tx.$queryRaw`SELECT "id" FROM "AccessRequest" WHERE "id" = ${requestId}::uuid FOR UPDATE`;
@@ -71,6 +79,10 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
         throw new ApertureError('FORBIDDEN', problem);
       }
       if (request.status !== 'PENDING') throw alreadyDecided(request);
+      if (request.expiresAt <= new Date()) {
+        throw new ApertureError('CONFLICT', 'the request expired before it was decided');
+      }
+      await requireActiveChain(tx, request);
       const actorOf = { humanId: approverId };
       if (decision.kind === 'deny') {
         const denied = await transition(tx, request, 'DENIED', `person:${approverId}`, decision.reason);
@@ -187,14 +199,17 @@ export async function cancelRequest(
   });
 }
 
-/** A pending request past its time expires (a durable job; harmless when already decided). */
-export async function expireRequest(prisma: PrismaClient, requestId: string): Promise<boolean> {
+/** A pending request past its time expires (a durable job; harmless when already decided; says when to retry if early). */
+export async function expireRequest(prisma: PrismaClient, requestId: string): Promise<{ dueInMs: number }> {
   return prisma.$transaction(async (tx) => {
     const request = await lockRequest(tx, requestId);
-    if (request?.status !== 'PENDING' || request.expiresAt > new Date()) return false;
+    if (request?.status !== 'PENDING') return { dueInMs: 0 };
+    // The job ran by the database's clock; this process's may lag: then try again when due here.
+    const dueInMs = request.expiresAt.getTime() - Date.now();
+    if (dueInMs > 0) return { dueInMs };
     const expired = await transition(tx, request, 'EXPIRED', 'system:expiry', 'no approver decided in time');
     await announce(tx, expired, 'expired', requestEvent(request, 'access.expired'));
-    return true;
+    return { dueInMs: 0 };
   });
 }
 

@@ -289,10 +289,12 @@ describe('grants end', () => {
       .toBe('EXPIRED');
   });
 
-  it('is revoked when its agent is suspended', async () => {
+  it('is revoked when its agent is suspended, and its pending requests are cancelled', async () => {
     const token = await t.world.agentToken('ana@acme.test', { agent: 'Suspended agent' });
     const filed = await request(token, { paths: ['analytics.staging.stg_orders'] });
     const grantId = filed.data!.requestAccess.request.grant!.id;
+    const pending = await request(token, { paths: ['analytics.marts.customers'] });
+    const pendingId = pending.data!.requestAccess.request.id;
     const suspended = await t.world.governance.agentMutation(
       'suspendAgent',
       t.world.agentClientId('Suspended agent'),
@@ -302,6 +304,14 @@ describe('grants end', () => {
       status: 'REVOKED',
       endReason: expect.stringMatching(/suspended/),
     });
+    expect(await t.db.prisma.accessRequest.findUniqueOrThrow({ where: { id: pendingId } })).toMatchObject({
+      status: 'CANCELLED',
+    });
+    const late = await decide(await t.world.humanToken('approver02@acme.test'), 'approve', {
+      requestId: pendingId,
+    });
+    expect(late.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(await t.db.prisma.grant.count({ where: { requestId: pendingId } })).toBe(0);
   });
 
   it('only its approvers, the owners and governance may revoke it', async () => {

@@ -1,5 +1,5 @@
 import type { Grant, Prisma } from '../../../generated/prisma/client.ts';
-import { appendAuditEvents } from '../../audit/index.ts';
+import { type AuditEventInput, appendAuditEvents } from '../../audit/index.ts';
 import { notifyChange } from '../../db/change-feed.ts';
 import { scheduleJobs } from '../../jobs/job-queue.ts';
 import { approvalNoticeJob } from '../approval-notifier.ts';
@@ -41,12 +41,43 @@ export async function endGrant(
   return true;
 }
 
-/** A suspended or retired agent loses every grant made through it (its sub-agents' too). */
+/**
+ * A suspended or retired agent loses every grant made through it (its sub-agents' too), and its
+ * pending requests are cancelled (an approval must not bring it back when it is reactivated).
+ */
 export async function revokeGrantsOfAgent(
   tx: Prisma.TransactionClient,
   agentId: string,
   by: string,
 ): Promise<number> {
+  const pending = await tx.accessRequest.findMany({
+    where: { status: 'PENDING', chain: { has: agentId } },
+    select: { id: true, humanId: true, chain: true, intent: true },
+  });
+  const cancelled: AuditEventInput[] = [];
+  for (const request of pending) {
+    const { count } = await tx.accessRequest.updateMany({
+      where: { id: request.id, status: 'PENDING' },
+      data: {
+        status: 'CANCELLED',
+        decidedBy: by,
+        decisionReason: 'an agent of the chain was suspended or retired',
+        decidedAt: new Date(),
+        pendingKey: null,
+      },
+    });
+    if (count === 0) continue;
+    await scheduleJobs(tx, [approvalNoticeJob('cancelled', request.id)]);
+    await notifyChange(tx, 'requests', request.id);
+    cancelled.push({
+      type: 'access.cancelled',
+      actor: { humanId: request.humanId, agentChain: request.chain },
+      intent: request.intent,
+      subject: { kind: 'access-request', id: request.id },
+      payload: { by, reason: 'an agent of the chain was suspended or retired' },
+    });
+  }
+  if (cancelled.length > 0) await appendAuditEvents(tx, cancelled);
   const grants = await tx.grant.findMany({ where: { status: 'ACTIVE', chain: { has: agentId } } });
   let revoked = 0;
   for (const grant of grants) {

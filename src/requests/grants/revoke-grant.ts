@@ -63,10 +63,14 @@ export async function revokeGrant(
 }
 
 /** A grant past its end is marked EXPIRED (a durable job; it already stopped counting at its expiry). */
-export async function expireGrant(deps: RequestDeps, grantId: string): Promise<boolean> {
+export async function expireGrant(deps: RequestDeps, grantId: string): Promise<{ dueInMs: number }> {
   const grant = await deps.prisma.grant.findUnique({ where: { id: grantId } });
-  if (grant?.status !== 'ACTIVE' || grant.expiresAt > new Date()) return false;
-  return deps.prisma.$transaction((tx) =>
+  if (grant?.status !== 'ACTIVE') return { dueInMs: 0 };
+  // The job ran by the database's clock; this process's may lag: then try again when due here.
+  const dueInMs = grant.expiresAt.getTime() - Date.now();
+  if (dueInMs > 0) return { dueInMs };
+  await deps.prisma.$transaction((tx) =>
     endGrant(tx, grant, { status: 'EXPIRED', by: 'system:expiry', reason: 'the grant reached its end' }),
   );
+  return { dueInMs: 0 };
 }
