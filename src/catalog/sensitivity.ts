@@ -27,3 +27,9 @@ export function parseSensitivity(value: unknown): Sensitivity | undefined {
   const upper = value.trim().toUpperCase();
   return sensitivityOrder.find((level) => level === upper);
 }
+
+export function leastSensitive(levels: Iterable<Sensitivity>): Sensitivity {
+  let rank = sensitivityOrder.length - 1;
+  for (const level of levels) rank = Math.min(rank, sensitivityOrder.indexOf(level));
+  return sensitivityOrder[rank]!;
+}

@@ -122,7 +122,12 @@ export async function fileAccessRequest(
   await enforceRateLimits(deps, viewer, now);
   const snapshot: RequestSnapshot = {
     human: humanSnapshot(viewer.human),
-    resources: await resourceSnapshots(deps.prisma, objects, lookup),
+    resources: await resourceSnapshots(
+      deps.prisma,
+      objects,
+      lookup,
+      await deps.access.sensitivityCeiling(viewer),
+    ),
   };
   const ruleSet = await deps.rules.get();
   const agent = viewer.chain.at(-1)!;
@@ -130,7 +135,11 @@ export async function fileAccessRequest(
     human: snapshot.human,
     agentClientId: agent.clientId,
     intent: viewer.intent,
-    resources: objects,
+    // With the snapshot's sensitivity: a dataset counts as sensitive as its strictest column.
+    resources: objects.map((object, index) => ({
+      ...object,
+      sensitivity: snapshot.resources[index]!.sensitivity,
+    })),
     tier: input.tier,
     requestedSeconds: input.duration,
     at: now,

@@ -1,4 +1,4 @@
-import type { Sensitivity } from '../catalog/sensitivity.ts';
+import { mostSensitive, type Sensitivity } from '../catalog/sensitivity.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import type { HumanIdentity } from '../identity/viewer.ts';
 import { type PolicyHuman, type PolicyObject, policyHuman } from '../policy/access-context.ts';
@@ -25,11 +25,16 @@ export function humanSnapshot(human: HumanIdentity): RequestSnapshot['human'] {
   return { id: human.id, name: human.name, ...policyHuman(human) };
 }
 
-/** Owners and stewards of the requested objects (a column's are its dataset's). */
+/**
+ * Owners and stewards of the requested objects (a column's are its dataset's), and their
+ * sensitivity: a dataset's is that of its most sensitive column the chain could see.
+ */
 export async function resourceSnapshots(
   prisma: PrismaClient,
   objects: readonly PolicyObject[],
   lookup: (path: string) => PolicyObject | undefined,
+  /** Columns more sensitive than the chain may ever see do not count: they stay hidden. */
+  visibleUpTo: Sensitivity = 'RESTRICTED',
 ): Promise<ResourceSnapshot[]> {
   const datasetIds = objects.flatMap((object) => {
     if (object.kind === 'dataset') return [object.id];
@@ -40,7 +45,8 @@ export async function resourceSnapshots(
     objects.filter((object) => object.kind === kind).map((o) => o.id);
   // Only the tables something was asked from (most requests name datasets only).
   const none = Promise.resolve([]);
-  const [datasets, metrics, terms] = await Promise.all([
+  const requestedDatasetIds = ids('dataset');
+  const [datasets, metrics, terms, columns] = await Promise.all([
     datasetIds.length === 0
       ? none
       : prisma.dataset.findMany({
@@ -59,6 +65,12 @@ export async function resourceSnapshots(
           where: { id: { in: ids('glossary') } },
           select: { id: true, ownerEmail: true },
         }),
+    requestedDatasetIds.length === 0
+      ? Promise.resolve([] as { datasetId: string; sensitivity: Sensitivity | null }[])
+      : prisma.column.findMany({
+          where: { datasetId: { in: requestedDatasetIds } },
+          select: { datasetId: true, sensitivity: true },
+        }),
   ]);
   const datasetsByPath = new Map(datasets.map((dataset) => [dataset.path, dataset]));
   type Owners = { ownerEmail: string | null; stewardEmails: string[] };
@@ -66,6 +78,12 @@ export async function resourceSnapshots(
   for (const dataset of datasets) owners.set(dataset.id, dataset);
   for (const row of [...metrics, ...terms])
     owners.set(row.id, { ownerEmail: row.ownerEmail, stewardEmails: [] });
+  // A dataset is as sensitive as the most sensitive column it would show.
+  const columnLevels = new Map<string, Sensitivity[]>();
+  for (const column of columns) {
+    if (column.sensitivity && mostSensitive([column.sensitivity, visibleUpTo]) === visibleUpTo)
+      columnLevels.set(column.datasetId, [...(columnLevels.get(column.datasetId) ?? []), column.sensitivity]);
+  }
   return objects.map((object) => {
     const owner =
       object.kind === 'column' ? datasetsByPath.get(object.datasetPath ?? '') : owners.get(object.id);
@@ -75,7 +93,7 @@ export async function resourceSnapshots(
       kind: object.kind,
       tags: object.tags,
       domain: object.domain,
-      sensitivity: object.sensitivity,
+      sensitivity: mostSensitive([object.sensitivity, ...(columnLevels.get(object.id) ?? [])]),
       ownerEmail: owner?.ownerEmail ?? null,
       stewardEmails: owner?.stewardEmails ?? [],
     };

@@ -1,4 +1,5 @@
 import { recordAuditEvent } from '../../audit/index.ts';
+import { leastSensitive, type Sensitivity } from '../../catalog/sensitivity.ts';
 import type { ChangeFeed } from '../../db/change-feed.ts';
 import { InvalidatedCache } from '../../db/invalidated-cache.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
@@ -132,6 +133,13 @@ export class AccessService {
     };
     this.accessCache.entries.set(key, entry);
     return entry;
+  }
+
+  /** The most sensitive data any agent of the viewer's chain may see (RESTRICTED for a human alone). */
+  async sensitivityCeiling(viewer: Viewer): Promise<Sensitivity> {
+    const context = await this.contextFor(viewer);
+    const levels = context?.ceilings.map((ceiling) => ceiling.maxSensitivity) ?? [];
+    return levels.length === 0 ? 'RESTRICTED' : leastSensitive(levels);
   }
 
   private async contextFor(viewer: Viewer): Promise<AccessContext | null> {

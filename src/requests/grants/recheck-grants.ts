@@ -64,16 +64,19 @@ export async function recheckGrants(deps: RequestDeps, humanIds: readonly string
         resources: snapshot.resources.map(asPolicyObject),
         tier: request.tier,
         requestedSeconds: request.requestedDurationSeconds,
-        at: new Date(),
+        // As at the request: a time window that has closed since does not undo a decision.
+        at: request.createdAt,
       });
       const byRule = request.decidedBy?.startsWith('rule:') ?? false;
       if (outcome.action === 'deny') reason = `rule ${outcome.rule.id} now denies it: ${outcome.reason}`;
       else if (byRule && outcome.action !== 'approve') reason = 'the rule that approved it no longer applies';
       else if (!byRule && outcome.action === 'route') {
-        const eligible = await resolveApprovers(deps.prisma, outcome.routing.approvers, {
-          ...snapshot,
-          human,
-        });
+        // Approvers added by an escalation stay eligible when the request was escalated.
+        const groups = [
+          ...outcome.routing.approvers,
+          ...(request.escalated ? (outcome.routing.escalation?.to ?? []) : []),
+        ];
+        const eligible = await resolveApprovers(deps.prisma, groups, { ...snapshot, human });
         if (request.approvals.some((approval) => !eligible.includes(approval.approverId)))
           reason = 'an approver is no longer eligible to approve it';
       }
