@@ -47,5 +47,6 @@ export class LogOnlyNotifier implements ApprovalNotifier {
 
 /** The durable job that tells the approval channel about an event (retried until delivered). */
 export function approvalNoticeJob(kind: ApprovalEventKind, requestId: string): JobToSchedule {
-  return { kind: 'approvals.notify', payload: { kind, requestId }, runAt: new Date() };
+  // Backoff tops out at 15 minutes: 100 attempts ride out a Slack outage of about a day.
+  return { kind: 'approvals.notify', payload: { kind, requestId }, runAt: new Date(), maxAttempts: 100 };
 }

@@ -3,11 +3,12 @@ import type { ChatPostMessageArguments, WebClient } from '@slack/web-api';
 import { recordAuditEvent } from '../audit/index.ts';
 import type { SlackConfig } from '../config/config.ts';
 import type { PrismaClient } from '../db/open-database.ts';
+import { RetryLaterError } from '../jobs/job-worker.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ApprovalEvent, ApprovalNotifier } from '../requests/approval-notifier.ts';
 import { approvalBlocks, outcomeText } from './messages/approval-blocks.ts';
 import { loadRequestView, type RequestView } from './messages/request-view.ts';
-import { slackCall } from './slack-errors.ts';
+import { platformError, slackCall } from './slack-errors.ts';
 import { slackUserOf } from './slack-person.ts';
 
 /** The metadata every post carries, so a post whose ts was never stored can be found again. */
@@ -36,23 +37,24 @@ export class SlackNotifier implements ApprovalNotifier {
   async notify(event: ApprovalEvent): Promise<void> {
     const view = await loadRequestView(this.prisma, event.requestId);
     if (!view) return;
-    if (event.kind === 'routed') {
-      await this.postPrompts(view);
-      return;
-    }
-    if (event.kind === 'escalated') await this.postPrompts(view);
-    await this.updatePosted(view);
-    if (event.kind === 'escalated') await this.remind(view);
-    if (outcomeEvents.has(event.kind)) await this.tellHuman(view, event.kind);
+    const deliveries = new Deliveries(this.logger, event);
+    if (event.kind === 'routed' || event.kind === 'escalated') await this.postPrompts(view, deliveries);
+    if (event.kind !== 'routed') await this.updatePosted(view, deliveries);
+    if (event.kind === 'escalated') await deliveries.run('reminder', () => this.remind(view));
+    if (outcomeEvents.has(event.kind))
+      await deliveries.run('outcome', () => this.tellHuman(view, event.kind));
+    deliveries.throwIfAnyFailed();
   }
 
   /** One prompt per target: the rule's channels, the approvals channel, or each approver's DM. */
-  private async postPrompts(view: RequestView): Promise<void> {
+  private async postPrompts(view: RequestView, deliveries: Deliveries): Promise<void> {
     const message = approvalBlocks(view);
     for (const target of await this.targets(view)) {
-      await this.postOnce(view.request.id, target.purpose, target.channel, message.text, {
-        blocks: message.blocks,
-      });
+      await deliveries.run(target.purpose, () =>
+        this.postOnce(view.request.id, target.purpose, target.channel, message.text, {
+          blocks: message.blocks,
+        }),
+      );
     }
   }
 
@@ -153,26 +155,34 @@ export class SlackNotifier implements ApprovalNotifier {
   }
 
   /** Every posted prompt shows the request as it is now (idempotent: the same state renders the same). */
-  private async updatePosted(view: RequestView): Promise<void> {
+  private async updatePosted(view: RequestView, deliveries: Deliveries): Promise<void> {
     const posted = await this.prisma.slackMessage.findMany({
       where: { requestId: view.request.id, ts: { not: null }, NOT: { purpose: { startsWith: 'outcome:' } } },
     });
     const message = approvalBlocks(view);
     for (const row of posted) {
-      await slackCall('chat.update', () =>
-        this.client.chat.update({
-          channel: row.channel,
-          ts: row.ts!,
-          text: message.text,
-          blocks: message.blocks,
-        }),
-      );
-      await recordAuditEvent(this.prisma, {
-        type: 'slack.updated',
-        subject: { kind: 'access-request', id: view.request.id },
-        payload: { purpose: row.purpose, status: view.request.status, grant: view.grant?.status ?? null },
-      });
+      await deliveries.run(row.purpose, () => this.updateOne(view, row, message));
     }
+  }
+
+  private async updateOne(
+    view: RequestView,
+    row: { channel: string; ts: string | null; purpose: string },
+    message: ReturnType<typeof approvalBlocks>,
+  ): Promise<void> {
+    await slackCall('chat.update', () =>
+      this.client.chat.update({
+        channel: row.channel,
+        ts: row.ts!,
+        text: message.text,
+        blocks: message.blocks,
+      }),
+    );
+    await recordAuditEvent(this.prisma, {
+      type: 'slack.updated',
+      subject: { kind: 'access-request', id: view.request.id },
+      payload: { purpose: row.purpose, status: view.request.status, grant: view.grant?.status ?? null },
+    });
   }
 
   /** Escalation: a reminder under each channel prompt (new approvers got their own prompts). */
@@ -203,5 +213,53 @@ export class SlackNotifier implements ApprovalNotifier {
 
   private lookup() {
     return { prisma: this.prisma, client: this.client, lookupByEmail: this.config.lookupByEmail };
+  }
+}
+
+/** Slack errors that retrying will not fix: the target is skipped (and logged), the others still get theirs. */
+const permanentErrors = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'user_not_found',
+  'user_disabled',
+  'account_inactive',
+  'cannot_dm_bot',
+  'message_not_found',
+  'cant_update_message',
+  'restricted_action',
+]);
+
+/**
+ * One delivery per target: a failing target neither blocks the others nor is retried forever when
+ * Slack says it cannot work; transient failures fail the job after every target was tried.
+ */
+class Deliveries {
+  private failure: unknown;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly event: ApprovalEvent,
+  ) {}
+
+  async run(target: string, deliver: () => Promise<void>): Promise<void> {
+    try {
+      await deliver();
+    } catch (error) {
+      const permanent = platformError(error);
+      if (permanent && permanentErrors.has(permanent)) {
+        this.logger.warn(
+          { ...this.event, target, error: permanent },
+          'a Slack target cannot be reached; skipped',
+        );
+        return;
+      }
+      // Retry-After wins over other failures: the whole job waits as long as Slack asks.
+      if (!(this.failure instanceof RetryLaterError)) this.failure = error;
+    }
+  }
+
+  throwIfAnyFailed(): void {
+    if (this.failure) throw this.failure;
   }
 }

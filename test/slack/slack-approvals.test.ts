@@ -101,6 +101,13 @@ describe('the Slack receiver checks every request', () => {
     expect(first.status).toBe(200);
     expect(await first.text()).toMatch(/Nothing awaits your approval|Awaiting your approval/);
     expect((await send()).status).toBe(401);
+    // Bolt reads only `v0=<hash>`: a suffix does not make a replay new.
+    const suffixed = await fetch(`${t.world.service.url}/slack/events`, {
+      method: 'POST',
+      headers: { ...headers, 'x-slack-signature': `${headers['x-slack-signature']}=again` },
+      body,
+    });
+    expect(suffixed.status).toBe(401);
   });
 });
 
