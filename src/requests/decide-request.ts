@@ -78,11 +78,16 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
         refusal.problem = problem;
         throw new ApertureError('FORBIDDEN', problem);
       }
-      if (request.status !== 'PENDING') throw alreadyDecided(request);
-      if (request.expiresAt <= new Date()) {
-        throw new ApertureError('CONFLICT', 'the request expired before it was decided');
+      try {
+        if (request.status !== 'PENDING') throw alreadyDecided(request);
+        if (request.expiresAt <= new Date()) {
+          throw new ApertureError('CONFLICT', 'the request expired before it was decided');
+        }
+        await requireActiveChain(tx, request);
+      } catch (error) {
+        refusal.problem = (error as Error).message;
+        throw error;
       }
-      await requireActiveChain(tx, request);
       const actorOf = { humanId: approverId };
       if (decision.kind === 'deny') {
         const denied = await transition(tx, request, 'DENIED', `person:${approverId}`, decision.reason);
@@ -103,8 +108,10 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
       const existing = await tx.accessApproval.findUnique({
         where: { requestId_approverId: { requestId, approverId } },
       });
-      if (existing)
+      if (existing) {
+        refusal.problem = 'already approved by this approver';
         throw new ApertureError('CONFLICT', 'you already approved this request; it needs another approver');
+      }
       await tx.accessApproval.create({ data: { requestId, approverId, durationSeconds: seconds } });
       const approvals = await tx.accessApproval.findMany({ where: { requestId } });
       if (approvals.length < request.requiredApprovals) {
@@ -183,7 +190,12 @@ export async function cancelRequest(
   return deps.prisma.$transaction(async (tx) => {
     const request = await lockRequest(tx, requestId);
     const chain = viewer.chain.map((agent) => agent.id).join('>');
-    if (!request || request.humanId !== viewer.human.id || request.chain.join('>') !== chain) {
+    if (
+      !request ||
+      request.humanId !== viewer.human.id ||
+      request.intent !== viewer.intent ||
+      request.chain.join('>') !== chain
+    ) {
       throw new ApertureError('NOT_FOUND', `no access request has the id ${requestId}`);
     }
     if (request.status !== 'PENDING') throw alreadyDecided(request);

@@ -61,10 +61,10 @@ async function requestedObjects(
   return { objects, lookup, policyVersion: slice.policyVersion };
 }
 
-function pendingKeyOf(viewer: AgentViewer, paths: string[], tier: string): string {
+function pendingKeyOf(viewer: AgentViewer, paths: string[], terms: string): string {
   const chain = viewer.chain.map((agent) => agent.id).join('>');
   return createHash('sha256')
-    .update(JSON.stringify([viewer.human.id, chain, viewer.intent, tier, paths]))
+    .update(JSON.stringify([viewer.human.id, chain, viewer.intent, terms, paths]))
     .digest('base64url');
 }
 
@@ -110,10 +110,13 @@ export async function fileAccessRequest(
   }
   const { objects, lookup, policyVersion } = await requestedObjects(deps, viewer, input, !!extendsGrant);
   const objectPaths = objects.map((object) => object.path).sort();
+  // The same objects, tier, scope (and task, for TASK scope) and grant being extended.
   const pendingKey = pendingKeyOf(
     viewer,
     objectPaths,
-    `${input.tier}${extendsGrant ? `+${extendsGrant.id}` : ''}`,
+    [input.tier, input.scope, input.scope === 'TASK' ? viewer.taskId : null, extendsGrant?.id ?? null].join(
+      '|',
+    ),
   );
   const existing = await deps.prisma.accessRequest.findUnique({ where: { pendingKey } });
   if (existing) return { request: existing, duplicate: true };

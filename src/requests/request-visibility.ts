@@ -3,7 +3,7 @@ import { isGovernance } from '../identity/governance.ts';
 import type { Viewer } from '../identity/viewer.ts';
 
 /**
- * Who may see a request: the agent chain that made it (for its human), the human it was made
+ * Who may see a request: the agent chain that made it (for its human, under its intent), the human it was made
  * for, its eligible approvers, and governance. Anyone else is told it does not exist.
  */
 export function maySeeRequest(viewer: Viewer, request: AccessRequest, governanceGroup: string): boolean {
@@ -11,6 +11,7 @@ export function maySeeRequest(viewer: Viewer, request: AccessRequest, governance
   if (viewer.kind === 'agent') {
     return (
       request.humanId === viewer.human.id &&
+      request.intent === viewer.intent &&
       request.chain.join('>') === viewer.chain.map((agent) => agent.id).join('>')
     );
   }
@@ -25,7 +26,11 @@ export function maySeeRequest(viewer: Viewer, request: AccessRequest, governance
 export function ownRequestsFilter(viewer: Viewer): Prisma.AccessRequestWhereInput {
   if (viewer.kind === 'anonymous') return { id: { in: [] } };
   if (viewer.kind === 'agent') {
-    return { humanId: viewer.human.id, chain: { equals: viewer.chain.map((agent) => agent.id) } };
+    return {
+      humanId: viewer.human.id,
+      intent: viewer.intent,
+      chain: { equals: viewer.chain.map((agent) => agent.id) },
+    };
   }
   return { OR: [{ humanId: viewer.human.id }, { eligibleApproverIds: { has: viewer.human.id } }] };
 }

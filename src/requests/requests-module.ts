@@ -150,9 +150,15 @@ export class RequestsModule {
         wake?.();
       }
     });
+    // The stream lasts no longer than the token that opened it.
+    const expiry =
+      viewer.kind === 'anonymous'
+        ? undefined
+        : setTimeout(() => wake?.(), Math.max(0, viewer.expiresAt.getTime() - Date.now()));
     try {
       for (;;) {
         if (!changed) await new Promise<void>((resolve) => (wake = resolve));
+        if (viewer.kind !== 'anonymous' && viewer.expiresAt.getTime() <= Date.now()) return;
         changed = false;
         const request = await this.get(viewer, requestId);
         if (!request) throw new ApertureError('NOT_FOUND', `no access request has the id ${requestId}`);
@@ -163,6 +169,7 @@ export class RequestsModule {
         }
       }
     } finally {
+      clearTimeout(expiry);
       unsubscribe();
     }
   }

@@ -106,6 +106,10 @@ describe('access requests decided by rules', () => {
     expect(bad.errors?.[0]?.message).toMatch(/paths/);
     expect(bad.errors?.[0]?.message).toMatch(/justification/);
     expect(bad.errors?.[0]?.message).toMatch(/duration/);
+    for (const duration of ['PT0.5S', '-PT1H', '99999999999', '0', 'P2Y']) {
+      const refused = await request(token, { paths: ['analytics.marts.customers'], duration });
+      expect(refused.errors?.[0]?.extensions?.code, duration).toBe('INVALID_INPUT');
+    }
     expect(await t.db.prisma.accessRequest.count()).toBe(before);
   });
 

@@ -174,7 +174,7 @@ describe('rule validation', () => {
           /^rules\[3\] \(bad-window\)\.when\.timeWindows\.0\.timeZone: must be an IANA time zone/,
         ),
         expect.stringMatching(
-          /^rules\[4\] \(no-reason\)\.maxDuration: must be seconds or an ISO 8601 duration/,
+          /^rules\[4\] \(no-reason\)\.maxDuration: must be whole seconds or an ISO 8601 duration/,
         ),
       ]),
     );

@@ -99,10 +99,9 @@ export function approvalBlocks(view: RequestView): { text: string; blocks: Known
       ],
     },
     { type: 'section', text: { type: 'mrkdwn', text: `*Resources*\n${resources}` } },
-    {
-      type: 'section',
-      text: { type: 'mrkdwn', text: `*Justification*\n>${escapeMrkdwn(request.justification)}` },
-    },
+    // The agent wrote the justification: plain text, so it cannot pose as aperture's own lines or links.
+    { type: 'context', elements: [{ type: 'mrkdwn', text: '*Justification* (from the agent)' }] },
+    { type: 'section', text: { type: 'plain_text', text: request.justification, emoji: false } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: statusLine(view) }] },
   ];
   if (request.status === 'PENDING') {
