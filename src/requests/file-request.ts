@@ -68,11 +68,21 @@ function pendingKeyOf(viewer: AgentViewer, paths: string[], terms: string): stri
     .digest('base64url');
 }
 
-async function enforceRateLimits(deps: RequestDeps, viewer: AgentViewer, now: Date): Promise<void> {
+/**
+ * Counted in the request's transaction under the agent's and the human's locks (always in that
+ * order), so concurrent requests cannot slip past the limit together; across every replica.
+ */
+async function enforceRateLimits(
+  tx: Prisma.TransactionClient,
+  deps: RequestDeps,
+  viewer: AgentViewer,
+  now: Date,
+): Promise<void> {
   const since = new Date(now.getTime() - 3_600_000);
   const agent = viewer.chain.at(-1)!;
-  // One query for both counts, across every replica.
-  const [counts] = await deps.prisma.$queryRaw<{ byAgent: number; byHuman: number }[]>`
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`requests:agent:${agent.id}`})),
+    pg_advisory_xact_lock(hashtext(${`requests:human:${viewer.human.id}`}))`;
+  const [counts] = await tx.$queryRaw<{ byAgent: number; byHuman: number }[]>`
     SELECT count(*) FILTER (WHERE "agentId" = ${agent.id}::uuid)::int AS "byAgent",
            count(*) FILTER (WHERE "humanId" = ${viewer.human.id}::uuid)::int AS "byHuman"
     FROM "AccessRequest"
@@ -122,7 +132,6 @@ export async function fileAccessRequest(
   if (existing) return { request: existing, duplicate: true };
 
   const now = new Date();
-  await enforceRateLimits(deps, viewer, now);
   const snapshot: RequestSnapshot = {
     human: humanSnapshot(viewer.human),
     resources: await resourceSnapshots(
@@ -149,6 +158,7 @@ export async function fileAccessRequest(
   });
   try {
     return await deps.prisma.$transaction(async (tx) => {
+      await enforceRateLimits(tx, deps, viewer, now);
       const approvers = outcome.action === 'route' ? await routedApprovers(tx, deps, outcome, snapshot) : [];
       const request = await tx.accessRequest.create({
         data: {

@@ -64,6 +64,30 @@ describe('rate limits', () => {
   });
 });
 
+describe('rate limits under concurrency', () => {
+  it('lets no more requests through than the limit when they arrive at once', async () => {
+    const token = await t.world.agentToken('lee@shop.example', { agent: 'Parallel agent' });
+    const paths = [
+      'analytics.marts.customers',
+      'analytics.staging.stg_customers',
+      'analytics.marts.fct_orders',
+      'analytics.staging.stg_orders',
+    ];
+    const results = await Promise.all(
+      paths.map((path) =>
+        t.world.gql(token, requestAccessMutation, {
+          input: { paths: [path], tier: 'READ', justification: 'Data quality review', duration: 'PT1H' },
+        }),
+      ),
+    );
+    expect(results.filter((result) => result.errors?.[0]?.extensions?.code === 'RATE_LIMITED')).toHaveLength(
+      1,
+    );
+    const agentId = (await t.db.prisma.agent.findFirstOrThrow({ where: { name: 'Parallel agent' } })).id;
+    expect(await t.db.prisma.accessRequest.count({ where: { agentId } })).toBe(3);
+  });
+});
+
 describe('aperture rules apply', () => {
   it('shows the difference first, supports --dry-run and refuses a bad file without changing anything', async () => {
     const env = { DATABASE_URL: t.db.url, NODE_ENV: 'test', LOG_LEVEL: 'warn' };
