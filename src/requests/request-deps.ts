@@ -15,6 +15,3 @@ export interface RequestDeps {
   governanceGroup: string;
   logger: Logger;
 }
-
-/** The requests that are over, one way or another. */
-export const finalRequestStatuses = ['APPROVED', 'DENIED', 'EXPIRED', 'CANCELLED'] as const;

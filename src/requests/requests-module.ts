@@ -37,6 +37,8 @@ import { applyRuleSet, currentRuleSet, type RuleSet, validateRuleSet } from './r
 const retryWhenEarly = ({ dueInMs }: { dueInMs: number }) =>
   dueInMs > 0 ? { retryAfterMs: dueInMs } : undefined;
 
+type HumanViewer = Extract<Viewer, { kind: 'human' }>;
+
 const isUuid = (id: string) => z.uuid().safeParse(id).success;
 
 const finalStatuses: readonly AccessRequestStatus[] = ['APPROVED', 'DENIED', 'EXPIRED', 'CANCELLED'];
@@ -122,6 +124,29 @@ export class RequestsModule {
       where: { AND: [ownGrantsFilter(viewer), filter.statuses ? { status: { in: filter.statuses } } : {}] },
       orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
       take: filter.first,
+    });
+  }
+
+  /** Pending requests this human may decide (never their own), oldest first. */
+  awaitingDecisionBy(approver: HumanViewer, first: number): Promise<AccessRequest[]> {
+    const me = approver.human.id;
+    return this.deps.prisma.accessRequest.findMany({
+      where: { status: 'PENDING', eligibleApproverIds: { has: me }, humanId: { not: me } },
+      orderBy: { createdAt: 'asc' },
+      take: first,
+    });
+  }
+
+  /** Grants in force that this human approved (what they may also revoke), soonest to end first. */
+  activeGrantsApprovedBy(approver: HumanViewer, first: number): Promise<Grant[]> {
+    return this.deps.prisma.grant.findMany({
+      where: {
+        status: 'ACTIVE',
+        expiresAt: { gt: new Date() },
+        request: { approvals: { some: { approverId: approver.human.id } } },
+      },
+      orderBy: { expiresAt: 'asc' },
+      take: first,
     });
   }
 

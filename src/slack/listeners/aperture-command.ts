@@ -24,28 +24,15 @@ export function registerApertureCommand(app: App, deps: SlackDeps): void {
       return;
     }
     const [verb = '', grantId = '', ...reason] = command.text.trim().split(/\s+/);
-    const me = person.viewer.human.id;
     let text: string;
     if (verb === 'pending') {
-      const pending = await deps.prisma.accessRequest.findMany({
-        where: { status: 'PENDING', eligibleApproverIds: { has: me }, humanId: { not: me } },
-        orderBy: { createdAt: 'asc' },
-        take: 20,
-      });
+      const pending = await deps.requests.awaitingDecisionBy(person.viewer, 20);
       text =
         pending.length === 0
           ? 'Nothing awaits your approval.'
           : `Awaiting your approval:\n${pending.map((request) => `• ${request.tier} on ${request.paths.join(', ')} for ${formatSeconds(request.requestedDurationSeconds)} (request ${request.id})`).join('\n')}`;
     } else if (verb === 'grants') {
-      const grants = await deps.prisma.grant.findMany({
-        where: {
-          status: 'ACTIVE',
-          expiresAt: { gt: new Date() },
-          request: { approvals: { some: { approverId: me } } },
-        },
-        orderBy: { expiresAt: 'asc' },
-        take: 20,
-      });
+      const grants = await deps.requests.activeGrantsApprovedBy(person.viewer, 20);
       text =
         grants.length === 0
           ? 'No active grant you approved.'
