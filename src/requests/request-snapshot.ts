@@ -99,3 +99,19 @@ export async function resourceSnapshots(
     };
   });
 }
+
+/** A snapshot resource as the policy engine and the rules see objects (as it was at request time). */
+export function snapshotObject(
+  resource: Pick<ResourceSnapshot, 'id' | 'path' | 'kind' | 'tags' | 'domain' | 'sensitivity'>,
+): PolicyObject {
+  return {
+    id: resource.id,
+    kind: resource.kind,
+    path: resource.path,
+    datasetPath: null,
+    tags: resource.tags,
+    domain: resource.domain,
+    sensitivity: resource.sensitivity,
+    dependsOn: [],
+  };
+}

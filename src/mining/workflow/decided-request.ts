@@ -3,6 +3,7 @@ import type { AccessRequest, Prisma } from '../../../generated/prisma/client.ts'
 import { Sensitivity, type Tier } from '../../../generated/prisma/enums.ts';
 import type { PolicyHuman, PolicyObject } from '../../policy/access-context.ts';
 import { objectKinds } from '../../policy/policy-schema.ts';
+import { snapshotObject } from '../../requests/request-snapshot.ts';
 import type { JsonObject } from '../../shared/json.ts';
 
 /** The columns of an access request that mining and rule simulation read. */
@@ -94,16 +95,7 @@ export function parseDecidedRequest(row: DecidedRequestRow): DecidedRequest | nu
       manager: human.manager ?? null,
       attributes: human.attributes as JsonObject,
     },
-    resources: resources.map((resource) => ({
-      id: resource.id,
-      kind: resource.kind,
-      path: resource.path,
-      datasetPath: null,
-      tags: resource.tags,
-      domain: resource.domain ?? null,
-      sensitivity: resource.sensitivity,
-      dependsOn: [],
-    })),
+    resources: resources.map((resource) => snapshotObject({ ...resource, domain: resource.domain ?? null })),
   };
 }
 

@@ -1,9 +1,8 @@
 import type { Prisma } from '../../../generated/prisma/client.ts';
 import { scheduleJobs } from '../../jobs/job-queue.ts';
-import type { PolicyObject } from '../../policy/access-context.ts';
 import { resolveApprovers } from '../approvers.ts';
 import type { RequestDeps } from '../request-deps.ts';
-import type { RequestSnapshot } from '../request-snapshot.ts';
+import { type RequestSnapshot, snapshotObject } from '../request-snapshot.ts';
 import { evaluateRules } from '../rules/evaluate-rules.ts';
 import { endGrant } from './end-grant.ts';
 
@@ -61,7 +60,7 @@ export async function recheckGrants(deps: RequestDeps, humanIds: readonly string
         human,
         agentClientId: clientIdOf.get(request.agentId) ?? '',
         intent: request.intent,
-        resources: snapshot.resources.map(asPolicyObject),
+        resources: snapshot.resources.map(snapshotObject),
         tier: request.tier,
         requestedSeconds: request.requestedDurationSeconds,
         // As at the request: a time window that has closed since does not undo a decision.
@@ -88,17 +87,4 @@ export async function recheckGrants(deps: RequestDeps, humanIds: readonly string
     if (ended) revoked += 1;
   }
   return revoked;
-}
-
-function asPolicyObject(resource: RequestSnapshot['resources'][number]): PolicyObject {
-  return {
-    id: resource.id,
-    kind: resource.kind,
-    path: resource.path,
-    datasetPath: null,
-    tags: resource.tags,
-    domain: resource.domain,
-    sensitivity: resource.sensitivity,
-    dependsOn: [],
-  };
 }
