@@ -58,7 +58,12 @@ async function requestedObjects(
     }
     objects.push(object);
   }
-  return { objects, lookup, policyVersion: slice.policyVersion };
+  return {
+    objects,
+    lookup,
+    policyVersion: slice.policyVersion,
+    sensitivityCeiling: slice.sensitivityCeiling,
+  };
 }
 
 function pendingKeyOf(viewer: AgentViewer, paths: string[], terms: string): string {
@@ -118,7 +123,12 @@ export async function fileAccessRequest(
   if (input.scope === 'TASK' && !viewer.taskId) {
     throw new ApertureError('INVALID_INPUT', 'scope TASK needs a delegation token with a task id (task_id)');
   }
-  const { objects, lookup, policyVersion } = await requestedObjects(deps, viewer, input, !!extendsGrant);
+  const { objects, lookup, policyVersion, sensitivityCeiling } = await requestedObjects(
+    deps,
+    viewer,
+    input,
+    !!extendsGrant,
+  );
   const objectPaths = objects.map((object) => object.path).sort();
   // The same objects, tier, scope (and task, for TASK scope) and grant being extended.
   const pendingKey = pendingKeyOf(
@@ -134,12 +144,7 @@ export async function fileAccessRequest(
   const now = new Date();
   const snapshot: RequestSnapshot = {
     human: humanSnapshot(viewer.human),
-    resources: await resourceSnapshots(
-      deps.prisma,
-      objects,
-      lookup,
-      await deps.access.sensitivityCeiling(viewer),
-    ),
+    resources: await resourceSnapshots(deps.prisma, objects, lookup, sensitivityCeiling),
   };
   const ruleSet = await deps.rules.get();
   const agent = viewer.chain.at(-1)!;

@@ -25,6 +25,8 @@ export interface ViewerSlice {
    * search), computed once and shared by alike viewers until their decisions may change.
    */
   remember<T>(key: string, compute: () => T): T;
+  /** The most sensitive data every agent of the chain may see (RESTRICTED for a human alone). */
+  sensitivityCeiling: Sensitivity;
 }
 
 /** Derived results kept per alike viewers: a few hundred searches at most. */
@@ -95,6 +97,7 @@ export class AccessService {
         catalog,
         decide: () => nothing,
         remember: (_key, compute) => compute(),
+        sensitivityCeiling: 'PUBLIC',
       };
     }
     const { access, results } = this.viewerAccess(policies, catalog, context);
@@ -104,6 +107,10 @@ export class AccessService {
       catalog,
       decide: (object) => access.decide(object, lookup),
       remember: rememberIn(results),
+      sensitivityCeiling:
+        context.ceilings.length === 0
+          ? 'RESTRICTED'
+          : leastSensitive(context.ceilings.map((ceiling) => ceiling.maxSensitivity)),
     };
   }
 
@@ -133,13 +140,6 @@ export class AccessService {
     };
     this.accessCache.entries.set(key, entry);
     return entry;
-  }
-
-  /** The most sensitive data any agent of the viewer's chain may see (RESTRICTED for a human alone). */
-  async sensitivityCeiling(viewer: Viewer): Promise<Sensitivity> {
-    const context = await this.contextFor(viewer);
-    const levels = context?.ceilings.map((ceiling) => ceiling.maxSensitivity) ?? [];
-    return levels.length === 0 ? 'RESTRICTED' : leastSensitive(levels);
   }
 
   private async contextFor(viewer: Viewer): Promise<AccessContext | null> {
