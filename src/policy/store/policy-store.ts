@@ -1,7 +1,6 @@
 import type { Prisma } from '../../../generated/prisma/client.ts';
 import type { AuditActor } from '../../audit/index.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
-import { toJson } from '../../shared/json.ts';
 import {
   type ApplyResult,
   applyVersionedSet,
@@ -46,16 +45,7 @@ const policyTable: VersionedSetTable<Policy> = {
     const set = await currentPolicySet(tx);
     return { version: set.version, items: set.policies };
   },
-  async insert(tx, { version, items, diff, createdBy }) {
-    await tx.policySetVersion.create({
-      data: {
-        version,
-        policies: toJson(items) as Prisma.InputJsonValue,
-        summary: toJson(diff) as Prisma.InputJsonValue,
-        createdBy,
-      },
-    });
-  },
+  insert: (tx, { items, ...row }) => tx.policySetVersion.create({ data: { ...row, policies: items } }),
 };
 
 /**

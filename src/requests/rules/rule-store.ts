@@ -1,7 +1,6 @@
 import type { Prisma } from '../../../generated/prisma/client.ts';
 import type { AuditActor } from '../../audit/index.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
-import { toJson } from '../../shared/json.ts';
 import {
   type ApplyResult,
   applyVersionedSet,
@@ -44,16 +43,7 @@ export const ruleTable: VersionedSetTable<Rule> = {
     const set = await currentRuleSet(tx);
     return { version: set.version, items: set.rules };
   },
-  async insert(tx, { version, items, diff, createdBy }) {
-    await tx.ruleSetVersion.create({
-      data: {
-        version,
-        rules: toJson(items) as Prisma.InputJsonValue,
-        summary: toJson(diff) as Prisma.InputJsonValue,
-        createdBy,
-      },
-    });
-  },
+  insert: (tx, { items, ...row }) => tx.ruleSetVersion.create({ data: { ...row, rules: items } }),
 };
 
 /** Makes `rules` the ordered rule list, as a new version, unless nothing changed or `dryRun`. */

@@ -2,6 +2,7 @@ import type { Prisma } from '../../../generated/prisma/client.ts';
 import { type AuditActor, appendAuditEvent } from '../../audit/index.ts';
 import { type ChangeTopic, notifyChange } from '../../db/change-feed.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
+import { toJson } from '../json.ts';
 import { diffById, isEmptyDiff, type SetDiff } from './diff-by-id.ts';
 
 /** How one kind of versioned set (policies, rules) is stored. */
@@ -15,10 +16,16 @@ export interface VersionedSetTable<T> {
   isPolicyVersion: boolean;
   topic: ChangeTopic;
   current(tx: Prisma.TransactionClient): Promise<{ version: number; items: T[] }>;
+  /** Stores a version: `items` and `summary` (the diff) as JSON. */
   insert(
     tx: Prisma.TransactionClient,
-    row: { version: number; items: T[]; diff: SetDiff; createdBy: string | null },
-  ): Promise<void>;
+    row: {
+      version: number;
+      items: Prisma.InputJsonValue;
+      summary: Prisma.InputJsonValue;
+      createdBy: string | null;
+    },
+  ): Promise<unknown>;
 }
 
 export interface ApplyResult {
@@ -44,7 +51,12 @@ export function applyVersionedSet<T extends { id: string }>(
     const diff = diffById(current.items, items);
     if (options.dryRun || isEmptyDiff(diff)) return { diff, version: current.version, applied: false };
     const version = current.version + 1;
-    await table.insert(tx, { version, items, diff, createdBy: options.actor?.humanId ?? null });
+    await table.insert(tx, {
+      version,
+      items: toJson(items) as Prisma.InputJsonValue,
+      summary: toJson(diff) as Prisma.InputJsonValue,
+      createdBy: options.actor?.humanId ?? null,
+    });
     await appendAuditEvent(tx, {
       type: table.auditType,
       actor: options.actor,
