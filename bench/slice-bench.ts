@@ -10,17 +10,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startService } from '../src/app/start-service.ts';
-import { AuditBatcher } from '../src/audit/index.ts';
 import { importDbtManifest } from '../src/catalog/import/import-dbt-manifest.ts';
 import { loadConfig } from '../src/config/config.ts';
-import { createGraphQLServer } from '../src/graphql/yoga.ts';
 import { createIdentityModule } from '../src/identity/identity-module.ts';
 import type { Viewer } from '../src/identity/viewer.ts';
-import { MiningModule } from '../src/mining/workflow/mining-service.ts';
 import { applyPeople } from '../src/people/import/apply-people.ts';
 import { parsePeopleFile } from '../src/people/import/parse-people-file.ts';
 import { compilePolicySet } from '../src/policy/compile-policies.ts';
@@ -29,12 +25,10 @@ import { AccessService, type ViewerSlice } from '../src/policy/slice/access-serv
 import { loadCatalogIndex } from '../src/policy/slice/catalog-index.ts';
 import { computeSlice } from '../src/policy/slice.ts';
 import { applyPolicySet, currentPolicySet, validatePolicySet } from '../src/policy/store/policy-store.ts';
-import { ActiveGrants } from '../src/requests/grants/active-grants.ts';
-import { RequestsModule } from '../src/requests/requests-module.ts';
-import { createHttpServer } from '../src/server/create-http-server.ts';
 import { createTestDatabase, silentLogger } from '../test/support/test-database.ts';
 import { TestIdentityProvider } from '../test/support/test-identity-provider.ts';
 import { compareWithCedar } from './cedar-comparison.ts';
+import { serveGraphQL } from './graphql-endpoint.ts';
 import { measure, percentile, summary } from './latency.ts';
 
 const models = Number(process.env.BENCH_MODELS ?? 10_000);
@@ -197,41 +191,14 @@ try {
       return { ...real, decide: () => read };
     }
   }
-  const grants = new ActiveGrants(db.prisma, changes);
-  const allowAll = new AllowAll(db.prisma, identity.state, grants, changes, config.identity);
-  const requests = new RequestsModule({
-    prisma: db.prisma,
-    access: allowAll,
-    grants,
+  const off = await serveGraphQL({
+    db,
+    config,
     changes,
-    config: config.requests,
-    governanceGroup: config.identity.governanceGroup,
-    logger: silentLogger,
+    identity,
+    access: (grants) => new AllowAll(db.prisma, identity.state, grants, changes, config.identity),
   });
-  const offServer = createHttpServer(
-    [
-      {
-        prefix: '/graphql',
-        handle: createGraphQLServer({
-          database: db,
-          identity,
-          access: allowAll,
-          requests,
-          mining: new MiningModule({
-            prisma: db.prisma,
-            governanceGroup: config.identity.governanceGroup,
-            logger: silentLogger,
-          }),
-          auditBatcher: new AuditBatcher(db.prisma, silentLogger),
-          logger: silentLogger,
-          graphiql: false,
-        }),
-      },
-    ],
-    silentLogger,
-  );
-  await new Promise<void>((resolve) => offServer.listen(0, '127.0.0.1', resolve));
-  const offUrl = `http://127.0.0.1:${(offServer.address() as AddressInfo).port}/graphql`;
+  const offUrl = off.url;
 
   const tokens = await Promise.all(
     Array.from({ length: 32 }, (_, index) => idp.token(`person${index * 7}@bench.example`)),
@@ -284,10 +251,7 @@ try {
   );
   console.log(`target overhead <= 1.3x: ${Math.max(searchRatio, datasetRatio) <= 1.3 ? 'MET' : 'MISSED'}`);
 
-  await new Promise<void>((resolve) => offServer.close(() => resolve()));
-  allowAll.close();
-  requests.close();
-  grants.close();
+  await off.close();
   identity.close();
   await changes.close();
   await service.stop();

@@ -1,27 +1,13 @@
-/**
- * npm run bench:token — on a fresh PostgreSQL database with the real service:
- *  1. token exchanges per second and p95 latency over HTTP (warm key and secret caches);
- *  2. the cost of verifying a delegation token on a GraphQL request: p95 of the same query with
- *     verification on and off (off: a stub authenticator returning the same viewer), and the
- *     in-process p95 of the verification itself.
- * Target (issue #3): at most 0.3 ms p95 added per request.
- */
-import type { AddressInfo } from 'node:net';
 import { startService } from '../src/app/start-service.ts';
-import { AuditBatcher } from '../src/audit/index.ts';
 import { loadConfig } from '../src/config/config.ts';
-import { createGraphQLServer } from '../src/graphql/yoga.ts';
 import { createIdentityModule } from '../src/identity/identity-module.ts';
-import { MiningModule } from '../src/mining/workflow/mining-service.ts';
 import { AccessService } from '../src/policy/slice/access-service.ts';
-import { ActiveGrants } from '../src/requests/grants/active-grants.ts';
-import { RequestsModule } from '../src/requests/requests-module.ts';
-import { createHttpServer } from '../src/server/create-http-server.ts';
 import { GovernanceClient } from '../test/support/governance-client.ts';
 import { exchangeToken } from '../test/support/oauth-client.ts';
 import { createTestDatabase, silentLogger } from '../test/support/test-database.ts';
 import { TestIdentityProvider } from '../test/support/test-identity-provider.ts';
 import { loadTestPeople } from '../test/support/test-service.ts';
+import { serveGraphQL } from './graphql-endpoint.ts';
 import { measure, percentile, summary } from './latency.ts';
 
 const targetAddedMs = 0.3;
@@ -44,17 +30,6 @@ const identity = await createIdentityModule({
   prisma: db.prisma,
   config: config.identity,
   changes,
-  logger: silentLogger,
-});
-const grants = new ActiveGrants(db.prisma, changes);
-const access = new AccessService(db.prisma, identity.state, grants, changes, config.identity);
-const requests = new RequestsModule({
-  prisma: db.prisma,
-  access,
-  grants,
-  changes,
-  config: config.requests,
-  governanceGroup: config.identity.governanceGroup,
   logger: silentLogger,
 });
 
@@ -99,23 +74,14 @@ try {
 
   console.log('== delegation-token verification on a GraphQL request ({ viewer { kind intent } }, 1 client)');
   const fixedViewer = await identity.authenticator.authenticate(`Bearer ${delegationToken}`);
-  const unverified = createGraphQLServer({
-    database: db,
+  const unverified = await serveGraphQL({
+    db,
+    config,
+    changes,
     identity: { ...identity, authenticator: { authenticate: async () => fixedViewer } },
-    access,
-    requests,
-    mining: new MiningModule({
-      prisma: db.prisma,
-      governanceGroup: config.identity.governanceGroup,
-      logger: silentLogger,
-    }),
-    auditBatcher: new AuditBatcher(db.prisma, silentLogger),
-    logger: silentLogger,
-    graphiql: false,
+    access: (grants) => new AccessService(db.prisma, identity.state, grants, changes, config.identity),
   });
-  const stubServer = createHttpServer([{ prefix: '/graphql', handle: unverified }], silentLogger);
-  await new Promise<void>((resolve) => stubServer.listen(0, '127.0.0.1', resolve));
-  const stubUrl = `http://127.0.0.1:${(stubServer.address() as AddressInfo).port}/graphql`;
+  const stubUrl = unverified.url;
   const query = JSON.stringify({ query: '{ viewer { kind intent } }' });
   const post = (url: string) => async () => {
     const response = await fetch(url, {
@@ -135,7 +101,7 @@ try {
     );
     off.push(...(await measure(post(stubUrl), { total: 500, concurrency: 1, maxSeconds: 10 })).latencies);
   }
-  await new Promise<void>((resolve) => stubServer.close(() => resolve()));
+  await unverified.close();
   console.log(`verification on:  ${summary(on)}`);
   console.log(`verification off: ${summary(off)}`);
   const added = percentile(on, 95) - percentile(off, 95);
@@ -154,9 +120,6 @@ try {
   );
   process.exitCode = ok ? 0 : 1;
 } finally {
-  access.close();
-  requests.close();
-  grants.close();
   identity.close();
   await changes.close();
   await service.stop();
