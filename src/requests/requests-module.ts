@@ -150,16 +150,15 @@ export class RequestsModule {
     });
   }
 
-  grant(grantId: string): Promise<Grant | null> {
-    return this.deps.prisma.grant.findUnique({ where: { id: grantId } });
-  }
-
   approvalCount(requestId: string): Promise<number> {
     return this.deps.prisma.accessApproval.count({ where: { requestId } });
   }
 
-  grantOf(requestId: string): Promise<Grant | null> {
-    return this.deps.prisma.grant.findUnique({ where: { requestId } });
+  /** The grant a request concerns: the one it created, or (an extension) the one it extends. */
+  grantOf(request: Pick<AccessRequest, 'id' | 'extendsGrantId'>): Promise<Grant | null> {
+    return this.deps.prisma.grant.findUnique({
+      where: request.extendsGrantId ? { id: request.extendsGrantId } : { requestId: request.id },
+    });
   }
 
   /**
@@ -189,7 +188,7 @@ export class RequestsModule {
         if (!request) throw new ApertureError('NOT_FOUND', `no access request has the id ${requestId}`);
         yield request;
         if (finalStatuses.includes(request.status)) {
-          const grant = await this.grantOf(request.id);
+          const grant = await this.grantOf(request);
           if (grant?.status !== 'ACTIVE') return;
         }
       }

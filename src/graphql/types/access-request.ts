@@ -61,8 +61,7 @@ export const AccessRequestRef = builder.objectRef<AccessRequest>('AccessRequest'
     grant: t.field({
       type: GrantRef,
       nullable: true,
-      resolve: (request, _args, { requests }) =>
-        request.extendsGrantId ? requests.grant(request.extendsGrantId) : requests.grantOf(request.id),
+      resolve: (request, _args, { requests }) => requests.grantOf(request),
     }),
   }),
 });
