@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { z } from 'zod';
 import type {
   AccessRequest,
@@ -150,9 +151,24 @@ export class RequestsModule {
     });
   }
 
+  /** Distinct approvals so far; the counts of one tick's requests are read in one query (lists of requests). */
   approvalCount(requestId: string): Promise<number> {
-    return this.deps.prisma.accessApproval.count({ where: { requestId } });
+    return this.approvalCounts.load(requestId);
   }
+
+  private readonly approvalCounts = new DataLoader<string, number>(
+    async (requestIds) => {
+      const rows = await this.deps.prisma.accessApproval.groupBy({
+        by: ['requestId'],
+        where: { requestId: { in: [...requestIds] } },
+        _count: { _all: true },
+      });
+      const counts = new Map(rows.map((row) => [row.requestId, row._count._all]));
+      return requestIds.map((id) => counts.get(id) ?? 0);
+    },
+    // Batching only: a count must be fresh on every read.
+    { cache: false },
+  );
 
   /** The grant a request concerns: the one it created, or (an extension) the one it extends. */
   grantOf(request: Pick<AccessRequest, 'id' | 'extendsGrantId'>): Promise<Grant | null> {

@@ -27,17 +27,19 @@ export async function recheckGrants(deps: RequestDeps, humanIds: readonly string
     include: { request: { include: { approvals: true } } },
   });
   if (grants.length === 0) return 0;
-  const people = await deps.prisma.person.findMany({
-    where: { id: { in: [...new Set(grants.map((grant) => grant.humanId))] } },
-    include: { manager: { select: { email: true } } },
-  });
+  const [people, agents, { rules }] = await Promise.all([
+    deps.prisma.person.findMany({
+      where: { id: { in: [...new Set(grants.map((grant) => grant.humanId))] } },
+      include: { manager: { select: { email: true } } },
+    }),
+    deps.prisma.agent.findMany({
+      where: { id: { in: grants.map((grant) => grant.request.agentId) } },
+      select: { id: true, clientId: true },
+    }),
+    deps.rules.get(),
+  ]);
   const personById = new Map(people.map((person) => [person.id, person]));
-  const agents = await deps.prisma.agent.findMany({
-    where: { id: { in: grants.map((grant) => grant.request.agentId) } },
-    select: { id: true, clientId: true },
-  });
   const clientIdOf = new Map(agents.map((agent) => [agent.id, agent.clientId]));
-  const { rules } = await deps.rules.get();
   let revoked = 0;
   for (const grant of grants) {
     const person = personById.get(grant.humanId);
