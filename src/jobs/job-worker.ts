@@ -3,12 +3,10 @@ import type { ChangeFeed } from '../db/change-feed.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import type { Logger } from '../logging/logger.ts';
 
-/** What a handler may say besides succeeding: try again later (e.g. a rate-limited Slack call). */
-export interface JobOutcome {
-  retryAfterMs?: number;
-}
-
-/** Thrown by a handler told to wait (e.g. Slack's Retry-After): retried then, the attempt not counted. */
+/**
+ * Thrown by a handler that must wait (Slack's Retry-After, a timer that fired early): the job runs
+ * again then, and the attempt does not count.
+ */
 export class RetryLaterError extends Error {
   constructor(
     readonly retryAfterMs: number,
@@ -19,7 +17,7 @@ export class RetryLaterError extends Error {
   }
 }
 
-export type JobHandler = (job: Job) => Promise<JobOutcome | undefined>;
+export type JobHandler = (job: Job) => Promise<void>;
 
 export interface JobWorkerOptions {
   /** How often the queue is polled when no notification arrives. */
@@ -117,12 +115,7 @@ export class JobWorker {
     const log = this.logger.child({ jobId: job.id, jobKind: job.kind, attempt: job.attempts });
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-      const outcome = await handler(job);
-      if (outcome?.retryAfterMs !== undefined) {
-        // Not a failure: the attempt does not count.
-        await this.release(job, outcome.retryAfterMs, null, true);
-        return;
-      }
+      await handler(job);
       // Only this claim may delete it: a job whose lease ran out may have been claimed again.
       await this.prisma.job.deleteMany({ where: { id: job.id, attempts: job.attempts } });
     } catch (error) {

@@ -12,7 +12,7 @@ import { InvalidatedCache } from '../db/invalidated-cache.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import { requireGovernance } from '../identity/governance.ts';
 import { type Viewer, viewerAuditActor } from '../identity/viewer.ts';
-import type { JobHandler } from '../jobs/job-worker.ts';
+import { type JobHandler, RetryLaterError } from '../jobs/job-worker.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AccessService } from '../policy/slice/access-service.ts';
 import { ApertureError } from '../shared/errors.ts';
@@ -35,8 +35,9 @@ import { maySeeRequest, ownGrantsFilter, ownRequestsFilter } from './request-vis
 import { applyRuleSet, currentRuleSet, type RuleSet, validateRuleSet } from './rules/rule-store.ts';
 
 /** A timer that fired early (clocks differ between replicas and the database) runs again when due. */
-const retryWhenEarly = ({ dueInMs }: { dueInMs: number }) =>
-  dueInMs > 0 ? { retryAfterMs: dueInMs } : undefined;
+function retryWhenEarly({ dueInMs }: { dueInMs: number }): void {
+  if (dueInMs > 0) throw new RetryLaterError(dueInMs, 'not due yet by the clock of this replica');
+}
 
 type HumanViewer = Extract<Viewer, { kind: 'human' }>;
 
