@@ -1,15 +1,26 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { issueDevToken } from '../../identity/humans/dev-issuer.ts';
 import { devIssuerAudiences } from '../../identity/humans/identity-provider-config.ts';
+import { parseDuration } from '../../shared/duration.ts';
 
 import { commandConfig } from '../command-context.ts';
 
-/** `8h`, `30m`, `90s` or a number of seconds. */
-function parseDuration(value: string): number {
-  const match = /^(\d+)([smhd]?)$/.exec(value.trim());
-  if (!match) throw new InvalidArgumentError('use a duration such as 90s, 30m, 8h or 1d');
-  const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[match[2] as '' | 's' | 'm' | 'h' | 'd'];
-  return Number(match[1]) * unit;
+const shorthandUnits = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+
+/**
+ * `8h`, `30m`, `90s`, `1d`, whole seconds, or an ISO 8601 duration (`PT8H`): the shorthand is
+ * turned into seconds, then every form goes through the one duration parser (strict, positive, at
+ * most a year).
+ */
+function parseTtl(value: string): number {
+  const shorthand = /^(\d+)([smhd])$/.exec(value);
+  const parsed = parseDuration(
+    shorthand ? Number(shorthand[1]) * shorthandUnits[shorthand[2] as keyof typeof shorthandUnits] : value,
+  );
+  if ('problem' in parsed) {
+    throw new InvalidArgumentError(`use a duration such as 90s, 30m, 8h, 1d or PT8H (${parsed.problem})`);
+  }
+  return parsed.seconds;
 }
 
 export function registerDevTokenCommand(program: Command): void {
@@ -19,7 +30,7 @@ export function registerDevTokenCommand(program: Command): void {
       "print a human's identity token from the built-in development issuer (development mode only)",
     )
     .requiredOption('--user <email>', 'the email of a person in the people store')
-    .option('--ttl <duration>', 'how long the token lives', parseDuration, 8 * 3600)
+    .option('--ttl <duration>', 'how long the token lives', parseTtl, 8 * 3600)
     .option(
       '--for-agent',
       'a token to hand to an agent, which can only exchange it (POST /oauth/token); default: for your own API calls',
