@@ -5,15 +5,18 @@ import type { PrismaClient } from '../db/open-database.ts';
 import type { Viewer } from '../identity/viewer.ts';
 import { scheduleJobs } from '../jobs/job-queue.ts';
 import { ApertureError } from '../shared/errors.ts';
+import { toJson } from '../shared/json.ts';
 import { validateInput } from '../shared/validate.ts';
 import { type ApprovalEventKind, approvalNoticeJob } from './approval-notifier.ts';
-import { resolveApprovers } from './approvers.ts';
+import { assignStep, everyoneEligible, planOf, planProgress } from './approvals/approval-plan.ts';
+import { resolveApprovalPlan } from './approvers.ts';
 import { requireAgent } from './file-request.ts';
 import { createGrant } from './grants/create-grant.ts';
 import { extendGrantInTx } from './grants/extend-grant.ts';
 import type { RequestDeps } from './request-deps.ts';
-import { decisionInputSchema } from './request-input.ts';
+import { decisionInputSchema, isUuid, requestNotFound } from './request-input.ts';
 import type { RequestSnapshot } from './request-snapshot.ts';
+import { maySeeRequest } from './request-visibility.ts';
 import { type Routing, routingSchema } from './rules/rule-schema.ts';
 
 type HumanViewer = Extract<Viewer, { kind: 'human' }>;
@@ -36,6 +39,7 @@ async function requireActiveChain(tx: Prisma.TransactionClient, request: AccessR
 
 /** Locks the request row for the rest of the transaction: decisions on one request run one at a time. */
 async function lockRequest(tx: Prisma.TransactionClient, requestId: string): Promise<AccessRequest | null> {
+  if (!isUuid(requestId)) return null;
   await tx.$queryRaw`SELECT "id" FROM "AccessRequest" WHERE "id" = ${requestId}::uuid FOR UPDATE`;
   return tx.accessRequest.findUnique({ where: { id: requestId } });
 }
@@ -52,8 +56,8 @@ function alreadyDecided(request: AccessRequest): ApertureError {
   );
 }
 
-/** Whether this person may decide this request; the reason when not. */
-export function approverProblem(request: AccessRequest, personId: string): string | null {
+/** Whether this person (who may see the request) may decide it; the reason when not. */
+function approverProblem(request: AccessRequest, personId: string): string | null {
   if (personId === request.humanId) return 'you cannot decide a request made on your own behalf';
   if (!request.eligibleApproverIds.includes(personId)) return 'you are not an approver of this request';
   return null;
@@ -72,7 +76,11 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
   try {
     return await deps.prisma.$transaction(async (tx) => {
       const request = await lockRequest(tx, requestId);
-      if (!request) throw new ApertureError('NOT_FOUND', `no access request has the id ${requestId}`);
+      // Who may not see the request learns nothing: a real id answers like one that does not exist.
+      if (!request || !maySeeRequest(viewer, request, deps.governanceGroup)) {
+        refusal.problem = request ? 'may not see the request' : 'no such request';
+        throw requestNotFound(requestId);
+      }
       const problem = approverProblem(request, approverId);
       if (problem) {
         refusal.problem = problem;
@@ -105,16 +113,24 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
         request.requestedDurationSeconds,
         routing?.maxDuration ?? Number.POSITIVE_INFINITY,
       );
-      const existing = await tx.accessApproval.findUnique({
-        where: { requestId_approverId: { requestId, approverId } },
-      });
-      if (existing) {
+      const earlier = await tx.accessApproval.findMany({ where: { requestId: request.id } });
+      if (earlier.some((approval) => approval.approverId === approverId)) {
         refusal.problem = 'already approved by this approver';
         throw new ApertureError('CONFLICT', 'you already approved this request; it needs another approver');
       }
-      await tx.accessApproval.create({ data: { requestId, approverId, durationSeconds: seconds } });
-      const approvals = await tx.accessApproval.findMany({ where: { requestId } });
-      if (approvals.length < request.requiredApprovals) {
+      // Eligibility is per object and per step: the approval counts where it adds something, or not at all.
+      const plan = planOf(request);
+      const assigned = assignStep(plan, earlier, approverId);
+      if ('refused' in assigned) {
+        refusal.problem = assigned.refused;
+        throw new ApertureError('FORBIDDEN', assigned.refused);
+      }
+      await tx.accessApproval.create({
+        data: { requestId: request.id, approverId, durationSeconds: seconds, step: assigned.step },
+      });
+      const approvals = [...earlier, { approverId, step: assigned.step, durationSeconds: seconds }];
+      const progress = planProgress(plan, approvals);
+      if (!progress.approved) {
         await announce(
           tx,
           request,
@@ -124,7 +140,12 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
             'access.approval-recorded',
             {
               approvals: approvals.length,
-              required: request.requiredApprovals,
+              step: assigned.step,
+              waiting: progress.steps.flatMap((step) =>
+                step.objects
+                  .filter((object) => object.waiting)
+                  .map((object) => `${step.index}:${object.path}`),
+              ),
               durationSeconds: seconds,
             },
             actorOf,
@@ -145,7 +166,11 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
         requestEvent(
           request,
           'access.approved',
-          { approvers: approvals.map((approval) => approval.approverId), approvedSeconds },
+          {
+            approvers: approvals.map((approval) => approval.approverId),
+            steps: approvals.map((approval) => approval.step),
+            approvedSeconds,
+          },
           actorOf,
         ),
       ];
@@ -169,11 +194,13 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
 }
 
 export function approveRequest(deps: RequestDeps, actor: Viewer, rawInput: unknown) {
+  requireHuman(actor);
   const input = validateInput(decisionInputSchema, rawInput, 'input');
   return decide(deps, actor, input.requestId, { kind: 'approve', durationSeconds: input.duration });
 }
 
 export function denyRequest(deps: RequestDeps, actor: Viewer, rawInput: unknown) {
+  requireHuman(actor);
   const input = validateInput(decisionInputSchema, rawInput, 'input');
   if (!input.reason)
     throw new ApertureError('INVALID_INPUT', 'a denial needs a reason (the agent is shown it)');
@@ -196,7 +223,7 @@ export async function cancelRequest(
       request.intent !== viewer.intent ||
       request.chain.join('>') !== chain
     ) {
-      throw new ApertureError('NOT_FOUND', `no access request has the id ${requestId}`);
+      throw requestNotFound(requestId);
     }
     if (request.status !== 'PENDING') throw alreadyDecided(request);
     const cancelled = await transition(
@@ -225,17 +252,44 @@ export async function expireRequest(prisma: PrismaClient, requestId: string): Pr
   });
 }
 
-/** Still pending after the rule's escalation delay: its escalation approvers become eligible too. */
-export async function escalateRequest(prisma: PrismaClient, requestId: string): Promise<boolean> {
+/** Still pending after the rule's escalation delay: its escalation approvers become eligible too, in every step. */
+export async function escalateRequest(
+  prisma: PrismaClient,
+  requestId: string,
+  governanceGroup: string,
+): Promise<boolean> {
   return prisma.$transaction(async (tx) => {
     const request = await lockRequest(tx, requestId);
-    const escalation = request ? routingOf(request)?.escalation : undefined;
-    if (request?.status !== 'PENDING' || request.escalated || !escalation) return false;
-    const added = await resolveApprovers(tx, escalation.to, request.snapshot as unknown as RequestSnapshot);
-    const eligible = [...new Set([...request.eligibleApproverIds, ...added])];
+    const routing = request ? routingOf(request) : null;
+    if (request?.status !== 'PENDING' || request.escalated || !routing?.escalation) return false;
+    const before = planOf(request);
+    const widened = await resolveApprovalPlan(tx, routing, request.snapshot as unknown as RequestSnapshot, {
+      governanceGroup,
+      escalated: true,
+    });
+    // Nobody loses eligibility by an escalation (someone may have approved already).
+    const plan = {
+      ...widened,
+      steps: widened.steps.map((step, index) => ({
+        ...step,
+        objects: step.objects.map((object) => {
+          const earlier = before.steps[index]?.objects.find((other) => other.path === object.path);
+          return {
+            ...object,
+            eligible: [...new Set([...(earlier?.eligible ?? []), ...object.eligible])].sort(),
+          };
+        }),
+      })),
+    };
+    const eligible = everyoneEligible(plan);
+    const added = eligible.filter((id) => !request.eligibleApproverIds.includes(id));
     const escalated = await tx.accessRequest.update({
       where: { id: request.id },
-      data: { escalated: true, eligibleApproverIds: eligible },
+      data: {
+        escalated: true,
+        eligibleApproverIds: eligible,
+        approvalPlan: toJson(plan) as Prisma.InputJsonValue,
+      },
     });
     await announce(
       tx,

@@ -10,7 +10,8 @@ import { ApertureError } from '../shared/errors.ts';
 import { toJson } from '../shared/json.ts';
 import { validateInput } from '../shared/validate.ts';
 import { approvalNoticeJob } from './approval-notifier.ts';
-import { resolveApprovers } from './approvers.ts';
+import { type ApprovalPlan, everyoneEligible, fewestApprovals } from './approvals/approval-plan.ts';
+import { resolveApprovalPlan } from './approvers.ts';
 import { createGrant } from './grants/create-grant.ts';
 import { extendGrantInTx } from './grants/extend-grant.ts';
 import type { RequestDeps } from './request-deps.ts';
@@ -164,7 +165,8 @@ export async function fileAccessRequest(
   try {
     return await deps.prisma.$transaction(async (tx) => {
       await enforceRateLimits(tx, deps, viewer, now);
-      const approvers = outcome.action === 'route' ? await routedApprovers(tx, deps, outcome, snapshot) : [];
+      const plan = outcome.action === 'route' ? await routedPlan(tx, deps, outcome, snapshot) : null;
+      const approvers = plan ? everyoneEligible(plan) : [];
       const request = await tx.accessRequest.create({
         data: {
           id: randomUUID(),
@@ -187,8 +189,9 @@ export async function fileAccessRequest(
           ruleId: outcome.rule?.id ?? null,
           routing:
             outcome.action === 'route' ? (toJson(outcome.routing) as Prisma.InputJsonValue) : Prisma.DbNull,
+          approvalPlan: plan ? (toJson(plan) as Prisma.InputJsonValue) : Prisma.DbNull,
           eligibleApproverIds: approvers,
-          requiredApprovals: outcome.action === 'route' ? (outcome.routing.requiredApprovals ?? 1) : 1,
+          requiredApprovals: plan ? fewestApprovals(plan) : 1,
           decidedBy: outcome.action === 'route' ? null : `rule:${outcome.rule.id}`,
           decisionReason: decisionReason(outcome),
           approvedDurationSeconds:
@@ -263,20 +266,27 @@ function decisionReason(outcome: RuleOutcome): string | null {
   return null;
 }
 
-/** The eligible approvers; when the rule names nobody who exists, governance decides. */
-async function routedApprovers(
+/** Who approves what; where the rule names nobody who exists for an object, governance decides it. */
+async function routedPlan(
   tx: Prisma.TransactionClient,
   deps: RequestDeps,
   outcome: Extract<RuleOutcome, { action: 'route' }>,
   snapshot: RequestSnapshot,
-): Promise<string[]> {
-  const approvers = await resolveApprovers(tx, outcome.routing.approvers, snapshot);
-  if (approvers.length > 0) return approvers;
-  deps.logger.warn(
-    { ruleId: outcome.rule?.id ?? null },
-    'no eligible approver for a routed request: routing it to the governance group',
+): Promise<ApprovalPlan> {
+  const plan = await resolveApprovalPlan(tx, outcome.routing, snapshot, {
+    governanceGroup: deps.governanceGroup,
+    escalated: false,
+  });
+  const fallbacks = plan.steps.flatMap((step, index) =>
+    step.objects.filter((object) => object.governance).map((object) => `${index}:${object.path}`),
   );
-  return resolveApprovers(tx, [{ kind: 'group', group: deps.governanceGroup }], snapshot);
+  if (fallbacks.length > 0) {
+    deps.logger.warn(
+      { ruleId: outcome.rule?.id ?? null, fallbacks },
+      'no eligible approver for some object of a routed request: the governance group approves it',
+    );
+  }
+  return plan;
 }
 
 /** A routed request expires on its own, may escalate, and its approvers are told (all durable jobs). */

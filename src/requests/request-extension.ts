@@ -3,7 +3,7 @@ import { ApertureError } from '../shared/errors.ts';
 import { validateInput } from '../shared/validate.ts';
 import { type FiledRequest, fileAccessRequest, requireAgent } from './file-request.ts';
 import type { RequestDeps } from './request-deps.ts';
-import { extensionInputSchema } from './request-input.ts';
+import { extensionInputSchema, grantNotFound, isUuid } from './request-input.ts';
 
 /**
  * An agent asks to keep a grant longer: a new request for the same objects, decided by the same
@@ -16,7 +16,9 @@ export async function requestGrantExtension(
 ): Promise<FiledRequest> {
   const viewer = requireAgent(actor, 'Extending a grant');
   const input = validateInput(extensionInputSchema, rawInput, 'input');
-  const grant = await deps.prisma.grant.findUnique({ where: { id: input.grantId } });
+  const grant = isUuid(input.grantId)
+    ? await deps.prisma.grant.findUnique({ where: { id: input.grantId } })
+    : null;
   const chain = viewer.chain.map((agent) => agent.id);
   if (
     !grant ||
@@ -24,7 +26,7 @@ export async function requestGrantExtension(
     grant.intent !== viewer.intent ||
     grant.chain.join('>') !== chain.join('>')
   ) {
-    throw new ApertureError('NOT_FOUND', `no grant has the id ${input.grantId}`);
+    throw grantNotFound(input.grantId);
   }
   if (grant.status !== 'ACTIVE' || grant.expiresAt <= new Date()) {
     throw new ApertureError(

@@ -1,6 +1,21 @@
 import { z } from 'zod';
 import { GrantScope, Tier } from '../../generated/prisma/enums.ts';
 import { durationSchema } from '../shared/duration.ts';
+import { ApertureError } from '../shared/errors.ts';
+
+/**
+ * Ids of requests and grants are taken as any short string: one that is no uuid names nothing,
+ * and answers exactly like a uuid that names nothing (NOT_FOUND), so that the shape of an answer
+ * never tells a real id from an invented one.
+ */
+const idSchema = z.string().trim().min(1).max(200);
+
+export const isUuid = (id: string) => z.uuid().safeParse(id).success;
+
+export const requestNotFound = (id: string) =>
+  new ApertureError('NOT_FOUND', `no access request has the id ${id}`);
+
+export const grantNotFound = (id: string) => new ApertureError('NOT_FOUND', `no grant has the id ${id}`);
 
 /** What an agent asks for. Paths are catalog paths; metrics and glossary terms go by name. */
 export const accessRequestInputSchema = z
@@ -21,7 +36,7 @@ export type AccessRequestInput = z.output<typeof accessRequestInputSchema>;
 
 export const extensionInputSchema = z
   .object({
-    grantId: z.uuid(),
+    grantId: idSchema,
     justification: z.string().trim().min(10, 'say why, in at least 10 characters').max(2000),
     duration: durationSchema,
   })
@@ -29,7 +44,7 @@ export const extensionInputSchema = z
 
 export const decisionInputSchema = z
   .object({
-    requestId: z.uuid(),
+    requestId: idSchema,
     /** Approvals: the grant's duration (at most what the request and the rules allow). */
     duration: durationSchema.optional(),
     reason: z.string().trim().min(1).max(1000).optional(),

@@ -1,4 +1,4 @@
-import type { AccessRequest, Prisma } from '../../generated/prisma/client.ts';
+import type { AccessRequest, Grant, Prisma } from '../../generated/prisma/client.ts';
 import { isGovernance } from '../identity/governance.ts';
 import type { Viewer } from '../identity/viewer.ts';
 
@@ -20,6 +20,20 @@ export function maySeeRequest(viewer: Viewer, request: AccessRequest, governance
     request.eligibleApproverIds.includes(viewer.human.id) ||
     isGovernance(viewer, governanceGroup)
   );
+}
+
+/**
+ * Who may see a grant: whoever may see the request it came from, and the human it is for (who
+ * lists it among their grants, whichever chain holds it).
+ */
+export function maySeeGrant(
+  viewer: Viewer,
+  grant: Pick<Grant, 'humanId'>,
+  request: AccessRequest,
+  governanceGroup: string,
+): boolean {
+  if (viewer.kind === 'human' && grant.humanId === viewer.human.id) return true;
+  return maySeeRequest(viewer, request, governanceGroup);
 }
 
 /** The requests a viewer lists as its own: an agent chain's, or a human's (made for them or awaiting them). */

@@ -1,5 +1,4 @@
 import DataLoader from 'dataloader';
-import { z } from 'zod';
 import type {
   AccessRequest,
   AccessRequestStatus,
@@ -18,6 +17,7 @@ import type { AccessService } from '../policy/slice/access-service.ts';
 import { ApertureError } from '../shared/errors.ts';
 import type { ApplyResult } from '../shared/versioned-set/apply-versioned-set.ts';
 import type { ApprovalEvent, ApprovalNotifier } from './approval-notifier.ts';
+import { type ApprovalStepView, approvalStatus } from './approvals/approval-status.ts';
 import {
   approveRequest,
   cancelRequest,
@@ -31,6 +31,7 @@ import { recheckGrants } from './grants/recheck-grants.ts';
 import { expireGrant, revokeGrant } from './grants/revoke-grant.ts';
 import type { RequestDeps } from './request-deps.ts';
 import { requestGrantExtension } from './request-extension.ts';
+import { isUuid, requestNotFound } from './request-input.ts';
 import { maySeeRequest, ownGrantsFilter, ownRequestsFilter } from './request-visibility.ts';
 import { applyRuleSet, currentRuleSet, type RuleSet, validateRuleSet } from './rules/rule-store.ts';
 
@@ -40,8 +41,6 @@ function retryWhenEarly({ dueInMs }: { dueInMs: number }): void {
 }
 
 type HumanViewer = Extract<Viewer, { kind: 'human' }>;
-
-const isUuid = (id: string) => z.uuid().safeParse(id).success;
 
 const finalStatuses: readonly AccessRequestStatus[] = ['APPROVED', 'DENIED', 'EXPIRED', 'CANCELLED'];
 
@@ -97,12 +96,11 @@ export class RequestsModule {
   }
 
   cancel(viewer: Viewer, requestId: string): Promise<AccessRequest> {
-    if (!isUuid(requestId)) throw new ApertureError('NOT_FOUND', `no access request has the id ${requestId}`);
+    if (!isUuid(requestId)) throw requestNotFound(requestId);
     return this.changing(cancelRequest(this.deps, viewer, requestId));
   }
 
   revokeGrant(viewer: Viewer, grantId: string, reason: string): Promise<Grant> {
-    if (!isUuid(grantId)) throw new ApertureError('NOT_FOUND', `no grant has the id ${grantId}`);
     return this.changing(revokeGrant(this.deps, viewer, grantId, reason));
   }
 
@@ -129,11 +127,16 @@ export class RequestsModule {
     });
   }
 
-  /** Pending requests this human may decide (never their own), oldest first. */
+  /** Pending requests this human may decide and has not approved yet (never their own), oldest first. */
   awaitingDecisionBy(approver: HumanViewer, first: number): Promise<AccessRequest[]> {
     const me = approver.human.id;
     return this.deps.prisma.accessRequest.findMany({
-      where: { status: 'PENDING', eligibleApproverIds: { has: me }, humanId: { not: me } },
+      where: {
+        status: 'PENDING',
+        eligibleApproverIds: { has: me },
+        humanId: { not: me },
+        approvals: { none: { approverId: me } },
+      },
       orderBy: { createdAt: 'asc' },
       take: first,
     });
@@ -170,6 +173,11 @@ export class RequestsModule {
     // Batching only: a count must be fresh on every read.
     { cache: false },
   );
+
+  /** Where a routed request's approval steps stand, per object, as this viewer is shown them. */
+  approvalSteps(viewer: Viewer, request: AccessRequest): Promise<ApprovalStepView[]> {
+    return approvalStatus(this.deps.prisma, viewer, request);
+  }
 
   /** The grant a request concerns: the one it created, or (an extension) the one it extends. */
   grantOf(request: Pick<AccessRequest, 'id' | 'extendsGrantId'>): Promise<Grant | null> {
@@ -251,7 +259,11 @@ export class RequestsModule {
       [
         'request.escalate',
         async (job) =>
-          void (await escalateRequest(this.deps.prisma, payload<{ requestId: string }>(job).requestId)),
+          void (await escalateRequest(
+            this.deps.prisma,
+            payload<{ requestId: string }>(job).requestId,
+            this.deps.governanceGroup,
+          )),
       ],
       [
         'grant.expire',

@@ -146,7 +146,8 @@ describe('routed requests decided by people', () => {
     const outsider = await decide(await t.world.humanToken('bob@acme.test'), 'approve', {
       requestId: pending.id,
     });
-    expect(outsider.errors?.[0]?.message).toMatch(/not an approver/);
+    // Bob may not see Ana's request: it answers as if it did not exist.
+    expect(outsider.errors?.[0]).toMatchObject({ extensions: { code: 'NOT_FOUND' } });
     expect(
       await t.db.prisma.auditEvent.count({
         where: { type: 'access.decision-refused', subjectId: pending.id },
@@ -330,8 +331,10 @@ describe('grants end', () => {
           id: grantId,
         },
       );
-    expect((await revoke('bob@acme.test')).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await revoke('approver01@acme.test')).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // Neither may see the grant: it answers as if it did not exist. Ana may see it, not revoke it.
+    expect((await revoke('bob@acme.test')).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await revoke('approver01@acme.test')).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await revoke('ana@acme.test')).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     // Omar owns analytics.marts.fct_orders.
     expect((await revoke('omar@shop.example')).data).toMatchObject({ revokeGrant: { status: 'REVOKED' } });
     expect((await revoke('gina@acme.test')).errors?.[0]?.extensions?.code).toBe('CONFLICT');

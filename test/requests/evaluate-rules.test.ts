@@ -88,7 +88,7 @@ describe('evaluateRules', () => {
     expect(evaluateRules(set, facts({ requestedSeconds: 86_400 }))).toMatchObject({
       action: 'route',
       rule: { id: 'owners-otherwise' },
-      routing: { requiredApprovals: 2 },
+      routing: { steps: [{ approvers: [{ kind: 'owners' }, { kind: 'manager' }], required: 2 }] },
     });
   });
 
@@ -117,7 +117,7 @@ describe('evaluateRules', () => {
     expect(evaluateRules([], facts())).toEqual({
       action: 'route',
       rule: null,
-      routing: { approvers: [{ kind: 'owners' }], requiredApprovals: 1 },
+      routing: { ordered: false, steps: [{ approvers: [{ kind: 'owners' }], required: 1 }] },
       matched: [],
     });
   });

@@ -1,5 +1,10 @@
 import type { AccessRequest } from '../../../generated/prisma/client.ts';
 import { AccessRequestStatus } from '../../../generated/prisma/enums.ts';
+import type {
+  ApprovalStepView,
+  ApproverView,
+  StepObjectView,
+} from '../../requests/approvals/approval-status.ts';
 import type { FiledRequest } from '../../requests/file-request.ts';
 import { builder } from '../builder.ts';
 import { withoutNulls } from '../without-nulls.ts';
@@ -10,6 +15,48 @@ import { listSize } from './pagination.ts';
 const AccessRequestStatusEnum = builder.enumType('AccessRequestStatus', {
   description: 'PENDING until decided once: APPROVED (a grant exists), DENIED, EXPIRED or CANCELLED.',
   values: Object.values(AccessRequestStatus),
+});
+
+const ApproverRef = builder.objectRef<ApproverView>('Approver').implement({
+  description: 'A person who may approve (or approved) an object in a step.',
+  fields: (t) => ({ name: t.exposeString('name'), email: t.exposeString('email') }),
+});
+
+const ApprovalStepObjectRef = builder.objectRef<StepObjectView>('ApprovalStepObject').implement({
+  description: 'One requested object in one approval step.',
+  fields: (t) => ({
+    path: t.exposeString('path'),
+    approvals: t.exposeInt('approvals', {
+      description: 'Approvals counted for this object in this step (from people eligible for it).',
+    }),
+    waiting: t.exposeBoolean('waiting', { description: 'Fewer approvals than the step requires.' }),
+    approvers: t.field({
+      type: [ApproverRef],
+      nullable: true,
+      description: 'Who may approve it in this step. Shown to humans only; null for agents.',
+      resolve: (object) => object.approvers,
+    }),
+    approvedBy: t.field({
+      type: [ApproverRef],
+      nullable: true,
+      description: 'Who approved it in this step. Shown to humans only; null for agents.',
+      resolve: (object) => object.approvedBy,
+    }),
+  }),
+});
+
+const ApprovalStepRef = builder.objectRef<ApprovalStepView>('ApprovalStep').implement({
+  description:
+    'A step of the routing rule: it is satisfied when every requested object has `required` distinct approvals from people eligible for that object; the request is approved when every step is.',
+  fields: (t) => ({
+    name: t.exposeString('name', { nullable: true }),
+    required: t.exposeInt('required', { description: 'Distinct approvals each object needs in this step.' }),
+    satisfied: t.exposeBoolean('satisfied'),
+    open: t.exposeBoolean('open', {
+      description: 'Approvals count in this step now (with ordered steps, only the first unsatisfied one).',
+    }),
+    objects: t.field({ type: [ApprovalStepObjectRef], resolve: (step) => step.objects }),
+  }),
 });
 
 export const AccessRequestRef = builder.objectRef<AccessRequest>('AccessRequest').implement({
@@ -48,7 +95,16 @@ export const AccessRequestRef = builder.objectRef<AccessRequest>('AccessRequest'
       description: 'Distinct approvals so far.',
       resolve: async (request, _args, { requests }) => requests.approvalCount(request.id),
     }),
-    requiredApprovals: t.exposeInt('requiredApprovals'),
+    requiredApprovals: t.exposeInt('requiredApprovals', {
+      description:
+        'The fewest distinct approvals the steps need (the sum of their required counts); objects with different approvers need more: see approvalSteps.',
+    }),
+    approvalSteps: t.field({
+      type: [ApprovalStepRef],
+      description:
+        'Routed requests: each approval step and, per requested object, what it still waits for. Empty when a rule decided.',
+      resolve: (request, _args, { requests, viewer }) => requests.approvalSteps(viewer, request),
+    }),
     approvedDurationSeconds: t.exposeInt('approvedDurationSeconds', { nullable: true }),
     createdAt: t.field({ type: 'DateTime', resolve: (request) => request.createdAt }),
     decidedAt: t.field({ type: 'DateTime', nullable: true, resolve: (request) => request.decidedAt }),

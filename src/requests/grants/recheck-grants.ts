@@ -1,6 +1,7 @@
 import type { Prisma } from '../../../generated/prisma/client.ts';
 import { scheduleJobs } from '../../jobs/job-queue.ts';
-import { resolveApprovers } from '../approvers.ts';
+import { planProgress } from '../approvals/approval-plan.ts';
+import { resolveApprovalPlan } from '../approvers.ts';
 import type { RequestDeps } from '../request-deps.ts';
 import { type RequestSnapshot, snapshotObject } from '../request-snapshot.ts';
 import { evaluateRules } from '../rules/evaluate-rules.ts';
@@ -72,13 +73,15 @@ export async function recheckGrants(deps: RequestDeps, humanIds: readonly string
       if (outcome.action === 'deny') reason = `rule ${outcome.rule.id} now denies it: ${outcome.reason}`;
       else if (byRule && outcome.action !== 'approve') reason = 'the rule that approved it no longer applies';
       else if (!byRule && outcome.action === 'route') {
-        // Approvers added by an escalation stay eligible when the request was escalated.
-        const groups = [
-          ...outcome.routing.approvers,
-          ...(request.escalated ? (outcome.routing.escalation?.to ?? []) : []),
-        ];
-        const eligible = await resolveApprovers(deps.prisma, groups, { ...snapshot, human });
-        if (request.approvals.some((approval) => !eligible.includes(approval.approverId)))
+        // Approvers added by an escalation stay eligible when the request was escalated. The
+        // approvals must still fill every step for every object with people eligible now.
+        const plan = await resolveApprovalPlan(
+          deps.prisma,
+          outcome.routing,
+          { ...snapshot, human },
+          { governanceGroup: deps.governanceGroup, escalated: request.escalated },
+        );
+        if (!planProgress(plan, request.approvals).approved)
           reason = 'an approver is no longer eligible to approve it';
       }
     }

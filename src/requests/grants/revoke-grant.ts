@@ -1,20 +1,20 @@
-import type { Grant } from '../../../generated/prisma/client.ts';
+import type { AccessRequest, Grant } from '../../../generated/prisma/client.ts';
 import { recordAuditEvent } from '../../audit/index.ts';
 import { isGovernance } from '../../identity/governance.ts';
 import type { Viewer } from '../../identity/viewer.ts';
 import { ApertureError } from '../../shared/errors.ts';
 import type { RequestDeps } from '../request-deps.ts';
+import { grantNotFound, isUuid } from '../request-input.ts';
 import type { RequestSnapshot } from '../request-snapshot.ts';
+import { maySeeGrant } from '../request-visibility.ts';
 import { endGrant } from './end-grant.ts';
 
+type GrantWithRequest = Grant & { request: AccessRequest & { approvals: { approverId: string }[] } };
+
 /** Who may revoke a grant: its approvers, the owners of what it covers, and governance. */
-async function mayRevoke(deps: RequestDeps, viewer: Extract<Viewer, { kind: 'human' }>, grant: Grant) {
+function mayRevoke(deps: RequestDeps, viewer: Extract<Viewer, { kind: 'human' }>, grant: GrantWithRequest) {
   if (isGovernance(viewer as Viewer, deps.governanceGroup)) return true;
-  const request = await deps.prisma.accessRequest.findUnique({
-    where: { id: grant.requestId },
-    select: { snapshot: true, approvals: { select: { approverId: true } } },
-  });
-  if (!request) return false;
+  const { request } = grant;
   if (request.approvals.some((approval) => approval.approverId === viewer.human.id)) return true;
   const snapshot = request.snapshot as unknown as RequestSnapshot;
   return snapshot.resources.some((resource) => resource.ownerEmail?.toLowerCase() === viewer.human.email);
@@ -30,14 +30,21 @@ export async function revokeGrant(
   if (actor.kind !== 'human') {
     throw new ApertureError('FORBIDDEN', 'grants are revoked by humans with their own token');
   }
-  const grant = await deps.prisma.grant.findUnique({ where: { id: grantId } });
-  if (!grant) throw new ApertureError('NOT_FOUND', `no grant has the id ${grantId}`);
-  if (!(await mayRevoke(deps, actor, grant))) {
+  const grant = isUuid(grantId)
+    ? await deps.prisma.grant.findUnique({
+        where: { id: grantId },
+        include: { request: { include: { approvals: { select: { approverId: true } } } } },
+      })
+    : null;
+  if (!grant) throw grantNotFound(grantId);
+  if (!mayRevoke(deps, actor, grant)) {
     await recordAuditEvent(deps.prisma, {
       type: 'grant.revoke-refused',
       actor: { humanId: actor.human.id },
       subject: { kind: 'grant', id: grant.id },
     });
+    // Who may not even see the grant learns nothing: a real id answers like one that does not exist.
+    if (!maySeeGrant(actor, grant, grant.request, deps.governanceGroup)) throw grantNotFound(grantId);
     throw new ApertureError(
       'FORBIDDEN',
       'only its approvers, the owners of what it covers and governance may revoke a grant',

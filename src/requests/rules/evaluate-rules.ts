@@ -22,8 +22,11 @@ export type RuleOutcome =
   | { action: 'deny'; rule: Rule; reason: string; matched: string[] }
   | { action: 'route'; rule: Rule | null; routing: Routing; matched: string[] };
 
-/** No matching rule: the owners of the requested objects decide, one approval is enough. */
-export const defaultRouting: Routing = { approvers: [{ kind: 'owners' }], requiredApprovals: 1 };
+/** No matching rule: the owners of the requested objects decide, one approval per object is enough. */
+export const defaultRouting: Routing = {
+  ordered: false,
+  steps: [{ approvers: [{ kind: 'owners' }], required: 1 }],
+};
 
 export function ruleMatches(rule: Rule, facts: RequestFacts): boolean {
   const { when } = rule;

@@ -76,12 +76,35 @@ export const approverGroupSchema = z.discriminatedUnion('kind', [
 
 export type ApproverGroup = z.infer<typeof approverGroupSchema>;
 
+/** One approval step: who is eligible, and how many distinct of them each requested object needs. */
+export const approvalStepSchema = z
+  .object({
+    /** Shown to approvers and in the API, e.g. "owner or steward". */
+    name: z.string().trim().min(1).max(100).optional(),
+    approvers: z.array(approverGroupSchema).min(1).max(10),
+    /** Distinct approvers needed in this step, for every requested object. */
+    required: z.number().int().min(1).max(10).default(1),
+  })
+  .strict();
+
+export type ApprovalStep = z.infer<typeof approvalStepSchema>;
+
+/**
+ * How a routed request is decided. Written either as `steps` (each step needs its own distinct
+ * approvers; `ordered` steps are taken one after the other) or as the one-step shorthand
+ * `approvers` + `requiredApprovals`; parsing turns the shorthand into one step, so that the rest of
+ * the code only knows steps.
+ */
 export const routingSchema = z
   .object({
-    approvers: z.array(approverGroupSchema).min(1).max(10),
-    /** Distinct approvers needed. */
-    requiredApprovals: z.number().int().min(1).max(10).default(1),
-    /** If still pending after `after`, these approvers become eligible too. */
+    steps: z.array(approvalStepSchema).min(1).max(10).optional(),
+    /** Steps are approved in order: an approval counts only for the first step still open. */
+    ordered: z.boolean().default(false),
+    /** Shorthand for one step: these groups ... */
+    approvers: z.array(approverGroupSchema).min(1).max(10).optional(),
+    /** ... and this many distinct approvers among them. */
+    requiredApprovals: z.number().int().min(1).max(10).optional(),
+    /** If still pending after `after`, these approvers become eligible too, in every step. */
     escalation: z
       .object({ after: duration, to: z.array(approverGroupSchema).min(1).max(10) })
       .strict()
@@ -100,7 +123,28 @@ export const routingSchema = z
       .strict()
       .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((route, context) => {
+    const shorthand = route.approvers !== undefined || route.requiredApprovals !== undefined;
+    if (route.steps && shorthand)
+      context.addIssue({
+        code: 'custom',
+        path: ['steps'],
+        message: 'give either steps or approvers (with requiredApprovals, the one-step shorthand), not both',
+      });
+    if (!route.steps && !route.approvers)
+      context.addIssue({
+        code: 'custom',
+        path: ['approvers'],
+        message: 'name who approves: steps: [{ approvers: [...] }], or approvers: [...]',
+      });
+    if (!route.steps && route.ordered)
+      context.addIssue({ code: 'custom', path: ['ordered'], message: 'ordered needs steps' });
+  })
+  .transform(({ approvers, requiredApprovals, steps, ...route }) => ({
+    ...route,
+    steps: steps ?? [{ approvers: approvers ?? [], required: requiredApprovals ?? 1 }],
+  }));
 
 export type Routing = z.infer<typeof routingSchema>;
 
@@ -129,7 +173,7 @@ export const ruleSchema = z
     if (rule.action === 'deny' && !rule.reason)
       problem('reason', 'deny rules need a reason the agent is shown');
     if (rule.action === 'route' && !rule.route)
-      problem('route', 'route rules need route: { approvers: [...] }');
+      problem('route', 'route rules need route: { steps: [...] } or route: { approvers: [...] }');
     if (rule.action !== 'route' && rule.route) problem('route', `${rule.action} rules do not route`);
     if (rule.action !== 'approve' && rule.maxDuration !== undefined)
       problem('maxDuration', 'only approve rules have a maxDuration (route rules: route.maxDuration)');
