@@ -86,7 +86,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   });
   const server = createHttpServer(
     [
-      { prefix: graphqlPath, handle: yoga },
+      // JSON only: a form or text/plain POST is what a cross-site page can send without a preflight.
+      { prefix: graphqlPath, handle: yoga, contentTypes: ['application/json'] },
       {
         prefix: tokenEndpointPath,
         handle: tokenEndpoint(identity.tokenExchange, logger, config.identity.tokenRequestsPerMinute),
@@ -98,6 +99,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       },
     ],
     logger,
+    { publicUrl: config.http.publicUrl },
   );
   const closeAll = async () => {
     await slack?.stop();

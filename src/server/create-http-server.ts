@@ -1,6 +1,9 @@
 import http from 'node:http';
 import type { Logger } from '../logging/logger.ts';
+import { refuseRequest } from './http-refusal.ts';
+import { refusalFor } from './request-guards.ts';
 import { assignRequestId } from './request-id.ts';
+import { setSecurityHeaders } from './security-headers.ts';
 
 /** A request handler for one path prefix (GraphQL now; OAuth and Slack later). */
 export type RouteHandler = (
@@ -11,13 +14,29 @@ export type RouteHandler = (
 export interface Route {
   prefix: string;
   handle: RouteHandler;
+  /** Media types a POST body may have (e.g. only `application/json` for GraphQL); any when absent. */
+  contentTypes?: readonly string[];
 }
 
-/** The one HTTP server of the process: routes by path prefix, answers 404 in JSON otherwise. */
-export function createHttpServer(routes: Route[], logger: Logger): http.Server {
+export interface HttpServerOptions {
+  /** The service's public base URL: pages on its origin may call the API (besides the Host's). */
+  publicUrl: string | null;
+}
+
+/**
+ * The one HTTP server of the process: routes by path prefix, answers 404 in JSON otherwise.
+ * Before any handler runs, a request passes the shared guards (same origin, body size, media
+ * type; see request-guards.ts) and every answer gets the security headers.
+ */
+export function createHttpServer(
+  routes: Route[],
+  logger: Logger,
+  options: HttpServerOptions = { publicUrl: null },
+): http.Server {
   return http.createServer((request, response) => {
     const started = performance.now();
     const requestId = assignRequestId(request, response);
+    setSecurityHeaders(response);
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     response.once('finish', () => {
       logger.info(
@@ -35,14 +54,25 @@ export function createHttpServer(routes: Route[], logger: Logger): http.Server {
       (candidate) => path === candidate.prefix || path.startsWith(`${candidate.prefix}/`),
     );
     if (!route) {
-      response.writeHead(404, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ error: 'not_found', message: `No route for ${path}` }));
+      // The path is not echoed: it is the caller's text, not ours to reflect.
+      refuseRequest(response, { status: 404, code: 'NOT_FOUND', message: 'no such endpoint' });
+      return;
+    }
+    const refusal = refusalFor(request, route, options);
+    if (refusal) {
+      logger.info({ requestId, path, status: refusal.status, reason: refusal.message }, 'request refused');
+      refuseRequest(response, refusal);
       return;
     }
     Promise.resolve(route.handle(request, response)).catch((error: unknown) => {
       logger.error({ err: error, requestId, path }, 'unhandled error in HTTP handler');
-      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ error: 'internal_error' }));
+      if (response.headersSent) response.end();
+      else
+        refuseRequest(response, {
+          status: 500,
+          code: 'INTERNAL_SERVER_ERROR',
+          message: 'Unexpected error.',
+        });
     });
   });
 }
