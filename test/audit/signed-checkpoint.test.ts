@@ -1,0 +1,56 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { checkpointText, parseCheckpointText } from '../../src/audit/log/checkpoint.ts';
+import { leafHash } from '../../src/audit/log/merkle-tree.ts';
+import {
+  noteSigner,
+  openNote,
+  parseVerifierKey,
+  verifierKeyString,
+} from '../../src/audit/log/signed-note.ts';
+
+const pem = () =>
+  generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+
+describe('signed checkpoints', () => {
+  const signer = noteSigner('aperture.test/audit', pem());
+  const verifier = parseVerifierKey(verifierKeyString(signer.name, signer.publicKey))!;
+  const checkpoint = {
+    origin: 'aperture.test/audit',
+    size: 12,
+    root: leafHash(Buffer.from('x')),
+    time: 1_700_000_000_000,
+  };
+
+  it('signs a checkpoint as a C2SP note that its verifier key opens and reads back', () => {
+    const note = signer.sign(checkpointText(checkpoint));
+    expect(note).toMatch(
+      /^aperture\.test\/audit\n12\n[A-Za-z0-9+/]{43}=\ntime 1700000000000\n\n\u2014 aperture\.test\/audit [A-Za-z0-9+/]{91}=\n$/,
+    );
+    const opened = openNote(note, verifier);
+    expect(opened.verified).toBe(true);
+    expect(parseCheckpointText(opened.text)).toEqual(checkpoint);
+  });
+
+  it('refuses a checkpoint whose size or root was changed, or re-signed with another key of the same name', () => {
+    const note = signer.sign(checkpointText(checkpoint));
+    expect(openNote(note.replace('\n12\n', '\n13\n'), verifier)).toMatchObject({
+      verified: false,
+      problem: 'the signature does not verify',
+    });
+    const forger = noteSigner('aperture.test/audit', pem());
+    expect(openNote(forger.sign(checkpointText(checkpoint)), verifier)).toMatchObject({
+      verified: false,
+      problem: 'no signature by aperture.test/audit',
+    });
+    expect(openNote('garbage', verifier).verified).toBe(false);
+  });
+
+  it('refuses malformed verifier keys and checkpoint texts', () => {
+    const key = verifierKeyString(signer.name, signer.publicKey);
+    expect(parseVerifierKey(key.replace(/\+[0-9a-f]{8}\+/, '+00000000+'))).toBeNull();
+    expect(parseVerifierKey('name+1234')).toBeNull();
+    expect(parseCheckpointText('origin\n012\nAAAA\n')).toBeNull();
+    expect(parseCheckpointText('origin\n12\nnot-base64\n')).toBeNull();
+  });
+});
