@@ -54,3 +54,21 @@ describe('signed checkpoints', () => {
     expect(parseCheckpointText('origin\n12\nnot-base64\n')).toBeNull();
   });
 });
+
+describe('the checkpoint key', () => {
+  it('is created once in its file (mode 0600) and read back the same on the next start', async () => {
+    const { mkdtemp, stat } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { loadCheckpointKey } = await import('../../src/audit/log/checkpoint-key.ts');
+    const file = `${await mkdtemp(`${tmpdir()}/aperture-key-`)}/keys/audit-checkpoint.pem`;
+    const first = await loadCheckpointKey('a.test/log', { kind: 'file', file, createIfMissing: true });
+    expect(first.createdAt).toBe(file);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const again = await loadCheckpointKey('a.test/log', { kind: 'file', file, createIfMissing: true });
+    expect(again.createdAt).toBeUndefined();
+    expect(again.signer.publicKey.equals(first.signer.publicKey)).toBe(true);
+    await expect(
+      loadCheckpointKey('a.test/log', { kind: 'file', file: `${file}.missing`, createIfMissing: false }),
+    ).rejects.toThrow(/ENOENT/);
+  });
+});
