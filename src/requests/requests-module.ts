@@ -17,7 +17,7 @@ import type { AccessService } from '../policy/slice/access-service.ts';
 import { ApertureError } from '../shared/errors.ts';
 import type { ApplyResult } from '../shared/versioned-set/apply-versioned-set.ts';
 import type { ApprovalEvent, ApprovalNotifier } from './approval-notifier.ts';
-import { type ApprovalStepView, approvalStatus } from './approvals/approval-status.ts';
+import { type ApprovalStepView, approvalStatus, showsApprovers } from './approvals/approval-status.ts';
 import {
   approveRequest,
   cancelRequest,
@@ -176,7 +176,7 @@ export class RequestsModule {
 
   /** Where a routed request's approval steps stand, per object, as this viewer is shown them. */
   approvalSteps(viewer: Viewer, request: AccessRequest): Promise<ApprovalStepView[]> {
-    return approvalStatus(this.deps.prisma, viewer, request);
+    return approvalStatus(this.deps.prisma, request, { people: showsApprovers(viewer) });
   }
 
   /** The grant a request concerns: the one it created, or (an extension) the one it extends. */

@@ -6,7 +6,7 @@ import type { PrismaClient } from '../db/open-database.ts';
 import { RetryLaterError } from '../jobs/job-worker.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ApprovalEvent, ApprovalNotifier } from '../requests/approval-notifier.ts';
-import { approvalBlocks, outcomeText } from './messages/approval-blocks.ts';
+import { approvalBlocks, outcomeText, pendingProgress } from './messages/approval-blocks.ts';
 import { loadRequestView, type RequestView } from './messages/request-view.ts';
 import { platformError, slackCall } from './slack-errors.ts';
 import { slackUserOf } from './slack-person.ts';
@@ -195,7 +195,7 @@ export class SlackNotifier implements ApprovalNotifier {
         view.request.id,
         `reminder:${row.channel}`,
         row.channel,
-        `Reminder: this request is still pending and was escalated. ${view.approvals.length} of ${view.request.requiredApprovals} approvals so far.`,
+        `Reminder: this request is still pending and was escalated: ${pendingProgress(view)}.`,
         { threadTs: row.ts! },
       );
     }

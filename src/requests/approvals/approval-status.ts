@@ -28,15 +28,23 @@ export interface ApprovalStepView {
 }
 
 /**
- * Where a routed request's approval steps stand, as this viewer is shown them. Humans who may see
+ * Whom a viewer is shown approvers to. Humans who may see
  * the request (its human, its approvers, governance) see who may approve each object and who did;
  * an agent sees what still waits, never who its approvers are: it cannot approve, and has no need
- * to know whom to press. Requests decided by a rule have no steps.
+ * to know whom to press.
+ */
+export function showsApprovers(viewer: Viewer): boolean {
+  return viewer.kind === 'human';
+}
+
+/**
+ * Where a routed request's approval steps stand; with `people`, who may approve each object and who
+ * did (see showsApprovers). Requests decided by a rule have no steps.
  */
 export async function approvalStatus(
   prisma: PrismaClient,
-  viewer: Viewer,
   request: AccessRequest,
+  options: { people: boolean },
 ): Promise<ApprovalStepView[]> {
   if (!request.routing && !request.approvalPlan) return [];
   const plan = planOf(request);
@@ -45,7 +53,7 @@ export async function approvalStatus(
     select: { approverId: true, step: true },
   });
   const progress = planProgress(plan, approvals);
-  const showPeople = viewer.kind === 'human';
+  const showPeople = options.people;
   const ids = new Set(plan.steps.flatMap((step) => step.objects.flatMap((object) => object.eligible)));
   const people = showPeople
     ? await prisma.person.findMany({

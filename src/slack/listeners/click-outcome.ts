@@ -59,6 +59,13 @@ export async function decideFromSlack(
           ? `Too late: this request was already ${view.request.status.toLowerCase()}${who}.`
           : `${error.message}.`,
       );
+    } else if (error.code === 'NOT_FOUND') {
+      // The same words for a request that does not exist and one the clicker may not see.
+      await tell(
+        deps,
+        click,
+        'You cannot decide this request: it does not exist or you are not one of its approvers.',
+      );
     } else {
       await tell(deps, click, `You cannot decide this request: ${error.message}.`);
     }

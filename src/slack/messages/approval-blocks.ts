@@ -41,7 +41,7 @@ function statusLine(view: RequestView): string {
   const by = view.decidedBy ? ` by ${escapeMrkdwn(view.decidedBy)}` : '';
   switch (request.status) {
     case 'PENDING':
-      return `:hourglass: *Pending* — ${view.approvals.length} of ${request.requiredApprovals} approval${request.requiredApprovals === 1 ? '' : 's'}${request.escalated ? ' (escalated)' : ''}`;
+      return `:hourglass: *Pending* — ${pendingProgress(view)}${request.escalated ? ' (escalated)' : ''}`;
     case 'APPROVED': {
       const grant = view.grant;
       const state =
@@ -59,6 +59,57 @@ function statusLine(view: RequestView): string {
     case 'CANCELLED':
       return ':heavy_multiplication_x: *Cancelled* by the agent';
   }
+}
+
+/** "1 approval so far; 1 of 2 objects still waits": what a pending request still needs. */
+export function pendingProgress(view: RequestView): string {
+  const count = view.approvals.length;
+  const waiting = new Set(
+    view.steps.flatMap((step) =>
+      step.objects.filter((object) => object.waiting).map((object) => object.path),
+    ),
+  ).size;
+  const objects = view.request.paths.length;
+  return `${count} approval${count === 1 ? '' : 's'} so far; ${waiting} of ${objects} object${objects === 1 ? '' : 's'} still ${waiting === 1 ? 'waits' : 'wait'}`;
+}
+
+/** Names, the first few of a long list. */
+function someNames(names: string[], most = 5): string {
+  const shown = names.slice(0, most).map(escapeMrkdwn).join(', ');
+  return names.length > most ? `${shown} and ${names.length - most} more` : shown;
+}
+
+/**
+ * Each approval step, and per object who approved it there or whom it still waits for. Only the
+ * request's own objects appear (from its snapshot), as the requesting agent could discover them.
+ */
+function stepsText(view: RequestView): string {
+  const ordered = view.steps.length > 1 && (view.routing?.ordered ?? false);
+  const lines = view.steps.map((step, index) => {
+    const title = `*${index + 1}. ${step.name ? escapeMrkdwn(step.name) : 'Approvers'}* (${step.required} per object)`;
+    const state = step.satisfied
+      ? ':white_check_mark: done'
+      : step.open
+        ? ':hourglass: open'
+        : view.request.status === 'PENDING' && ordered
+          ? 'after the steps before it'
+          : 'not done';
+    const objects = step.objects.map((object) => {
+      const by = (object.approvedBy ?? []).map((person) => person.name);
+      const from = (object.approvers ?? []).map((person) => person.name);
+      const parts = [
+        ...(by.length > 0 ? [`approved by ${someNames(by)}`] : []),
+        ...(object.waiting ? [`waits for ${from.length > 0 ? someNames(from) : 'nobody eligible'}`] : []),
+      ];
+      return `   • \`${escapeMrkdwn(object.path)}\`: ${parts.join('; ')}`;
+    });
+    return [`${title} — ${state}`, ...objects].join('\n');
+  });
+  const text = `*Approvals${view.steps.length > 1 ? (ordered ? ', step by step in order' : ', every step') : ''}*\n${lines.join('\n')}`;
+  // Slack refuses a section over 3,000 characters; the API lists every object.
+  return text.length > 2_900
+    ? `${text.slice(0, 2_800)}\n… (more in the API: AccessRequest.approvalSteps)`
+    : text;
 }
 
 /** The approval prompt (and, once decided, its final state without buttons). Pure. */
@@ -99,6 +150,9 @@ export function approvalBlocks(view: RequestView): { text: string; blocks: Known
       ],
     },
     { type: 'section', text: { type: 'mrkdwn', text: `*Resources*\n${resources}` } },
+    ...(view.steps.length > 0
+      ? [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: stepsText(view) } }]
+      : []),
     // The agent wrote the justification: plain text, so it cannot pose as aperture's own lines or links.
     { type: 'context', elements: [{ type: 'mrkdwn', text: '*Justification* (from the agent)' }] },
     { type: 'section', text: { type: 'plain_text', text: request.justification, emoji: false } },

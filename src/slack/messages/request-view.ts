@@ -1,5 +1,6 @@
 import type { AccessRequest } from '../../../generated/prisma/client.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
+import { type ApprovalStepView, approvalStatus } from '../../requests/approvals/approval-status.ts';
 import type { RequestSnapshot, ResourceSnapshot } from '../../requests/request-snapshot.ts';
 import { type Routing, routingSchema } from '../../requests/rules/rule-schema.ts';
 
@@ -12,6 +13,8 @@ export interface RequestView {
   resources: ResourceSnapshot[];
   routing: Routing | null;
   approvals: { name: string }[];
+  /** Each approval step and what each object still waits for in it (approvers see who). */
+  steps: ApprovalStepView[];
   /** Who decided, by name (`rule <id>`, a person's name, `expiry`, `the agent`). */
   decidedBy: string | null;
   grant: { status: string; expiresAt: Date; endReason: string | null } | null;
@@ -30,7 +33,7 @@ export async function loadRequestView(prisma: PrismaClient, requestId: string): 
     ...request.approvals.map((approval) => approval.approverId),
     ...(request.decidedBy?.startsWith('person:') ? [request.decidedBy.slice('person:'.length)] : []),
   ];
-  const [agents, people, similar] = await Promise.all([
+  const [agents, people, similar, steps] = await Promise.all([
     prisma.agent.findMany({ where: { id: { in: request.chain } }, select: { id: true, name: true } }),
     prisma.person.findMany({ where: { id: { in: personIds } }, select: { id: true, name: true } }),
     prisma.accessRequest.groupBy({
@@ -44,6 +47,9 @@ export async function loadRequestView(prisma: PrismaClient, requestId: string): 
       },
       _count: { _all: true },
     }),
+    // Prompts go to approvers, who are entitled to see who decides what; nothing beyond the
+    // request's own objects (its snapshot) is shown.
+    approvalStatus(prisma, request, { people: true }),
   ]);
   const agentName = new Map(agents.map((agent) => [agent.id, agent.name]));
   const personName = new Map(people.map((person) => [person.id, person.name]));
@@ -62,6 +68,7 @@ export async function loadRequestView(prisma: PrismaClient, requestId: string): 
     approvals: request.approvals.map((approval) => ({
       name: personName.get(approval.approverId) ?? 'someone',
     })),
+    steps,
     decidedBy: deciderName(request.decidedBy, personName),
     grant: request.grant
       ? {
