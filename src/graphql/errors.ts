@@ -3,6 +3,7 @@ import { useErrorHandler } from 'graphql-yoga';
 import type { Logger } from '../logging/logger.ts';
 import { ApertureError } from '../shared/errors.ts';
 import type { GraphQLContext } from './context.ts';
+import { raisedByGraphQL, requestError } from './request-errors.ts';
 
 /**
  * What the caller sees of an error: expected failures (ApertureError) keep their message and a
@@ -24,7 +25,7 @@ export function maskError(error: unknown): GraphQLError {
       },
     });
   }
-  if (isGraphQLError(error) && !error.originalError) return error;
+  if (isGraphQLError(error) && raisedByGraphQL(error)) return requestError(error);
   return new GraphQLError('Unexpected error.', { path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }
 
@@ -34,7 +35,7 @@ export function logUnexpectedErrors(fallback: Logger) {
     const logger = (context as Partial<GraphQLContext>).logger ?? fallback;
     for (const error of errors) {
       const original = originalOf(error);
-      if (original instanceof ApertureError || (isGraphQLError(error) && !error.originalError)) continue;
+      if (original instanceof ApertureError || (isGraphQLError(error) && raisedByGraphQL(error))) continue;
       logger.error(
         { err: original, path: isGraphQLError(error) ? error.path : undefined },
         'unexpected error in a GraphQL operation',
