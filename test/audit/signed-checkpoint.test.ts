@@ -72,3 +72,49 @@ describe('the checkpoint key', () => {
     ).rejects.toThrow(/ENOENT/);
   });
 });
+
+describe('witnesses', () => {
+  it('a file witness keeps every checkpoint note, readable back one by one and still verifiable', async () => {
+    const { mkdtemp, readFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { fileWitness, notesInWitnessFile } = await import('../../src/audit/log/witnesses.ts');
+    const file = `${await mkdtemp(`${tmpdir()}/aperture-witness-`)}/checkpoints`;
+    const signer = noteSigner('w.test/log', pem());
+    const verifier = parseVerifierKey(verifierKeyString(signer.name, signer.publicKey))!;
+    const witness = fileWitness(file);
+    const notes = [1, 2, 3].map((size) =>
+      signer.sign(
+        checkpointText({ origin: 'w.test/log', size, root: leafHash(Buffer.from([size])), time: size }),
+      ),
+    );
+    for (const note of notes) await witness.publish(note);
+    const kept = notesInWitnessFile(await readFile(file, 'utf8'));
+    expect(kept).toEqual(notes);
+    expect(kept.map((note) => parseCheckpointText(openNote(note, verifier).text)?.size)).toEqual([1, 2, 3]);
+  });
+
+  it('an HTTP witness posts the note and fails on a non-2xx answer, never naming credentials', async () => {
+    const { createServer } = await import('node:http');
+    const { httpWitness } = await import('../../src/audit/log/witnesses.ts');
+    const received: string[] = [];
+    let status = 200;
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        received.push(`${request.headers['content-type']}|${request.headers.authorization}|${body}`);
+        response.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const witness = httpWitness(`http://user:secret@127.0.0.1:${port}/add?token=abc`);
+    expect(witness.name).toBe(`http:http://127.0.0.1:${port}/add`);
+    await witness.publish('note\n');
+    status = 503;
+    await expect(witness.publish('note\n')).rejects.toThrow('the witness answered HTTP 503');
+    server.close();
+    const sent = `text/plain; charset=utf-8|Basic ${Buffer.from('user:secret').toString('base64')}|note\n`;
+    expect(received).toEqual([sent, sent]);
+  });
+});
