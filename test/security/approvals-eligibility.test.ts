@@ -234,6 +234,29 @@ describe('approval steps are what the rule says', () => {
     });
   });
 
+  it('governance may approve only once the request escalates, and then in one step only', async () => {
+    const request = await fileRequest(t, 'bob@acme.test', [customers]);
+    const early = await decideAs(t, 'gina@acme.test', 'approve', request.id);
+    expect(codeOf(early)).toBe('FORBIDDEN');
+    await t.db.prisma.job.updateMany({
+      where: { key: `request.escalate:${request.id}` },
+      data: { runAt: new Date() },
+    });
+    await expect
+      .poll(
+        async () =>
+          (await t.db.prisma.accessRequest.findUniqueOrThrow({ where: { id: request.id } })).escalated,
+      )
+      .toBe(true);
+    expect((await decideAs(t, 'gina@acme.test', 'approve', request.id)).data).toMatchObject({
+      approveAccessRequest: { status: 'PENDING', approvals: 1 },
+    });
+    expect(codeOf(await decideAs(t, 'gina@acme.test', 'approve', request.id))).toBe('CONFLICT');
+    expect((await decideAs(t, 'omar@shop.example', 'approve', request.id)).data).toMatchObject({
+      approveAccessRequest: { status: 'APPROVED', approvals: 2 },
+    });
+  });
+
   it('a rule cannot give steps and the requiredApprovals shorthand at once', async () => {
     const refused = await t.world.governance.run(
       'mutation ($rules: JSON!) { applyRules(rules: $rules, dryRun: true) { version } }',

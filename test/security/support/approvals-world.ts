@@ -8,7 +8,8 @@ import { type RequestTestWorld, requestAccessMutation } from '../../support/requ
  * - staging customers needs "the owner or a steward AND the human's manager" (two steps);
  * - staging orders needs its owner first, then the manager (ordered steps);
  * - Bob's requests for the orders mart need two distinct members of `approvers`;
- * - Bob's requests for staging orders need its owner, then (another) member of `owners`.
+ * - Bob's requests for staging orders need its owner, then (another) member of `owners`; for the
+ *   customers mart the same, and governance may approve in either step after an hour.
  */
 export const approvalRules: RuleInput[] = [
   {
@@ -49,6 +50,22 @@ export const approvalRules: RuleInput[] = [
         { name: 'owner', approvers: [{ kind: 'owners' }] },
         { name: 'manager', approvers: [{ kind: 'manager' }] },
       ],
+    },
+  },
+  {
+    id: 'bob-customers-escalates',
+    description: 'The owner and another member of owners; governance too after an hour',
+    when: {
+      human: { conditions: [{ attribute: 'email', op: 'equals', value: 'bob@acme.test' }] },
+      resources: { paths: ['analytics.marts.customers'] },
+    },
+    action: 'route',
+    route: {
+      steps: [
+        { name: 'owner', approvers: [{ kind: 'owners' }] },
+        { name: 'owners group', approvers: [{ kind: 'group', group: 'owners' }] },
+      ],
+      escalation: { after: 'PT1H', to: [{ kind: 'group', group: 'governance' }] },
     },
   },
   {
