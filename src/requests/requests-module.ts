@@ -17,6 +17,7 @@ import type { AccessService } from '../policy/slice/access-service.ts';
 import { ApertureError } from '../shared/errors.ts';
 import type { ApplyResult } from '../shared/versioned-set/apply-versioned-set.ts';
 import type { ApprovalEvent, ApprovalNotifier } from './approval-notifier.ts';
+import { assignStep, planOf } from './approvals/approval-plan.ts';
 import { type ApprovalStepView, approvalStatus, showsApprovers } from './approvals/approval-status.ts';
 import {
   approveRequest,
@@ -127,19 +128,25 @@ export class RequestsModule {
     });
   }
 
-  /** Pending requests this human may decide and has not approved yet (never their own), oldest first. */
-  awaitingDecisionBy(approver: HumanViewer, first: number): Promise<AccessRequest[]> {
+  /** Pending requests where this human's approval would count now (never their own), oldest first. */
+  async awaitingDecisionBy(approver: HumanViewer, first: number): Promise<AccessRequest[]> {
     const me = approver.human.id;
-    return this.deps.prisma.accessRequest.findMany({
+    const candidates = await this.deps.prisma.accessRequest.findMany({
       where: {
         status: 'PENDING',
         eligibleApproverIds: { has: me },
         humanId: { not: me },
         approvals: { none: { approverId: me } },
       },
+      include: { approvals: { select: { approverId: true, step: true } } },
       orderBy: { createdAt: 'asc' },
-      take: first,
+      // Some may need nothing more from this approver (their objects are approved in every step).
+      take: first * 5,
     });
+    return candidates
+      .filter((request) => !('refused' in assignStep(planOf(request), request.approvals, me)))
+      .slice(0, first)
+      .map(({ approvals: _approvals, ...request }) => request);
   }
 
   /** Grants in force that this human approved (what they may also revoke), soonest to end first. */

@@ -38,6 +38,7 @@ beforeEach(() => slack.up());
 beforeAll(() => {
   slack.addUser({ id: 'U0DANA', email: 'dana@shop.example', name: 'Dana' });
   slack.addUser({ id: 'U0OMAR', email: 'omar@shop.example', name: 'Omar' });
+  slack.addUser({ id: 'U0LEE', email: 'lee@shop.example', name: 'Lee' });
 });
 
 const customers = 'analytics.marts.customers';
@@ -159,5 +160,14 @@ describe('the Slack prompt of a request for objects with different approvers', (
     expect(shown).toMatch(/manager\* \(1 per object\)/);
     expect(shown).toContain('waits for Mark');
     expect(shown).toMatch(/waits for Dana, Lee|waits for Lee, Dana/);
+  });
+
+  it('/aperture pending stops listing a request once nothing on it waits for you', async () => {
+    const request = await fileRequest(t, 'ana@acme.test', ['analytics.staging.stg_customers']);
+    const pending = async () => (await send(slashCommandBody({ userId: 'U0LEE', text: 'pending' }))).text;
+    expect(await pending()).toContain(request.id);
+    await decideAs(t, 'dana@shop.example', 'approve', request.id);
+    // The owner-or-steward step is done; Lee is no manager: nothing waits for him.
+    expect(await pending()).not.toContain(request.id);
   });
 });
