@@ -67,7 +67,9 @@ type Decision = { kind: 'approve'; durationSeconds: number | undefined } | { kin
 
 /**
  * An eligible approver approves or denies. The first valid decision wins: the row is locked and
- * every transition is conditional. With a quorum, each distinct approval counts until enough.
+ * every transition is conditional. An approval counts in one step of the request's plan, for the
+ * objects its approver is eligible for; the request is approved once every step has enough for
+ * every object. Every refusal is audited, also of ids that name nothing (probes).
  */
 async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decision: Decision) {
   const viewer = requireHuman(actor);

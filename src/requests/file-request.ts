@@ -231,6 +231,7 @@ export async function fileAccessRequest(
             ruleId: request.ruleId,
             reason: request.decisionReason,
             eligibleApprovers: approvers.length,
+            approvalPlan: plan,
             snapshot,
           },
         },
