@@ -1,9 +1,10 @@
 import { GraphQLError } from 'graphql';
-import { useErrorHandler } from 'graphql-yoga';
+import { createGraphQLError, useErrorHandler } from 'graphql-yoga';
 import type { Logger } from '../logging/logger.ts';
 import { ApertureError } from '../shared/errors.ts';
 import type { GraphQLContext } from './context.ts';
 import { raisedByGraphQL, requestError } from './request-errors.ts';
+import { withoutSuggestions } from './suggestions.ts';
 
 /**
  * What the caller sees of an error: expected failures (ApertureError) keep their message and a
@@ -14,7 +15,8 @@ export function maskError(error: unknown): GraphQLError {
   const original = originalOf(error);
   const path = isGraphQLError(error) ? error.path : undefined;
   if (original instanceof ApertureError) {
-    return new GraphQLError(original.message, {
+    // Built by yoga's own graphql (see isGraphQLError): yoga then recognises it and keeps `http` internal.
+    return createGraphQLError(original.message, {
       path,
       extensions: {
         code: original.code,
@@ -25,8 +27,38 @@ export function maskError(error: unknown): GraphQLError {
       },
     });
   }
-  if (isGraphQLError(error) && raisedByGraphQL(error)) return requestError(error);
-  return new GraphQLError('Unexpected error.', { path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  if (isGraphQLError(error) && raisedByGraphQL(error)) return withoutSuggestions(requestError(error));
+  return createGraphQLError('Unexpected error.', { path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}
+
+/**
+ * The logger yoga writes to. Yoga logs at ERROR every error its masking replaced, expected ones
+ * too (a refused token, a bad argument): those go to DEBUG here, since they are the caller's
+ * mistake, not ours; unexpected ones are logged with the request's context by
+ * `logUnexpectedErrors` and stay at ERROR here for whatever happens outside an operation.
+ */
+export function yogaLogger(logger: Logger) {
+  const child = logger.child({ component: 'yoga' });
+  return {
+    debug: (...args: unknown[]) => child.debug({ details: args }, 'yoga'),
+    info: (...args: unknown[]) => child.info({ details: args }, 'yoga'),
+    warn: (...args: unknown[]) => child.warn({ details: args }, 'yoga'),
+    error: (...args: unknown[]) => {
+      for (const arg of args) {
+        if (isExpected(arg)) child.debug({ code: codeOf(arg) }, 'expected error in a GraphQL operation');
+        else child.error({ err: arg }, 'error in the GraphQL server');
+      }
+    },
+  };
+}
+
+function isExpected(error: unknown): boolean {
+  return originalOf(error) instanceof ApertureError || (isGraphQLError(error) && raisedByGraphQL(error));
+}
+
+function codeOf(error: unknown): unknown {
+  const original = originalOf(error);
+  return original instanceof ApertureError ? original.code : 'GRAPHQL';
 }
 
 /** Logs unexpected errors with the request's logger (request id, and later the viewer). */
@@ -34,10 +66,9 @@ export function logUnexpectedErrors(fallback: Logger) {
   return useErrorHandler(({ errors, context }) => {
     const logger = (context as Partial<GraphQLContext>).logger ?? fallback;
     for (const error of errors) {
-      const original = originalOf(error);
-      if (original instanceof ApertureError || (isGraphQLError(error) && raisedByGraphQL(error))) continue;
+      if (isExpected(error)) continue;
       logger.error(
-        { err: original, path: isGraphQLError(error) ? error.path : undefined },
+        { err: originalOf(error), path: isGraphQLError(error) ? error.path : undefined },
         'unexpected error in a GraphQL operation',
       );
     }

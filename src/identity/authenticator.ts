@@ -1,8 +1,8 @@
 import { decodeJwt } from 'jose';
 import type { IdentityConfig } from '../config/config.ts';
-import { ApertureError } from '../shared/errors.ts';
 import type { HumanTokenVerifier } from './humans/human-token-verifier.ts';
 import type { IdentityState, PersonState } from './state/identity-state.ts';
+import { TokenRefusedError } from './token-refusal.ts';
 import { checkDelegationState } from './tokens/check-delegation-state.ts';
 import { chainFromAct } from './tokens/delegation-claims.ts';
 import type { DelegationTokens } from './tokens/delegation-tokens.ts';
@@ -32,14 +32,15 @@ export class Authenticator implements ViewerAuthenticator {
   async authenticate(authorization: string | null | undefined): Promise<Viewer> {
     if (!authorization) return anonymousViewer;
     const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization);
-    if (!match) throw unauthenticated('use the header Authorization: Bearer <token>');
+    if (!match)
+      throw new TokenRefusedError('malformed_header', 'use the header Authorization: Bearer <token>');
     const token = match[1]!;
-    if (token.length > maxTokenLength) throw unauthenticated('the token is too large');
+    if (token.length > maxTokenLength) throw new TokenRefusedError('too_large', 'the token is too large');
     let issuer: string | undefined;
     try {
       issuer = decodeJwt(token).iss;
     } catch {
-      throw unauthenticated('the token is not a JWT');
+      throw new TokenRefusedError('not_a_jwt', 'the token is not a JWT');
     }
     return this.deps.delegationTokens.isOurs(issuer) ? this.agentViewer(token) : this.humanViewer(token);
   }
@@ -48,7 +49,9 @@ export class Authenticator implements ViewerAuthenticator {
     const { delegationTokens, state, config } = this.deps;
     const claims = await delegationTokens.verify(token);
     const snapshot = await state.snapshot();
-    if (snapshot.revokedTokenIds.has(claims.jti)) throw unauthenticated('the delegation token was revoked');
+    if (snapshot.revokedTokenIds.has(claims.jti)) {
+      throw new TokenRefusedError('revoked', 'the delegation token was revoked');
+    }
     const chain = chainFromAct(claims.act);
     const { agents, problem } = checkDelegationState(
       snapshot,
@@ -56,10 +59,15 @@ export class Authenticator implements ViewerAuthenticator {
       claims.intent,
       config.maxDelegationDepth,
     );
-    if (problem) throw unauthenticated(`the delegation no longer holds: ${problem.message}`);
+    if (problem) {
+      throw new TokenRefusedError(problem.kind, `the delegation no longer holds: ${problem.message}`);
+    }
     const intent = snapshot.intents.get(claims.intent)!;
     if (Date.now() / 1000 - claims.iat > intent.maxTokenLifetimeSeconds) {
-      throw unauthenticated(`the delegation token is older than intent ${intent.name} now allows`);
+      throw new TokenRefusedError(
+        'older_than_intent_allows',
+        `the delegation token is older than intent ${intent.name} now allows`,
+      );
     }
     const human = await this.activeHuman(await state.person({ id: claims.sub }));
 
@@ -81,12 +89,8 @@ export class Authenticator implements ViewerAuthenticator {
   }
 
   private async activeHuman(person: PersonState | null): Promise<HumanIdentity> {
-    if (!person?.active) throw unauthenticated('the token names no active person');
+    if (!person?.active) throw new TokenRefusedError('inactive_person', 'the token names no active person');
     const { active: _active, ...human } = person;
     return human;
   }
-}
-
-function unauthenticated(message: string): ApertureError {
-  return new ApertureError('UNAUTHENTICATED', message);
 }

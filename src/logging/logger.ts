@@ -1,4 +1,4 @@
-import { type Logger, pino } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 import type { Config } from '../config/config.ts';
 
 export type { Logger } from 'pino';
@@ -18,11 +18,16 @@ export const redactedPaths = [
   'databaseUrl',
 ];
 
-export function createLogger(config: Pick<Config, 'log'>): Logger {
-  return pino({
+/** The process logger; `destination` (JSON lines) replaces stdout, e.g. for tests that read the log. */
+export function createLogger(config: Pick<Config, 'log'>, destination?: DestinationStream): Logger {
+  const options = {
     level: config.log.level,
     base: { service: 'aperture' },
     redact: { paths: redactedPaths, censor: '[redacted]' },
+  };
+  if (destination) return pino(options, destination);
+  return pino({
+    ...options,
     ...(config.log.format === 'pretty'
       ? { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname,service' } } }
       : {}),

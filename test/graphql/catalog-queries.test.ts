@@ -48,7 +48,8 @@ describe('GraphQL catalog queries over HTTP', () => {
     const anonymous = await graphqlAs(service.graphqlUrl, '{ datasets { totalCount } }');
     expect(anonymous.status).toBe(401);
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    expect(anonymous.data).toBeNull();
+    // Refused before execution (a request error): no data at all.
+    expect(anonymous.data).toBeUndefined();
   });
 
   it('returns a dataset by path with columns, domain and join paths', async () => {

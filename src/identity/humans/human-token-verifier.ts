@@ -7,8 +7,8 @@ import {
   jwtVerify,
 } from 'jose';
 import type { IdentityConfig } from '../../config/config.ts';
-import { ApertureError } from '../../shared/errors.ts';
 import type { PersonKey } from '../state/identity-state.ts';
+import { joseRefusal, TokenRefusedError } from '../token-refusal.ts';
 import { VerifiedTokenCache } from '../tokens/verified-token-cache.ts';
 import { loadOrCreateDevIssuerKey } from './dev-issuer.ts';
 import {
@@ -90,13 +90,20 @@ export class HumanTokenVerifier {
     try {
       issuer = decodeJwt(token).iss;
     } catch {
-      throw unauthenticated('the token is not a JWT');
+      throw new TokenRefusedError('not_a_jwt', 'the token is not a JWT');
     }
     const trusted = issuer ? this.issuers.get(issuer) : undefined;
-    if (!issuer || !trusted) throw unauthenticated('the token was not issued by a trusted identity provider');
+    if (!issuer || !trusted) {
+      throw new TokenRefusedError(
+        'untrusted_issuer',
+        'the token was not issued by a trusted identity provider',
+      );
+    }
     const { config } = trusted;
     const audience = use === 'exchange' ? config.audience : config.apiAudience;
-    if (!audience) throw unauthenticated(`tokens of ${issuer} cannot be used on the API directly`);
+    if (!audience) {
+      throw new TokenRefusedError('not_for_api', `tokens of ${issuer} cannot be used on the API directly`);
+    }
     let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
     try {
       const options = {
@@ -110,18 +117,21 @@ export class HumanTokenVerifier {
           ? await jwtVerify(token, trusted.keys, options)
           : await jwtVerify(token, trusted.keys, options));
     } catch (error) {
-      throw unauthenticated(`the identity token is not valid (${(error as Error).message})`);
+      throw joseRefusal(error, 'the identity token');
     }
     const value = config.claim === 'email' ? payload.email : payload.sub;
     if (typeof value !== 'string' || value === '')
-      throw unauthenticated(`the identity token has no ${config.claim} claim`);
+      throw new TokenRefusedError('no_identity_claim', `the identity token has no ${config.claim} claim`);
     if (config.claim === 'email') {
       // A provider that says the address is unverified does not vouch for it.
       if (payload.email_verified === false)
-        throw unauthenticated('the identity token has an unverified email');
+        throw new TokenRefusedError('unverified_email', 'the identity token has an unverified email');
       const domain = value.toLowerCase().split('@')[1] ?? '';
       if (config.allowedEmailDomains && !config.allowedEmailDomains.includes(domain)) {
-        throw unauthenticated(`${issuer} may not vouch for addresses at ${domain}`);
+        throw new TokenRefusedError(
+          'email_domain_not_allowed',
+          `${issuer} may not vouch for addresses at ${domain}`,
+        );
       }
     }
     return {
@@ -130,8 +140,4 @@ export class HumanTokenVerifier {
       expiresAt: new Date((payload.exp ?? 0) * 1000),
     };
   }
-}
-
-function unauthenticated(message: string): ApertureError {
-  return new ApertureError('UNAUTHENTICATED', message);
 }

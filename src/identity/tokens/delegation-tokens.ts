@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import { ApertureError } from '../../shared/errors.ts';
+import { joseRefusal, TokenRefusedError } from '../token-refusal.ts';
 import { actFromChain, type DelegationClaims, delegationClaimsSchema } from './delegation-claims.ts';
 import { type SigningKeys, signingAlgorithm } from './signing-keys.ts';
 import { VerifiedTokenCache } from './verified-token-cache.ts';
@@ -62,7 +62,7 @@ export class DelegationTokens {
     const payload = await this.verifySignature(token, true);
     const claims = delegationClaimsSchema.safeParse(payload);
     if (!claims.success)
-      throw new ApertureError('UNAUTHENTICATED', 'the delegation token has malformed claims');
+      throw new TokenRefusedError('malformed_claims', 'the delegation token has malformed claims');
     this.verified.set(token, claims.data);
     return claims.data;
   }
@@ -87,11 +87,7 @@ export class DelegationTokens {
       if (retryOnUnknownKey && error instanceof joseErrors.JWKSNoMatchingKey && this.keys.reloadSoon()) {
         return this.verifySignature(token, false);
       }
-      const reason =
-        error instanceof joseErrors.JWTExpired
-          ? 'the delegation token has expired'
-          : 'the delegation token is not valid';
-      throw new ApertureError('UNAUTHENTICATED', reason);
+      throw joseRefusal(error, 'the delegation token');
     }
   }
 }

@@ -1,0 +1,78 @@
+import { type DocumentNode, Kind, parse } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { ViewerAuthenticator } from '../identity/authenticator.ts';
+import { TokenRefusedError } from '../identity/token-refusal.ts';
+import type { Viewer } from '../identity/viewer.ts';
+import type { Logger } from '../logging/logger.ts';
+import { requestIdHeader } from '../server/request-id.ts';
+import { maskError } from './errors.ts';
+
+/** Root fields anyone may ask for without a token (a liveness probe has none). */
+const publicRootFields = new Set(['health', '__typename']);
+
+/** Anonymous documents are small: a health probe. Parsing more for a caller we do not know is waste. */
+const maxAnonymousTokens = 200;
+
+/**
+ * Authenticates every GraphQL request before its document is parsed or validated, so a caller
+ * without a valid token learns nothing about the schema, not even from validation messages
+ * ("Cannot query field ..."). A refused token is one INFO line (request id and reason code, never
+ * the token) and UNAUTHENTICATED for the caller; an anonymous caller may only ask for `health`.
+ * The viewer is kept for the context factory (see `authenticatedViewer`).
+ */
+export function useAuthentication(authenticator: ViewerAuthenticator, logger: Logger): Plugin {
+  return {
+    async onParams({ request, params, setResult }) {
+      const requestId = request.headers.get(requestIdHeader) ?? undefined;
+      const refuse = (error: TokenRefusedError) => {
+        logger.info({ requestId, reason: error.reason }, 'bearer token refused');
+        setResult({ errors: [maskError(error)] });
+      };
+      let viewer: Viewer;
+      try {
+        viewer = await authenticator.authenticate(request.headers.get('authorization'));
+      } catch (error) {
+        if (error instanceof TokenRefusedError) return refuse(error);
+        throw error;
+      }
+      if (viewer.kind === 'anonymous' && !isPublicDocument(params.query)) {
+        return refuse(
+          new TokenRefusedError(
+            'anonymous',
+            'authentication is required: send Authorization: Bearer <token>',
+          ),
+        );
+      }
+      viewers.set(request, viewer);
+    },
+  };
+}
+
+const viewers = new WeakMap<Request, Viewer>();
+
+/** The viewer `useAuthentication` decided for this request. */
+export function authenticatedViewer(request: Request): Viewer {
+  const viewer = viewers.get(request);
+  // Only reachable if the plugin were removed: fail closed rather than serve an unchecked caller.
+  if (!viewer) throw new TokenRefusedError('anonymous', 'authentication is required');
+  return viewer;
+}
+
+/** Whether every operation of the document selects only public root fields (no fragments at the root). */
+function isPublicDocument(query: string | undefined): boolean {
+  if (!query) return false;
+  let document: DocumentNode;
+  try {
+    document = parse(query, { maxTokens: maxAnonymousTokens, noLocation: true });
+  } catch {
+    return false;
+  }
+  return document.definitions.every(
+    (definition) =>
+      definition.kind === Kind.OPERATION_DEFINITION &&
+      definition.operation === 'query' &&
+      definition.selectionSet.selections.every(
+        (selection) => selection.kind === Kind.FIELD && publicRootFields.has(selection.name.value),
+      ),
+  );
+}
