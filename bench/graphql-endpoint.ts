@@ -52,6 +52,7 @@ export async function serveGraphQL(options: {
           auditBatcher: new AuditBatcher(db.prisma, silentLogger),
           logger: silentLogger,
           graphiql: false,
+          introspection: false,
         }),
       },
     ],

@@ -83,6 +83,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     auditBatcher,
     logger,
     graphiql: config.http.graphiql,
+    introspection: config.http.introspection,
   });
   const server = createHttpServer(
     [

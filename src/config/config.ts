@@ -51,6 +51,8 @@ export const environmentSchema = z.object({
   LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   GRAPHIQL: booleanFromEnv.optional(),
+  /** Schema introspection for callers with a token; default: on unless production. */
+  GRAPHQL_INTROSPECTION: booleanFromEnv.optional(),
   APERTURE_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   APERTURE_ISSUER: z.string().trim().min(1).default('urn:aperture'),
   APERTURE_AUDIENCE: z.string().trim().min(1).default('aperture'),
@@ -114,6 +116,8 @@ export interface Config {
     host: string;
     port: number;
     graphiql: boolean;
+    /** Schema introspection (`__schema`, `__type`) for callers with a token. */
+    introspection: boolean;
     shutdownTimeoutMs: number;
     /** The service's public base URL (for OAuth metadata); null: taken from the request's Host. */
     publicUrl: string | null;
@@ -208,6 +212,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       host: env.HOST,
       port: env.PORT,
       graphiql: env.GRAPHIQL ?? env.NODE_ENV !== 'production',
+      introspection: env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== 'production',
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
       publicUrl: env.APERTURE_PUBLIC_URL?.replace(/\/$/, '') ?? null,
     },

@@ -13,10 +13,13 @@ import { SliceCatalogReader } from '../policy/slice/slice-catalog-reader.ts';
 import { PolicyGovernance } from '../policy/store/policy-governance.ts';
 import type { RequestsModule } from '../requests/requests-module.ts';
 import { requestIdHeader } from '../server/request-id.ts';
+import { authenticatedViewer, useAuthentication } from './authentication.ts';
 import type { GraphQLContext } from './context.ts';
-import { logUnexpectedErrors, maskError } from './errors.ts';
+import { logUnexpectedErrors, maskError, yogaLogger } from './errors.ts';
+import { useIntrospectionControl } from './introspection.ts';
 import { schema } from './schema.ts';
 import { useSliceAudit } from './slice-audit.ts';
+import { useNoSuggestions } from './suggestions.ts';
 
 export interface YogaOptions {
   database: Database;
@@ -31,6 +34,8 @@ export interface YogaOptions {
   auditBatcher: AuditBatcher;
   logger: Logger;
   graphiql: boolean;
+  /** Schema introspection for callers with a token (off in production unless configured). */
+  introspection: boolean;
 }
 
 export const graphqlPath = '/graphql';
@@ -48,6 +53,7 @@ export function createGraphQLServer({
   auditBatcher,
   logger,
   graphiql,
+  introspection,
 }: YogaOptions) {
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
@@ -59,17 +65,26 @@ export function createGraphQLServer({
         }
       : false,
     landingPage: false,
-    logging: logger.child({ component: 'yoga' }),
+    logging: yogaLogger(logger),
     plugins: [
+      useAuthentication(identity.authenticator, logger),
+      useIntrospectionControl(introspection),
+      useNoSuggestions(),
       logUnexpectedErrors(logger),
       useSliceAudit(auditBatcher),
-      EnvelopArmorPlugin({ maxDepth: { n: 10 }, costLimit: { maxCost: 20_000 }, maxAliases: { n: 30 } }),
+      EnvelopArmorPlugin({
+        maxDepth: { n: 10 },
+        costLimit: { maxCost: 20_000 },
+        maxAliases: { n: 30 },
+        // Replaced by useNoSuggestions, which strips every form of suggestion.
+        blockFieldSuggestion: { enabled: false },
+      }),
     ],
     maskedErrors: { maskError: (error) => maskError(error) },
     context: async ({ request }) => {
       // Set by the HTTP server for every request (see server/create-http-server.ts).
       const requestId = request.headers.get(requestIdHeader) ?? randomUUID();
-      const viewer = await identity.authenticator.authenticate(request.headers.get('authorization'));
+      const viewer = authenticatedViewer(request);
       return {
         requestId,
         viewer,
