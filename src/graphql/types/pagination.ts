@@ -1,9 +1,51 @@
 import type { DefaultConnectionArguments, PageInfoShape } from '@pothos/plugin-relay';
-import { resolveCursorConnection } from '@pothos/plugin-relay';
+import { resolveCursorConnection, resolveOffsetConnection } from '@pothos/plugin-relay';
+import { z } from 'zod';
 import type { CursorPage, Page } from '../../catalog/read/catalog-reader.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
+import { validateInput } from '../../shared/validate.ts';
 
+/** The largest page any connection or list answers (documented in the schema and the README). */
 export const maxPageSize = 200;
+const defaultPageSize = 50;
+/** Cursors are object paths or names (or our offset cursors); nothing longer is one. */
+const maxCursorLength = 1000;
+
+const pageSize = z
+  .number()
+  .int()
+  .min(0, `must be an integer from 0 to ${maxPageSize}`)
+  .max(maxPageSize, `must be an integer from 0 to ${maxPageSize}`);
+
+const cursor = z
+  .string()
+  .min(1, 'must be a cursor from a previous page')
+  .max(maxCursorLength, 'must be a cursor from a previous page')
+  .regex(/^[^\p{Cc}]*$/u, 'must be a cursor from a previous page');
+
+/**
+ * The one rule for paging arguments, whichever connection or list they page: sizes from 0 to
+ * maxPageSize, cursors as a previous page handed them out, `first` or `last` but not both. Bad
+ * arguments are INVALID_INPUT naming the argument; before this, the relay helpers threw errors
+ * the caller saw as INTERNAL_SERVER_ERROR.
+ */
+const pageArgumentsSchema = z
+  .object({
+    first: pageSize.nullish(),
+    last: pageSize.nullish(),
+    after: cursor.nullish(),
+    before: cursor.nullish(),
+  })
+  .superRefine((args, context) => {
+    if (args.first != null && args.last != null) {
+      context.addIssue({ code: 'custom', path: ['last'], message: 'cannot be combined with first' });
+    }
+  });
+
+function validPageArguments(args: DefaultConnectionArguments): DefaultConnectionArguments {
+  const { first, last, after, before } = args;
+  return validateInput(pageArgumentsSchema, { first, last, after, before }, 'paging');
+}
 
 export interface CountedConnection<T> {
   edges: { cursor: string; node: T }[];
@@ -19,7 +61,12 @@ export async function cursorConnection<T>(
 ): Promise<CountedConnection<T>> {
   let totalCount = 0;
   const connection = await resolveCursorConnection(
-    { args, toCursor: (item: unknown) => toCursor(item as T), defaultSize: 50, maxSize: maxPageSize },
+    {
+      args: validPageArguments(args),
+      toCursor: (item: unknown) => toCursor(item as T),
+      defaultSize: defaultPageSize,
+      maxSize: maxPageSize,
+    },
     async ({ after, before, limit, inverted }): Promise<unknown[]> => {
       const page = await load({ after, before, limit, inverted });
       totalCount = page.totalCount;
@@ -30,11 +77,50 @@ export async function cursorConnection<T>(
   return { ...(connection as Omit<CountedConnection<T>, 'totalCount'>), totalCount };
 }
 
-/** The size of a plain (unpaged) list: 1 to maxPageSize, default 50. */
-export function listSize(first: number | null | undefined): number {
-  const size = first ?? 50;
-  if (!Number.isInteger(size) || size < 1 || size > maxPageSize) {
-    throw new InvalidInputError('first', [{ location: 'first', message: `must be 1 to ${maxPageSize}` }]);
+/** What the relay helpers put in an offset cursor (base64 of this prefix and the offset). */
+const offsetCursorPattern = /^OffsetConnection:(0|[1-9]\d{0,8})$/;
+
+function isOffsetCursor(given: string): boolean {
+  const decoded = Buffer.from(given, 'base64').toString('utf8');
+  // Buffer decodes leniently: only the exact encoding of a cursor we could have handed out passes.
+  return offsetCursorPattern.test(decoded) && Buffer.from(decoded).toString('base64') === given;
+}
+
+/**
+ * Resolves a Relay connection over a ranked list paged by offset (search). Its cursors are opaque:
+ * anything but one it handed out is INVALID_INPUT; `last` needs `before` (the end of a ranking is
+ * unknown until it is counted).
+ */
+export async function offsetConnection<T>(
+  args: DefaultConnectionArguments,
+  load: (page: { offset: number; limit: number }) => Promise<Page<T>>,
+): Promise<CountedConnection<T>> {
+  const valid = validPageArguments(args);
+  for (const name of ['after', 'before'] as const) {
+    const given = valid[name];
+    if (given != null && !isOffsetCursor(given)) {
+      throw new InvalidInputError('paging', [
+        { location: name, message: 'must be a cursor from a previous page' },
+      ]);
+    }
   }
-  return size;
+  if (valid.last != null && valid.before == null) {
+    throw new InvalidInputError('paging', [{ location: 'last', message: 'needs before on this connection' }]);
+  }
+  let totalCount = 0;
+  const connection = await resolveOffsetConnection(
+    { args: valid, defaultSize: defaultPageSize, maxSize: maxPageSize },
+    async ({ offset, limit }): Promise<unknown[]> => {
+      const page = await load({ offset, limit });
+      totalCount = page.totalCount;
+      return page.items;
+    },
+  );
+  // As above: the nodes are the T items loaded (never null), the edges a fresh array.
+  return { ...(connection as unknown as Omit<CountedConnection<T>, 'totalCount'>), totalCount };
+}
+
+/** The size of a plain (unpaged) list: the same rule as a connection's `first`, default 50. */
+export function listSize(first: number | null | undefined): number {
+  return validPageArguments({ first }).first ?? defaultPageSize;
 }

@@ -1,9 +1,8 @@
-import { resolveOffsetConnection } from '@pothos/plugin-relay';
 import type { SearchHit } from '../../catalog/read/catalog-reader.ts';
 import { builder } from '../builder.ts';
 import { withoutNulls } from '../without-nulls.ts';
 import { ColumnRef, DatasetRef, GlossaryTermRef, MetricRef } from './catalog-objects.ts';
-import { maxPageSize } from './pagination.ts';
+import { offsetConnection } from './pagination.ts';
 
 const SearchResult = builder.unionType('SearchResult', {
   types: [DatasetRef, ColumnRef, MetricRef, GlossaryTermRef],
@@ -42,26 +41,20 @@ builder.queryField('search', (t) =>
         }),
         filter: t.arg({ type: SearchFilter, required: false }),
       },
-      resolve: async (_root, { query, filter, ...args }, { catalog }) => {
+      resolve: (_root, { query, filter, ...args }, { catalog }) => {
         const { kinds, ...rest } = withoutNulls(filter);
-        let totalCount = 0;
-        const connection = await resolveOffsetConnection(
-          { args, defaultSize: 50, maxSize: maxPageSize },
-          async ({ offset, limit }) => {
-            const page = await catalog.search(
-              query.slice(0, 200),
-              {
-                ...rest,
-                ...(kinds ? { kinds: kinds.map((kind) => kind.toLowerCase() as SearchHit['kind']) } : {}),
-              },
-              offset,
-              limit,
-            );
-            totalCount = page.totalCount;
-            return page.items.map((hit) => hit.row);
-          },
-        );
-        return { ...connection, totalCount };
+        return offsetConnection(args, async ({ offset, limit }) => {
+          const page = await catalog.search(
+            query.slice(0, 200),
+            {
+              ...rest,
+              ...(kinds ? { kinds: kinds.map((kind) => kind.toLowerCase() as SearchHit['kind']) } : {}),
+            },
+            offset,
+            limit,
+          );
+          return { items: page.items.map((hit) => hit.row), totalCount: page.totalCount };
+        });
       },
     },
     { fields: (c) => ({ totalCount: c.int({ resolve: (connection) => connection.totalCount }) }) },
