@@ -68,8 +68,9 @@ async function candidates(
 
 /**
  * Resolves a routing into the request's approval plan: for every step and every requested object,
- * who is eligible. Escalation approvers (once escalated) are eligible in every step. Where nobody
- * is, governance stands in for that object in that step, so that nothing waits for no one.
+ * who is eligible. Escalation approvers (once escalated) are eligible in every step. Where fewer
+ * people are eligible than the step requires (often nobody), governance joins them for that object
+ * in that step, so that nothing waits for people who do not exist.
  */
 export async function resolveApprovalPlan(
   tx: Prisma.TransactionClient,
@@ -91,12 +92,10 @@ export async function resolveApprovalPlan(
       required: step.required,
       objects: snapshot.resources.map((resource) => {
         const eligible = eligibleFor(people, [...step.approvers, ...escalation], resource, snapshot.human);
-        if (eligible.length > 0) return { path: resource.path, eligible, governance: false };
-        return {
-          path: resource.path,
-          eligible: eligibleFor(people, [governance], resource, snapshot.human),
-          governance: true,
-        };
+        if (eligible.length >= step.required) return { path: resource.path, eligible, governance: false };
+        // Fewer people than the step needs (none at all, or one owner for a quorum of two).
+        const joined = new Set([...eligible, ...eligibleFor(people, [governance], resource, snapshot.human)]);
+        return { path: resource.path, eligible: [...joined].sort(), governance: true };
       }),
     })),
   };

@@ -234,6 +234,17 @@ describe('approval steps are what the rule says', () => {
     });
   });
 
+  it('a quorum of two owners for an object with one owner takes governance as the second, nobody else', async () => {
+    const request = await fileRequest(t, 'priya@shop.example', [customers]);
+    expect((await decideAs(t, 'dana@shop.example', 'approve', request.id)).data).toMatchObject({
+      approveAccessRequest: { status: 'PENDING', approvals: 1 },
+    });
+    expect(codeOf(await decideAs(t, 'omar@shop.example', 'approve', request.id))).toBe('NOT_FOUND');
+    expect((await decideAs(t, 'gina@acme.test', 'approve', request.id)).data).toMatchObject({
+      approveAccessRequest: { status: 'APPROVED', approvals: 2 },
+    });
+  });
+
   it('governance may approve only once the request escalates, and then in one step only', async () => {
     const request = await fileRequest(t, 'bob@acme.test', [customers]);
     const early = await decideAs(t, 'gina@acme.test', 'approve', request.id);

@@ -69,6 +69,16 @@ export const approvalRules: RuleInput[] = [
     },
   },
   {
+    id: 'priya-two-owners',
+    description: 'Two owners of each object (the customers mart has one: governance joins)',
+    when: {
+      human: { conditions: [{ attribute: 'email', op: 'equals', value: 'priya@shop.example' }] },
+      resources: { paths: ['analytics.marts.customers'] },
+    },
+    action: 'route',
+    route: { steps: [{ name: 'two owners', approvers: [{ kind: 'owners' }], required: 2 }] },
+  },
+  {
     id: 'marts-to-owners',
     description: 'Each mart object needs one approval from its owner',
     when: { resources: { paths: ['analytics.marts.*'] } },
