@@ -1,5 +1,10 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useRequestWorld } from '../support/requests-fixture.ts';
+import { applyPeople } from '../../src/people/import/apply-people.ts';
+import { parsePeopleFile } from '../../src/people/import/parse-people-file.ts';
+import { requestPeople, useRequestWorld } from '../support/requests-fixture.ts';
 import {
   decideAs,
   decideMutation,
@@ -319,5 +324,34 @@ describe('concurrent approvals on PostgreSQL', () => {
     expect(await t.db.prisma.grant.count({ where: { requestId: request.id } })).toBe(1);
     expect(await t.db.prisma.accessApproval.count({ where: { requestId: request.id } })).toBe(2);
     expect(results.filter((result) => codeOf(result) === 'CONFLICT')).toHaveLength(8);
+  });
+});
+
+describe('approvals that no longer hold', () => {
+  const importPeople = async (people: typeof requestPeople) => {
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'aperture-people-')), 'people.json');
+    await writeFile(file, JSON.stringify(people));
+    await applyPeople(t.db.prisma, file, await parsePeopleFile(file));
+  };
+
+  it('a grant whose manager step was approved by a former manager is revoked', async () => {
+    const request = await fileRequest(t, 'ana@acme.test', [stagingCustomers]);
+    await decideAs(t, 'lee@shop.example', 'approve', request.id);
+    await decideAs(t, 'mark@acme.test', 'approve', request.id);
+    const grant = await t.db.prisma.grant.findUniqueOrThrow({ where: { requestId: request.id } });
+    try {
+      await importPeople(
+        requestPeople.map((person) =>
+          person.email === 'ana@acme.test' ? { ...person, manager: 'omar@shop.example' } : person,
+        ),
+      );
+      await expect
+        .poll(async () => await t.db.prisma.grant.findUniqueOrThrow({ where: { id: grant.id } }), {
+          timeout: 5_000,
+        })
+        .toMatchObject({ status: 'REVOKED', endReason: expect.stringMatching(/no longer eligible/) });
+    } finally {
+      await importPeople(requestPeople);
+    }
   });
 });
