@@ -47,7 +47,8 @@ export const subjectSchema = z
   })
   .strict();
 
-const pathGlob = z.string().superRefine((glob, context) => {
+/** A path glob, validated the one way (policies and agent ceilings). */
+export const pathGlob = z.string().superRefine((glob, context) => {
   const problem = globProblem(glob);
   if (problem) context.addIssue({ code: 'custom', message: `glob ${JSON.stringify(glob)} ${problem}` });
 });

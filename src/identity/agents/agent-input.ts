@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { intentName } from '../intents/intent-input.ts';
-import { capabilityCeilingSchema } from './capability-ceiling.ts';
+import { capabilityCeilingInputSchema } from './capability-ceiling.ts';
 
 const futureDate = z.coerce.date().refine((date) => date.getTime() > Date.now(), 'must be in the future');
 
@@ -19,7 +19,7 @@ export const registerAgentSchema = z.object({
     .pipe(z.email({ message: 'must be an email address' })),
   /** Makes this a sub-agent of the agent with this client id. */
   parentClientId: z.string().trim().min(1).nullish(),
-  ceiling: capabilityCeilingSchema.prefault({}),
+  ceiling: capabilityCeilingInputSchema.prefault({}),
   allowedIntents: z.array(intentName).min(1, 'name at least one intent'),
   maxDelegationDepth: z.number().int().min(0).max(10).default(0),
   credentialExpiresAt: futureDate.nullish(),
@@ -32,5 +32,5 @@ export const rotateSecretSchema = z.object({ credentialExpiresAt: futureDate.nul
 /** What governance may change on a registered agent (its identity, owner and parent stay). */
 export const updateAgentSchema = registerAgentSchema
   .pick({ description: true, allowedIntents: true, maxDelegationDepth: true })
-  .extend({ ceiling: capabilityCeilingSchema })
+  .extend({ ceiling: capabilityCeilingInputSchema })
   .partial();

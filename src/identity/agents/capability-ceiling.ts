@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Tier } from '../../../generated/prisma/enums.ts';
 import { Sensitivity } from '../../catalog/sensitivity.ts';
+import { pathGlob } from '../../policy/policy-schema.ts';
 
 /**
  * The most an agent may ever see, whatever its human may: a tier, a sensitivity, tags and paths.
@@ -20,3 +21,12 @@ export const capabilityCeilingSchema = z
   .strict();
 
 export type CapabilityCeiling = z.infer<typeof capabilityCeilingSchema>;
+
+/**
+ * A ceiling as governance gives it: its path globs are validated as policies' are (same rules, same
+ * messages), since a glob the matcher cannot use would silently match nothing. Stored ceilings are
+ * read with the lenient schema above, so one written before this check cannot lock every token out.
+ */
+export const capabilityCeilingInputSchema = capabilityCeilingSchema.extend({
+  paths: z.array(pathGlob.max(500)).max(200).default([]),
+});
