@@ -26,7 +26,10 @@ export function rejectStaleOrReplayed(
   };
   return (request, response) => {
     const now = Math.floor(Date.now() / 1000);
-    const timestamp = Number(request.headers['x-slack-request-timestamp']);
+    // Whole seconds in decimal digits, as Slack sends them: `0x…` or `1.5e9` would pass Number()
+    // and be signed by Bolt as their numeric value, so one signature would have many spellings.
+    const given = String(request.headers['x-slack-request-timestamp'] ?? '');
+    const timestamp = /^\d{1,12}$/.test(given) ? Number(given) : Number.NaN;
     const signature = String(request.headers['x-slack-signature'] ?? '')
       .split('=')
       .slice(0, 2)
