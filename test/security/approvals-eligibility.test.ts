@@ -328,7 +328,7 @@ describe('concurrent approvals on PostgreSQL', () => {
 });
 
 describe('approvals that no longer hold', () => {
-  const importPeople = async (people: typeof requestPeople) => {
+  const importPeople = async (people: readonly Record<string, unknown>[]) => {
     const file = path.join(await mkdtemp(path.join(tmpdir(), 'aperture-people-')), 'people.json');
     await writeFile(file, JSON.stringify(people));
     await applyPeople(t.db.prisma, file, await parsePeopleFile(file));
