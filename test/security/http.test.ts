@@ -146,6 +146,47 @@ describe('the request id header', () => {
   });
 });
 
+describe('request framing', () => {
+  const body = '{"query":"{ health { status } }"}';
+  const head = 'POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n';
+  const smuggled = 'GET /graphql?query=%7Bhealth%7Bstatus%7D%7D HTTP/1.1\r\nHost: localhost\r\n\r\n';
+
+  it('a request that smuggles a second one (Content-Length with Transfer-Encoding, two lengths, bad lengths) is refused whole', async () => {
+    const attempts = {
+      'length and chunked': `${head}Content-Length: ${body.length}\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n${smuggled}`,
+      'two lengths': `${head}Content-Length: ${body.length}\r\nContent-Length: 5\r\n\r\n${body}`,
+      'not a number': `${head}Content-Length: abc\r\n\r\n${body}`,
+      negative: `${head}Content-Length: -1\r\n\r\n${body}`,
+      'beyond any integer': `${head}Content-Length: 99999999999999999999999\r\n\r\n`,
+    };
+    for (const [name, bytes] of Object.entries(attempts)) {
+      const raw = await sendRaw(service.url, bytes, 300);
+      expect(raw.status, name).toBe(400);
+      // One answer only: the smuggled request was never read as a request of its own.
+      expect(raw.body, name).not.toMatch(/HTTP\/1\.1|"status":"ok"/);
+    }
+  });
+
+  it('an unknown transfer coding is refused as a body without a declared length', async () => {
+    const raw = await sendRaw(service.url, `${head}Transfer-Encoding: xchunked\r\n\r\n${body}`, 300);
+    expect(raw.status).toBe(411);
+    expect(JSON.parse(raw.body)).toEqual({
+      errors: [
+        { message: 'a request body must declare its Content-Length', extensions: { code: 'INVALID_INPUT' } },
+      ],
+    });
+  });
+
+  it('headers larger than 16 KiB are refused before any handler', async () => {
+    const raw = await sendRaw(
+      service.url,
+      `GET /graphql?query=%7Bhealth%7Bstatus%7D%7D HTTP/1.1\r\nHost: localhost\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`,
+      300,
+    );
+    expect(raw.status).toBe(431);
+  });
+});
+
 describe('GraphiQL', () => {
   it('is not served in the production configuration: no HTML page, the endpoint stays an API', async () => {
     const production = await startTestService(db, { env: { NODE_ENV: 'production' } });
