@@ -3,7 +3,7 @@ import type { ApprovalPlan } from './approvals/approval-plan.ts';
 import type { RequestSnapshot, ResourceSnapshot } from './request-snapshot.ts';
 import type { ApproverGroup, Routing } from './rules/rule-schema.ts';
 
-interface Candidate {
+export interface Candidate {
   id: string;
   email: string;
   groups: string[];
@@ -85,15 +85,36 @@ export async function resolveApprovalPlan(
     [...routing.steps.flatMap((step) => step.approvers), ...escalation, governance],
     snapshot,
   );
+  return planFor(routing, snapshot, people, options);
+}
+
+/** The plan for these candidate people (active, never the requester): pure, see resolveApprovalPlan. */
+export function planFor(
+  routing: Routing,
+  snapshot: RequestSnapshot,
+  people: readonly Candidate[],
+  options: { governanceGroup: string; escalated: boolean },
+): ApprovalPlan {
+  const escalation = options.escalated ? (routing.escalation?.to ?? []) : [];
+  const governance: ApproverGroup = { kind: 'group', group: options.governanceGroup };
+  // Per object, the people an earlier step cannot do without: one person counts in one step only,
+  // so a later step may not rely on them (the owner who is also the manager approves once).
+  const reserved = new Map<string, Set<string>>(
+    snapshot.resources.map((resource) => [resource.path, new Set()]),
+  );
   return {
     ordered: routing.ordered,
     steps: routing.steps.map((step) => ({
       name: step.name ?? null,
       required: step.required,
       objects: snapshot.resources.map((resource) => {
+        const taken = reserved.get(resource.path)!;
         const eligible = eligibleFor(people, [...step.approvers, ...escalation], resource, snapshot.human);
-        if (eligible.length >= step.required) return { path: resource.path, eligible, governance: false };
-        // Fewer people than the step needs (none at all, or one owner for a quorum of two).
+        const free = eligible.filter((id) => !taken.has(id));
+        if (free.length === step.required) for (const id of free) taken.add(id);
+        if (free.length >= step.required) return { path: resource.path, eligible, governance: false };
+        // Fewer people than the step needs (none at all, one owner for a quorum of two, or only
+        // people an earlier step needs).
         const joined = new Set([...eligible, ...eligibleFor(people, [governance], resource, snapshot.human)]);
         return { path: resource.path, eligible: [...joined].sort(), governance: true };
       }),

@@ -5,6 +5,8 @@ import {
   planOf,
   planProgress,
 } from '../../src/requests/approvals/approval-plan.ts';
+import { type Candidate, planFor } from '../../src/requests/approvers.ts';
+import type { RequestSnapshot } from '../../src/requests/request-snapshot.ts';
 import { routingSchema } from '../../src/requests/rules/rule-schema.ts';
 
 /**
@@ -120,5 +122,54 @@ describe('route rules', () => {
     expect(
       routingSchema.safeParse({ steps: [{ approvers: [{ kind: 'owners' }], required: 0 }] }).success,
     ).toBe(false);
+  });
+});
+
+describe('planning who approves', () => {
+  const snapshot: RequestSnapshot = {
+    human: {
+      id: 'ana',
+      name: 'Ana',
+      email: 'ana@x.test',
+      department: null,
+      region: null,
+      title: null,
+      groups: [],
+      manager: 'max@x.test',
+      attributes: {},
+    },
+    resources: [
+      {
+        id: 'd1',
+        path: 'a.b.c',
+        kind: 'dataset',
+        tags: [],
+        domain: null,
+        sensitivity: 'INTERNAL',
+        ownerEmail: 'max@x.test',
+        stewardEmails: [],
+      },
+    ],
+  };
+  const people: Candidate[] = [
+    { id: 'max', email: 'max@x.test', groups: [] },
+    { id: 'gina', email: 'gina@x.test', groups: ['governance'] },
+  ];
+  const ownerAndManager = routingSchema.parse({
+    steps: [{ approvers: [{ kind: 'owners' }] }, { approvers: [{ kind: 'manager' }] }],
+  });
+
+  it('the owner who is also the manager fills one step; governance stands in for the other, so the request is never stuck', () => {
+    const planned = planFor(ownerAndManager, snapshot, people, {
+      governanceGroup: 'governance',
+      escalated: false,
+    });
+    expect(planned.steps.map((step) => step.objects[0])).toEqual([
+      { path: 'a.b.c', eligible: ['max'], governance: false },
+      { path: 'a.b.c', eligible: ['gina', 'max'], governance: true },
+    ]);
+    const afterMax = [{ approverId: 'max', step: 0 }];
+    expect(assignStep(planned, afterMax, 'gina')).toEqual({ step: 1 });
+    expect(planProgress(planned, [...afterMax, { approverId: 'gina', step: 1 }]).approved).toBe(true);
   });
 });
