@@ -18,7 +18,10 @@ export interface DecisionReasons {
   allowedBy: string[];
   /** Deny policies that matched. */
   deniedBy: string[];
-  /** Limits that lowered the result: `ceiling:<hop>`, `intent`, `dataset`, `dependency:<path>`. */
+  /**
+   * Limits that lowered the result: `ceiling:<hop>`, `intent`, `dataset`, `dependency:<path>` (a
+   * dependency the viewer may discover) or `dependency:hidden` (one it may not: never named).
+   */
   cappedBy: string[];
 }
 
@@ -59,6 +62,9 @@ interface Granting {
   key: string;
   policies: CompiledPolicy[];
 }
+
+/** The cap of a metric by a dependency the viewer may not discover (its path would leak it). */
+export const hiddenDependency = 'dependency:hidden';
 
 const readableColumn = shared(decision('READ', [], [], []));
 const columnOfUnreadableDataset = shared(decision('HIDDEN', [], [], ['dataset']));
@@ -140,9 +146,11 @@ export class ViewerAccess {
       // A metric is readable only when everything it reads is.
       for (const path of object.dependsOn) {
         const dependency = lookup(path);
-        if (!dependency || this.decide(dependency, lookup).visibility !== 'READ') {
+        const tier = dependency ? this.decide(dependency, lookup).visibility : 'HIDDEN';
+        if (tier !== 'READ') {
           visibility = 'DISCOVER';
-          reasons.cappedBy.push(`dependency:${path}`);
+          // A reason names only what the viewer may discover: a hidden dependency stays unnamed.
+          reasons.cappedBy.push(tier === 'HIDDEN' ? hiddenDependency : `dependency:${path}`);
           break;
         }
       }

@@ -74,10 +74,35 @@ describe('policy engine', () => {
     ]);
     const slice = computeSlice(set, context(), catalog);
     expect(slice.decisions.get('metric:revenue')?.visibility).toBe('READ');
+    // The salary column is hidden from this viewer: the reason does not name it.
     expect(slice.decisions.get('metric:payroll')).toMatchObject({
       visibility: 'DISCOVER',
-      reasons: { cappedBy: ['dependency:dw.hr.salaries.salary'] },
+      reasons: { cappedBy: ['dependency:hidden'] },
     });
+  });
+
+  it('a cap by a dependency the viewer may discover names it; one it may not discover stays unnamed', () => {
+    const headcount = metric('headcount', ['dw.hr.salaries']);
+    const set = policies([
+      {
+        id: 'all-metrics',
+        description: 'Metrics',
+        effect: 'allow',
+        tier: 'READ',
+        resources: { kinds: ['metric'] },
+      },
+      {
+        id: 'hr-exists',
+        description: 'HR exists',
+        effect: 'allow',
+        tier: 'DISCOVER',
+        resources: { domains: ['hr'] },
+      },
+    ]);
+    const slice = computeSlice(set, context(), [...catalog, headcount]);
+    expect(slice.decisions.get('dw.hr.salaries')?.visibility).toBe('DISCOVER');
+    expect(slice.decisions.get('metric:headcount')?.reasons.cappedBy).toEqual(['dependency:dw.hr.salaries']);
+    expect(slice.decisions.get('metric:payroll')?.reasons.cappedBy).toEqual(['dependency:hidden']);
   });
 
   it('subjects, intents and validity windows select the policies that apply', () => {

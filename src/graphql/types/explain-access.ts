@@ -15,7 +15,7 @@ const AccessExplanationRef = builder.objectRef<AccessExplanationShape>('AccessEx
     deniedBy: t.exposeStringList('deniedBy', { description: 'Deny policies that matched.' }),
     cappedBy: t.exposeStringList('cappedBy', {
       description:
-        'Limits that lowered the tier: `ceiling:<hop>` (0 = the first agent), `intent`, `dataset`, `dependency:<path>`.',
+        'Limits that lowered the tier: `ceiling:<hop>` (0 = the first agent), `intent`, `dataset`, `dependency:<path>` (a dependency the viewer may discover but not read), `dependency:hidden` (one it may not discover, never named).',
     }),
     maskMethod: t.string({ nullable: true, resolve: (explanation) => explanation.mask?.method ?? null }),
     maskPolicy: t.string({ nullable: true, resolve: (explanation) => explanation.mask?.policyId ?? null }),
