@@ -14,6 +14,11 @@ export interface GraphQLContext {
   requestId: string;
   /** Who is calling, decided for this request from its bearer token and the current state. */
   viewer: Viewer;
+  /**
+   * A subscription's events, passed on only while this request's credential holds: every
+   * subscription wraps its source in it (see identity's `whileAuthorized`).
+   */
+  whileAuthorized<T>(source: AsyncIterable<T>): AsyncIterable<T>;
   /** Every catalog read goes through this reader (the authorization slice will wrap it). */
   catalog: CatalogReader;
   identity: IdentityModule;

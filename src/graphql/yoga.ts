@@ -5,6 +5,8 @@ import type { AuditBatcher } from '../audit/index.ts';
 import { StoredCatalogReader } from '../catalog/read/catalog-reader.ts';
 import type { Database } from '../db/open-database.ts';
 import type { IdentityModule } from '../identity/identity-module.ts';
+import { whileAuthorized } from '../identity/streams/while-authorized.ts';
+import { TokenRefusedError } from '../identity/token-refusal.ts';
 import { viewerLogContext } from '../identity/viewer.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { MiningModule } from '../mining/workflow/mining-service.ts';
@@ -85,9 +87,22 @@ export function createGraphQLServer({
       // Set by the HTTP server for every request (see server/create-http-server.ts).
       const requestId = request.headers.get(requestIdHeader) ?? randomUUID();
       const viewer = authenticatedViewer(request);
+      const requestLogger = logger.child({ requestId, ...viewerLogContext(viewer) });
+      const streamAuthorization = identity.streamAuthorization(request.headers.get('authorization'), viewer);
       return {
         requestId,
         viewer,
+        whileAuthorized: (source) =>
+          whileAuthorized(source, {
+            ...streamAuthorization,
+            check: () =>
+              streamAuthorization.check().catch((error: unknown) => {
+                if (error instanceof TokenRefusedError) {
+                  requestLogger.info({ reason: error.reason }, 'stream ended: bearer token refused');
+                }
+                throw error;
+              }),
+          }),
         catalog: new SliceCatalogReader(
           new StoredCatalogReader(database.prisma),
           await access.sliceFor(viewer),
@@ -97,8 +112,7 @@ export function createGraphQLServer({
         requests,
         mining,
         policies: new PolicyGovernance(database.prisma, identity.config.governanceGroup),
-        logger: logger.child({ requestId, ...viewerLogContext(viewer) }),
-
+        logger: requestLogger,
         database,
       };
     },

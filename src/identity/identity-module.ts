@@ -10,6 +10,8 @@ import { TokenExchange } from './exchange/token-exchange.ts';
 import { HumanTokenVerifier } from './humans/human-token-verifier.ts';
 import { IntentService } from './intents/intent-service.ts';
 import { IdentityState } from './state/identity-state.ts';
+import { recheckCredential } from './streams/recheck-credential.ts';
+import type { StreamAuthorization } from './streams/while-authorized.ts';
 import { DelegationTokens } from './tokens/delegation-tokens.ts';
 import { revokeDelegationToken } from './tokens/revoke-delegation-token.ts';
 import { SigningKeys } from './tokens/signing-keys.ts';
@@ -25,6 +27,11 @@ export interface IdentityModule {
   agents: AgentService;
   intents: IntentService;
   revokeToken(viewer: Viewer, jti: string, reason?: string | null): Promise<string[]>;
+  /**
+   * Ties a long-lived stream to the credential (`Authorization` header) that opened it: the same
+   * checks as every call, run again when the identity state changes or the credential expires.
+   */
+  streamAuthorization(authorization: string | null, viewer: Viewer): StreamAuthorization;
   close(): void;
 }
 
@@ -48,11 +55,12 @@ export async function createIdentityModule(deps: {
     }
   });
   const services = { prisma, state, governanceGroup: config.governanceGroup };
+  const authenticator = new Authenticator({ config, state, delegationTokens, humans });
   return {
     config,
     state,
     signingKeys,
-    authenticator: new Authenticator({ config, state, delegationTokens, humans }),
+    authenticator,
     tokenExchange: new TokenExchange({
       prisma,
       config,
@@ -65,6 +73,15 @@ export async function createIdentityModule(deps: {
     agents: new AgentService(services),
     intents: new IntentService(services),
     revokeToken: (viewer, jti, reason) => revokeDelegationToken(services, viewer, jti, reason),
+    streamAuthorization: (authorization, viewer) => ({
+      check: () => recheckCredential(authenticator, authorization),
+      watch: (listener) =>
+        changes.subscribe((topic) => {
+          if (topic === undefined || topic === 'identity' || topic === 'people' || topic === 'keys')
+            listener();
+        }),
+      expiresAt: viewer.kind === 'anonymous' ? null : viewer.expiresAt,
+    }),
     close() {
       unsubscribe();
       state.close();

@@ -222,7 +222,9 @@ builder.subscriptionField('accessRequestUpdated', (t) =>
     description:
       'The request now and after every change (server-sent events), until it is decided and its grant, if any, has ended.',
     args: { id: t.arg.id({ required: true }) },
-    subscribe: (_root, { id }, { requests, viewer }) => requests.updates(viewer, String(id)),
+    // Ends with UNAUTHENTICATED as soon as the token that opened it no longer holds.
+    subscribe: (_root, { id }, { requests, viewer, whileAuthorized }) =>
+      whileAuthorized(requests.updates(viewer, String(id))),
     resolve: (request) => request,
   }),
 );
