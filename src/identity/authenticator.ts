@@ -31,7 +31,9 @@ export class Authenticator implements ViewerAuthenticator {
 
   async authenticate(authorization: string | null | undefined): Promise<Viewer> {
     if (!authorization) return anonymousViewer;
-    const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization);
+    // The scheme is case-insensitive (RFC 7235 §2.1); exactly one space and one token (RFC 6750 §2.1),
+    // so `Bearer a b` and two headers folded into one (`Bearer a, Bearer b`) are refused.
+    const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(authorization);
     if (!match)
       throw new TokenRefusedError('malformed_header', 'use the header Authorization: Bearer <token>');
     const token = match[1]!;
