@@ -203,6 +203,17 @@ describe('bodies', () => {
 });
 
 describe('hostile values', () => {
+  it('a variable of the wrong type answers INVALID_INPUT naming it, not an internal error', async () => {
+    for (const path of [42, { path: 'analytics.marts.customers' }, ['analytics.marts.customers'], true]) {
+      const answer = refusal(
+        await query('query ($path: String!) { dataset(path: $path) { name } }', { path }),
+      );
+      expect(answer.code, JSON.stringify(path)).toBe('INVALID_INPUT');
+      expect(answer.message).toMatch(/\$path/);
+    }
+    await stillHealthy();
+  });
+
   it('deeply nested variables are refused as the wrong type, not recursed into', async () => {
     // 200 000 levels of arrays (written out: JSON.stringify itself would overflow the stack).
     const nested = `${'['.repeat(200_000)}"analytics.marts.customers"${']'.repeat(200_000)}`;

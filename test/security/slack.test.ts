@@ -212,6 +212,17 @@ describe('the receiver refuses what Slack did not send', () => {
     expect(await stateOf(requestId)).toEqual(untouched);
   });
 
+  it('an unsigned URL verification challenge is not echoed back', async () => {
+    const body = JSON.stringify({ type: 'url_verification', token: 'x', challenge: 'attacker-chosen' });
+    const response = await fetch(endpoint(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(response.status).toBe(401);
+    expect(await response.text()).not.toContain('attacker-chosen');
+  });
+
   it('an oversized body is refused with 413 before its signature is even computed', async () => {
     const requestId = await routedRequest();
     const padding = 'x'.repeat(2 * 1024 * 1024);
