@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../../src/app/start-service.ts';
+import { ConfigError, loadConfig } from '../../src/config/config.ts';
 import { graphql } from '../support/graphql-client.ts';
 import { useRequestWorld } from '../support/requests-fixture.ts';
 import { startTestService } from '../support/test-service.ts';
@@ -63,6 +64,18 @@ describe('introspection with a token', () => {
     );
     expect(answer.errors).toBeUndefined();
     expect(answer.data?.__schema.types.length).toBeGreaterThan(20);
+  });
+
+  it('is off in production unless GRAPHQL_INTROSPECTION turns it on; a bad value stops the start', () => {
+    const introspection = (env: Record<string, string>) => loadConfig(env).http.introspection;
+    expect(introspection({ NODE_ENV: 'production' })).toBe(false);
+    expect(introspection({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' })).toBe(true);
+    expect(introspection({ NODE_ENV: 'development' })).toBe(true);
+    expect(introspection({ NODE_ENV: 'test', GRAPHQL_INTROSPECTION: 'false' })).toBe(false);
+    expect(() => loadConfig({ GRAPHQL_INTROSPECTION: 'sometimes' })).toThrow(ConfigError);
+    expect(() => loadConfig({ GRAPHQL_INTROSPECTION: 'sometimes' })).toThrow(
+      /GRAPHQL_INTROSPECTION: must be true or false/,
+    );
   });
 
   it('is refused for everyone, governance included, when GRAPHQL_INTROSPECTION=false', async () => {
