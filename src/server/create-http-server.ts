@@ -21,7 +21,19 @@ export interface Route {
 export interface HttpServerOptions {
   /** The service's public base URL: pages on its origin may call the API (besides the Host's). */
   publicUrl: string | null;
+  /** How long a client may take to send its headers (default 15 s). */
+  headersTimeoutMs?: number;
+  /** How long a client may take to send its whole request, body included (default 30 s). */
+  requestTimeoutMs?: number;
 }
+
+/**
+ * A slow client holds a connection for as long as it takes to send its request: bounded well below
+ * Node's defaults (60 s for headers, 5 min for the request), and checked every second rather than
+ * every 30 s. Answers (event streams) may last as long as they need.
+ */
+const defaultHeadersTimeoutMs = 15_000;
+const defaultRequestTimeoutMs = 30_000;
 
 /**
  * The one HTTP server of the process: routes by path prefix, answers 404 in JSON otherwise.
@@ -33,7 +45,14 @@ export function createHttpServer(
   logger: Logger,
   options: HttpServerOptions = { publicUrl: null },
 ): http.Server {
-  return http.createServer((request, response) => {
+  const headersTimeout = options.headersTimeoutMs ?? defaultHeadersTimeoutMs;
+  const requestTimeout = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
+  const limits = {
+    headersTimeout,
+    requestTimeout: Math.max(requestTimeout, headersTimeout),
+    connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+  };
+  return http.createServer(limits, (request, response) => {
     const started = performance.now();
     const requestId = assignRequestId(request, response);
     setSecurityHeaders(response);

@@ -1,6 +1,9 @@
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../../src/app/start-service.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { createHttpServer } from '../../src/server/create-http-server.ts';
+import { stopHttpServer } from '../../src/server/stop-http-server.ts';
+import { createTestDatabase, silentLogger as logger, type TestDatabase } from '../support/test-database.ts';
 import { startTestService } from '../support/test-service.ts';
 import { sendRaw } from './support/http-raw.ts';
 
@@ -184,6 +187,36 @@ describe('request framing', () => {
       300,
     );
     expect(raw.status).toBe(431);
+  });
+});
+
+describe('slow clients', () => {
+  it('a client that trickles its headers (slowloris) is cut off with 408 when its time is up', async () => {
+    const server = createHttpServer(
+      [
+        {
+          prefix: '/graphql',
+          handle: (_request, response) => {
+            response.end();
+          },
+        },
+      ],
+      logger,
+      {
+        publicUrl: null,
+        headersTimeoutMs: 500,
+      },
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const started = Date.now();
+      const raw = await sendRaw(url, 'GET /graphql HTTP/1.1\r\nHost: localhost\r\nX-Slow: a', 5_000);
+      expect(raw.status).toBe(408);
+      expect(Date.now() - started).toBeLessThan(4_000);
+    } finally {
+      await stopHttpServer(server, 1_000);
+    }
   });
 });
 
