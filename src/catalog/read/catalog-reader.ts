@@ -14,6 +14,21 @@ import type { PrismaClient } from '../../db/open-database.ts';
 
 export type { CatalogSchema, Column, Dataset, Dimension, Domain, GlossaryTerm, JoinPath, Metric, Source };
 
+/**
+ * A glossary term as a viewer may see it: from DISCOVER its name, short description (`summary`),
+ * owner, tags, sensitivity and domain; the full definition only at READ (null below).
+ */
+export type ShownGlossaryTerm = Omit<GlossaryTerm, 'definition'> & {
+  summary: string;
+  definition: string | null;
+};
+
+/** The metrics and columns a glossary term is about, as far as the viewer may see them. */
+export interface GlossaryRelated {
+  metrics: Metric[];
+  columns: Column[];
+}
+
 /** A page request in cursor terms (what Relay connections need). Cursors are paths or names. */
 export interface CursorPage {
   after?: string;
@@ -42,7 +57,7 @@ export type SearchHit =
   | { kind: 'dataset'; row: Dataset }
   | { kind: 'column'; row: Column }
   | { kind: 'metric'; row: Metric }
-  | { kind: 'glossary'; row: GlossaryTerm };
+  | { kind: 'glossary'; row: ShownGlossaryTerm };
 
 export interface MetricFilter {
   domain?: string;
@@ -98,8 +113,10 @@ export interface CatalogReader {
   metrics(page: CursorPage, filter: MetricFilter): Promise<Page<Metric>>;
   metricDependencies(metricId: string): Promise<MetricDependencies>;
 
-  glossaryTerm(name: string): Promise<GlossaryTerm | null>;
-  glossaryTerms(page: CursorPage, search?: string): Promise<Page<GlossaryTerm>>;
+  glossaryTerm(name: string): Promise<ShownGlossaryTerm | null>;
+  glossaryTerms(page: CursorPage, search?: string): Promise<Page<ShownGlossaryTerm>>;
+  /** READ only (empty below): the metrics the viewer may discover and the columns it sees. */
+  glossaryRelated(termId: string): Promise<GlossaryRelated>;
   /** What the viewer may know of an object it was handed by this reader. */
   access(objectId: string): ObjectAccess;
   /** The policy version this request is decided under. */

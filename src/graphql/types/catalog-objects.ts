@@ -4,9 +4,9 @@ import type {
   Dataset,
   Dimension,
   Domain,
-  GlossaryTerm,
   JoinPath,
   Metric,
+  ShownGlossaryTerm,
   Source,
 } from '../../catalog/read/catalog-reader.ts';
 import { builder } from '../builder.ts';
@@ -20,4 +20,4 @@ export const ColumnRef = builder.objectRef<Column>('Column');
 export const DimensionRef = builder.objectRef<Dimension>('Dimension');
 export const JoinPathRef = builder.objectRef<JoinPath>('JoinPath');
 export const MetricRef = builder.objectRef<Metric>('Metric');
-export const GlossaryTermRef = builder.objectRef<GlossaryTerm>('GlossaryTerm');
+export const GlossaryTermRef = builder.objectRef<ShownGlossaryTerm>('GlossaryTerm');

@@ -1,3 +1,9 @@
+import {
+  type GlossaryRelations,
+  glossaryKey,
+  relateGlossary,
+} from '../../catalog/read/glossary-relations.ts';
+import { glossarySummary } from '../../catalog/read/glossary-summary.ts';
 import { mostSensitive, type Sensitivity } from '../../catalog/sensitivity.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
 import type { PolicyObject } from '../access-context.ts';
@@ -7,8 +13,13 @@ import { TrigramIndex } from './trigram-index.ts';
 export interface ListedObject {
   object: PolicyObject;
   name: string;
-  /** Lowercased name, path and description, for case-insensitive search. */
+  /** Lowercased name, path and description, for case-insensitive search by those who read it. */
   text: string;
+  /**
+   * The part of `text` shown at DISCOVER, all a search by a viewer who only discovers the object
+   * may match (else a search would tell the words of a withheld glossary definition).
+   */
+  discoverText: string;
   /** Datasets: their source (the first path segment). */
   source: string | null;
 }
@@ -32,6 +43,8 @@ export interface CatalogIndex {
   glossary: ListedObject[];
   /** Searched by name and path only. */
   columns: ListedObject[];
+  /** The metrics and columns each glossary term is about (by term id), before any decision. */
+  glossaryRelations: GlossaryRelations;
   /** Everything search can find, in one list, and its text index (positions into that list). */
   searchable: SearchableObject[];
   textIndex: TrigramIndex;
@@ -70,7 +83,15 @@ export async function loadCatalogIndex(prisma: PrismaClient): Promise<CatalogInd
     prisma.metricColumnDependency.findMany(),
     prisma.metricInputDependency.findMany(),
     prisma.glossaryTerm.findMany({
-      select: { id: true, name: true, definition: true, tags: true, domainId: true, sensitivity: true },
+      select: {
+        id: true,
+        externalId: true,
+        name: true,
+        definition: true,
+        tags: true,
+        domainId: true,
+        sensitivity: true,
+      },
       orderBy: { name: 'asc' },
     }),
     prisma.domain.findMany({ select: { id: true, name: true } }),
@@ -83,6 +104,7 @@ export async function loadCatalogIndex(prisma: PrismaClient): Promise<CatalogInd
     metrics: [],
     glossary: [],
     columns: [],
+    glossaryRelations: new Map(),
     searchable: [],
     textIndex: new TrigramIndex([]),
   };
@@ -105,10 +127,12 @@ export async function loadCatalogIndex(prisma: PrismaClient): Promise<CatalogInd
     };
     add(object);
     datasetById.set(dataset.id, { path: dataset.path, domain, sensitivity: dataset.sensitivity });
+    const text = `${dataset.name} ${dataset.path} ${dataset.description ?? ''}`.toLowerCase();
     index.datasets.push({
       object,
       name: dataset.name,
-      text: `${dataset.name} ${dataset.path} ${dataset.description ?? ''}`.toLowerCase(),
+      text,
+      discoverText: text,
       source: dataset.path.split('.')[0] ?? null,
     });
   }
@@ -135,6 +159,7 @@ export async function loadCatalogIndex(prisma: PrismaClient): Promise<CatalogInd
       name,
       // The path ends with the name.
       text: column.path.toLowerCase(),
+      discoverText: column.path.toLowerCase(),
       source: parent.path.split('.')[0] ?? null,
     });
   }
@@ -158,12 +183,9 @@ export async function loadCatalogIndex(prisma: PrismaClient): Promise<CatalogInd
       dependsOn: dependsOn.get(metric.id) ?? [],
     };
     add(object);
-    index.metrics.push({
-      object,
-      name: metric.name,
-      text: `${metric.name} ${metric.label ?? ''} ${metric.description ?? ''}`.toLowerCase(),
-      source: null,
-    });
+    // A metric's name, label and description are all shown at DISCOVER (its definition is not searched).
+    const text = `${metric.name} ${metric.label ?? ''} ${metric.description ?? ''}`.toLowerCase();
+    index.metrics.push({ object, name: metric.name, text, discoverText: text, source: null });
   }
   for (const term of terms) {
     const object: PolicyObject = {
@@ -181,9 +203,22 @@ export async function loadCatalogIndex(prisma: PrismaClient): Promise<CatalogInd
       object,
       name: term.name,
       text: `${term.name} ${term.definition}`.toLowerCase(),
+      discoverText: `${term.name} ${glossarySummary(term.definition)}`.toLowerCase(),
       source: null,
     });
   }
+  index.glossaryRelations = relateGlossary(
+    terms.map((term) => ({
+      id: term.id,
+      key: glossaryKey(term.externalId),
+      name: term.name,
+      definition: term.definition,
+    })),
+    {
+      metrics: metrics.map((metric) => ({ id: metric.id, name: metric.name, label: metric.label })),
+      columns: index.columns.map((column) => ({ id: column.object.id, name: column.name })),
+    },
+  );
   // Cursors compare keys as JavaScript strings: sort the same way (not by the database collation).
   const byKey = (key: (item: ListedObject) => string) => (a: ListedObject, b: ListedObject) =>
     key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;

@@ -3,6 +3,7 @@ import type {
   CatalogReader,
   CursorPage,
   DatasetFilter,
+  GlossaryRelated,
   Metric,
   MetricDependencies,
   MetricFilter,
@@ -10,8 +11,10 @@ import type {
   Page,
   SearchFilter,
   SearchHit,
+  ShownGlossaryTerm,
   StoredCatalogReader,
 } from '../../catalog/read/catalog-reader.ts';
+import { glossarySummary } from '../../catalog/read/glossary-summary.ts';
 import type { PolicyObject } from '../access-context.ts';
 import type { ObjectDecision } from '../viewer-access.ts';
 
@@ -137,7 +140,7 @@ export class SliceCatalogReader implements CatalogReader {
         (!filter.domain || item.object.domain === filter.domain) &&
         (!filter.tag || item.object.tags.includes(filter.tag)) &&
         (!filter.source || item.source === filter.source) &&
-        (!search || item.text.includes(search)),
+        (!search || this.searchableText(item).includes(search)),
     );
     return this.page(
       matching,
@@ -181,7 +184,7 @@ export class SliceCatalogReader implements CatalogReader {
         this.decision(item.object) &&
         (!filter.domain || item.object.domain === filter.domain) &&
         (!filter.tag || item.object.tags.includes(filter.tag)) &&
-        (!search || item.text.includes(search)),
+        (!search || this.searchableText(item).includes(search)),
     );
     return this.page(
       matching,
@@ -204,22 +207,36 @@ export class SliceCatalogReader implements CatalogReader {
 
   async glossaryTerm(name: string) {
     const object = this.slice.catalog.byPath.get(`glossary:${name}`);
-    return this.keepOne(
-      object && this.decision(object) ? await this.stored.glossaryTermById(object.id) : null,
-    );
+    return this.keepOne(object && this.decision(object) ? await this.shownTerm(object.id) : null);
   }
 
   async glossaryTerms(page: CursorPage, search?: string) {
     const text = search?.toLowerCase();
     const matching = this.slice.catalog.glossary.filter(
-      (item) => this.decision(item.object) && (!text || item.text.includes(text)),
+      (item) => this.decision(item.object) && (!text || this.searchableText(item).includes(text)),
     );
     return this.page(
       matching,
       (item) => item.name,
       page,
-      (ids) => Promise.all(ids.map((id) => this.stored.glossaryTermById(id))),
+      (ids) => Promise.all(ids.map((id) => this.shownTerm(id))),
     );
+  }
+
+  /** What a readable term is about: the related metrics the viewer may discover, the columns it sees. */
+  async glossaryRelated(termId: string): Promise<GlossaryRelated> {
+    const related = this.slice.catalog.glossaryRelations.get(termId);
+    if (!related || !this.readable(termId)) return { metrics: [], columns: [] };
+    const metricIds = related.metricIds.filter((id) => this.visible(id));
+    const columnIds = related.columnIds.filter((id) => this.visible(id));
+    const [metrics, columns] = await Promise.all([
+      Promise.all(metricIds.map((id) => this.shownMetric(id))),
+      Promise.all(columnIds.map((id) => this.stored.columnById(id))),
+    ]);
+    return {
+      metrics: this.keep(metrics.filter((metric) => metric !== null)).sort(byText((metric) => metric.name)),
+      columns: this.keep(columns.filter((column) => column !== null)).sort(byText((column) => column.path)),
+    };
   }
 
   async search(query: string, filter: SearchFilter, offset: number, limit: number): Promise<Page<SearchHit>> {
@@ -233,7 +250,7 @@ export class SliceCatalogReader implements CatalogReader {
         if (kind === 'dataset') return wrap('dataset', await this.stored.datasetById(id));
         if (kind === 'column') return wrap('column', await this.stored.columnById(id));
         if (kind === 'metric') return wrap('metric', await this.shownMetric(id));
-        return wrap('glossary', await this.stored.glossaryTermById(id));
+        return wrap('glossary', await this.shownTerm(id));
       }),
     );
     const items = hits.filter((hit): hit is SearchHit => hit !== null);
@@ -253,7 +270,10 @@ export class SliceCatalogReader implements CatalogReader {
       if (filter.tags && !object.tags.some((tag) => filter.tags!.includes(tag))) continue;
       if (filter.domains && !(object.domain && filter.domains.includes(object.domain))) continue;
       if (filter.sources && !(item.source && filter.sources.includes(item.source))) continue;
-      if (!this.decision(object)) continue;
+      const decision = this.decision(object);
+      if (!decision) continue;
+      // Below READ only what DISCOVER shows may match (a term's withheld definition may not).
+      if (decision.visibility !== 'READ' && !item.discoverText.includes(text)) continue;
       byScore[lowerName === text ? 0 : lowerName.includes(text) ? 1 : 2]!.push(entry);
     }
     return byScore.flat();
@@ -263,6 +283,22 @@ export class SliceCatalogReader implements CatalogReader {
   private async shownMetric(id: string): Promise<Metric | null> {
     const metric = await this.stored.metricById(id);
     return metric && !this.readable(id) ? { ...metric, definition: null } : metric;
+  }
+
+  /**
+   * A glossary term as the viewer may see it: its short description always, its full definition
+   * only at READ (it says how the term is computed and from what).
+   */
+  private async shownTerm(id: string): Promise<ShownGlossaryTerm | null> {
+    const term = await this.stored.glossaryTermById(id);
+    if (!term) return null;
+    const summary = glossarySummary(term.definition);
+    return { ...term, summary, definition: this.readable(id) ? term.definition : null };
+  }
+
+  /** The text a search may match: all of it for objects the viewer reads, the DISCOVER part otherwise. */
+  private searchableText(item: ListedObject): string {
+    return this.readable(item.object.id) ? item.text : item.discoverText;
   }
 
   private visibleDatasets(): ListedObject[] {
@@ -288,6 +324,10 @@ export class SliceCatalogReader implements CatalogReader {
       if (row && typeof row === 'object' && 'id' in row) this.handed.add(String(row.id));
     return { items: found, totalCount: items.length };
   }
+}
+
+function byText<T>(text: (item: T) => string) {
+  return (a: T, b: T) => (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0);
 }
 
 function wrap<K extends SearchHit['kind']>(
