@@ -5,7 +5,7 @@ import { refusalFor } from './request-guards.ts';
 import { assignRequestId } from './request-id.ts';
 import { setSecurityHeaders } from './security-headers.ts';
 
-/** A request handler for one path prefix (GraphQL now; OAuth and Slack later). */
+/** A request handler for one path prefix (GraphQL, the OAuth token endpoint, Slack, well-known). */
 export type RouteHandler = (
   request: http.IncomingMessage,
   response: http.ServerResponse,
