@@ -43,6 +43,8 @@ export interface CatalogIndex {
   glossary: ListedObject[];
   /** Searched by name and path only. */
   columns: ListedObject[];
+  /** Each dataset's columns by dataset path (what join paths and dimensions name). */
+  columnsByDataset: Map<string, ListedObject[]>;
   /** The metrics and columns each glossary term is about (by term id), before any decision. */
   glossaryRelations: GlossaryRelations;
   /** Everything search can find, in one list, and its text index (positions into that list). */
@@ -104,6 +106,7 @@ export async function loadCatalogIndex(prisma: PrismaClient): Promise<CatalogInd
     metrics: [],
     glossary: [],
     columns: [],
+    columnsByDataset: new Map(),
     glossaryRelations: new Map(),
     searchable: [],
     textIndex: new TrigramIndex([]),
@@ -154,14 +157,18 @@ export async function loadCatalogIndex(prisma: PrismaClient): Promise<CatalogInd
     };
     add(columnObject);
     const name = column.path.slice(parent.path.length + 1);
-    index.columns.push({
+    const listed: ListedObject = {
       object: columnObject,
       name,
       // The path ends with the name.
       text: column.path.toLowerCase(),
       discoverText: column.path.toLowerCase(),
       source: parent.path.split('.')[0] ?? null,
-    });
+    };
+    index.columns.push(listed);
+    const siblings = index.columnsByDataset.get(parent.path);
+    if (siblings) siblings.push(listed);
+    else index.columnsByDataset.set(parent.path, [listed]);
   }
   const metricName = new Map(metrics.map((metric) => [metric.id, metric.name]));
   const dependsOn = new Map<string, string[]>();

@@ -35,6 +35,9 @@ export class SliceCatalogReader implements CatalogReader {
   /** Ids of every catalog object this reader handed out (for the query's audit event). */
   private readonly handed = new Set<string>();
 
+  /** Per dataset id: the lowercased names of its columns hidden from this viewer. */
+  private readonly hiddenColumns = new Map<string, Set<string>>();
+
   get policyVersion(): number {
     return this.slice.policyVersion;
   }
@@ -154,16 +157,48 @@ export class SliceCatalogReader implements CatalogReader {
     return this.keep((await this.stored.columnsOf(datasetId)).filter((column) => this.visible(column.id)));
   }
 
+  /** Dimensions of a readable dataset, but none whose name or expression names a column hidden from the viewer. */
   async dimensionsOf(datasetId: string) {
-    return this.readable(datasetId) ? this.stored.dimensionsOf(datasetId) : [];
+    if (!this.readable(datasetId)) return [];
+    const hidden = this.hiddenColumnNames(datasetId);
+    return (await this.stored.dimensionsOf(datasetId)).filter(
+      (dimension) =>
+        hidden.size === 0 ||
+        !(`${dimension.name} ${dimension.expr ?? ''}`.match(/\w+/g) ?? []).some((word) =>
+          hidden.has(word.toLowerCase()),
+        ),
+    );
   }
 
-  /** Join paths between readable datasets only. */
+  /** Join paths between readable datasets only, on columns the viewer sees at both ends. */
   async joinPathsOf(datasetId: string) {
     if (!this.readable(datasetId)) return [];
     return (await this.stored.joinPathsOf(datasetId)).filter(
-      (join) => this.readable(join.fromDatasetId) && this.readable(join.toDatasetId),
+      (join) =>
+        this.readable(join.fromDatasetId) &&
+        this.readable(join.toDatasetId) &&
+        this.noneHidden(join.fromDatasetId, join.fromColumns) &&
+        this.noneHidden(join.toDatasetId, join.toColumns),
     );
+  }
+
+  private noneHidden(datasetId: string, columnNames: string[]): boolean {
+    const hidden = this.hiddenColumnNames(datasetId);
+    return hidden.size === 0 || !columnNames.some((name) => hidden.has(name.toLowerCase()));
+  }
+
+  /** Lowercased names of a dataset's columns the viewer may not see. */
+  private hiddenColumnNames(datasetId: string): Set<string> {
+    let hidden = this.hiddenColumns.get(datasetId);
+    if (!hidden) {
+      const path = this.slice.catalog.byId.get(datasetId)?.path;
+      const columns = (path && this.slice.catalog.columnsByDataset.get(path)) || [];
+      hidden = new Set(
+        columns.filter((column) => !this.decision(column.object)).map((column) => column.name.toLowerCase()),
+      );
+      this.hiddenColumns.set(datasetId, hidden);
+    }
+    return hidden;
   }
 
   domainById(id: string) {
