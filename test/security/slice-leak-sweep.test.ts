@@ -1,22 +1,47 @@
 import { describe, expect, it } from 'vitest';
 import { findLeaks } from './support/slice-leak-detector.ts';
-import { useSliceWorld } from './support/slice-world.ts';
+import { type AgentSpec, useSliceWorld } from './support/slice-world.ts';
 
 /**
  * The generic leak detector over many queries: every catalog path or name anywhere in a response
  * (data, errors, extensions; SQL, reasons and messages included) must be one the viewer may at
  * least discover, and every list and count must agree with what the engine says the viewer sees.
  * Three demo people: a marketing contractor (Ana), a data-platform contractor outside the analysts
- * (Pavel) and a finance analyst (Oliver).
+ * (Pavel) and a finance analyst (Oliver); and Ana through an agent with a narrow ceiling.
  */
 const world = useSliceWorld();
 const ana = 'ana.ribeiro@acme.example';
-const personas = [ana, 'pavel.novak@acme.example', 'oliver.grant@acme.example'];
 
-async function sweep(email: string, query: string, variables: Record<string, unknown> = {}) {
-  const response = await world.gql(await world.token(email), query, variables);
+/** An agent of Ana's that may see internal analytics data without PII, for campaign work. */
+const campaignAgent: AgentSpec = {
+  name: 'Campaign assistant',
+  ceiling: { maxTier: 'READ', maxSensitivity: 'INTERNAL', excludedTags: ['pii'], paths: ['analytics.**'] },
+  intent: { name: 'campaign-analysis', allowedTiers: ['DISCOVER', 'READ'] },
+};
+
+/** Who asks: a person alone, or a person through an agent. */
+interface Asker {
+  who: string;
+  email: string;
+  agent?: AgentSpec;
+}
+
+const askers: Asker[] = [
+  { who: 'Ana', email: ana },
+  { who: 'Pavel', email: 'pavel.novak@acme.example' },
+  { who: 'Oliver', email: 'oliver.grant@acme.example' },
+  { who: "Ana's campaign agent", email: ana, agent: campaignAgent },
+];
+
+const oracleOf = (asker: Asker) => world.oracle(asker.email, asker.agent);
+
+async function sweep(asker: Asker, query: string, variables: Record<string, unknown> = {}) {
+  const token = asker.agent
+    ? await world.agentToken(asker.email, asker.agent)
+    : await world.token(asker.email);
+  const response = await world.gql(token, query, variables);
   expect(response.errors).toBeUndefined();
-  expect(findLeaks(response, await world.oracle(email))).toEqual([]);
+  expect(findLeaks(response, await oracleOf(asker))).toEqual([]);
   return response.data as Record<string, unknown>;
 }
 
@@ -45,7 +70,7 @@ interface Connection<T> {
 }
 
 async function everyPage<T>(
-  email: string,
+  asker: Asker,
   query: string,
   field: string,
 ): Promise<{ nodes: T[]; totalCount: number }> {
@@ -53,7 +78,7 @@ async function everyPage<T>(
   let after: string | null = null;
   let totalCount = 0;
   for (;;) {
-    const data = await sweep(email, query, after ? { after } : {});
+    const data = await sweep(asker, query, after ? { after } : {});
     const connection = data[field] as Connection<T>;
     nodes.push(...connection.edges.map((edge) => edge.node));
     totalCount = connection.totalCount;
@@ -78,8 +103,8 @@ interface MetricNode {
 }
 
 /** The paths of a kind the engine lets this person discover, sorted like the API sorts them. */
-async function expectedPaths(email: string, kind: 'dataset' | 'metric' | 'glossary') {
-  const oracle = await world.oracle(email);
+async function expectedPaths(asker: Asker, kind: 'dataset' | 'metric' | 'glossary') {
+  const oracle = await oracleOf(asker);
   const list = {
     dataset: oracle.catalog.datasets,
     metric: oracle.catalog.metrics,
@@ -92,21 +117,21 @@ async function expectedPaths(email: string, kind: 'dataset' | 'metric' | 'glossa
 
 describe('explainAccess names only what the viewer may discover', () => {
   it('a contractor asking why a metric is capped does not learn the hidden dataset it reads', async () => {
-    const data = await sweep(ana, '{ explainAccess(path: "leads") { tier cappedBy } }');
+    const data = await sweep(askers[0]!, '{ explainAccess(path: "leads") { tier cappedBy } }');
     expect(data.explainAccess).toEqual({ tier: 'DISCOVER', cappedBy: ['dependency:hidden'] });
   });
 
   it('a cap from a dependency names it only when the viewer may discover it, for every metric of every persona', async () => {
     const seen = { named: 0, hidden: 0 };
-    for (const email of personas) {
-      const oracle = await world.oracle(email);
+    for (const asker of askers) {
+      const oracle = await oracleOf(asker);
       const metrics = oracle.catalog.metrics
         .map((item) => item.name)
         .filter((name) => oracle.visible.has(name));
       for (let start = 0; start < metrics.length; start += 25) {
         const batch = metrics.slice(start, start + 25);
         const data = await sweep(
-          email,
+          asker,
           `{ ${batch.map((name, index) => `m${index}: explainAccess(path: ${JSON.stringify(name)}) { cappedBy }`).join(' ')} }`,
         );
         batch.forEach((name, index) => {
@@ -118,7 +143,7 @@ describe('explainAccess names only what the viewer may discover', () => {
             .dependsOn.find((path) => oracle.tierOf(path) !== 'READ');
           for (const cap of caps) {
             const expected = oracle.visible.has(first!) ? `dependency:${first}` : 'dependency:hidden';
-            expect(cap, `${email} ${name}`).toBe(expected);
+            expect(cap, `${asker.who} ${name}`).toBe(expected);
             seen[cap === 'dependency:hidden' ? 'hidden' : 'named'] += 1;
           }
         });
@@ -128,9 +153,9 @@ describe('explainAccess names only what the viewer may discover', () => {
     expect(seen.named).toBeGreaterThan(0);
   });
 
-  for (const email of personas) {
-    it(`the explanation of every object ${email.split('.')[0]} may discover names nothing hidden`, async () => {
-      const oracle = await world.oracle(email);
+  for (const asker of askers) {
+    it(`the explanation of every object ${asker.who} may discover names nothing hidden`, async () => {
+      const oracle = await oracleOf(asker);
       const paths = [...oracle.visible];
       expect(paths.length).toBeGreaterThan(20);
       const batches: string[][] = [];
@@ -142,7 +167,7 @@ describe('explainAccess names only what the viewer may discover', () => {
               `e${index}: explainAccess(path: ${JSON.stringify(path)}) { path tier allowedBy deniedBy cappedBy maskMethod maskPolicy rowFilter }`,
           )
           .join(' ')} }`;
-        const data = await sweep(email, query);
+        const data = await sweep(asker, query);
         for (const [index, path] of batch.entries()) expect(data[`e${index}`], path).not.toBeNull();
       }
     });
@@ -150,12 +175,12 @@ describe('explainAccess names only what the viewer may discover', () => {
 });
 
 describe('lists, counts and relations agree with the slice', () => {
-  for (const email of personas) {
-    const who = email.split('.')[0];
+  for (const asker of askers) {
+    const { who } = asker;
     it(`${who}'s datasets, their columns, dimensions and join paths name nothing hidden and count right`, async () => {
-      const oracle = await world.oracle(email);
-      const { nodes, totalCount } = await everyPage<DatasetNode>(email, datasetDump, 'datasets');
-      const expected = await expectedPaths(email, 'dataset');
+      const oracle = await oracleOf(asker);
+      const { nodes, totalCount } = await everyPage<DatasetNode>(asker, datasetDump, 'datasets');
+      const expected = await expectedPaths(asker, 'dataset');
       expect(nodes.map((node) => node.path)).toEqual(expected);
       expect(totalCount).toBe(expected.length);
       for (const dataset of nodes) {
@@ -191,9 +216,9 @@ describe('lists, counts and relations agree with the slice', () => {
     });
 
     it(`${who}'s metrics show definitions and dependencies only at READ, and only discoverable ones`, async () => {
-      const oracle = await world.oracle(email);
-      const { nodes, totalCount } = await everyPage<MetricNode>(email, metricDump, 'metrics');
-      const expected = await expectedPaths(email, 'metric');
+      const oracle = await oracleOf(asker);
+      const { nodes, totalCount } = await everyPage<MetricNode>(asker, metricDump, 'metrics');
+      const expected = await expectedPaths(asker, 'metric');
       expect(nodes.map((node) => node.name)).toEqual(expected);
       expect(totalCount).toBe(expected.length);
       for (const metric of nodes) {
@@ -213,8 +238,8 @@ describe('lists, counts and relations agree with the slice', () => {
     });
 
     it(`${who}'s domains, sources and schemas are exactly those holding something discoverable`, async () => {
-      const oracle = await world.oracle(email);
-      const data = await sweep(email, '{ domains { name } sources { name schemas { path } } }');
+      const oracle = await oracleOf(asker);
+      const data = await sweep(asker, '{ domains { name } sources { name schemas { path } } }');
       const visibleObjects = [...oracle.visible].map(
         (path) => oracle.catalog.byPath.get(path) ?? oracle.catalog.byPath.get(`glossary:${path}`)!,
       );
@@ -238,7 +263,7 @@ describe('lists, counts and relations agree with the slice', () => {
     });
 
     it(`${who}'s searches find only discoverable objects and count only them`, async () => {
-      const oracle = await world.oracle(email);
+      const oracle = await oracleOf(asker);
       for (const query of [
         'a',
         'revenue',
@@ -251,7 +276,7 @@ describe('lists, counts and relations agree with the slice', () => {
         'contact',
       ]) {
         const data = await sweep(
-          email,
+          asker,
           `query ($q: String!) { search(query: $q, first: 200) { totalCount edges { node {
             __typename ... on Dataset { path } ... on Column { path } ... on Metric { name definition } ... on GlossaryTerm { name }
           } } } }`,

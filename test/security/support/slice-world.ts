@@ -1,6 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll } from 'vitest';
 import type { RunningService } from '../../../src/app/start-service.ts';
+import {
+  type CapabilityCeiling,
+  capabilityCeilingSchema,
+} from '../../../src/identity/agents/capability-ceiling.ts';
 import type { PolicyHuman } from '../../../src/policy/access-context.ts';
 import { compilePolicySet } from '../../../src/policy/compile-policies.ts';
 import { type CatalogIndex, loadCatalogIndex } from '../../../src/policy/slice/catalog-index.ts';
@@ -8,7 +12,9 @@ import { currentPolicySet } from '../../../src/policy/store/policy-store.ts';
 import { ViewerAccess } from '../../../src/policy/viewer-access.ts';
 import type { Visibility } from '../../../src/policy/visibility.ts';
 import { demoPeoplePath, loadDemoCompanyIfEmpty } from '../../../src/seeds/demo-seed.ts';
+import { GovernanceClient } from '../../support/governance-client.ts';
 import { graphql } from '../../support/graphql-client.ts';
+import { exchangeToken } from '../../support/oauth-client.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { TestIdentityProvider } from '../../support/test-identity-provider.ts';
 import { startTestService } from '../../support/test-service.ts';
@@ -27,6 +33,13 @@ export interface Oracle {
   visible: Set<string>;
 }
 
+/** An agent acting for a demo person: its ceiling and the intent it acts under. */
+export interface AgentSpec {
+  name: string;
+  ceiling: Partial<CapabilityCeiling>;
+  intent: { name: string; allowedTiers: ('DISCOVER' | 'READ')[]; allowedTags?: string[] };
+}
+
 /** The demo company (Acme Cloudworks, seeds/) behind the real service, with tokens for its people. */
 export interface SliceWorld {
   readonly db: TestDatabase;
@@ -38,7 +51,10 @@ export interface SliceWorld {
   gql(token: string, query: string, variables?: Record<string, unknown>): ReturnType<typeof graphql>;
   /** The same document as raw response text, for byte-for-byte comparisons. */
   raw(token: string, query: string, variables?: Record<string, unknown>): Promise<string>;
-  oracle(email: string): Promise<Oracle>;
+  /** A delegation token of an agent (registered by the governance lead on first use) acting for `email`. */
+  agentToken(email: string, agent: AgentSpec): Promise<string>;
+  /** What `email` may know, alone or through `agent`. */
+  oracle(email: string, agent?: AgentSpec): Promise<Oracle>;
 }
 
 export function useSliceWorld(): SliceWorld {
@@ -46,6 +62,7 @@ export function useSliceWorld(): SliceWorld {
   let idp: TestIdentityProvider | undefined;
   let service: RunningService | undefined;
   const oracles = new Map<string, Promise<Oracle>>();
+  const agents = new Map<string, { clientId: string; clientSecret: string }>();
   beforeAll(async () => {
     db = await createTestDatabase();
     await loadDemoCompanyIfEmpty(db.prisma);
@@ -79,11 +96,40 @@ export function useSliceWorld(): SliceWorld {
       });
       return `${response.status} ${await response.text()}`;
     },
-    oracle(email) {
-      let oracle = oracles.get(email);
+    async agentToken(email, spec) {
+      let agent = agents.get(spec.name);
+      if (!agent) {
+        const governance = new GovernanceClient(
+          service!.graphqlUrl,
+          await idp!.token('rachel.stone@acme.example'),
+        );
+        await governance.createIntent({
+          name: spec.intent.name,
+          description: `Intent of ${spec.name}`,
+          allowedTiers: spec.intent.allowedTiers,
+          ...(spec.intent.allowedTags ? { allowedTags: spec.intent.allowedTags } : {}),
+        });
+        agent = await governance.registerAgent({
+          name: spec.name,
+          ownerEmail: email,
+          allowedIntents: [spec.intent.name],
+          ceiling: spec.ceiling,
+        });
+        agents.set(spec.name, agent);
+      }
+      const exchanged = await exchangeToken(service!.url, agent, {
+        subject_token: await idp!.subjectToken(email),
+        intent: spec.intent.name,
+      });
+      if (!exchanged.body.access_token) throw new Error(JSON.stringify(exchanged.body));
+      return exchanged.body.access_token;
+    },
+    oracle(email, agent) {
+      const key = JSON.stringify([email, agent ?? null]);
+      let oracle = oracles.get(key);
       if (!oracle) {
-        oracle = buildOracle(db!, email);
-        oracles.set(email, oracle);
+        oracle = buildOracle(db!, email, agent);
+        oracles.set(key, oracle);
       }
       return oracle;
     },
@@ -100,7 +146,7 @@ interface DemoPerson {
   attributes?: PolicyHuman['attributes'];
 }
 
-async function buildOracle(db: TestDatabase, email: string): Promise<Oracle> {
+async function buildOracle(db: TestDatabase, email: string, agent?: AgentSpec): Promise<Oracle> {
   const people = JSON.parse(await readFile(demoPeoplePath, 'utf8')) as DemoPerson[];
   const person = people.find((candidate) => candidate.email === email);
   if (!person) throw new Error(`${email} is not a demo person`);
@@ -116,8 +162,14 @@ async function buildOracle(db: TestDatabase, email: string): Promise<Oracle> {
       manager: person.manager ?? null,
       attributes: person.attributes ?? {},
     },
-    intent: null,
-    ceilings: [],
+    intent: agent
+      ? {
+          name: agent.intent.name,
+          allowedTiers: agent.intent.allowedTiers,
+          allowedTags: agent.intent.allowedTags ?? [],
+        }
+      : null,
+    ceilings: agent ? [capabilityCeilingSchema.parse(agent.ceiling)] : [],
     grants: [],
     now: new Date(),
   });
