@@ -10,9 +10,13 @@ const AccessExplanationRef = builder.objectRef<AccessExplanationShape>('AccessEx
     tier: t.field({ type: TierEnum, resolve: (explanation) => explanation.tier }),
     policyVersion: t.exposeInt('policyVersion'),
     allowedBy: t.exposeStringList('allowedBy', {
-      description: 'Allow policies and grants (`grant:<id>`) that matched.',
+      description:
+        "Allow policies (by id) and the viewer's own grants (`grant:<id>`) that matched. Policy ids are shown to everyone a policy applies to: they name rules, never catalog objects.",
     }),
-    deniedBy: t.exposeStringList('deniedBy', { description: 'Deny policies that matched.' }),
+    deniedBy: t.exposeStringList('deniedBy', {
+      description:
+        'Deny policies (by id) that matched; only a READ deny can appear (a DISCOVER deny hides the object).',
+    }),
     cappedBy: t.exposeStringList('cappedBy', {
       description:
         'Limits that lowered the tier: `ceiling:<hop>` (0 = the first agent), `intent`, `dataset`, `dependency:<path>` (a dependency the viewer may discover but not read), `dependency:hidden` (one it may not discover, never named).',
