@@ -233,6 +233,38 @@ describe('a hidden object answers exactly like one that does not exist', () => {
     }
   });
 
+  it('every object hidden from her answers every lookup exactly like its nonexistent twin', async () => {
+    const lookups: Record<string, (path: string) => string> = {
+      dataset: (path) => `dataset(path: ${JSON.stringify(path)}) { path tier }`,
+      column: (path) => `explainAccess(path: ${JSON.stringify(path)}) { path tier }`,
+      metric: (path) =>
+        `metric(name: ${JSON.stringify(path)}) { name tier } x: explainAccess(path: ${JSON.stringify(path)}) { tier }`,
+      glossary: (path) => `glossaryTerm(name: ${JSON.stringify(path)}) { name tier }`,
+    };
+    const hidden = [...oracle.hidden];
+    expect(hidden.length).toBeGreaterThan(100);
+    const ask = async (paths: string[], kindOf: (path: string) => string) => {
+      const query = `{ ${paths
+        .map((path, index) =>
+          lookups[kindOf(path)]!(path)
+            .replace(/^(\w+)\(/, `h${index}: $1(`)
+            .replace(' x: ', ` x${index}: `),
+        )
+        .join(' ')} }`;
+      return world.raw(token, query);
+    };
+    const kindOf = (path: string) =>
+      oracle.catalog.byPath.get(path)?.kind ?? oracle.catalog.byPath.get(`glossary:${path}`)!.kind;
+    for (let start = 0; start < hidden.length; start += 12) {
+      const batch = hidden.slice(start, start + 12);
+      const twins = batch.map((path) => `${path}_twin`);
+      const forHidden = await ask(batch, kindOf);
+      const forTwins = await ask(twins, (twin) => kindOf(twin.slice(0, -'_twin'.length)));
+      expect(forHidden).toBe(forTwins);
+      expect(forHidden).not.toMatch(/"(path|name|tier)"/);
+    }
+  });
+
   it('simulateAccess asked by a non-governance person answers exactly like another governance-only field', async () => {
     const simulate = await world.raw(
       token,
