@@ -115,6 +115,37 @@ async function expectedPaths(asker: Asker, kind: 'dataset' | 'metric' | 'glossar
     .filter((path) => oracle.visible.has(path));
 }
 
+describe('the leak detector', () => {
+  it('finds hidden paths inside reasons, SQL, messages and keys, hidden metric names, and all-hidden schemas', async () => {
+    const oracle = await oracleOf(askers[0]!);
+    const leaks = findLeaks(
+      {
+        data: {
+          cappedBy: ['dependency:analytics.marketing.marketing_leads'],
+          sql: 'select * from analytics.finance.invoices where amount_outstanding_usd > 0',
+          inputs: ['arr', 'campaign_spend'],
+          'analytics.hr.compensation.annual_base_salary_usd': true,
+          schema: 'raw.workday',
+        },
+        errors: [
+          {
+            message: 'no object analytics.no.such_path',
+            extensions: { details: { path: 'analytics.sales.orders' } },
+          },
+        ],
+      },
+      oracle,
+    );
+    expect(leaks.map((leak) => leak.names).sort()).toEqual([
+      'analytics.finance.invoices',
+      'analytics.hr.compensation.annual_base_salary_usd',
+      'analytics.marketing.marketing_leads',
+      'arr',
+      'raw.workday',
+    ]);
+  });
+});
+
 describe('explainAccess names only what the viewer may discover', () => {
   it('a contractor asking why a metric is capped does not learn the hidden dataset it reads', async () => {
     const data = await sweep(askers[0]!, '{ explainAccess(path: "leads") { tier cappedBy } }');
