@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { AuditBatcher } from '../src/audit/index.ts';
+import { AuditLog } from '../src/audit/log/audit-log.ts';
 import type { Config } from '../src/config/config.ts';
 import type { ChangeFeed } from '../src/db/change-feed.ts';
 import { createGraphQLServer } from '../src/graphql/yoga.ts';
@@ -50,6 +51,7 @@ export async function serveGraphQL(options: {
             logger: silentLogger,
           }),
           auditBatcher: new AuditBatcher(db.prisma, silentLogger),
+          auditLog: await AuditLog.open({ prisma: db.prisma, config: config.audit, logger: silentLogger }),
           logger: silentLogger,
           graphiql: false,
           introspection: false,

@@ -14,7 +14,16 @@ describe('configuration from the environment', () => {
   });
 
   it('switches to PostgreSQL with DATABASE_URL; migrations at start only when asked', () => {
-    const config = loadConfig({ DATABASE_URL: 'postgresql://db:5432/aperture', NODE_ENV: 'production' });
+    const production = { DATABASE_URL: 'postgresql://db:5432/aperture', NODE_ENV: 'production' };
+    expect(() => loadConfig(production)).toThrow(
+      /APERTURE_AUDIT_KEY_FILE: production on PostgreSQL needs the checkpoint signing key/,
+    );
+    const config = loadConfig({ ...production, APERTURE_AUDIT_KEY_FILE: '/run/secrets/audit-key.pem' });
+    expect(config.audit).toMatchObject({
+      key: { kind: 'file', file: '/run/secrets/audit-key.pem', createIfMissing: false },
+      witnesses: [],
+      checkpointMs: 1000,
+    });
     expect(config.database).toEqual({ kind: 'postgres', url: 'postgresql://db:5432/aperture', poolSize: 10 });
     expect(config).toMatchObject({
       migrateOnStart: false,
@@ -112,6 +121,41 @@ describe('configuration from the environment', () => {
     expect(config.requests.grantMaximums.READ).toMatchObject({ RESTRICTED: 600, CONFIDENTIAL: 28_800 });
     expect(() => loadConfig({ APERTURE_GRANT_MAX_SECONDS: '{"READ":{"SECRET":1}}' })).toThrow(
       /APERTURE_GRANT_MAX_SECONDS/,
+    );
+  });
+});
+
+describe('audit log configuration', () => {
+  it('keeps the key and a file witness in the data folder by default on the embedded database', () => {
+    expect(loadConfig({ APERTURE_DATA_DIR: '/var/aperture' }).audit).toEqual({
+      origin: 'aperture.local/audit',
+      key: { kind: 'file', file: '/var/aperture/audit-checkpoint-key.pem', createIfMissing: true },
+      checkpointMs: 1000,
+      witnesses: [{ kind: 'file', file: '/var/aperture/audit-checkpoints.log' }],
+    });
+  });
+
+  it('reads witnesses, the origin from the public URL and the checkpoint cadence', () => {
+    const audit = loadConfig({
+      APERTURE_PUBLIC_URL: 'https://aperture.acme.example',
+      APERTURE_AUDIT_WITNESSES: 'file:/mnt/worm/checkpoints, https://witness.acme.example/add, slack:C0AUDIT',
+      APERTURE_AUDIT_CHECKPOINT_MS: '250',
+    }).audit;
+    expect(audit.origin).toBe('aperture.acme.example/audit');
+    expect(audit.checkpointMs).toBe(250);
+    expect(audit.witnesses).toEqual([
+      { kind: 'file', file: '/mnt/worm/checkpoints' },
+      { kind: 'http', url: 'https://witness.acme.example/add' },
+      { kind: 'slack', channel: 'C0AUDIT' },
+    ]);
+  });
+
+  it('refuses a witness it cannot publish to, naming it', () => {
+    expect(() => loadConfig({ APERTURE_AUDIT_WITNESSES: 'ftp://x' })).toThrow(
+      /APERTURE_AUDIT_WITNESSES: "ftp:\/\/x" is not a witness: use file:\/path, https:\/\/host\/path or slack:<channel id>/,
+    );
+    expect(() => loadConfig({ APERTURE_AUDIT_KEY: 'not a key' })).toThrow(
+      /APERTURE_AUDIT_KEY: must be a PKCS#8 PEM key/,
     );
   });
 });

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { AuditBatcher } from '../audit/index.ts';
+import { AuditLog } from '../audit/log/audit-log.ts';
 import type { Config } from '../config/config.ts';
 import { createGraphQLServer, graphqlPath } from '../graphql/yoga.ts';
 import { createIdentityModule } from '../identity/identity-module.ts';
@@ -53,6 +54,12 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
         logger: logger.child({ component: 'slack' }),
       })
     : null;
+  const auditLog = await AuditLog.open({
+    prisma: database.prisma,
+    config: config.audit,
+    logger,
+    ...(slack ? { postToSlack: slack.postText } : {}),
+  });
   const notifier = slack?.notifier ?? new LogOnlyNotifier(logger.child({ component: 'approvals' }));
   const mining = new MiningModule({
     prisma: database.prisma,
@@ -82,6 +89,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     mining,
     auditBatcher,
     logger,
+    auditLog,
     graphiql: config.http.graphiql,
     introspection: config.http.introspection,
   });
@@ -96,7 +104,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       ...(slack?.handle ? [{ prefix: slackEventsPath, handle: slack.handle }] : []),
       {
         prefix: wellKnownPath,
-        handle: wellKnownEndpoints(identity.signingKeys, config.identity, config.http.publicUrl),
+        handle: wellKnownEndpoints(identity.signingKeys, config.identity, config.http.publicUrl, auditLog),
       },
     ],
     logger,
@@ -106,6 +114,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     await slack?.stop();
     await jobs.stop();
     await auditBatcher.close();
+    // After the last events were written: the final round sequences and signs them.
+    await auditLog.stop();
     requests.close();
     access.close();
     grants.close();
@@ -132,6 +142,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     .scheduleFirstRun()
     .catch((error: unknown) => logger.error({ err: error }, 'the first mining run could not be scheduled'));
   jobs.start();
+  auditLog.start();
   const { port } = server.address() as AddressInfo;
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;

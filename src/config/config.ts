@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { type AuditConfig, auditConfig, auditEnvironmentSchema } from '../audit/log/audit-config.ts';
 import {
   type IdentityProviderConfig,
   identityProvidersSchema,
@@ -102,6 +103,7 @@ export const environmentSchema = z.object({
   SLACK_GOVERNANCE_CHANNEL: z.string().trim().min(1).optional(),
   SLACK_LOOKUP_BY_EMAIL: booleanFromEnv.optional(),
   SLACK_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  ...auditEnvironmentSchema.shape,
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -135,6 +137,8 @@ export interface Config {
   mining: { intervalSeconds: number };
   /** Null: no Slack; routed requests wait in the API (and expire). */
   slack: SlackConfig | null;
+  /** The Merkle audit log: its checkpoint key, cadence and witnesses. */
+  audit: AuditConfig;
 }
 
 export interface SlackConfig {
@@ -206,6 +210,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.APERTURE_DB_POOL_SIZE }
     : { kind: 'embedded', dataDir: env.APERTURE_DATA_DIR };
   const embedded = database.kind === 'embedded';
+  const publicUrl = env.APERTURE_PUBLIC_URL?.replace(/\/$/, '') ?? null;
+  const audit = auditConfig(env, {
+    dataDir: env.APERTURE_DATA_DIR,
+    embedded,
+    production: env.NODE_ENV === 'production',
+    publicUrl,
+  });
+  if ('problem' in audit) throw new ConfigError([audit.problem]);
   return {
     env: env.NODE_ENV,
     http: {
@@ -214,7 +226,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       graphiql: env.GRAPHIQL ?? env.NODE_ENV !== 'production',
       introspection: env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== 'production',
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
-      publicUrl: env.APERTURE_PUBLIC_URL?.replace(/\/$/, '') ?? null,
+      publicUrl,
     },
     database,
     migrateOnStart: embedded || (env.APERTURE_MIGRATE_ON_START ?? false),
@@ -247,6 +259,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     jobs: { pollMs: env.APERTURE_JOB_POLL_MS },
     mining: { intervalSeconds: env.APERTURE_MINING_INTERVAL_SECONDS },
     slack: slackConfig(env),
+    audit,
   };
 }
 

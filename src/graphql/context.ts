@@ -1,3 +1,4 @@
+import type { AuditLog } from '../audit/log/audit-log.ts';
 import type { CatalogReader } from '../catalog/read/catalog-reader.ts';
 import type { Database } from '../db/open-database.ts';
 import type { IdentityModule } from '../identity/identity-module.ts';
@@ -32,4 +33,6 @@ export interface GraphQLContext {
   policies: PolicyGovernance;
   logger: Logger;
   database: Pick<Database, 'kind' | 'sql'>;
+  /** The Merkle audit log: witness health, and the events for governance. */
+  auditLog: AuditLog;
 }

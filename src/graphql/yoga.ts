@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createYoga } from 'graphql-yoga';
 import type { AuditBatcher } from '../audit/index.ts';
+import type { AuditLog } from '../audit/log/audit-log.ts';
 import { StoredCatalogReader } from '../catalog/read/catalog-reader.ts';
 import type { Database } from '../db/open-database.ts';
 import type { IdentityModule } from '../identity/identity-module.ts';
@@ -34,6 +35,8 @@ export interface YogaOptions {
   mining: MiningModule;
   /** Where the audit events of queries go. */
   auditBatcher: AuditBatcher;
+  /** The Merkle audit log (its health, and governance reads). */
+  auditLog: AuditLog;
   logger: Logger;
   graphiql: boolean;
   /** Schema introspection for callers with a token (off in production unless configured). */
@@ -53,6 +56,7 @@ export function createGraphQLServer({
   requests,
   mining,
   auditBatcher,
+  auditLog,
   logger,
   graphiql,
   introspection,
@@ -114,6 +118,7 @@ export function createGraphQLServer({
         policies: new PolicyGovernance(database.prisma, identity.config.governanceGroup),
         logger: requestLogger,
         database,
+        auditLog,
       };
     },
   });

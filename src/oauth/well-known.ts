@@ -1,15 +1,28 @@
 import type http from 'node:http';
+import type { AuditLog } from '../audit/log/audit-log.ts';
 import type { IdentityConfig } from '../config/config.ts';
 import type { SigningKeys } from '../identity/tokens/signing-keys.ts';
 import { tokenExchangeGrantType } from '../identity/tokens/token-types.ts';
 import { tokenEndpointPath } from './token-endpoint.ts';
 
 export const wellKnownPath = '/.well-known';
+export const auditCheckpointPath = '/.well-known/aperture-audit-checkpoint';
 
-/** JWKS (public keys of delegation tokens) and RFC 8414 authorization server metadata. */
-export function wellKnownEndpoints(keys: SigningKeys, config: IdentityConfig, publicUrl: string | null) {
+/** JWKS (public keys of delegation tokens), RFC 8414 authorization server metadata, and the audit log's latest checkpoint. */
+export function wellKnownEndpoints(
+  keys: SigningKeys,
+  config: IdentityConfig,
+  publicUrl: string | null,
+  audit: Pick<AuditLog, 'latest'>,
+) {
   return async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
     const path = (request.url ?? '').split('?')[0];
+    if (path === auditCheckpointPath) {
+      // The newest signed checkpoint and the key that verifies it; anyone may fetch and keep it.
+      const latest = await audit.latest();
+      if (!latest) return json(response, { error: 'no_checkpoint_yet' }, 'no-store', 404);
+      return json(response, latest);
+    }
     if (path === '/.well-known/jwks.json') {
       return json(response, await keys.jwks(), 'public, max-age=300');
     }
@@ -30,8 +43,8 @@ export function wellKnownEndpoints(keys: SigningKeys, config: IdentityConfig, pu
   };
 }
 
-function json(response: http.ServerResponse, body: unknown, cacheControl = 'no-store'): void {
-  response.writeHead(200, {
+function json(response: http.ServerResponse, body: unknown, cacheControl = 'no-store', status = 200): void {
+  response.writeHead(status, {
     'content-type': 'application/json',
     'cache-control': cacheControl,
     vary: 'Host',

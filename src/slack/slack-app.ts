@@ -11,6 +11,7 @@ import { registerApertureCommand } from './listeners/aperture-command.ts';
 import { registerDecisionListeners } from './listeners/decision-listeners.ts';
 import { rejectStaleOrReplayed } from './replay-guard.ts';
 import { SlackDigest } from './slack-digest.ts';
+import { slackCall } from './slack-errors.ts';
 import { SlackNotifier } from './slack-notifier.ts';
 
 export const slackEventsPath = '/slack/events';
@@ -21,6 +22,8 @@ export interface SlackApp {
   notifier: SlackNotifier;
   /** The mining digest, when a governance channel is configured. */
   digest: SlackDigest | null;
+  /** Posts plain text to a channel (the audit log's Slack witness). */
+  postText(channel: string, text: string): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -75,6 +78,9 @@ export function createSlackApp(deps: {
       receiver instanceof HTTPReceiver ? rejectStaleOrReplayed(receiver.requestListener, deps.logger) : null,
     notifier,
     digest: config.governanceChannel ? new SlackDigest(deps.prisma, client, config.governanceChannel) : null,
+    postText: async (channel, text) => {
+      await slackCall('chat.postMessage', () => client.chat.postMessage({ channel, text }));
+    },
     start: async () => {
       if (receiver instanceof SocketModeReceiver) await receiver.start();
     },

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,8 +38,24 @@ describe('aperture CLI', () => {
     const again = await runCli(['import', 'dbt', 'test/fixtures/dbt/manifest-v11.json'], env());
     expect(again.stdout).toMatch(/datasets\s+0\s+0\s+0\s+8/);
 
-    const verify = await runCli(['audit', 'verify'], env());
-    expect(verify.stdout).toMatch(/Audit chain intact: 3 events verified/);
+    const keyFile = path.join(dir, 'audit-key.pem');
+    await writeFile(keyFile, generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }));
+    const witnessed = {
+      ...env(),
+      APERTURE_AUDIT_KEY_FILE: keyFile,
+      APERTURE_AUDIT_WITNESSES: `file:${path.join(dir, 'checkpoints.log')}`,
+    };
+    const unsigned = await runCli(['audit', 'verify'], witnessed);
+    expect(unsigned.exitCode).toBe(2);
+    expect(unsigned.stderr).toMatch(/No checkpoint in .*checkpoints\.log yet/);
+    const checkpoint = await runCli(['audit', 'checkpoint'], witnessed);
+    expect(checkpoint.stdout).toMatch(
+      /Sequenced 3 events; the newest checkpoint covers 3 \(published to 1 of 1 witnesses\)/,
+    );
+    const verify = await runCli(['audit', 'verify'], witnessed);
+    expect(verify.stdout).toMatch(
+      /Audit log intact: 3 events verified; consistent with 1 signed checkpoints up to size 3/,
+    );
   });
 
   it('bad input exits 1 with the file, the place and the reason, and no stack trace', async () => {

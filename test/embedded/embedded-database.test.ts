@@ -2,12 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../../src/audit/index.ts';
 import { importDbtManifest } from '../../src/catalog/import/import-dbt-manifest.ts';
 import { DataFolderLockedError } from '../../src/db/embedded/data-folder-lock.ts';
 import { applyMigrations } from '../../src/db/migrations/apply-migrations.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { silentLogger } from '../support/test-database.ts';
+import { witnessedAuditLog } from '../support/witnessed-audit-log.ts';
 
 let dataDir: string;
 beforeAll(async () => {
@@ -38,7 +38,14 @@ describe('embedded database (PGlite in a data folder)', () => {
         path.resolve('test/fixtures/dbt/manifest-v11.json'),
       );
       expect(again.datasets.unchanged).toBe(8);
-      expect(await verifyAuditChain(second.prisma)).toEqual({ ok: true, eventsChecked: 2 });
+      const log = await witnessedAuditLog(second.prisma);
+      expect(await log.sequence()).toBe(2);
+      expect(await log.verify()).toEqual({
+        ok: true,
+        eventsChecked: 2,
+        checkpointsMatched: [2],
+        unsequenced: 0,
+      });
     } finally {
       await second.close();
     }

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../../src/app/start-service.ts';
-import { verifyAuditChain } from '../../src/audit/index.ts';
 import { applyPeople } from '../../src/people/import/apply-people.ts';
 import { parsePeopleFile } from '../../src/people/import/parse-people-file.ts';
 import { GovernanceClient } from '../support/governance-client.ts';
@@ -13,6 +12,7 @@ import { exchangeToken } from '../support/oauth-client.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { TestIdentityProvider, unsignedToken } from '../support/test-identity-provider.ts';
 import { loadTestPeople, startTestService, testPeopleFile } from '../support/test-service.ts';
+import { witnessedAuditLog } from '../support/witnessed-audit-log.ts';
 
 let db: TestDatabase;
 let service: RunningService;
@@ -635,7 +635,9 @@ describe('governance', () => {
     expect(JSON.stringify(refusal.payload)).not.toMatch(/aps_/);
     const exchanged = await db.prisma.auditEvent.findFirstOrThrow({ where: { type: 'token.exchanged' } });
     expect(exchanged.actorChain).toEqual([expect.any(String)]);
-    expect((await verifyAuditChain(db.prisma)).ok).toBe(true);
+    const log = await witnessedAuditLog(db.prisma);
+    await log.sequence();
+    expect((await log.verify()).ok).toBe(true);
   });
 });
 

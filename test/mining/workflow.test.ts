@@ -337,7 +337,7 @@ describe('mining the decisions people made', () => {
           { type: 'rules.applied', subjectId: String(addedIn) },
         ],
       },
-      orderBy: { seq: 'asc' },
+      orderBy: { id: 'asc' },
     });
     expect(audited.map((event) => [event.type, event.actorHumanId !== null])).toEqual([
       ['rule-suggestion.accepted', true],

@@ -2,11 +2,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../../src/audit/index.ts';
 import { applyPolicySet, currentPolicySet, readPolicyFile } from '../../src/policy/store/policy-store.ts';
 import { failureOf } from '../support/failure-of.ts';
 import { runCli } from '../support/spawn-cli.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { witnessedAuditLog } from '../support/witnessed-audit-log.ts';
 
 let db: TestDatabase;
 let dir: string;
@@ -72,10 +72,12 @@ describe('policy set versions', () => {
     expect((await currentPolicySet(db.prisma)).policies.map((policy) => policy.id)).toEqual(['read-public']);
     const events = await db.prisma.auditEvent.findMany({
       where: { type: 'policies.applied' },
-      orderBy: { seq: 'asc' },
+      orderBy: { id: 'asc' },
     });
     expect(events.map((event) => event.policyVersion)).toEqual([1, 2]);
-    expect((await verifyAuditChain(db.prisma)).ok).toBe(true);
+    const log = await witnessedAuditLog(db.prisma);
+    await log.sequence();
+    expect((await log.verify()).ok).toBe(true);
   });
 
   it('concurrent applies get consecutive versions', async () => {

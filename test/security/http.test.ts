@@ -5,6 +5,7 @@ import { createHttpServer } from '../../src/server/create-http-server.ts';
 import { stopHttpServer } from '../../src/server/stop-http-server.ts';
 import { createTestDatabase, silentLogger as logger, type TestDatabase } from '../support/test-database.ts';
 import { startTestService } from '../support/test-service.ts';
+import { witnessedAuditLog } from '../support/witnessed-audit-log.ts';
 import { sendRaw } from './support/http-raw.ts';
 
 /** The HTTP surface as a browser-borne or header-crafting attacker meets it. */
@@ -222,7 +223,10 @@ describe('slow clients', () => {
 
 describe('GraphiQL', () => {
   it('is not served in the production configuration: no HTML page, the endpoint stays an API', async () => {
-    const production = await startTestService(db, { env: { NODE_ENV: 'production' } });
+    const { keyFile } = await witnessedAuditLog(db.prisma);
+    const production = await startTestService(db, {
+      env: { NODE_ENV: 'production', APERTURE_AUDIT_KEY_FILE: keyFile },
+    });
     try {
       const page = await fetch(production.graphqlUrl, { headers: { accept: 'text/html' } });
       expect(page.headers.get('content-type') ?? '').not.toMatch(/text\/html/);

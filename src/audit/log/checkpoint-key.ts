@@ -1,5 +1,5 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type NoteSigner, noteSigner } from './signed-note.ts';
 
@@ -31,11 +31,19 @@ export async function loadCheckpointKey(
   }
   const pem = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   await mkdir(path.dirname(source.file), { recursive: true });
-  // 'wx': two processes starting at once never overwrite each other's key.
-  await writeFile(source.file, pem, { mode: 0o600, flag: 'wx' }).catch(
-    async (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    },
-  );
-  return { signer: noteSigner(name, await readFile(source.file, 'utf8')), createdAt: source.file };
+  // Written aside, then linked into place: two processes starting at once never see a half-written
+  // key, and the first link wins (the other reads the winner's key).
+  const aside = `${source.file}.${process.pid}.${randomUUID()}.tmp`;
+  await writeFile(aside, pem, { mode: 0o600 });
+  let created = true;
+  try {
+    await link(aside, source.file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    created = false;
+  } finally {
+    await unlink(aside);
+  }
+  const signer = noteSigner(name, await readFile(source.file, 'utf8'));
+  return created ? { signer, createdAt: source.file } : { signer };
 }

@@ -9,6 +9,8 @@ import path from 'node:path';
 export interface Witness {
   /** e.g. `file:/var/lib/aperture/checkpoints`, `http:https://witness.example/add` (no secrets). */
   readonly name: string;
+  /** The least time between two publications (a chat channel wants fewer than a file); default none. */
+  readonly minIntervalMs?: number;
   publish(note: string): Promise<void>;
 }
 
