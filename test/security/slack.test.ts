@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../support/fake-slack.ts';
-import { requestAccessMutation, useRequestWorld } from '../support/requests-fixture.ts';
+import { fileRoutedRequest, useRequestWorld } from '../support/requests-fixture.ts';
 import {
   blockActionBody,
   signSlackRequest,
@@ -55,21 +55,10 @@ let agents = 0;
 /** A request for the customers mart, routed to the `approvers` group (Approver 0..19). */
 async function routedRequest(): Promise<string> {
   agents += 1;
-  const token = await t.world.agentToken('ana@acme.test', { agent: `Slack attack agent ${agents}` });
-  const filed = await t.world.gql<{ requestAccess: { request: { id: string; status: string } } }>(
-    token,
-    requestAccessMutation,
-    {
-      input: {
-        paths: ['analytics.marts.customers'],
-        tier: 'READ',
-        justification: 'Churn analysis for the board',
-        duration: 'PT8H',
-      },
-    },
+  return fileRoutedRequest(
+    t.world,
+    await t.world.agentToken('ana@acme.test', { agent: `Slack attack agent ${agents}` }),
   );
-  expect(filed.data?.requestAccess.request.status).toBe('PENDING');
-  return filed.data!.requestAccess.request.id;
 }
 
 /** Everything a decision could change about a request. */

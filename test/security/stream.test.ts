@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { notifyChange } from '../../src/db/change-feed.ts';
 import { exchangeToken } from '../support/oauth-client.ts';
-import { requestAccessMutation, useRequestWorld } from '../support/requests-fixture.ts';
+import { fileRoutedRequest, useRequestWorld } from '../support/requests-fixture.ts';
 
 const t = useRequestWorld({ APERTURE_JOB_POLL_MS: '50' });
 
@@ -53,21 +53,8 @@ async function follow(token: string, id: string): Promise<Stream> {
   return { events, ended, close: () => abort.abort() };
 }
 
-async function routedRequest(token: string) {
-  const filed = await t.world.gql<{ requestAccess: { request: { id: string; status: string } } }>(
-    token,
-    requestAccessMutation,
-    {
-      input: {
-        paths: ['analytics.marts.customers'],
-        tier: 'READ',
-        justification: 'Quarterly revenue question',
-        duration: 'PT1H',
-      },
-    },
-  );
-  expect(filed.data?.requestAccess.request.status).toBe('PENDING');
-  return filed.data!.requestAccess.request.id;
+function routedRequest(token: string) {
+  return fileRoutedRequest(t.world, token, { justification: 'Quarterly revenue question', duration: 'PT1H' });
 }
 
 const approve = async (id: string) =>

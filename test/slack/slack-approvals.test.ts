@@ -1,6 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../support/fake-slack.ts';
-import { requestAccessMutation, useRequestWorld } from '../support/requests-fixture.ts';
+import { fileRoutedRequest, requestAccessMutation, useRequestWorld } from '../support/requests-fixture.ts';
 import {
   blockActionBody,
   signSlackRequest,
@@ -40,21 +40,7 @@ async function sendToSlackEndpoint(body: string, options: { timestamp?: number; 
 }
 
 async function routedRequest(agent: string): Promise<string> {
-  const token = await t.world.agentToken('ana@acme.test', { agent });
-  const filed = await t.world.gql<{ requestAccess: { request: { id: string; status: string } } }>(
-    token,
-    requestAccessMutation,
-    {
-      input: {
-        paths: ['analytics.marts.customers'],
-        tier: 'READ',
-        justification: 'Churn analysis for the board',
-        duration: 'PT8H',
-      },
-    },
-  );
-  expect(filed.data?.requestAccess.request.status).toBe('PENDING');
-  return filed.data!.requestAccess.request.id;
+  return fileRoutedRequest(t.world, await t.world.agentToken('ana@acme.test', { agent }));
 }
 
 /** The approval prompt in the approvals channel for this request (posted by the durable job). */

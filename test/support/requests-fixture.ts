@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { RunningService } from '../../src/app/start-service.ts';
 import { importDbtManifest } from '../../src/catalog/import/import-dbt-manifest.ts';
 import { applyPeople } from '../../src/people/import/apply-people.ts';
@@ -208,6 +208,31 @@ export const requestFields =
 export const requestAccessMutation = `mutation ($input: RequestAccessInput!) {
   requestAccess(input: $input) { duplicate request { ${requestFields} } }
 }`;
+
+/**
+ * Files a request for the customers mart with `token`, which the request company's rules route to
+ * the `approvers` group (Approver 0..19), and returns its id; fails the test unless it is PENDING.
+ */
+export async function fileRoutedRequest(
+  world: RequestWorld,
+  token: string,
+  input: { justification?: string; duration?: string } = {},
+): Promise<string> {
+  const filed = await world.gql<{ requestAccess: { request: { id: string; status: string } } }>(
+    token,
+    requestAccessMutation,
+    {
+      input: {
+        paths: ['analytics.marts.customers'],
+        tier: 'READ',
+        justification: input.justification ?? 'Churn analysis for the board',
+        duration: input.duration ?? 'PT8H',
+      },
+    },
+  );
+  expect(filed.data?.requestAccess.request.status).toBe('PENDING');
+  return filed.data!.requestAccess.request.id;
+}
 
 /** A test file's company, identity provider and running service, set up once and torn down after. */
 export interface RequestTestWorld {
