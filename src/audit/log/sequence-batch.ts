@@ -1,5 +1,4 @@
 import type { Prisma } from '../../../generated/prisma/client.ts';
-import type { JsonValue } from '../../shared/json.ts';
 import { type Checkpoint, checkpointText } from './checkpoint.ts';
 import { entryLeafHash, type LogEntry } from './log-entry.ts';
 import type { NoteSigner } from './signed-note.ts';
@@ -14,18 +13,8 @@ interface LogRow {
   checkpointTime: bigint;
 }
 
-interface PendingRow {
-  id: bigint;
-  occurredAt: Date;
-  type: string;
-  actorHumanId: string | null;
-  actorChain: JsonValue;
-  intent: string | null;
-  subjectKind: string | null;
-  subjectId: string | null;
-  payload: JsonValue;
-  policyVersion: number | null;
-}
+/** An event waiting for its index: the entry it will be, and its insertion id. */
+type PendingRow = Omit<LogEntry, 'index'> & { id: bigint };
 
 export interface SequencedBatch {
   checkpoint: Checkpoint;
