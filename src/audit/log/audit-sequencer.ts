@@ -14,6 +14,8 @@ export interface AuditSequencerOptions {
   /** Every event is in a signed checkpoint within this long of its commit. */
   checkpointMs: number;
   batchSize?: number;
+  /** The clock that dates checkpoints (tests give a skewed one); default Date.now. */
+  now?: () => number;
 }
 
 export interface WitnessHealth {
@@ -64,7 +66,7 @@ export class AuditSequencer {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
-    await this.runOnce().catch((error: unknown) =>
+    await this.runOnce({ waitForLock: true }).catch((error: unknown) =>
       this.options.logger.warn(
         { err: error },
         'the last audit sequencing round failed; the next start sequences',
@@ -73,7 +75,7 @@ export class AuditSequencer {
   }
 
   /** One round now: sequence until nothing waits, then publish. Tests and the CLI call it directly. */
-  async runOnce(): Promise<number> {
+  async runOnce(options: { waitForLock?: boolean } = {}): Promise<number> {
     let total = 0;
     for (;;) {
       const batch = await this.options.prisma.$transaction((tx) =>
@@ -81,6 +83,8 @@ export class AuditSequencer {
           signer: this.options.signer,
           origin: this.options.origin,
           batchSize: this.options.batchSize ?? 5_000,
+          now: this.options.now?.(),
+          ...options,
         }),
       );
       if (!batch) break;

@@ -6,6 +6,8 @@ import { appendLeaves, frontierRoot, type TreeFrontier } from './tree-frontier.t
 
 /** One sequencer at a time across replicas, per batch: the transaction holds this lock. */
 const sequencerLockName = 'aperture:audit-sequencer';
+/** How long a stopping replica waits for another replica's batch (less than the transaction timeout). */
+export const lockTimeoutMs = 4_000;
 
 interface LogRow {
   size: bigint;
@@ -31,11 +33,24 @@ export interface SequencedBatch {
  */
 export async function sequenceBatch(
   tx: Prisma.TransactionClient,
-  options: { signer: NoteSigner; origin: string; batchSize: number; now?: number },
+  options: {
+    signer: NoteSigner;
+    origin: string;
+    batchSize: number;
+    now?: number;
+    /** Wait (up to lockTimeoutMs) for a replica that holds the lock instead of leaving it the round. */
+    waitForLock?: boolean;
+  },
 ): Promise<SequencedBatch | null> {
-  const [{ locked } = { locked: false }] = await tx.$queryRaw<{ locked: boolean }[]>`
-    SELECT pg_try_advisory_xact_lock(hashtext(${sequencerLockName})) AS locked`;
-  if (!locked) return null;
+  if (options.waitForLock) {
+    // A stopping replica must not leave its last events to a replica that may be stopping too.
+    await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = '${lockTimeoutMs}ms'`);
+    await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${sequencerLockName}))::text`;
+  } else {
+    const [{ locked } = { locked: false }] = await tx.$queryRaw<{ locked: boolean }[]>`
+      SELECT pg_try_advisory_xact_lock(hashtext(${sequencerLockName})) AS locked`;
+    if (!locked) return null;
+  }
   const [log] = await tx.$queryRaw<LogRow[]>`
     SELECT size, frontier, "checkpointTime" FROM "AuditLog" WHERE id = 1 FOR UPDATE`;
   if (!log) throw new Error('The audit log row is missing: the database was not migrated.');
