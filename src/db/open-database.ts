@@ -32,6 +32,11 @@ function openPostgres(url: string, poolSize: number, logger?: Logger): Database 
   // An idle connection can fail (server restart, terminated backend). Without a listener that
   // error would crash the process; the pool replaces the connection on the next query.
   pool.on('error', (error) => logger?.warn({ err: error }, 'an idle database connection failed'));
+  // A connection in use fails too, e.g. between two queries of a transaction: the next query
+  // fails and the caller sees it, but the client's unheard error event would crash the process.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => logger?.debug({ err: error }, 'a database connection in use failed'));
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: 'postgres',
