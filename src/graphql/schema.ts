@@ -19,6 +19,7 @@ import './types/rules.ts';
 import './types/grant.ts';
 import './types/access-request.ts';
 import './types/rule-suggestions.ts';
+import './types/audit-events.ts';
 
 export const schema = builder.toSchema();
 

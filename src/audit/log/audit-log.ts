@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../../db/open-database.ts';
 import type { Logger } from '../../logging/logger.ts';
+import { AuditEventReader } from '../read/audit-event-reader.ts';
 import type { AuditConfig } from './audit-config.ts';
 import { AuditSequencer, type WitnessHealth } from './audit-sequencer.ts';
 import { loadCheckpointKey } from './checkpoint-key.ts';
@@ -91,6 +92,11 @@ export class AuditLog {
 
   stop(): Promise<void> {
     return this.sequencer.stop();
+  }
+
+  /** The events as governance reads them (GraphQL `auditEvents`). */
+  events(): AuditEventReader {
+    return new AuditEventReader(this.prisma);
   }
 
   witnesses(): WitnessHealth[] {
