@@ -24,6 +24,7 @@ import {
 } from '../test/support/requests-fixture.ts';
 import { createTestDatabase } from '../test/support/test-database.ts';
 import { TestIdentityProvider } from '../test/support/test-identity-provider.ts';
+import { benchAuditEnv } from './audit-bench-env.ts';
 import { measure, percentile, summary } from './latency.ts';
 
 const targetP95Ms = 25;
@@ -90,6 +91,7 @@ try {
   world = await startRequestWorld(db, idp, {
     NODE_ENV: 'production',
     LOG_LEVEL: 'silent',
+    ...benchAuditEnv(),
     // One human (Ana) files every request of the benchmark: lift the hourly limits to their maximum.
     APERTURE_REQUESTS_PER_HOUR_PER_AGENT: '1000000',
     APERTURE_REQUESTS_PER_HOUR_PER_HUMAN: '1000000',

@@ -7,6 +7,7 @@ import { exchangeToken } from '../test/support/oauth-client.ts';
 import { createTestDatabase, silentLogger } from '../test/support/test-database.ts';
 import { TestIdentityProvider } from '../test/support/test-identity-provider.ts';
 import { loadTestPeople } from '../test/support/test-service.ts';
+import { benchAuditEnv } from './audit-bench-env.ts';
 import { serveGraphQL } from './graphql-endpoint.ts';
 import { measure, percentile, summary } from './latency.ts';
 
@@ -19,6 +20,7 @@ const config = loadConfig({
   PORT: '0',
   NODE_ENV: 'production',
   LOG_LEVEL: 'silent',
+  ...benchAuditEnv(),
   APERTURE_MIGRATE_ON_START: 'true',
   APERTURE_IDENTITY_PROVIDERS: JSON.stringify([await idp.serveJwks()]),
   // The benchmark is one client address sending thousands of requests.
