@@ -66,6 +66,11 @@ beforeAll(async () => {
     policies: [],
     rules: [],
     dryRun: false,
+    // Connections (auditEvents): one page forwards; every paging argument at once is refused.
+    first: 1,
+    last: null,
+    after: null,
+    before: null,
   };
   tokens.set('nobody', undefined);
   tokens.set('an agent acting for a governance lead', await t.world.agentToken('gina@acme.test'));
