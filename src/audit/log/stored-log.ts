@@ -2,7 +2,7 @@ import type { PrismaClient } from '../../db/open-database.ts';
 import type { JsonValue } from '../../shared/json.ts';
 import type { Checkpoint } from './checkpoint.ts';
 import { entryBytes, entryLeafHash, type LogEntry } from './log-entry.ts';
-import { type Hash, inclusionProof, subtreeRoot } from './merkle-tree.ts';
+import { consistencyProof, type Hash, inclusionProof, subtreeRoot } from './merkle-tree.ts';
 import { type LogVerification, type StoredLogEntry, verifyLog } from './verify-log.ts';
 
 const batchSize = 2_000;
@@ -88,5 +88,41 @@ export async function proveInclusion(
     leafHash: leaves[Number(index)]!.toString('hex'),
     proof: inclusionProof(leaves, Number(index), treeSize).map((hash) => hash.toString('hex')),
     rootHash: subtreeRoot(leaves, 0, treeSize).toString('hex'),
+  };
+}
+
+export interface ConsistencyProof {
+  oldSize: number;
+  newSize: number;
+  /** RFC 9162 2.1.4 PROOF(oldSize, D[0:newSize]) (hex); empty when the sizes are equal. */
+  proof: string[];
+  oldRootHash: string;
+  newRootHash: string;
+}
+
+/**
+ * A consistency proof that the tree of the first `oldSize` stored events is a prefix of the tree of
+ * the first `newSize`, built from the events as stored now. Null when the stored log does not hold
+ * `newSize` consecutive events.
+ */
+export async function proveConsistency(
+  prisma: PrismaClient,
+  oldSize: number,
+  newSize: number,
+): Promise<ConsistencyProof | null> {
+  if (oldSize < 1 || oldSize > newSize) return null;
+  const leaves: Hash[] = [];
+  for await (const entry of storedEntries(prisma)) {
+    if (entry.index >= BigInt(newSize)) break;
+    if (entry.index !== BigInt(leaves.length)) return null;
+    leaves.push(entryLeafHash(entry));
+  }
+  if (leaves.length !== newSize) return null;
+  return {
+    oldSize,
+    newSize,
+    proof: consistencyProof(leaves, oldSize, newSize).map((hash) => hash.toString('hex')),
+    oldRootHash: subtreeRoot(leaves, 0, oldSize).toString('hex'),
+    newRootHash: subtreeRoot(leaves, 0, newSize).toString('hex'),
   };
 }

@@ -3,8 +3,9 @@ import type { AuditConfig } from '../../audit/log/audit-config.ts';
 import { AuditLog } from '../../audit/log/audit-log.ts';
 import { loadCheckpointKey } from '../../audit/log/checkpoint-key.ts';
 import { openCheckpoints, readCheckpointNotes } from '../../audit/log/checkpoint-sources.ts';
+import { verifyConsistency } from '../../audit/log/merkle-tree.ts';
 import { type NoteVerifier, parseVerifierKey, verifierKeyString } from '../../audit/log/signed-note.ts';
-import { proveInclusion, verifyStoredLog } from '../../audit/log/stored-log.ts';
+import { proveConsistency, proveInclusion, verifyStoredLog } from '../../audit/log/stored-log.ts';
 import { commandConfig, withDatabase } from '../command-context.ts';
 
 interface CheckpointOptions {
@@ -156,6 +157,86 @@ export function registerAuditCommands(program: Command): void {
         console.log(
           JSON.stringify(
             { ...proof, checkpoint: note, publicKey: verifierKeyString(verifier.name, verifier.publicKey) },
+            null,
+            2,
+          ),
+        );
+      }),
+    );
+  audit
+    .command('consistency <oldSize> [newSize]')
+    .description(
+      'print a consistency proof that the signed checkpoint of <oldSize> is a prefix of the one of [newSize] (default: the newest), to check without the database',
+    )
+    .option(
+      '--checkpoint <file|url>',
+      'where the signed checkpoints are (default: the configured file witnesses, then the database)',
+    )
+    .option('--key <verifier key>', "the log's public key (default: from the configured signing key)")
+    .action((oldSize: string, newSize: string | undefined, options: CheckpointOptions) =>
+      withDatabase(async ({ prisma }) => {
+        if (!/^[1-9]\d{0,14}$/.test(oldSize) || (newSize !== undefined && !/^[1-9]\d{0,14}$/.test(newSize))) {
+          console.error('<oldSize> [newSize]: tree sizes, whole numbers from 1');
+          process.exitCode = 2;
+          return;
+        }
+        const config = commandConfig().audit;
+        const verifier = await verifierFor(config, options.key);
+        // The database's copies are as good as a witness's here: each note is checked with the key.
+        const stored = await prisma.auditCheckpoint.findMany({ orderBy: { size: 'asc' } });
+        const notes = [
+          ...(
+            await Promise.all(checkpointSources(config, options.checkpoint).map(readCheckpointNotes))
+          ).flat(),
+          ...(options.checkpoint ? [] : stored.map((row) => row.note)),
+        ];
+        const opened = openCheckpoints(notes, verifier, config.origin);
+        if ('problem' in opened) {
+          console.error(`Audit checkpoints REFUSED: ${opened.problem}`);
+          process.exitCode = 1;
+          return;
+        }
+        const noteOf = (size: number) => {
+          const position = opened.checkpoints.findIndex((checkpoint) => checkpoint.size === size);
+          return position < 0
+            ? undefined
+            : { checkpoint: opened.checkpoints[position]!, note: notes[position]! };
+        };
+        const to = newSize ? Number(newSize) : Math.max(0, ...opened.checkpoints.map((c) => c.size));
+        const older = noteOf(Number(oldSize));
+        const newer = noteOf(to);
+        if (!older || !newer || Number(oldSize) > to) {
+          console.error(
+            `No signed checkpoint of size ${!older ? oldSize : to}${Number(oldSize) > to ? ` (or ${oldSize} is larger than ${to})` : ''}: sizes signed are ${[...new Set(opened.checkpoints.map((c) => c.size))].sort((a, b) => a - b).join(', ') || 'none'}.`,
+          );
+          process.exitCode = 2;
+          return;
+        }
+        const proof = await proveConsistency(prisma, older.checkpoint.size, newer.checkpoint.size);
+        const holds =
+          proof &&
+          verifyConsistency(
+            proof.oldSize,
+            proof.newSize,
+            proof.proof.map((hash) => Buffer.from(hash, 'hex')),
+            older.checkpoint.root,
+            newer.checkpoint.root,
+          );
+        if (!proof || !holds) {
+          console.error(
+            `No consistency proof from ${older.checkpoint.size} to ${newer.checkpoint.size}: the stored log no longer matches these signed checkpoints (run aperture audit verify).`,
+          );
+          process.exitCode = 1;
+          return;
+        }
+        console.log(
+          JSON.stringify(
+            {
+              ...proof,
+              oldCheckpoint: older.note,
+              newCheckpoint: newer.note,
+              publicKey: verifierKeyString(verifier.name, verifier.publicKey),
+            },
             null,
             2,
           ),
