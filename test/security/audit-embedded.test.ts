@@ -46,7 +46,10 @@ beforeAll(async () => {
   // witnessed in the folder's file, as the service would.
   const database = await openDatabase({ kind: 'embedded', dataDir });
   try {
-    const config = auditConfig({ APERTURE_AUDIT_CHECKPOINT_MS: 1_000 }, { dataDir, embedded: true, production: false, publicUrl: null });
+    const config = auditConfig(
+      { APERTURE_AUDIT_CHECKPOINT_MS: 1_000 },
+      { dataDir, embedded: true, production: false, publicUrl: null },
+    );
     if ('problem' in config) throw new Error(config.problem);
     const log = await AuditLog.open({ prisma: database.prisma, config, logger: silentLogger });
     base = await database.prisma.auditEvent.count();
