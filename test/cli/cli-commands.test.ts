@@ -39,7 +39,10 @@ describe('aperture CLI', () => {
     expect(again.stdout).toMatch(/datasets\s+0\s+0\s+0\s+8/);
 
     const keyFile = path.join(dir, 'audit-key.pem');
-    await writeFile(keyFile, generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }));
+    await writeFile(
+      keyFile,
+      generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }),
+    );
     const witnessed = {
       ...env(),
       APERTURE_AUDIT_KEY_FILE: keyFile,
