@@ -5,8 +5,13 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Each test file creates its own PostgreSQL database; files run in parallel workers.
     pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Most of a test's time is spent waiting on PostgreSQL, HTTP and child processes: two files
+    // at a time keep both cores busy (the default on 2 cores is one).
+    maxWorkers: 2,
+    // Sized for a busy 2-core machine: tests that spawn the CLI or start PGlite in a child process
+    // take 5-30 s there (the embedded start up to two minutes); a hang still ends the run.
+    testTimeout: 150_000,
+    hookTimeout: 180_000,
     sequence: { hooks: 'list' },
   },
 });

@@ -12,7 +12,7 @@ import { exchangeToken } from '../support/oauth-client.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { TestIdentityProvider, unsignedToken } from '../support/test-identity-provider.ts';
 import { loadTestPeople, startTestService, testPeopleFile } from '../support/test-service.ts';
-import { witnessedAuditLog } from '../support/witnessed-audit-log.ts';
+import { type WitnessedAuditLog, witnessedAuditLog } from '../support/witnessed-audit-log.ts';
 
 let db: TestDatabase;
 let service: RunningService;
@@ -24,13 +24,17 @@ let researcher: Client; // sub-agent of assistant
 let deepHelper: Client; // sub-agent of researcher (researcher may not delegate)
 let stranger: Client; // an unrelated top-level agent
 
+let auditLog: WitnessedAuditLog;
+
 const viewerQuery = '{ viewer { kind human { email } chain { clientId } intent taskId tokenId } }';
 
 beforeAll(async () => {
   db = await createTestDatabase();
   await loadTestPeople(db);
   idp = await TestIdentityProvider.create();
-  service = await startTestService(db, { providers: [await idp.serveJwks()] });
+  // The service signs checkpoints with the same key and witness as the test's own sequencer rounds.
+  auditLog = await witnessedAuditLog(db.prisma);
+  service = await startTestService(db, { providers: [await idp.serveJwks()], env: auditLog.env });
   governance = new GovernanceClient(service.graphqlUrl, await idp.token('gina@acme.test'));
   await governance.createIntent({
     name: 'analytics',
@@ -498,7 +502,7 @@ describe('changes act on the next call', () => {
   });
 
   it('another replica sees a suspension through the database change feed', async () => {
-    const replica = await startTestService(db, { providers: [await idp.serveJwks()] });
+    const replica = await startTestService(db, { providers: [await idp.serveJwks()], env: auditLog.env });
     try {
       const agent = await governance.registerAgent({
         name: 'Replica agent',
@@ -635,9 +639,8 @@ describe('governance', () => {
     expect(JSON.stringify(refusal.payload)).not.toMatch(/aps_/);
     const exchanged = await db.prisma.auditEvent.findFirstOrThrow({ where: { type: 'token.exchanged' } });
     expect(exchanged.actorChain).toEqual([expect.any(String)]);
-    const log = await witnessedAuditLog(db.prisma);
-    await log.sequence();
-    expect((await log.verify()).ok).toBe(true);
+    await auditLog.sequence();
+    expect((await auditLog.verify()).ok).toBe(true);
   });
 });
 
