@@ -21,6 +21,13 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * Interactive transactions wait for a free connection up to `maxWait` (Prisma's default, 2 s, turns
+ * a burst of concurrent writes on a busy machine into "Unable to start a transaction in the given
+ * time"), and may run for `timeout` once started.
+ */
+const transactionOptions = { maxWait: 15_000, timeout: 20_000 };
+
 export async function openDatabase(config: DatabaseConfig, logger?: Logger): Promise<Database> {
   return config.kind === 'postgres'
     ? openPostgres(config.url, config.poolSize, logger)
@@ -37,7 +44,7 @@ function openPostgres(url: string, poolSize: number, logger?: Logger): Database 
   pool.on('connect', (client) => {
     client.on('error', (error) => logger?.debug({ err: error }, 'a database connection in use failed'));
   });
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions });
   return {
     kind: 'postgres',
     prisma,
@@ -56,7 +63,7 @@ async function openEmbedded(dataDir: string): Promise<Database> {
   const release = inMemory ? async () => {} : await lockDataFolder(dataDir);
   try {
     const pglite = await PGlite.create(inMemory ? dataDir : `${dataDir}/pgdata`);
-    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions });
     return {
       kind: 'embedded',
       prisma,
