@@ -14,6 +14,7 @@ import { LogOnlyNotifier } from '../requests/approval-notifier.ts';
 import { ActiveGrants } from '../requests/grants/active-grants.ts';
 import { RequestsModule } from '../requests/requests-module.ts';
 import { createHttpServer } from '../server/create-http-server.ts';
+import { assertPortAvailable, listen } from '../server/listen.ts';
 import { stopHttpServer } from '../server/stop-http-server.ts';
 import { createSlackApp, slackEventsPath } from '../slack/slack-app.ts';
 import { prepareDatabase } from './prepare-database.ts';
@@ -26,6 +27,7 @@ export interface RunningService {
 }
 
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
+  await assertPortAvailable(config.http.port, config.http.host);
   const database = await prepareDatabase(config, logger);
   const changes = await database.openChangeFeed(logger);
   const identity = await createIdentityModule({
@@ -124,10 +126,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     await database.close();
   };
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.http.port, config.http.host, () => resolve());
-    });
+    await listen(server, config.http.port, config.http.host);
   } catch (error) {
     await closeAll();
     throw error;

@@ -18,6 +18,19 @@ export const redactedPaths = [
   'databaseUrl',
 ];
 
+/**
+ * Human-readable lines: one line per entry (context as inline JSON after the message), colours only
+ * when stdout is a terminal, so a log redirected to a file never holds ANSI codes.
+ */
+function prettyOptions() {
+  return {
+    colorize: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    singleLine: true,
+    ignore: 'pid,hostname,service',
+    translateTime: 'SYS:HH:MM:ss.l',
+  };
+}
+
 /** The process logger; `destination` (JSON lines) replaces stdout, e.g. for tests that read the log. */
 export function createLogger(config: Pick<Config, 'log'>, destination?: DestinationStream): Logger {
   const options = {
@@ -29,7 +42,7 @@ export function createLogger(config: Pick<Config, 'log'>, destination?: Destinat
   return pino({
     ...options,
     ...(config.log.format === 'pretty'
-      ? { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname,service' } } }
+      ? { transport: { target: 'pino-pretty', options: prettyOptions() } }
       : {}),
   });
 }
