@@ -43,15 +43,27 @@ function snapshot(agents: AgentState[], intents: string[] = ['analytics']): Iden
 }
 
 describe('act claim', () => {
-  it('nests the current actor outermost (RFC 8693 §4.1) and round-trips', () => {
-    expect(actFromChain(['a', 'b', 'c'])).toEqual({ sub: 'c', act: { sub: 'b', act: { sub: 'a' } } });
-    expect(chainFromAct(actFromChain(['a', 'b', 'c']))).toEqual(['a', 'b', 'c']);
+  const ids = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
+  const chain = ids.map((id, index) => ({ id, clientId: `agt_${index}` }));
+
+  it('nests the current actor outermost (RFC 8693 §4.1), names agents by client id (actor profile), and round-trips', () => {
+    expect(actFromChain(chain, 'urn:aperture')).toEqual({
+      sub: 'agt_1',
+      iss: 'urn:aperture',
+      sub_profile: 'ai_agent',
+      aperture_agent_id: ids[1],
+      act: { sub: 'agt_0', iss: 'urn:aperture', sub_profile: 'ai_agent', aperture_agent_id: ids[0] },
+    });
+    expect(chainFromAct(actFromChain(chain, 'urn:aperture'))).toEqual(ids);
+  });
+
+  it('reads the first shape too, whose act.sub was the internal agent id', () => {
+    expect(chainFromAct({ sub: ids[1]!, act: { sub: ids[0]! } })).toEqual(ids);
   });
 
   it('refuses absurdly deep act claims', () => {
-    expect(() => chainFromAct(actFromChain(Array.from({ length: 40 }, (_, i) => `a${i}`)))).toThrow(
-      /too deep/,
-    );
+    const deep = Array.from({ length: 40 }, (_, i) => ({ id: `a${i}`, clientId: `agt_${i}` }));
+    expect(() => chainFromAct(actFromChain(deep, 'urn:aperture'))).toThrow(/too deep/);
   });
 });
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../../src/app/start-service.ts';
+import { SigningKeys } from '../../src/identity/tokens/signing-keys.ts';
 import { applyPeople } from '../../src/people/import/apply-people.ts';
 import { parsePeopleFile } from '../../src/people/import/parse-people-file.ts';
 import { GovernanceClient } from '../support/governance-client.ts';
@@ -85,7 +86,7 @@ async function agentToken(client: Client, subjectToken: string, params: Record<s
 }
 
 describe('token exchange (RFC 8693)', () => {
-  it('issues a delegation token: sub is the human, act the agent, with intent, task and jti', async () => {
+  it('issues a delegation token: sub is the human, act the agent by client id (actor profile), with intent, task and jti', async () => {
     const result = await exchangeToken(service.url, assistant, {
       subject_token: await idp.subjectToken('ana@acme.test'),
       intent: 'analytics',
@@ -102,14 +103,24 @@ describe('token exchange (RFC 8693)', () => {
     const claims = decodeJwt(result.body.access_token!);
     const ana = await db.prisma.person.findUniqueOrThrow({ where: { email: 'ana@acme.test' } });
     const agent = await db.prisma.agent.findUniqueOrThrow({ where: { clientId: assistant.clientId } });
-    expect(claims).toMatchObject({
+    expect(claims).toEqual({
+      iss: 'urn:aperture',
+      aud: 'aperture',
       sub: ana.id,
-      act: { sub: agent.id },
+      sub_profile: 'user',
+      act: {
+        sub: assistant.clientId,
+        iss: 'urn:aperture',
+        sub_profile: 'ai_agent',
+        aperture_agent_id: agent.id,
+      },
+      client_id: assistant.clientId,
       intent: 'analytics',
       task_id: 'task-42',
-      aud: 'aperture',
+      jti: expect.any(String),
+      iat: expect.any(Number),
+      exp: expect.any(Number),
     });
-    expect(claims.jti).toEqual(expect.any(String));
 
     const viewer = await graphql(service.graphqlUrl, viewerQuery, {}, result.body.access_token);
     expect(viewer.data).toEqual({
@@ -145,14 +156,50 @@ describe('token exchange (RFC 8693)', () => {
       ),
     );
     expect(decodeJwt(childToken)).toMatchObject({
-      act: { sub: childAgent!.id, act: { sub: parentAgent!.id } },
+      sub_profile: 'user',
+      act: {
+        sub: researcher.clientId,
+        iss: 'urn:aperture',
+        sub_profile: 'ai_agent',
+        aperture_agent_id: childAgent!.id,
+        act: {
+          sub: assistant.clientId,
+          iss: 'urn:aperture',
+          sub_profile: 'ai_agent',
+          aperture_agent_id: parentAgent!.id,
+        },
+      },
+      client_id: researcher.clientId,
       intent: 'analytics',
     });
+    // The audit log keeps naming agents by id, outermost last.
+    const exchanged = await db.prisma.auditEvent.findFirstOrThrow({
+      where: { type: 'token.exchanged', subjectId: decodeJwt(childToken).jti! },
+    });
+    expect(exchanged.actorChain).toEqual([parentAgent!.id, childAgent!.id]);
     const viewer = await graphql(service.graphqlUrl, viewerQuery, {}, childToken);
     expect(viewer.data?.viewer).toMatchObject({
       kind: 'AGENT',
       chain: [{ clientId: assistant.clientId }, { clientId: researcher.clientId }],
       intent: 'analytics',
+    });
+  });
+
+  it('tokens of the first shape (act.sub the internal agent id), issued before an upgrade, keep working until they expire', async () => {
+    const current = await agentToken(assistant, await idp.subjectToken('ana@acme.test'), {
+      intent: 'analytics',
+    });
+    const legacy = await inFirstShape(current);
+    expect(decodeJwt(legacy).act).toEqual({ sub: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect((await graphql(service.graphqlUrl, viewerQuery, {}, legacy)).data?.viewer).toMatchObject({
+      kind: 'AGENT',
+      chain: [{ clientId: assistant.clientId }],
+    });
+    // A sub-agent exchanging it gets a token of the current shape, naming both agents by client id.
+    const child = decodeJwt(await agentToken(researcher, legacy));
+    expect(child.act).toMatchObject({
+      sub: researcher.clientId,
+      act: { sub: assistant.clientId, sub_profile: 'ai_agent' },
     });
   });
 
@@ -285,9 +332,19 @@ describe('refusals, from the attacker side', () => {
       intent: 'analytics',
     });
     const result = await exchangeToken(service.url, stranger, { subject_token: assistantToken });
-    expect(result.body).toMatchObject({
+    expect(result.body).toEqual({
       error: 'invalid_grant',
-      error_description: expect.stringMatching(/not issued to the parent/),
+      error_description:
+        'subject_token is a delegation token, and agent Stranger is not a sub-agent: exchange the token the human issued for agents',
+    });
+    const ownAgain = await exchangeToken(service.url, assistant, { subject_token: assistantToken });
+    expect(ownAgain.body.error_description).toMatch(/agent SQL assistant is not a sub-agent/);
+    const otherParent = await agentToken(stranger, await idp.subjectToken('ana@acme.test'), {
+      intent: 'analytics',
+    });
+    expect((await exchangeToken(service.url, researcher, { subject_token: otherParent })).body).toEqual({
+      error: 'invalid_grant',
+      error_description: 'subject_token was not issued to the parent of agent Schema researcher',
     });
   });
 
@@ -369,7 +426,14 @@ describe('refusals, from the attacker side', () => {
         .body.error,
     ).toBe('invalid_request');
     const noClient = await exchangeToken(service.url, null, { subject_token: subject, intent: 'analytics' });
-    expect(noClient).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    expect(noClient).toMatchObject({
+      status: 401,
+      body: {
+        error: 'invalid_client',
+        error_description:
+          "client authentication is required: send the agent's client id and secret (HTTP Basic, or client_id and client_secret in the body)",
+      },
+    });
   });
 
   it('rejects oversized or malformed bearer tokens on GraphQL', async () => {
@@ -632,17 +696,38 @@ describe('governance', () => {
       'intent.deleted': 1,
       'token.revoked': 2,
     });
-    const refusal = await db.prisma.auditEvent.findFirstOrThrow({
+    const refusals = await db.prisma.auditEvent.findMany({
       where: { type: 'token.refused', payload: { path: ['error'], equals: 'invalid_client' } },
+      orderBy: { id: 'asc' },
     });
-    expect(refusal.payload).toMatchObject({ reason: 'client authentication failed' });
-    expect(JSON.stringify(refusal.payload)).not.toMatch(/aps_/);
+    expect(refusals.map((refusal) => refusal.payload)).toContainEqual(
+      expect.objectContaining({ reason: 'client authentication failed' }),
+    );
+    expect(JSON.stringify(refusals.map((refusal) => refusal.payload))).not.toMatch(/aps_/);
     const exchanged = await db.prisma.auditEvent.findFirstOrThrow({ where: { type: 'token.exchanged' } });
     expect(exchanged.actorChain).toEqual([expect.any(String)]);
     await auditLog.sequence();
     expect((await auditLog.verify()).ok).toBe(true);
   });
 });
+
+/**
+ * The same delegation token as aperture signed it before the actor profile: `act.sub` was the
+ * agent's internal id, no `sub_profile`, and `client_id` that id too. Signed with the service's key.
+ */
+async function inFirstShape(token: string): Promise<string> {
+  const claims = decodeJwt(token);
+  const toFirstShape = (act: Record<string, unknown>): Record<string, unknown> => ({
+    sub: act.aperture_agent_id,
+    ...(act.act ? { act: toFirstShape(act.act as Record<string, unknown>) } : {}),
+  });
+  const { sub_profile: _profile, ...rest } = claims;
+  const act = toFirstShape(claims.act as Record<string, unknown>);
+  const { kid, key } = await new SigningKeys(db.prisma).signingKey();
+  return new SignJWT({ ...rest, act, client_id: act.sub })
+    .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'at+jwt' })
+    .sign(key);
+}
 
 /** A well-formed token for our IdP's issuer and audience, signed by a key the IdP never published. */
 async function forgedToken(email: string): Promise<string> {

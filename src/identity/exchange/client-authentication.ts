@@ -18,7 +18,12 @@ export async function authenticateClient(
   verified: VerifiedSecretCache,
   credentials: ClientCredentials | undefined,
 ): Promise<AgentState> {
-  if (!credentials) throw new OAuthError('invalid_client', 'client authentication is required');
+  if (!credentials) {
+    throw new OAuthError(
+      'invalid_client',
+      "client authentication is required: send the agent's client id and secret (HTTP Basic, or client_id and client_secret in the body)",
+    );
+  }
   const agent = snapshot.agentsByClientId.get(credentials.clientId);
   const now = Date.now();
   const usable = (agent ? (snapshot.credentialsByAgentId.get(agent.id) ?? []) : []).filter(

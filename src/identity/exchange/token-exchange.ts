@@ -100,7 +100,7 @@ export class TokenExchange {
       );
     }
     const chain = [...subject.parentChain, agent.id];
-    const { problem } = checkDelegationState(snapshot, chain, intent, config.maxDelegationDepth);
+    const { agents, problem } = checkDelegationState(snapshot, chain, intent, config.maxDelegationDepth);
     if (problem) throw new OAuthError(problemCodes[problem.kind], problem.message);
 
     const intentState = snapshot.intents.get(intent)!;
@@ -124,7 +124,7 @@ export class TokenExchange {
     const taskId = request.task_id ?? subject.inheritedTaskId;
     const signed = await this.deps.delegationTokens.sign({
       humanId: subject.humanId,
-      chain,
+      chain: agents,
       intent,
       taskId,
       expiresAt,
@@ -217,6 +217,14 @@ export class TokenExchange {
     if (snapshot.revokedTokenIds.has(claims.jti))
       throw new OAuthError('invalid_grant', 'subject_token was revoked');
     const parentChain = chainFromAct(claims.act);
+    if (!agent.parentId) {
+      // A top-level agent acts for the human directly: re-exchanging a delegation token (its own
+      // or another agent's) would only stack agents on a chain that is not theirs.
+      throw new OAuthError(
+        'invalid_grant',
+        `subject_token is a delegation token, and agent ${agent.name} is not a sub-agent: exchange the token the human issued for agents`,
+      );
+    }
     if (agent.parentId !== parentChain.at(-1)) {
       throw new OAuthError(
         'invalid_grant',

@@ -1,14 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { joseRefusal, TokenRefusedError } from '../token-refusal.ts';
-import { actFromChain, type DelegationClaims, delegationClaimsSchema } from './delegation-claims.ts';
+import {
+  actFromChain,
+  type ChainAgent,
+  type DelegationClaims,
+  delegationClaimsSchema,
+  humanSubjectProfile,
+} from './delegation-claims.ts';
 import { type SigningKeys, signingAlgorithm } from './signing-keys.ts';
 import { VerifiedTokenCache } from './verified-token-cache.ts';
 
 export interface NewDelegationToken {
   humanId: string;
-  /** Agent ids, from the human's own agent to the actor receiving this token. */
-  chain: string[];
+  /** The agents, from the human's own agent to the actor receiving this token. */
+  chain: readonly ChainAgent[];
   intent: string;
   taskId: string | null;
   expiresAt: Date;
@@ -20,7 +26,11 @@ export interface SignedDelegationToken {
   issuedAt: Date;
 }
 
-/** Signs and verifies aperture's delegation tokens (JWT, EdDSA, `sub` = human, nested `act` = chain). */
+/**
+ * Signs and verifies aperture's delegation tokens: JWT access tokens (RFC 9068, EdDSA) whose `sub`
+ * is the human (`sub_profile: user`) and whose nested `act` is the agent chain, each agent named by
+ * its client id (`sub_profile: ai_agent`, draft-mcguinness-oauth-actor-profile).
+ */
 export class DelegationTokens {
   private readonly verified = new VerifiedTokenCache<DelegationClaims>();
 
@@ -39,10 +49,12 @@ export class DelegationTokens {
     const jti = randomUUID();
     const issuedAt = new Date();
     const signed = await new SignJWT({
-      act: actFromChain(token.chain),
+      sub_profile: humanSubjectProfile,
+      act: actFromChain(token.chain, this.issuer),
       intent: token.intent,
       ...(token.taskId ? { task_id: token.taskId } : {}),
-      client_id: token.chain.at(-1),
+      // RFC 9068: the OAuth client the token was issued to, the presenting agent.
+      client_id: token.chain.at(-1)?.clientId,
     })
       .setProtectedHeader({ alg: signingAlgorithm, kid, typ: 'at+jwt' })
       .setIssuer(this.issuer)
