@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { type AuditConfig, auditConfig, auditEnvironmentSchema } from '../audit/log/audit-config.ts';
+import { devIssuerAvailability } from '../identity/humans/dev-issuer-availability.ts';
 import {
   type IdentityProviderConfig,
   identityProvidersSchema,
@@ -177,8 +178,10 @@ export interface IdentityConfig {
   /** Token requests one client address may make per minute (per replica). */
   tokenRequestsPerMinute: number;
   providers: IdentityProviderConfig[];
-  /** The development issuer's key file; null outside development mode (the issuer is refused there). */
+  /** The development issuer's key file; null when it is off (its tokens are refused then). */
   devIssuerKeyFile: string | null;
+  /** Why the development issuer is off, naming the setting (for `dev-token` and refusals); null when on. */
+  devIssuerOff: string | null;
 }
 
 /** Thrown when the environment holds a bad value; the message names each variable and its problem. */
@@ -202,7 +205,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const env = parsed.data;
   if (env.APERTURE_DEV_ISSUER && env.NODE_ENV !== 'development') {
     throw new ConfigError([
-      'APERTURE_DEV_ISSUER: the development issuer signs tokens for anyone; it only runs with NODE_ENV=development',
+      `APERTURE_DEV_ISSUER: the development issuer signs tokens for anyone; it only runs with NODE_ENV=development (the default), not NODE_ENV=${env.NODE_ENV}`,
     ]);
   }
 
@@ -210,6 +213,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.APERTURE_DB_POOL_SIZE }
     : { kind: 'embedded', dataDir: env.APERTURE_DATA_DIR };
   const embedded = database.kind === 'embedded';
+  const devIssuer = devIssuerAvailability({
+    nodeEnv: env.NODE_ENV,
+    embedded,
+    devIssuer: env.APERTURE_DEV_ISSUER,
+  });
   const publicUrl = env.APERTURE_PUBLIC_URL?.replace(/\/$/, '') ?? null;
   const audit = auditConfig(env, {
     dataDir: env.APERTURE_DATA_DIR,
@@ -244,10 +252,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       tokenRequestsPerMinute: env.APERTURE_TOKEN_REQUESTS_PER_MINUTE,
 
       providers: env.APERTURE_IDENTITY_PROVIDERS ?? [],
-      devIssuerKeyFile:
-        env.NODE_ENV === 'development' && (env.APERTURE_DEV_ISSUER ?? embedded)
-          ? (env.APERTURE_DEV_ISSUER_KEY_FILE ?? path.join(env.APERTURE_DATA_DIR, 'dev-issuer-key.json'))
-          : null,
+      devIssuerKeyFile: devIssuer.on
+        ? (env.APERTURE_DEV_ISSUER_KEY_FILE ?? path.join(env.APERTURE_DATA_DIR, 'dev-issuer-key.json'))
+        : null,
+      devIssuerOff: devIssuer.on ? null : devIssuer.off,
     },
     requests: {
       grantMaximums: mergeGrantMaximums(env.APERTURE_GRANT_MAX_SECONDS),

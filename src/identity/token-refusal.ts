@@ -9,6 +9,8 @@ export type TokenRefusalReason =
   | 'not_a_jwt'
   | 'untrusted_issuer'
   | 'not_for_api'
+  | 'exchange_only'
+  | 'api_only'
   | 'bad_algorithm'
   | 'bad_signature'
   | 'unknown_key'

@@ -47,6 +47,7 @@ const badTokens: [string, string, () => Promise<string>][] = [
       }),
   ],
   ['garbage', 'not_a_jwt', async () => 'not.a.jwt'],
+  ['the token a human hands an agent', 'exchange_only', () => t.idp.subjectToken('ana@acme.test')],
 ];
 
 describe('a refused bearer token is one INFO line with the request id and a reason, never a stack', () => {
@@ -82,6 +83,9 @@ describe('a refused bearer token is one INFO line with the request id and a reas
       refusedWith('the token was not issued by a trusted identity provider'),
       refusedWith('the identity token is signed with an algorithm that is not accepted'),
       refusedWith('the token is not a JWT'),
+      refusedWith(
+        'this token can only be exchanged at /oauth/token: an agent exchanges it, authenticated with its own client credentials, for a delegation token (RFC 8693 token exchange, this token as subject_token) and calls the API with that',
+      ),
     ]);
     expect(JSON.stringify(answers)).not.toMatch(/claim value|JWS|JWT(Expired|ClaimValidationFailed)/);
   });

@@ -105,10 +105,20 @@ describe('forged and misused identity tokens', () => {
     );
   });
 
-  it('the token a human hands an agent (exchange audience) cannot be replayed on the API', async () => {
+  it('the token a human hands an agent (exchange audience) cannot be replayed on the API, and says where it works', async () => {
     expect(await bearer(await t.idp.subjectToken('gina@acme.test'))).toEqual(
-      refused('the identity token is not meant for this service'),
+      refused(
+        'this token can only be exchanged at /oauth/token: an agent exchanges it, authenticated with its own client credentials, for a delegation token (RFC 8693 token exchange, this token as subject_token) and calls the API with that',
+      ),
     );
+  });
+
+  it('only a genuine exchange token is told where it works: a forged one is refused for its signature', async () => {
+    const genuine = await t.idp.subjectToken('gina@acme.test');
+    const forged = tampered(genuine, (claims) => {
+      claims.email = 'ana@acme.test';
+    });
+    expect(await bearer(forged)).toEqual(refused('the identity token has an invalid signature'));
   });
 
   it('a provider saying the email is unverified does not vouch for it', async () => {

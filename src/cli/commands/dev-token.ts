@@ -38,7 +38,7 @@ export function registerDevTokenCommand(program: Command): void {
     .action(async (options: { user: string; ttl: number; forAgent?: boolean }) => {
       const config = commandConfig();
       const audiences = devIssuerAudiences(config.identity.audience);
-      const token = await issueDevToken(config.identity.devIssuerKeyFile, {
+      const token = await issueDevToken(config.identity, {
         email: options.user,
         audience: options.forAgent ? audiences.exchange : audiences.api,
         ttlSeconds: options.ttl,

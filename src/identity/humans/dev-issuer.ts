@@ -14,7 +14,7 @@ interface DevIssuerKey {
 /**
  * The development identity provider: an Ed25519 key in a file beside the embedded database, so
  * `aperture dev-token` can sign human tokens while the server (another process) verifies them.
- * Only used in development mode; the server refuses this issuer otherwise.
+ * Only when the configuration turns it on (development only); the server refuses this issuer otherwise.
  */
 export async function loadOrCreateDevIssuerKey(file: string): Promise<DevIssuerKey> {
   try {
@@ -46,14 +46,17 @@ export interface DevTokenRequest {
   ttlSeconds: number;
 }
 
-export async function issueDevToken(keyFile: string | null, request: DevTokenRequest): Promise<string> {
-  if (!keyFile) {
-    throw new ApertureError(
-      'FORBIDDEN',
-      'The development issuer only works in development mode (NODE_ENV=development).',
-    );
+/** Where the development issuer stands, as the configuration says (see devIssuerAvailability). */
+export interface DevIssuerSettings {
+  devIssuerKeyFile: string | null;
+  devIssuerOff: string | null;
+}
+
+export async function issueDevToken(settings: DevIssuerSettings, request: DevTokenRequest): Promise<string> {
+  if (!settings.devIssuerKeyFile) {
+    throw new ApertureError('FORBIDDEN', settings.devIssuerOff ?? 'the development issuer is off');
   }
-  const key = await loadOrCreateDevIssuerKey(keyFile);
+  const key = await loadOrCreateDevIssuerKey(settings.devIssuerKeyFile);
   return new SignJWT({ email: request.email.toLowerCase() })
     .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'JWT' })
     .setIssuer(devIssuer)

@@ -43,7 +43,11 @@ export class HumanTokenVerifier {
    */
   private readonly verified = new VerifiedTokenCache<{ exp: number; result: VerifiedHumanToken }>();
 
-  private constructor(private readonly issuers: ReadonlyMap<string, TrustedIssuer>) {}
+  private constructor(
+    private readonly issuers: ReadonlyMap<string, TrustedIssuer>,
+    /** Why this server does not trust the development issuer; null when it does. */
+    private readonly devIssuerOff: string | null,
+  ) {}
 
   static async create(config: IdentityConfig): Promise<HumanTokenVerifier> {
     const issuers = new Map<string, TrustedIssuer>();
@@ -71,7 +75,7 @@ export class HumanTokenVerifier {
         keys: createLocalJWKSet({ keys: [{ ...key.publicJwk, kid: key.kid, alg: 'EdDSA' }] }),
       });
     }
-    return new HumanTokenVerifier(issuers);
+    return new HumanTokenVerifier(issuers, config.devIssuerOff);
   }
 
   /** `use`: `exchange` for a subject token an agent presents, `api` for a human calling aperture. */
@@ -94,21 +98,24 @@ export class HumanTokenVerifier {
     }
     const trusted = issuer ? this.issuers.get(issuer) : undefined;
     if (!issuer || !trusted) {
+      if (issuer === devIssuer) {
+        throw new TokenRefusedError(
+          'untrusted_issuer',
+          `the token comes from the development issuer (aperture dev-token), which this server does not trust: ${this.devIssuerOff ?? 'it is off'}`,
+        );
+      }
       throw new TokenRefusedError(
         'untrusted_issuer',
         'the token was not issued by a trusted identity provider',
       );
     }
     const { config } = trusted;
-    const audience = use === 'exchange' ? config.audience : config.apiAudience;
-    if (!audience) {
-      throw new TokenRefusedError('not_for_api', `tokens of ${issuer} cannot be used on the API directly`);
-    }
     let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
     try {
+      // Both audiences, so that a genuine token presented for the other use is told what it is for.
       const options = {
         issuer: config.issuer,
-        audience,
+        audience: config.apiAudience ? [config.audience, config.apiAudience] : config.audience,
         algorithms: [...config.algorithms],
         requiredClaims: ['exp'],
       };
@@ -117,8 +124,11 @@ export class HumanTokenVerifier {
           ? await jwtVerify(token, trusted.keys, options)
           : await jwtVerify(token, trusted.keys, options));
     } catch (error) {
-      throw joseRefusal(error, 'the identity token');
+      throw this.verificationRefusal(error, config, use);
     }
+    const audiences = typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []);
+    const wanted = use === 'exchange' ? config.audience : config.apiAudience;
+    if (!wanted || !audiences.includes(wanted)) throw wrongUseRefusal(config, use);
     const value = config.claim === 'email' ? payload.email : payload.sub;
     if (typeof value !== 'string' || value === '')
       throw new TokenRefusedError('no_identity_claim', `the identity token has no ${config.claim} claim`);
@@ -140,4 +150,54 @@ export class HumanTokenVerifier {
       expiresAt: new Date((payload.exp ?? 0) * 1000),
     };
   }
+
+  /** jose's failure in our words, with what to do about it for the development issuer. */
+  private verificationRefusal(
+    error: unknown,
+    config: IdentityProviderConfig,
+    use: HumanTokenUse,
+  ): TokenRefusedError {
+    const refusal = joseRefusal(error, 'the identity token');
+    if (refusal.reason === 'wrong_audience' && use === 'api' && !config.apiAudience) {
+      return new TokenRefusedError(
+        'not_for_api',
+        `tokens of ${config.issuer} cannot be used on the API directly`,
+      );
+    }
+    if (config.issuer !== devIssuer) return refusal;
+    if (refusal.reason === 'unknown_key') {
+      // The CLI signed with the key file of another data folder than the server's.
+      return new TokenRefusedError(
+        'unknown_key',
+        "the identity token is signed with a development issuer key this server does not have: run aperture dev-token with the server's APERTURE_DATA_DIR (or APERTURE_DEV_ISSUER_KEY_FILE)",
+      );
+    }
+    if (refusal.reason === 'expired') {
+      return new TokenRefusedError(
+        'expired',
+        'the identity token has expired: print a new one with aperture dev-token',
+      );
+    }
+    return refusal;
+  }
+}
+
+/**
+ * A genuine token presented for the use it was not issued for. The token a human hands to an
+ * agent only works at the token endpoint, and the human's own token cannot be exchanged, so an
+ * agent never acts as the human itself; both refusals say what the token is for instead.
+ */
+function wrongUseRefusal(config: IdentityProviderConfig, use: HumanTokenUse): TokenRefusedError {
+  if (use === 'api') {
+    return new TokenRefusedError(
+      'exchange_only',
+      'this token can only be exchanged at /oauth/token: an agent exchanges it, authenticated with its own client credentials, for a delegation token (RFC 8693 token exchange, this token as subject_token) and calls the API with that',
+    );
+  }
+  const forAgents =
+    config.issuer === devIssuer ? 'aperture dev-token --for-agent' : `audience ${config.audience}`;
+  return new TokenRefusedError(
+    'api_only',
+    `the identity token is meant for the human's own API calls and cannot be exchanged: exchange a token the human issued for agents (${forAgents})`,
+  );
 }
