@@ -19,6 +19,7 @@ import { requestIdHeader } from '../server/request-id.ts';
 import { authenticatedViewer, useAuthentication } from './authentication.ts';
 import type { GraphQLContext } from './context.ts';
 import { logUnexpectedErrors, maskError, yogaLogger } from './errors.ts';
+import { offlineGraphiQL } from './graphiql/offline-graphiql.ts';
 import { useIntrospectionControl } from './introspection.ts';
 import { schema } from './schema.ts';
 import { useSliceAudit } from './slice-audit.ts';
@@ -61,18 +62,17 @@ export function createGraphQLServer({
   graphiql,
   introspection,
 }: YogaOptions) {
+  // Served from our own origin, files included: no CDN is reachable where data is governed.
+  const graphiqlConsole = graphiql ? offlineGraphiQL(graphqlPath) : undefined;
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: graphqlPath,
-    graphiql: graphiql
-      ? {
-          title: 'aperture',
-          headers: '{\n  "Authorization": "Bearer <token from npx aperture dev-token>"\n}',
-        }
-      : false,
+    graphiql: graphiqlConsole?.options ?? false,
+    ...(graphiqlConsole ? { renderGraphiQL: graphiqlConsole.render } : {}),
     landingPage: false,
     logging: yogaLogger(logger),
     plugins: [
+      ...(graphiqlConsole ? [graphiqlConsole.plugin] : []),
       useAuthentication(identity.authenticator, logger),
       useIntrospectionControl(introspection),
       useNoSuggestions(),
