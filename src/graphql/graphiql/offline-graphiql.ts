@@ -19,7 +19,8 @@ const apertureGraphiQLOptions: GraphiQLOptions = {
   defaultQuery: `# Every field but \`health\` needs a bearer token.
 # Get one in a terminal:
 #   npx aperture dev-token --user <your email>
-# and paste it in the Headers panel below.
+# paste it in the Headers panel below, then
+# Shift-Ctrl-R loads the schema (docs, completion).
 {
   health { status }
   viewer { kind human { email name } }
