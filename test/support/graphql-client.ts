@@ -4,6 +4,7 @@ export async function graphql<T = Record<string, unknown>>(
   query: string,
   variables: Record<string, unknown> = {},
   token?: string,
+  operationName?: string,
 ): Promise<{ status: number; data?: T; errors?: { message: string; extensions?: { code?: string } }[] }> {
   const response = await fetch(url, {
     method: 'POST',
@@ -12,7 +13,7 @@ export async function graphql<T = Record<string, unknown>>(
       accept: 'application/json',
       ...(token ? { authorization: `Bearer ${token}` } : {}),
     },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query, variables, ...(operationName ? { operationName } : {}) }),
   });
   return { status: response.status, ...((await response.json()) as object) };
 }

@@ -1,0 +1,161 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Kind, parse } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '../support/graphql-client.ts';
+import { type RunningCli, startCli } from '../support/spawn-cli.ts';
+import { type ReadmeBlock, sectionBlocks } from './readme-blocks.ts';
+import { runShellBlock, type ShellEnv } from './run-shell.ts';
+
+/**
+ * The README's quickstart, followed word for word by a new user: `npm start` on a new data
+ * folder, the shell blocks in one terminal (exports carry over), every GraphQL operation sent
+ * with the token its block names (`# Token: $VAR` or `# Token: <command>`), and the values the
+ * reader copies from one answer into the next block. Every answer the README describes is checked.
+ */
+const readmeOrigin = 'http://127.0.0.1:4000';
+
+let dataDir: string;
+let server: RunningCli;
+let shellEnv: ShellEnv;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'aperture-quickstart-'));
+  const serverEnv = {
+    APERTURE_DATA_DIR: dataDir,
+    PORT: '0',
+    NODE_ENV: 'development',
+    DATABASE_URL: '',
+    LOG_FORMAT: 'json',
+  };
+  server = await startCli(serverEnv, 150_000);
+  // The reader's second terminal: same folder, same (default) settings as `npm start`.
+  shellEnv = { ...(process.env as ShellEnv), ...serverEnv };
+  delete shellEnv.LOG_FORMAT;
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+interface Answer {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+describe('the README quickstart, word for word', () => {
+  it('reaches every result it shows', async () => {
+    const origin = new URL(server.graphqlUrl).origin;
+    const answers = new Map<string, Answer>();
+    const placeholders = new Map<string, () => string>([
+      ['<clientId>', () => path$(answers, 'SetUpAnAgent', ['registerAgent', 'agent', 'clientId'])],
+      ['<clientSecret>', () => path$(answers, 'SetUpAnAgent', ['registerAgent', 'clientSecret'])],
+      ['<request id>', () => path$(answers, 'AskForMarketingLeads', ['requestAccess', 'request', 'id'])],
+    ]);
+    const fillIn = (code: string) => {
+      let filled = code.replaceAll(readmeOrigin, origin);
+      for (const [placeholder, value] of placeholders) {
+        if (filled.includes(placeholder)) filled = filled.replaceAll(placeholder, value());
+      }
+      return filled;
+    };
+
+    const blocks = sectionBlocks('Quickstart');
+    expect(blocks[0]).toMatchObject({ language: 'sh', code: 'npm install && npm start' });
+    expect(blocks.at(-1)).toMatchObject({ language: 'sh', code: 'npm test' });
+    for (const block of blocks.slice(1, -1)) {
+      if (block.language === 'sh') {
+        shellEnv = (await runShellBlock(fillIn(block.code), shellEnv)).env;
+      } else {
+        expect(block.language).toBe('graphql');
+        const token = await tokenFor(block);
+        for (const operation of operationNames(block.code)) {
+          const answer = await graphql(server.graphqlUrl, fillIn(block.code), {}, token, operation);
+          expect(answer.errors, `${operation} (README line ${block.line})`).toBeUndefined();
+          answers.set(operation, answer);
+        }
+      }
+    }
+
+    // What the prose says each answer shows.
+    const oliver = answers.get('WhatOliverSees')!.data as {
+      dataset: {
+        tier: string;
+        columns: { name: string; access: { masked: boolean; method: string | null } }[];
+      };
+      contacts: { tier: string; requestable: boolean };
+      metrics: { totalCount: number };
+    };
+    expect(oliver.dataset.tier).toBe('READ');
+    expect(oliver.dataset.columns.find((column) => column.name === 'card_last4')?.access).toEqual({
+      masked: true,
+      method: 'redact',
+    });
+    expect(oliver.contacts).toMatchObject({ tier: 'DISCOVER', requestable: true });
+    expect(oliver.metrics.totalCount).toBeGreaterThan(0);
+
+    expect(answers.get('AskForSalesContacts')!.data).toMatchObject({
+      requestAccess: {
+        request: {
+          status: 'APPROVED',
+          ruleId: 'finance-analysts-sales-data',
+          grant: { id: expect.any(String) },
+        },
+      },
+    });
+    expect(answers.get('TheSliceNow')!.data).toMatchObject({
+      dataset: { path: 'analytics.sales.contacts', tier: 'READ' },
+    });
+    expect(answers.get('AskForMarketingLeads')!.data).toMatchObject({
+      requestAccess: { request: { status: 'PENDING', ruleId: 'confidential-to-owners' } },
+    });
+    expect(answers.get('LucasApproves')!.data).toMatchObject({
+      approveAccessRequest: { status: 'APPROVED', grant: { expiresAt: expect.any(String) } },
+    });
+    const afterApproval = await graphql(
+      server.graphqlUrl,
+      '{ dataset(path: "analytics.marketing.marketing_leads") { tier } }',
+      {},
+      shellEnv.AGENT,
+    );
+    expect(afterApproval.data).toEqual({ dataset: { tier: 'READ' } });
+
+    // "That --for-agent token is refused on /graphql" with the message the README quotes.
+    const forAgent = await runShellBlock(
+      'npx aperture dev-token --user oliver.grant@acme.example --for-agent',
+      shellEnv,
+    );
+    const refused = await graphql(server.graphqlUrl, '{ viewer { kind } }', {}, forAgent.stdout.trim());
+    expect(refused.errors?.[0]?.message).toContain('this token can only be exchanged at /oauth/token');
+  });
+});
+
+/** The token a block names in its first line: `# Token: $VAR` or `# Token: <shell command>`. */
+async function tokenFor(block: ReadmeBlock): Promise<string> {
+  const header = /^# Token: (.+)$/.exec(block.code.split('\n')[0] ?? '');
+  if (!header)
+    throw new Error(`README line ${block.line}: a quickstart GraphQL block must start with "# Token: ..."`);
+  const source = header[1]!.trim();
+  const variable = /^\$(\w+)$/.exec(source);
+  if (variable) {
+    const value = shellEnv[variable[1]!];
+    if (!value) throw new Error(`README line ${block.line}: $${variable[1]} is not set by an earlier block`);
+    return value;
+  }
+  return (await runShellBlock(source, shellEnv)).stdout.trim();
+}
+
+function operationNames(code: string): string[] {
+  return parse(code).definitions.flatMap((definition) =>
+    definition.kind === Kind.OPERATION_DEFINITION && definition.name ? [definition.name.value] : [],
+  );
+}
+
+function path$(answers: Map<string, Answer>, operation: string, keys: string[]): string {
+  let value: unknown = answers.get(operation)?.data;
+  for (const key of keys) value = (value as Record<string, unknown> | undefined)?.[key];
+  if (typeof value !== 'string') throw new Error(`no ${keys.join('.')} in the answer to ${operation}`);
+  return value;
+}
