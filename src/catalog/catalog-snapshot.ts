@@ -22,6 +22,34 @@ export interface CatalogSnapshot {
   joinPaths: JoinPathSnapshot[];
   metrics: MetricSnapshot[];
   glossary: GlossaryTermSnapshot[];
+  /** Datasets that several input objects named (e.g. a dbt seed and a source on one table). */
+  merges?: DatasetMerge[];
+  /** What the importer could not use or place; the import goes ahead. */
+  warnings?: ImportWarning[];
+}
+
+/** Input objects that name one physical relation, imported as one dataset. */
+export interface DatasetMerge {
+  path: string;
+  /** The object whose id the dataset keeps comes first. */
+  externalIds: string[];
+}
+
+export const importWarningKinds = [
+  'dataset-without-columns',
+  'dataset-not-in-catalog',
+  'column-not-in-catalog',
+  'join-path-not-placed',
+  'catalog-errors',
+] as const;
+export type ImportWarningKind = (typeof importWarningKinds)[number];
+
+/** Something an import went ahead without; shown in the summary, never a reason to refuse. */
+export interface ImportWarning {
+  kind: ImportWarningKind;
+  /** What it is about: a dataset or column path, a join, a file. */
+  subject: string;
+  message: string;
 }
 
 export interface DatasetSnapshot {

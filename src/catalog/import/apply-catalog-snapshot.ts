@@ -15,7 +15,13 @@ import {
 } from '../../shared/diff-by-key.ts';
 import { ApertureError, InvalidInputError } from '../../shared/errors.ts';
 import { toJson } from '../../shared/json.ts';
-import { type CatalogSnapshot, datasetPath, type JoinPathSnapshot } from '../catalog-snapshot.ts';
+import {
+  type CatalogSnapshot,
+  type DatasetMerge,
+  datasetPath,
+  type ImportWarning,
+  type JoinPathSnapshot,
+} from '../catalog-snapshot.ts';
 
 import {
   columnTable,
@@ -39,6 +45,9 @@ export interface ImportSummary {
   joinPaths: ChangeCounts;
   metrics: ChangeCounts;
   glossary: ChangeCounts;
+  /** Datasets several input objects named, imported once. */
+  merged: DatasetMerge[];
+  warnings: ImportWarning[];
 }
 
 export interface ImportProgress {
@@ -83,7 +92,8 @@ export async function applyCatalogSnapshot(
         type: 'catalog.imported',
         actor: options.actor,
         subject: { kind: 'catalog-origin', id: snapshot.origin },
-        payload: toJson(summary),
+        // Warnings can run to thousands on a large undocumented project: the count is the record.
+        payload: toJson({ ...summary, warnings: summary.warnings.length }),
       });
       return summary;
     },
@@ -113,8 +123,19 @@ class SnapshotWriter {
     const metrics = await this.syncMetrics();
     const glossary = await this.syncGlossary();
     await this.pruneEmptySchemasAndSources();
-    const { origin, input } = this.snapshot;
-    return { origin, input, datasets, columns, dimensions, joinPaths, metrics, glossary };
+    const { origin, input, merges = [], warnings = [] } = this.snapshot;
+    return {
+      origin,
+      input,
+      datasets,
+      columns,
+      dimensions,
+      joinPaths,
+      metrics,
+      glossary,
+      merged: merges,
+      warnings,
+    };
   }
 
   private async refusePathsOfOtherOrigins(): Promise<void> {

@@ -1,31 +1,33 @@
-import { DatasetKind, JoinPathKind } from '../../../../generated/prisma/enums.ts';
 import { type InputProblem, InvalidInputError } from '../../../shared/errors.ts';
-import { isJsonObject, type JsonObject, toJson } from '../../../shared/json.ts';
+import { toJson } from '../../../shared/json.ts';
 import type {
   CatalogSnapshot,
-  ColumnSnapshot,
+  DatasetMerge,
   DatasetSnapshot,
   DimensionSnapshot,
   GlossaryTermSnapshot,
-  JoinPathSnapshot,
+  ImportWarning,
   MetricSnapshot,
 } from '../../catalog-snapshot.ts';
 import { datasetPath } from '../../catalog-snapshot.ts';
-import { defaultSensitivity, mostSensitive, parseSensitivity, type Sensitivity } from '../../sensitivity.ts';
-import type {
-  ManifestGroup,
-  ManifestMetric,
-  ManifestNode,
-  ManifestSource,
-  SemanticModel,
-} from './manifest-schema.ts';
+import { defaultSensitivity, parseSensitivity, type Sensitivity } from '../../sensitivity.ts';
+import { withCatalogColumns } from './catalog-columns.ts';
+import {
+  type DatasetDraft,
+  emptyToNull,
+  finishDataset,
+  type MetaReader,
+  nodeDraft,
+  sourceDraft,
+  text,
+  toJsonObject,
+  unique,
+} from './dataset-drafts.ts';
+import { entityJoinPaths, type PlacedSemanticModel } from './entity-joins.ts';
+import type { ManifestGroup, ManifestMetric, SemanticModel } from './manifest-schema.ts';
+import { mergeRelations } from './merge-relations.ts';
+import type { ParsedCatalog } from './read-catalog.ts';
 import type { ParsedManifest } from './read-manifest.ts';
-
-const datasetKinds: Record<string, DatasetKind> = {
-  model: DatasetKind.MODEL,
-  seed: DatasetKind.SEED,
-  snapshot: DatasetKind.SNAPSHOT,
-};
 
 const glossaryPrefix = 'glossary__';
 
@@ -36,38 +38,46 @@ interface MeasureReads {
 }
 
 /**
- * Converts a validated dbt manifest into aperture's catalog. Conventions read from `meta`
- * (node `meta` and `config.meta`): `owner` (email), `stewards` (emails), `domain`, `sensitivity`
- * (public | internal | confidential | restricted). A node's dbt group supplies the domain and
- * owner when `meta` does not. Docs blocks named `glossary__<term>` become glossary terms.
+ * Converts a validated dbt manifest, and the warehouse's columns from catalog.json when there is
+ * one, into aperture's catalog. Conventions read from `meta` (node `meta` and `config.meta`):
+ * `owner` (email), `stewards` (emails), `domain`, `sensitivity` (public | internal | confidential
+ * | restricted). A node's dbt group supplies the domain and owner when `meta` does not. Nodes
+ * naming one relation become one dataset (see mergeRelations). Docs blocks named
+ * `glossary__<term>` become glossary terms.
  */
-export function manifestToSnapshot(parsed: ParsedManifest): CatalogSnapshot {
-  return new ManifestConverter(parsed).convert();
+export function manifestToSnapshot(
+  parsed: ParsedManifest,
+  catalog: ParsedCatalog | null = null,
+): CatalogSnapshot {
+  return new ManifestConverter(parsed, catalog).convert();
 }
 
-class ManifestConverter {
+class ManifestConverter implements MetaReader {
   private readonly problems: InputProblem[] = [];
+  private readonly warnings: ImportWarning[] = [];
   private readonly groups: Map<string, ManifestGroup>;
   private readonly pathById = new Map<string, string>();
-  private readonly columnsByPath = new Map<string, Set<string>>();
+  /** Each dataset's column names by lower-case name. */
+  private readonly columnsByPath = new Map<string, Map<string, string>>();
   /** `entity__dimension` (as metric filters name them) to what the dimension reads. */
   private readonly dimensionReads = new Map<string, MeasureReads>();
 
-  constructor(private readonly parsed: ParsedManifest) {
+  constructor(
+    private readonly parsed: ParsedManifest,
+    private readonly catalog: ParsedCatalog | null,
+  ) {
     this.groups = new Map(Object.values(parsed.manifest.groups).map((group) => [group.name, group]));
   }
 
   convert(): CatalogSnapshot {
     const { manifest, file } = this.parsed;
-    const datasets = [
-      ...this.parsed.datasetNodes
-        .filter((node) => node.config.materialized !== 'ephemeral')
-        .map((node) => this.nodeDataset(node)),
-      ...Object.values(manifest.sources).map((source) => this.sourceDataset(source)),
-    ];
+    const { datasets, merges } = this.datasets();
     for (const dataset of datasets) {
-      this.pathById.set(dataset.externalId, datasetPath(dataset));
-      this.columnsByPath.set(datasetPath(dataset), new Set(dataset.columns.map((column) => column.name)));
+      const names = dataset.columns.map((column): [string, string] => [
+        column.name.toLowerCase(),
+        column.name,
+      ]);
+      this.columnsByPath.set(datasetPath(dataset), new Map(names));
     }
     const semanticModels = Object.values(manifest.semantic_models).flatMap((model) => {
       const path = this.semanticModelPath(model);
@@ -110,9 +120,55 @@ class ManifestConverter {
       joinPaths: this.entityJoins(semanticModels),
       metrics: Object.entries(manifest.metrics).map(([id, metric]) => this.metric(id, metric, measures)),
       glossary: this.glossary(),
+      merges,
+      warnings: this.warnings,
     };
     if (this.problems.length > 0) throw new InvalidInputError(file, this.problems);
     return snapshot;
+  }
+
+  /**
+   * Models, seeds, snapshots and sources, one dataset per relation, with the warehouse's columns
+   * when catalog.json was read. Ephemeral models are skipped: they cannot be queried.
+   */
+  private datasets(): { datasets: DatasetSnapshot[]; merges: DatasetMerge[] } {
+    const drafts = [
+      ...this.parsed.datasetNodes
+        .filter((node) => node.config.materialized !== 'ephemeral')
+        .map((node) => nodeDraft(node, this)),
+      ...Object.values(this.parsed.manifest.sources).map((source) => sourceDraft(source, this)),
+    ];
+    for (const draft of drafts) this.pathById.set(draft.externalId, datasetPath(draft));
+    const relations = mergeRelations(drafts, this.problems).map((draft) =>
+      this.catalog ? withCatalogColumns(draft, this.catalog.catalog, this.warnings) : draft,
+    );
+    for (const draft of relations) this.warnIfNoColumns(draft);
+    if (this.catalog) {
+      for (const error of this.catalog.catalog.errors) {
+        this.warnings.push({ kind: 'catalog-errors', subject: this.catalog.file, message: error });
+      }
+    }
+    return {
+      datasets: relations.map(finishDataset),
+      merges: relations
+        .filter((draft) => draft.namedBy.length > 1)
+        .map((draft) => ({ path: datasetPath(draft), externalIds: draft.namedBy })),
+    };
+  }
+
+  private warnIfNoColumns(draft: DatasetDraft): void {
+    if (draft.columns.length > 0) return;
+    this.warnings.push({
+      kind: 'dataset-without-columns',
+      subject: datasetPath(draft),
+      message: this.catalog
+        ? 'no columns: neither catalog.json nor the YAML lists any'
+        : 'no columns: none documented in YAML, and no catalog.json was read',
+    });
+  }
+
+  group(name: string | null): ManifestGroup | undefined {
+    return name ? this.groups.get(name) : undefined;
   }
 
   private projectName(): string {
@@ -126,94 +182,7 @@ class ManifestConverter {
     return mostCommon ?? metadata.project_id ?? 'dbt';
   }
 
-  private nodeDataset(node: ManifestNode): DatasetSnapshot {
-    const location = `nodes[${JSON.stringify(node.unique_id)}]`;
-    const meta = { ...node.meta, ...node.config.meta };
-    const ownership = this.ownership(meta, node.group, location);
-    const primaryKey = new Set(node.primary_key ?? []);
-    return {
-      externalId: node.unique_id,
-      source: node.database ?? 'default',
-      schema: node.schema,
-      name: node.alias ?? node.name,
-      kind: datasetKinds[node.resource_type] ?? DatasetKind.MODEL,
-      description: emptyToNull(node.description),
-      tags: unique([...node.tags, ...node.config.tags]),
-      ...ownership,
-      meta: toJsonObject({
-        ...meta,
-        dbt: {
-          uniqueId: node.unique_id,
-          resourceType: node.resource_type,
-          materialized: node.config.materialized ?? null,
-        },
-      }),
-      columns: Object.values(node.columns).map((column) =>
-        this.column(
-          column,
-          `${location}.columns.${column.name}`,
-          primaryKey.has(column.name),
-          ownership.sensitivity,
-        ),
-      ),
-    };
-  }
-
-  private sourceDataset(source: ManifestSource): DatasetSnapshot {
-    const location = `sources[${JSON.stringify(source.unique_id)}]`;
-    const meta = { ...source.source_meta, ...source.meta, ...source.config.meta };
-    const ownership = this.ownership(meta, null, location);
-    return {
-      externalId: source.unique_id,
-      source: source.database ?? 'default',
-      schema: source.schema,
-      name: source.identifier ?? source.name,
-      kind: DatasetKind.SOURCE,
-      description: emptyToNull(source.description) ?? emptyToNull(source.source_description),
-      tags: unique([...source.tags, ...source.config.tags]),
-      ...ownership,
-      meta: toJsonObject({
-        ...meta,
-        dbt: { uniqueId: source.unique_id, sourceName: source.source_name, loader: source.loader },
-      }),
-      columns: Object.values(source.columns).map((column) =>
-        this.column(column, `${location}.columns.${column.name}`, false, ownership.sensitivity),
-      ),
-    };
-  }
-
-  /** A column's own sensitivity is kept only when it is stricter than its dataset's. */
-  private column(
-    column: ManifestNode['columns'][string],
-    location: string,
-    inPrimaryKey: boolean,
-    datasetSensitivity: Sensitivity,
-  ): ColumnSnapshot {
-    const meta = { ...column.meta, ...column.config?.meta };
-    const constraints = column.constraints ?? [];
-    const level = this.sensitivity(meta.sensitivity, `${location}.meta.sensitivity`);
-    return {
-      name: column.name,
-      dataType: emptyToNull(column.data_type),
-      description: emptyToNull(column.description),
-      tags: unique([...column.tags, ...(column.config?.tags ?? [])]),
-      sensitivity: level && mostSensitive([level, datasetSensitivity]) !== datasetSensitivity ? level : null,
-      isPrimaryKey: inPrimaryKey || constraints.some((constraint) => constraint.type === 'primary_key'),
-      meta: toJsonObject(meta),
-    };
-  }
-
-  private ownership(meta: Record<string, unknown>, groupName: string | null, location: string) {
-    const group = groupName ? this.groups.get(groupName) : undefined;
-    return {
-      domain: text(meta.domain) ?? groupName ?? null,
-      sensitivity: this.sensitivity(meta.sensitivity, `${location}.meta.sensitivity`) ?? defaultSensitivity,
-      ownerEmail: text(meta.owner)?.toLowerCase() ?? group?.owner?.email?.toLowerCase() ?? null,
-      stewardEmails: texts(meta.stewards).map((email) => email.toLowerCase()),
-    };
-  }
-
-  private sensitivity(value: unknown, location: string): Sensitivity | undefined {
+  sensitivity(value: unknown, location: string): Sensitivity | undefined {
     if (value === undefined || value === null) return undefined;
     const level = parseSensitivity(value);
     if (!level)
@@ -242,9 +211,7 @@ class ManifestConverter {
 
   /** Column paths named in a SQL expression (a bare column name, or identifiers in an expression). */
   private columnsIn(path: string, expr: string): string[] {
-    const columns = new Map(
-      [...(this.columnsByPath.get(path) ?? [])].map((name) => [name.toLowerCase(), name]),
-    );
+    const columns = this.columnsByPath.get(path) ?? new Map<string, string>();
     const identifiers = expr.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [];
     return unique(identifiers.flatMap((name) => columns.get(name.toLowerCase()) ?? [])).map(
       (name) => `${path}.${name}`,
@@ -267,30 +234,14 @@ class ManifestConverter {
     });
   }
 
-  /** A foreign entity joins to the semantic model where the same entity is primary, unique or natural. */
-  private entityJoins(models: { model: SemanticModel; path: string }[]): JoinPathSnapshot[] {
-    const keyed = new Map<string, { path: string; column: string }[]>();
-    const foreign: { name: string; path: string; column: string }[] = [];
-    for (const { model, path } of models) {
-      for (const entity of model.entities) {
-        const column = entity.expr ?? entity.name;
-        if (!this.columnsByPath.get(path)?.has(column)) continue;
-        if (entity.type === 'foreign') foreign.push({ name: entity.name, path, column });
-        else keyed.set(entity.name, [...(keyed.get(entity.name) ?? []), { path, column }]);
-      }
-    }
-    return foreign.flatMap((from) =>
-      (keyed.get(from.name) ?? [])
-        .filter((to) => to.path !== from.path)
-        .map((to) => ({
-          kind: JoinPathKind.SEMANTIC_ENTITY,
-          name: from.name,
-          fromDatasetPath: from.path,
-          toDatasetPath: to.path,
-          fromColumns: [from.column],
-          toColumns: [to.column],
-        })),
+  private entityJoins(models: PlacedSemanticModel[]) {
+    const { joinPaths, warnings } = entityJoinPaths(
+      models,
+      (path) => this.columnsByPath.get(path) ?? new Map(),
+      this.catalog !== null,
     );
+    this.warnings.push(...warnings);
+    return joinPaths;
   }
 
   private metric(id: string, metric: ManifestMetric, measures: Map<string, MeasureReads>): MetricSnapshot {
@@ -367,30 +318,4 @@ function splitHeading(contents: string): { title?: string; body: string } {
 function humanize(slug: string): string {
   const words = slug.replace(/_+/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
-function texts(value: unknown): string[] {
-  if (typeof value === 'string')
-    return value
-      .split(',')
-      .map((item) => item.trim())
-      .filter(Boolean);
-  return Array.isArray(value) ? value.flatMap((item) => text(item) ?? []) : [];
-}
-
-function emptyToNull(value: string | null | undefined): string | null {
-  return value && value.trim() !== '' ? value : null;
-}
-
-function unique<T>(items: T[]): T[] {
-  return [...new Set(items)];
-}
-
-function toJsonObject(value: Record<string, unknown>): JsonObject {
-  const json = toJson(value);
-  return isJsonObject(json) ? json : {};
 }

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import type { z } from 'zod';
 import { type InputProblem, InvalidInputError } from '../../../shared/errors.ts';
+import { artifactVersion, issuesToProblems, parseArtifactJson, readArtifactText } from './artifact-json.ts';
 import {
   type Manifest,
   type ManifestNode,
@@ -21,27 +20,12 @@ export interface ParsedManifest {
 }
 
 export async function readManifestFile(file: string): Promise<ParsedManifest> {
-  const text = await readFile(file, 'utf8').catch((error: unknown) => {
-    throw new InvalidInputError(file, [
-      { location: 'file', message: `cannot be read (${(error as Error).message})` },
-    ]);
-  });
-  return parseManifest(file, text);
+  return parseManifest(file, await readArtifactText(file));
 }
 
 /** Parses and validates a manifest's text; every problem names its place in the file. */
 export function parseManifest(file: string, text: string): ParsedManifest {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new InvalidInputError(file, [
-      {
-        location: jsonErrorLocation(text, error),
-        message: `is not valid JSON (${(error as Error).message})`,
-      },
-    ]);
-  }
+  let data = parseArtifactJson(file, text);
   const versionProblem = checkVersion(data);
   if (versionProblem) throw new InvalidInputError(file, [versionProblem]);
 
@@ -70,8 +54,7 @@ export function parseManifest(file: string, text: string): ParsedManifest {
 }
 
 function manifestVersion(url: string): number | undefined {
-  const match = /\/manifest\/v(\d+)\.json$/.exec(url);
-  return match ? Number(match[1]) : undefined;
+  return artifactVersion('manifest', url);
 }
 
 function checkVersion(data: unknown): InputProblem | undefined {
@@ -84,8 +67,13 @@ function checkVersion(data: unknown): InputProblem | undefined {
     };
   }
   const version = manifestVersion(url);
-  if (version === undefined)
-    return { location: 'metadata.dbt_schema_version', message: `is not a manifest schema URL (${url})` };
+  if (version === undefined) {
+    const hint = artifactVersion('catalog', url) ? ': this is a catalog.json (pass it with --catalog)' : '';
+    return {
+      location: 'metadata.dbt_schema_version',
+      message: `is not a manifest schema URL (${url})${hint}`,
+    };
+  }
   if (!(supportedManifestVersions as readonly number[]).includes(version)) {
     return {
       location: 'metadata.dbt_schema_version',
@@ -93,32 +81,4 @@ function checkVersion(data: unknown): InputProblem | undefined {
     };
   }
   return undefined;
-}
-
-function issuesToProblems(error: z.ZodError, prefix: PropertyKey[] = []): InputProblem[] {
-  return error.issues.map((issue) => ({
-    location: formatPath([...prefix, ...issue.path]),
-    message: issue.message,
-  }));
-}
-
-/** `nodes["model.shop.orders"].columns.id` */
-function formatPath(path: PropertyKey[]): string {
-  return path
-    .map((part, index) => {
-      if (typeof part === 'number') return `[${part}]`;
-      const name = String(part);
-      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return index === 0 ? name : `.${name}`;
-      return `[${JSON.stringify(name)}]`;
-    })
-    .join('');
-}
-
-/** Turns `at position N` of a JSON.parse error into `line L, column C`. */
-function jsonErrorLocation(text: string, error: unknown): string {
-  const position = /position (\d+)/.exec((error as Error).message)?.[1];
-  if (position === undefined) return text.trim() === '' ? 'file (empty)' : 'end of file (truncated?)';
-  const before = text.slice(0, Number(position));
-  const line = before.split('\n').length;
-  return `line ${line}, column ${Number(position) - before.lastIndexOf('\n')}`;
 }
