@@ -1,15 +1,17 @@
 import type { Command } from 'commander';
 import type { ImportSummary } from '../../catalog/import/apply-catalog-snapshot.ts';
+import type { CatalogJsonUse } from '../../catalog/import/dbt/read-catalog.ts';
 import { importDbtManifest } from '../../catalog/import/import-dbt-manifest.ts';
 import { importPostgresCatalog } from '../../catalog/import/import-postgres-catalog.ts';
 import { applyPeople } from '../../people/import/apply-people.ts';
 import { parsePeopleFile } from '../../people/import/parse-people-file.ts';
 import { withDatabase } from '../command-context.ts';
-import { formatChangeTable } from '../format-summary.ts';
+import { formatChangeTable, formatMerges, formatWarnings } from '../format-summary.ts';
 import { progressReporter } from '../progress.ts';
 
-function printCatalogSummary(summary: ImportSummary, seconds: number): void {
+function printCatalogSummary(summary: ImportSummary, seconds: number, inputs: string[] = []): void {
   console.log(`Imported ${summary.input} as ${summary.origin} in ${seconds.toFixed(1)} s`);
+  for (const line of inputs) console.log(line);
   console.log(
     formatChangeTable([
       ['datasets', summary.datasets],
@@ -20,6 +22,25 @@ function printCatalogSummary(summary: ImportSummary, seconds: number): void {
       ['glossary terms', summary.glossary],
     ]),
   );
+  if (summary.merged.length > 0) {
+    console.log(`Several objects name one table, imported once (${summary.merged.length}):`);
+    for (const line of formatMerges(summary.merged)) console.log(line);
+  }
+  for (const line of formatWarnings(summary.warnings)) console.log(line);
+}
+
+function describeCatalogJson(use: CatalogJsonUse): string {
+  const yamlOnly = 'columns are the ones documented in YAML';
+  switch (use.status) {
+    case 'given':
+      return `Columns and types from ${use.file}`;
+    case 'found-beside-manifest':
+      return `Columns and types from ${use.file} (found beside the manifest)`;
+    case 'not-found':
+      return `No catalog.json beside the manifest (${use.file}): ${yamlOnly}; \`dbt docs generate\` writes one with every column and its type`;
+    case 'skipped':
+      return `catalog.json not read (--no-catalog): ${yamlOnly}`;
+  }
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
@@ -36,16 +57,21 @@ export function registerImportCommands(program: Command): void {
   importCommand
     .command('dbt')
     .argument('<manifest>', 'path to a dbt manifest.json (schema v10 to v12)')
+    .option(
+      '--catalog <file>',
+      'catalog.json from `dbt docs generate` (default: catalog.json beside the manifest)',
+    )
+    .option('--no-catalog', 'read no catalog.json: only the columns documented in YAML')
     .description('import models, sources, seeds, snapshots, semantic models, metrics and glossary docs')
-    .action((manifest: string) =>
+    .action((manifest: string, options: { catalog?: string | false }) =>
       withDatabase(async ({ prisma }) => {
         const progress = progressReporter();
         try {
           const [summary, seconds] = await timed(() =>
-            importDbtManifest(prisma, manifest, { onProgress: progress.report }),
+            importDbtManifest(prisma, manifest, { catalog: options.catalog, onProgress: progress.report }),
           );
           progress.stop();
-          printCatalogSummary(summary, seconds);
+          printCatalogSummary(summary, seconds, [describeCatalogJson(summary.catalogJson)]);
         } finally {
           progress.stop();
         }
