@@ -1,15 +1,15 @@
-import { fileURLToPath } from 'node:url';
 import { importDbtManifest } from '../catalog/import/import-dbt-manifest.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import { applyPeople } from '../people/import/apply-people.ts';
 import { parsePeopleFile } from '../people/import/parse-people-file.ts';
 import { applyPolicySet, readPolicyFile } from '../policy/store/policy-store.ts';
 import { applyRuleSet, readRuleFile } from '../requests/rules/rule-store.ts';
+import { projectPath } from '../shared/project-paths.ts';
 
-export const demoManifestPath = fileURLToPath(new URL('../../seeds/demo-manifest.json', import.meta.url));
-export const demoPeoplePath = fileURLToPath(new URL('../../seeds/people.json', import.meta.url));
-export const demoPoliciesPath = fileURLToPath(new URL('../../seeds/policies.yaml', import.meta.url));
-export const demoRulesPath = fileURLToPath(new URL('../../seeds/rules.yaml', import.meta.url));
+export const demoManifestPath = projectPath('seeds', 'demo-manifest.json');
+export const demoPeoplePath = projectPath('seeds', 'people.json');
+export const demoPoliciesPath = projectPath('seeds', 'policies.yaml');
+export const demoRulesPath = projectPath('seeds', 'rules.yaml');
 
 /**
  * Loads the demo company through the same importers users run: the people when there are none,

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../../shared/project-paths.ts';
 
-export const defaultMigrationsDir = fileURLToPath(new URL('../../../prisma/migrations', import.meta.url));
+export const defaultMigrationsDir = projectPath('prisma', 'migrations');
 
 export interface MigrationFile {
   name: string;
