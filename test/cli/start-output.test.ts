@@ -47,7 +47,7 @@ describe('aperture start', () => {
       await server.stop();
     }
     const output = server.output();
-    expect(output).not.toMatch(/\u001b\[/);
+    expect(output).not.toContain(String.fromCharCode(27));
     const requestLines = output.split('\n').filter((line) => line.includes('"path":"/graphql"'));
     expect(requestLines).toHaveLength(1);
     expect(requestLines[0]).toMatch(
