@@ -1,3 +1,5 @@
+import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
@@ -28,10 +30,23 @@ export interface Database {
  */
 const transactionOptions = { maxWait: 15_000, timeout: 20_000 };
 
-export async function openDatabase(config: DatabaseConfig, logger?: Logger): Promise<Database> {
+export interface OpenOptions {
+  /**
+   * The embedded database only: writes the database of a data folder that has none yet into its
+   * `pgdata` folder (e.g. copies a prepared template, see embedded/template-cache.ts), instead of
+   * PGlite creating an empty one. Called under the folder's lock.
+   */
+  newDatabase?: (pgdata: string) => Promise<void>;
+}
+
+export async function openDatabase(
+  config: DatabaseConfig,
+  logger?: Logger,
+  options: OpenOptions = {},
+): Promise<Database> {
   return config.kind === 'postgres'
     ? openPostgres(config.url, config.poolSize, logger)
-    : openEmbedded(config.dataDir);
+    : openEmbedded(config.dataDir, options.newDatabase);
 }
 
 function openPostgres(url: string, poolSize: number, logger?: Logger): Database {
@@ -58,25 +73,47 @@ function openPostgres(url: string, poolSize: number, logger?: Logger): Database 
 }
 
 /** PGlite in a data folder ('memory://' for a throwaway in-memory database). */
-async function openEmbedded(dataDir: string): Promise<Database> {
+async function openEmbedded(
+  dataDir: string,
+  newDatabase?: (pgdata: string) => Promise<void>,
+): Promise<Database> {
   const inMemory = dataDir.startsWith('memory://');
   const release = inMemory ? async () => {} : await lockDataFolder(dataDir);
   try {
-    const pglite = await PGlite.create(inMemory ? dataDir : `${dataDir}/pgdata`);
-    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions });
-    return {
-      kind: 'embedded',
-      prisma,
-      sql: pgliteExecutor(pglite),
-      openChangeFeed: () => openPgliteChangeFeed(pglite),
-      async close() {
-        await prisma.$disconnect();
-        await pglite.close();
-        await release();
-      },
-    };
+    const pgdata = inMemory ? dataDir : path.join(dataDir, 'pgdata');
+    if (newDatabase && !inMemory && (await isMissingOrEmpty(pgdata))) {
+      await rm(pgdata, { recursive: true, force: true });
+      await newDatabase(pgdata);
+    }
+    return embeddedDatabase(await PGlite.create(pgdata), release);
   } catch (error) {
     await release();
     throw error;
   }
+}
+
+/** A folder with anything in it is left to PGlite, which knows a database from a broken one. */
+async function isMissingOrEmpty(folder: string): Promise<boolean> {
+  try {
+    return (await readdir(folder)).length === 0;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw error;
+  }
+}
+
+/** A Database over an open PGlite; closing it closes PGlite, then releases the data folder. */
+export function embeddedDatabase(pglite: PGlite, release: () => Promise<void> = async () => {}): Database {
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions });
+  return {
+    kind: 'embedded',
+    prisma,
+    sql: pgliteExecutor(pglite),
+    openChangeFeed: () => openPgliteChangeFeed(pglite),
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+      await release();
+    },
+  };
 }
