@@ -1,7 +1,6 @@
 import { type Config, loadConfig } from '../config/config.ts';
-import { applyMigrations } from '../db/migrations/apply-migrations.ts';
-import { type Database, openDatabase } from '../db/open-database.ts';
-import { createLogger, type Logger } from '../logging/logger.ts';
+import type { Database } from '../db/open-database.ts';
+import type { Logger } from '../logging/logger.ts';
 
 /** Commands other than `start` log only warnings unless LOG_LEVEL says otherwise. */
 export function commandConfig(): Config {
@@ -11,12 +10,23 @@ export function commandConfig(): Config {
 
 /**
  * Runs a command against the configured database. The embedded database is always migrated
- * first; PostgreSQL only when APERTURE_MIGRATE_ON_START is set (use `aperture migrate`).
+ * first; PostgreSQL only when APERTURE_MIGRATE_ON_START is set (use `aperture migrate`). The
+ * database drivers, Prisma and the logger load here, when a command needs them, not when the
+ * command line is read.
  */
 export async function withDatabase<T>(work: (database: Database, logger: Logger) => Promise<T>): Promise<T> {
   const config = commandConfig();
+  const [{ createLogger }, { openDatabase }, { applyMigrations }, { databaseFromTemplate }] =
+    await Promise.all([
+      import('../logging/logger.ts'),
+      import('../db/open-database.ts'),
+      import('../db/migrations/apply-migrations.ts'),
+      import('../app/embedded-template.ts'),
+    ]);
   const logger = createLogger(config);
-  const database = await openDatabase(config.database, logger);
+  const database = await openDatabase(config.database, logger, {
+    newDatabase: databaseFromTemplate({ demo: false }, logger),
+  });
   try {
     if (config.migrateOnStart) await applyMigrations(database.sql, logger);
     return await work(database, logger);

@@ -1,8 +1,7 @@
+// Every command is declared here (names, options, help) without loading what it does: each action
+// imports its implementation when it runs, so `--help` or `dev-token` never load the service, the
+// database drivers or the GraphQL schema. Keep the command files' top-level imports light.
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/config.ts';
-import { DataFolderLockedError } from '../db/embedded/data-folder-lock.ts';
-import { MigrationError } from '../db/migrations/apply-migrations.ts';
-import { ApertureError } from '../shared/errors.ts';
 import { apertureVersion } from '../version.ts';
 import { registerAuditCommands } from './commands/audit.ts';
 import { registerAuditExportCommand } from './commands/audit-export.ts';
@@ -28,8 +27,18 @@ registerDevTokenCommand(program);
 registerVersionedSetCommands(program);
 registerMiningCommands(program);
 
-/** Expected failures print their message alone; anything else prints its stack. */
-function isExpected(error: unknown): error is Error {
+/**
+ * Expected failures print their message alone; anything else prints its stack. The error classes
+ * are loaded only now: a failure came from code that loaded them already.
+ */
+async function isExpected(error: unknown): Promise<boolean> {
+  const [{ ApertureError }, { ConfigError }, { MigrationError }, { DataFolderLockedError }] =
+    await Promise.all([
+      import('../shared/errors.ts'),
+      import('../config/config.ts'),
+      import('../db/migrations/apply-migrations.ts'),
+      import('../db/embedded/data-folder-lock.ts'),
+    ]);
   return (
     error instanceof ApertureError ||
     error instanceof ConfigError ||
@@ -42,6 +51,6 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
-  console.error(isExpected(error) ? `error: ${error.message}` : error);
+  console.error((await isExpected(error)) && error instanceof Error ? `error: ${error.message}` : error);
   process.exit(1);
 }

@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import type { Command } from 'commander';
-import { exportBatches, parseExportRange } from '../../audit/read/index.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { withDatabase } from '../command-context.ts';
 
@@ -36,6 +35,7 @@ export function registerAuditExportCommand(program: Command): void {
     .option('--until <index|time>', 'log index or ISO 8601 time to stop before (exclusive)')
     .option('--format <format>', 'jsonl (the only one)', 'jsonl')
     .action(async (options: ExportOptions) => {
+      const { exportBatches, parseExportRange } = await import('../../audit/read/index.ts');
       let range: ReturnType<typeof parseExportRange>;
       try {
         if (options.format !== 'jsonl') {

@@ -1,12 +1,20 @@
 import type { Command } from 'commander';
 import type { AuditConfig } from '../../audit/log/audit-config.ts';
-import { AuditLog } from '../../audit/log/audit-log.ts';
-import { loadCheckpointKey } from '../../audit/log/checkpoint-key.ts';
-import { openCheckpoints, readCheckpointNotes } from '../../audit/log/checkpoint-sources.ts';
-import { verifyConsistency } from '../../audit/log/merkle-tree.ts';
-import { type NoteVerifier, parseVerifierKey, verifierKeyString } from '../../audit/log/signed-note.ts';
-import { proveConsistency, proveInclusion, verifyStoredLog } from '../../audit/log/stored-log.ts';
+import type { NoteVerifier } from '../../audit/log/signed-note.ts';
 import { commandConfig, withDatabase } from '../command-context.ts';
+
+/** The audit log's code, loaded when an audit command runs, not when the command line is read. */
+async function auditLogCode() {
+  const [auditLog, checkpointKey, checkpointSources, merkleTree, signedNote, storedLog] = await Promise.all([
+    import('../../audit/log/audit-log.ts'),
+    import('../../audit/log/checkpoint-key.ts'),
+    import('../../audit/log/checkpoint-sources.ts'),
+    import('../../audit/log/merkle-tree.ts'),
+    import('../../audit/log/signed-note.ts'),
+    import('../../audit/log/stored-log.ts'),
+  ]);
+  return { ...auditLog, ...checkpointKey, ...checkpointSources, ...merkleTree, ...signedNote, ...storedLog };
+}
 
 interface CheckpointOptions {
   checkpoint?: string;
@@ -15,6 +23,7 @@ interface CheckpointOptions {
 
 /** The log's verifier: `--key`, or the public half of the configured signing key. */
 async function verifierFor(config: AuditConfig, key: string | undefined): Promise<NoteVerifier> {
+  const { loadCheckpointKey, parseVerifierKey, verifierKeyString } = await auditLogCode();
   if (key) {
     const verifier = parseVerifierKey(key);
     if (!verifier)
@@ -50,6 +59,7 @@ export function registerAuditCommands(program: Command): void {
     .option('--key <verifier key>', "the log's public key (default: from the configured signing key)")
     .action((options: CheckpointOptions) =>
       withDatabase(async ({ prisma }) => {
+        const { openCheckpoints, readCheckpointNotes, verifyStoredLog } = await auditLogCode();
         const config = commandConfig().audit;
         const sources = checkpointSources(config, options.checkpoint);
         if (sources.length === 0) {
@@ -94,6 +104,7 @@ export function registerAuditCommands(program: Command): void {
     )
     .action(() =>
       withDatabase(async ({ prisma }, logger) => {
+        const { AuditLog } = await auditLogCode();
         const config = commandConfig().audit;
         const log = await AuditLog.open({ prisma, config, logger });
         const sequenced = await log.sequencer.runOnce();
@@ -121,6 +132,8 @@ export function registerAuditCommands(program: Command): void {
     .option('--key <verifier key>', "the log's public key (default: from the configured signing key)")
     .action((index: string, options: CheckpointOptions) =>
       withDatabase(async ({ prisma }) => {
+        const { openCheckpoints, proveInclusion, readCheckpointNotes, verifierKeyString } =
+          await auditLogCode();
         if (!/^\d{1,15}$/.test(index)) {
           console.error('<index>: a log index, a whole number from 0');
           process.exitCode = 2;
@@ -175,6 +188,13 @@ export function registerAuditCommands(program: Command): void {
     .option('--key <verifier key>', "the log's public key (default: from the configured signing key)")
     .action((oldSize: string, newSize: string | undefined, options: CheckpointOptions) =>
       withDatabase(async ({ prisma }) => {
+        const {
+          openCheckpoints,
+          proveConsistency,
+          readCheckpointNotes,
+          verifierKeyString,
+          verifyConsistency,
+        } = await auditLogCode();
         if (!/^[1-9]\d{0,14}$/.test(oldSize) || (newSize !== undefined && !/^[1-9]\d{0,14}$/.test(newSize))) {
           console.error('<oldSize> [newSize]: tree sizes, whole numbers from 1');
           process.exitCode = 2;

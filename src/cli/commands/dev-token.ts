@@ -1,6 +1,4 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { issueDevToken } from '../../identity/humans/dev-issuer.ts';
-import { devIssuerAudiences } from '../../identity/humans/identity-provider-config.ts';
 import { parseDuration } from '../../shared/duration.ts';
 
 import { commandConfig } from '../command-context.ts';
@@ -36,6 +34,10 @@ export function registerDevTokenCommand(program: Command): void {
       'a token to hand to an agent, which can only exchange it (POST /oauth/token); default: for your own API calls',
     )
     .action(async (options: { user: string; ttl: number; forAgent?: boolean }) => {
+      const [{ issueDevToken }, { devIssuerAudiences }] = await Promise.all([
+        import('../../identity/humans/dev-issuer.ts'),
+        import('../../identity/humans/identity-provider-config.ts'),
+      ]);
       const config = commandConfig();
       const audiences = devIssuerAudiences(config.identity.audience);
       const token = await issueDevToken(config.identity, {

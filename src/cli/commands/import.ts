@@ -1,13 +1,8 @@
 import type { Command } from 'commander';
 import type { ImportSummary } from '../../catalog/import/apply-catalog-snapshot.ts';
 import type { CatalogJsonUse } from '../../catalog/import/dbt/read-catalog.ts';
-import { importDbtManifest } from '../../catalog/import/import-dbt-manifest.ts';
-import { importPostgresCatalog } from '../../catalog/import/import-postgres-catalog.ts';
-import { applyPeople } from '../../people/import/apply-people.ts';
-import { parsePeopleFile } from '../../people/import/parse-people-file.ts';
 import { withDatabase } from '../command-context.ts';
 import { formatChangeTable, formatMerges, formatWarnings } from '../format-summary.ts';
-import { progressReporter } from '../progress.ts';
 
 function printCatalogSummary(summary: ImportSummary, seconds: number, inputs: string[] = []): void {
   console.log(`Imported ${summary.input} as ${summary.origin} in ${seconds.toFixed(1)} s`);
@@ -65,6 +60,10 @@ export function registerImportCommands(program: Command): void {
     .description('import models, sources, seeds, snapshots, semantic models, metrics and glossary docs')
     .action((manifest: string, options: { catalog?: string | false }) =>
       withDatabase(async ({ prisma }) => {
+        const [{ importDbtManifest }, { progressReporter }] = await Promise.all([
+          import('../../catalog/import/import-dbt-manifest.ts'),
+          import('../progress.ts'),
+        ]);
         const progress = progressReporter();
         try {
           const [summary, seconds] = await timed(() =>
@@ -86,6 +85,10 @@ export function registerImportCommands(program: Command): void {
     .description('import tables, views, columns, comments, primary and foreign keys of a live database')
     .action((url: string, options: { schema?: string[]; source?: string }) =>
       withDatabase(async ({ prisma }) => {
+        const [{ importPostgresCatalog }, { progressReporter }] = await Promise.all([
+          import('../../catalog/import/import-postgres-catalog.ts'),
+          import('../progress.ts'),
+        ]);
         const progress = progressReporter();
         try {
           const [summary, seconds] = await timed(() =>
@@ -109,6 +112,10 @@ export function registerImportCommands(program: Command): void {
     .description('load humans with their attributes; people no longer listed are deactivated')
     .action((file: string) =>
       withDatabase(async ({ prisma }) => {
+        const [{ applyPeople }, { parsePeopleFile }] = await Promise.all([
+          import('../../people/import/apply-people.ts'),
+          import('../../people/import/parse-people-file.ts'),
+        ]);
         const [summary, seconds] = await timed(async () =>
           applyPeople(prisma, file, await parsePeopleFile(file)),
         );

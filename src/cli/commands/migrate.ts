@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { applyMigrations } from '../../db/migrations/apply-migrations.ts';
-import { openDatabase } from '../../db/open-database.ts';
-import { createLogger } from '../../logging/logger.ts';
 import { commandConfig } from '../command-context.ts';
 
 export function registerMigrateCommand(program: Command): void {
@@ -9,6 +6,11 @@ export function registerMigrateCommand(program: Command): void {
     .command('migrate')
     .description('apply pending migrations to the configured database (DATABASE_URL, or the embedded one)')
     .action(async () => {
+      const [{ applyMigrations }, { openDatabase }, { createLogger }] = await Promise.all([
+        import('../../db/migrations/apply-migrations.ts'),
+        import('../../db/open-database.ts'),
+        import('../../logging/logger.ts'),
+      ]);
       const config = commandConfig();
       const logger = createLogger(config);
       const database = await openDatabase(config.database, logger);

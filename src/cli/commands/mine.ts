@@ -1,12 +1,9 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { type EvaluationReport, evaluateMining, type HoldoutMetrics } from '../../mining/evaluate.ts';
-import { readDecisionCsv } from '../../mining/read-decision-csv.ts';
-import { MiningModule } from '../../mining/workflow/mining-service.ts';
+import type { EvaluationReport, HoldoutMetrics } from '../../mining/evaluate.ts';
 import type { MiningRunSummary } from '../../mining/workflow/store-mining-result.ts';
 import { validateInput } from '../../shared/validate.ts';
 import { commandConfig, withDatabase } from '../command-context.ts';
-import { progressReporter } from '../progress.ts';
 
 const evaluateOptionsSchema = z.object({
   csv: z.string().min(1),
@@ -103,6 +100,10 @@ export function registerMiningCommands(program: Command): void {
     .option('--json', 'print the run summary as JSON')
     .action((raw: unknown) =>
       withDatabase(async ({ prisma }, logger) => {
+        const [{ MiningModule }, { progressReporter }] = await Promise.all([
+          import('../../mining/workflow/mining-service.ts'),
+          import('../progress.ts'),
+        ]);
         const options = validateInput(runOptionsSchema, raw, 'mine options');
         const mining = new MiningModule({
           prisma,
@@ -146,6 +147,10 @@ export function registerMiningCommands(program: Command): void {
     .option('--min-support <n>', 'fewest decisions a rule must match (default 20)')
     .option('--json', 'print the report as JSON')
     .action(async (raw: unknown) => {
+      const [{ evaluateMining }, { readDecisionCsv }] = await Promise.all([
+        import('../../mining/evaluate.ts'),
+        import('../../mining/read-decision-csv.ts'),
+      ]);
       const options = validateInput(evaluateOptionsSchema, raw, 'mine evaluate options');
       const { table, attributes } = await readDecisionCsv(options.csv, {
         label: options.label,

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { startService } from '../../app/start-service.ts';
 import { loadConfig } from '../../config/config.ts';
-import { createLogger } from '../../logging/logger.ts';
 
 export function registerStartCommand(program: Command): void {
   program
@@ -9,6 +7,10 @@ export function registerStartCommand(program: Command): void {
     .description('run the service (embedded database by default; DATABASE_URL for PostgreSQL)')
     .action(async () => {
       const config = loadConfig();
+      const [{ startService }, { createLogger }] = await Promise.all([
+        import('../../app/start-service.ts'),
+        import('../../logging/logger.ts'),
+      ]);
       const logger = createLogger(config);
       const service = await startService(config, logger);
       logger.info({ url: service.graphqlUrl }, 'aperture is listening');

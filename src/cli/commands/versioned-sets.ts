@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import type { PrismaClient } from '../../db/open-database.ts';
-import { applyPolicySet, readPolicyFile } from '../../policy/store/policy-store.ts';
-import { applyRuleSet, readRuleFile } from '../../requests/rules/rule-store.ts';
 import type { ApplyResult } from '../../shared/versioned-set/apply-versioned-set.ts';
 import { formatDiff } from '../../shared/versioned-set/diff-by-id.ts';
 import { withDatabase } from '../command-context.ts';
@@ -10,12 +8,15 @@ interface VersionedSetCommand<T> {
   /** The command and the file's key: `policies`, `rules`. */
   noun: 'policies' | 'rules';
   description: string;
-  read(file: string): Promise<T[]>;
-  apply(
-    prisma: PrismaClient,
-    items: T[],
-    options: { dryRun?: boolean; source: string },
-  ): Promise<ApplyResult>;
+  /** The store's code, loaded when the command runs. */
+  store(): Promise<{
+    read(file: string): Promise<T[]>;
+    apply(
+      prisma: PrismaClient,
+      items: T[],
+      options: { dryRun?: boolean; source: string },
+    ): Promise<ApplyResult>;
+  }>;
 }
 
 function registerApplyCommand<T>(program: Command, command: VersionedSetCommand<T>): void {
@@ -31,8 +32,9 @@ function registerApplyCommand<T>(program: Command, command: VersionedSetCommand<
     )
     .action((file: string, options: { dryRun?: boolean }) =>
       withDatabase(async ({ prisma }) => {
-        const items = await command.read(file);
-        const result = await command.apply(prisma, items, { dryRun: options.dryRun, source: file });
+        const store = await command.store();
+        const items = await store.read(file);
+        const result = await store.apply(prisma, items, { dryRun: options.dryRun, source: file });
         const title = noun[0]!.toUpperCase() + noun.slice(1);
         console.log(
           `${title} in ${file} compared with version ${result.version - (result.applied ? 1 : 0)}:`,
@@ -49,13 +51,17 @@ export function registerVersionedSetCommands(program: Command): void {
   registerApplyCommand(program, {
     noun: 'policies',
     description: 'the policy set (policies are data, versioned)',
-    read: readPolicyFile,
-    apply: applyPolicySet,
+    store: async () => {
+      const { applyPolicySet, readPolicyFile } = await import('../../policy/store/policy-store.ts');
+      return { read: readPolicyFile, apply: applyPolicySet };
+    },
   });
   registerApplyCommand(program, {
     noun: 'rules',
     description: 'the ordered rules that decide access requests (data, versioned)',
-    read: readRuleFile,
-    apply: applyRuleSet,
+    store: async () => {
+      const { applyRuleSet, readRuleFile } = await import('../../requests/rules/rule-store.ts');
+      return { read: readRuleFile, apply: applyRuleSet };
+    },
   });
 }
