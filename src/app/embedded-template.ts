@@ -6,10 +6,14 @@ import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
 import { type CachedTemplate, cachedTemplate, copyTemplate } from '../db/embedded/template-cache.ts';
 import { applyMigrations } from '../db/migrations/apply-migrations.ts';
-import { type MigrationFile, readMigrationFiles } from '../db/migrations/migration-files.ts';
+import {
+  defaultMigrationsDir,
+  type MigrationFile,
+  readMigrationFiles,
+} from '../db/migrations/migration-files.ts';
 import type { Database } from '../db/open-database.ts';
 import type { Logger } from '../logging/logger.ts';
-import { loadDemoCompanyIfEmpty } from '../seeds/demo-seed.ts';
+import { demoSeedsDir, loadDemoCompanyIfEmpty } from '../seeds/demo-seed.ts';
 import { projectPath, projectRoot, runningCompiled } from '../shared/project-paths.ts';
 
 /**
@@ -26,25 +30,31 @@ export interface TemplateContents {
   demo: boolean;
 }
 
-export const defaultTemplateCacheDir = projectPath(
-  'node_modules',
-  '.cache',
-  'aperture',
-  'embedded-templates',
-);
+/** Where templates are kept and what they are made from; tests give their own. */
+export interface TemplateSources {
+  cacheDir: string;
+  migrationsDir: string;
+  seedsDir: string;
+}
+
+export const defaultTemplateSources: TemplateSources = {
+  cacheDir: projectPath('node_modules', '.cache', 'aperture', 'embedded-templates'),
+  migrationsDir: defaultMigrationsDir,
+  seedsDir: demoSeedsDir,
+};
 
 /** The template for `contents`, from the cache or made now. */
 export async function embeddedTemplate(
   contents: TemplateContents,
   logger: Logger,
-  cacheDir = defaultTemplateCacheDir,
+  sources = defaultTemplateSources,
 ): Promise<CachedTemplate> {
-  const migrations = await readMigrationFiles();
+  const migrations = await readMigrationFiles(sources.migrationsDir);
   return cachedTemplate({
-    cacheDir,
+    cacheDir: sources.cacheDir,
     name: contents.demo ? 'demo' : 'migrated',
-    key: await templateKey(contents, migrations),
-    fill: (database) => fillTemplate(database, contents, migrations, logger),
+    key: await templateKey(contents, migrations, sources.seedsDir),
+    fill: (database) => fillTemplate(database, contents, migrations, sources.seedsDir, logger),
     logger,
   });
 }
@@ -77,14 +87,18 @@ export function prepareEmbeddedTemplates(logger: Logger = pino({ level: 'warn' }
  * the importers, the policy and rule stores, the audit writer): a source edit makes a new
  * template the next time a data folder is created, a few seconds, instead of a stale one.
  */
-async function templateKey(contents: TemplateContents, migrations: MigrationFile[]): Promise<string> {
+async function templateKey(
+  contents: TemplateContents,
+  migrations: MigrationFile[],
+  seedsDir: string,
+): Promise<string> {
   const key = {
     format: 1,
     contents,
     code: await codeFingerprint(),
     pglite: await pgliteVersion(),
     migrations: migrations.map((migration) => [migration.name, migration.checksum]),
-    seeds: contents.demo ? await folderHashes(projectPath('seeds')) : [],
+    seeds: contents.demo ? await folderHashes(seedsDir) : [],
   };
   return createHash('sha256').update(JSON.stringify(key)).digest('hex');
 }
@@ -153,10 +167,11 @@ async function fillTemplate(
   database: Database,
   contents: TemplateContents,
   migrations: MigrationFile[],
+  seedsDir: string,
   logger: Logger,
 ): Promise<void> {
   await applyMigrations(database.sql, logger, migrations);
-  if (contents.demo) await loadDemoCompanyIfEmpty(database.prisma);
+  if (contents.demo) await loadDemoCompanyIfEmpty(database.prisma, seedsDir);
   const held: string[] = [];
   for (const [what, query] of folderOwnRows) {
     const [count] = await database.sql.query<{ rows: number }>(query);
