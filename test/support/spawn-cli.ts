@@ -1,7 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 
-const cli = path.resolve('bin/aperture.mjs');
+/**
+ * The `aperture` command of this checkout. It runs the compiled dist/ only while dist/ matches the
+ * sources (see bin/aperture.mjs), else the sources: tests always run the code as it is now.
+ */
+export const checkoutCli = path.resolve('bin/aperture.mjs');
 
 export interface CliRun {
   exitCode: number | null;
@@ -9,8 +13,8 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `aperture <args>` to completion in a child process. */
-export function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
+/** Runs `aperture <args>` to completion in a child process (`cli`: another project's command). */
+export function runCli(args: string[], env: Record<string, string>, cli = checkoutCli): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, ...args], {
       env: { ...process.env, ...env },
@@ -38,7 +42,11 @@ export interface RunningCli {
 }
 
 /** Starts `aperture start` and resolves once it prints its GraphQL URL. */
-export function startCli(env: Record<string, string>, timeoutMs = 60_000): Promise<RunningCli> {
+export function startCli(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  cli = checkoutCli,
+): Promise<RunningCli> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, 'start'], {
       env: { ...process.env, ...env },
