@@ -16,7 +16,6 @@ import { RequestsModule } from '../requests/requests-module.ts';
 import { createHttpServer } from '../server/create-http-server.ts';
 import { assertPortAvailable, listen } from '../server/listen.ts';
 import { stopHttpServer } from '../server/stop-http-server.ts';
-import { createSlackApp, slackEventsPath } from '../slack/slack-app.ts';
 import { prepareDatabase } from './prepare-database.ts';
 
 export interface RunningService {
@@ -47,15 +46,18 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     governanceGroup: config.identity.governanceGroup,
     logger,
   });
-  const slack = config.slack
-    ? createSlackApp({
-        config: config.slack,
-        prisma: database.prisma,
-        identity: identity.state,
-        requests,
-        logger: logger.child({ component: 'slack' }),
-      })
-    : null;
+  // Slack's SDK takes a good part of a start to load: only when Slack is configured.
+  const slackApp = config.slack ? await import('../slack/slack-app.ts') : null;
+  const slack =
+    slackApp && config.slack
+      ? slackApp.createSlackApp({
+          config: config.slack,
+          prisma: database.prisma,
+          identity: identity.state,
+          requests,
+          logger: logger.child({ component: 'slack' }),
+        })
+      : null;
   const auditLog = await AuditLog.open({
     prisma: database.prisma,
     config: config.audit,
@@ -103,7 +105,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
         prefix: tokenEndpointPath,
         handle: tokenEndpoint(identity.tokenExchange, logger, config.identity.tokenRequestsPerMinute),
       },
-      ...(slack?.handle ? [{ prefix: slackEventsPath, handle: slack.handle }] : []),
+      ...(slackApp && slack?.handle ? [{ prefix: slackApp.slackEventsPath, handle: slack.handle }] : []),
       {
         prefix: wellKnownPath,
         handle: wellKnownEndpoints(identity.signingKeys, config.identity, config.http.publicUrl, auditLog),
