@@ -1,14 +1,31 @@
 # aperture service image. Build: docker build -t aperture .
-FROM node:20-bookworm-slim
+# Node 24, the active LTS (the code also runs on Node 20.19 and newer).
+
+# Build: all dependencies, Prisma's client, the compiled JavaScript in dist/; then drop the
+# development dependencies.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
-ENV NODE_ENV=production
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json prisma.config.ts tsconfig.json tsconfig.build.json ./
 COPY prisma ./prisma
-COPY prisma.config.ts ./
-COPY scripts/prisma-generate.mjs scripts/no-schema-engine.sh ./scripts/
-# Dev dependencies are needed at build time for `prisma generate` (postinstall).
-RUN npm ci --include=dev --no-audit --no-fund
-COPY . .
+COPY scripts ./scripts
+COPY bin ./bin
+COPY src ./src
+# postinstall runs `prisma generate` (offline-safe), prepare runs `npm run build`.
+RUN npm ci --no-audit --no-fund
+COPY seeds ./seeds
+COPY schema ./schema
+RUN npm prune --omit=dev --no-audit --no-fund
+
+# Run: no compilers, no test tools, not root.
+FROM node:24-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000 APERTURE_DATA_DIR=/data
+COPY --from=build /app /app
+RUN mkdir -p /data && chown node:node /data
+USER node
+# The embedded database, the development issuer's key and the audit key files live here.
+VOLUME ["/data"]
 EXPOSE 4000
-ENV HOST=0.0.0.0 PORT=4000
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "scripts/docker-healthcheck.mjs"]
 CMD ["node", "bin/aperture.mjs", "start"]

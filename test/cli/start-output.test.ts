@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -43,15 +44,33 @@ describe('aperture start', () => {
     try {
       await graphql(server.graphqlUrl, '{ health { status } }');
       await expect.poll(() => server.output().includes('"path":"/graphql"'), { timeout: 10_000 }).toBe(true);
+      // The container health check (Dockerfile, docker-compose.yml) asks the same service.
+      const port = new URL(server.graphqlUrl).port;
+      expect(healthcheck(port)).toMatchObject({ status: 0 });
     } finally {
       await server.stop();
     }
     const output = server.output();
     expect(output).not.toContain(String.fromCharCode(27));
     const requestLines = output.split('\n').filter((line) => line.includes('"path":"/graphql"'));
-    expect(requestLines).toHaveLength(1);
-    expect(requestLines[0]).toMatch(
+    expect(requestLines).toHaveLength(2);
+    expect(requestLines[1]).toMatch(
       /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: request \{.*"method":"POST".*"status":200.*\}$/,
     );
+  });
+});
+
+function healthcheck(port: string) {
+  return spawnSync(process.execPath, ['scripts/docker-healthcheck.mjs'], {
+    env: { ...process.env, PORT: port },
+    encoding: 'utf8',
+  });
+}
+
+describe('the container health check', () => {
+  it('fails when nothing answers', () => {
+    const run = healthcheck('1');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^unhealthy: /);
   });
 });
