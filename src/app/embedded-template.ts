@@ -59,15 +59,33 @@ export async function embeddedTemplate(
   });
 }
 
-/** For openDatabase's `newDatabase`: a data folder without a database gets a copy of the template. */
+/** Errors of a cache this process may not write or read: the folder is then made without a template. */
+const notPermitted = new Set(['EACCES', 'EPERM', 'EROFS']);
+
+/**
+ * For openDatabase's `newDatabase`: a data folder without a database gets a copy of the template.
+ * When the template cannot be cached (or read), it writes nothing: PGlite creates an empty
+ * database, and the start migrates and seeds it as it would without templates.
+ */
 export function databaseFromTemplate(
   contents: TemplateContents,
   logger: Logger,
 ): (pgdata: string) => Promise<void> {
   return async (pgdata) => {
     const started = performance.now();
-    const template = await embeddedTemplate(contents, logger);
-    await copyTemplate(template, pgdata);
+    let template: CachedTemplate;
+    try {
+      template = await embeddedTemplate(contents, logger);
+      await copyTemplate(template, pgdata);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (!code || !notPermitted.has(code)) throw error;
+      logger.warn(
+        { err: error, cacheDir: defaultTemplateSources.cacheDir },
+        'the embedded database template cannot be cached or read here: this data folder is created without it (slower)',
+      );
+      return;
+    }
     logger.info(
       { template: path.relative(projectRoot, template.folder), seconds: secondsSince(started) },
       template.built

@@ -1,4 +1,4 @@
-import { cp, mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
+import { chmod, cp, mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Logger } from '../../logging/logger.ts';
@@ -45,6 +45,7 @@ export async function cachedTemplate(request: TemplateRequest): Promise<CachedTe
   await rm(partial, { recursive: true, force: true });
   try {
     await buildTemplate(partial, request.fill);
+    await makeReadable(partial);
     await rename(partial, folder);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -66,20 +67,45 @@ export async function cachedTemplate(request: TemplateRequest): Promise<CachedTe
 export async function copyTemplate(template: CachedTemplate, pgdata: string): Promise<void> {
   const partial = `${pgdata}.partial`;
   await rm(partial, { recursive: true, force: true });
-  await cp(template.folder, partial, { recursive: true });
-  await rename(partial, pgdata);
+  try {
+    await cp(template.folder, partial, { recursive: true });
+    await rename(partial, pgdata);
+  } catch (error) {
+    await rm(partial, { recursive: true, force: true });
+    throw error;
+  }
 }
 
-/** Whether the template exists; its time is set to now, so pruning keeps the ones in use. */
+/**
+ * PostgreSQL makes some of its files readable by their owner only. A template holds nothing secret
+ * (the fill checks it), and a cache made by one user (a container image's build) may be used by
+ * another (the service's): everyone may read it. Copies keep these modes, as they keep PGlite's own.
+ */
+async function makeReadable(folder: string): Promise<void> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  await Promise.all(
+    entries.map(async (entry) => {
+      const file = path.join(entry.parentPath, entry.name);
+      const { mode } = await stat(file);
+      await chmod(file, mode | (entry.isDirectory() ? 0o555 : 0o444));
+    }),
+  );
+}
+
+/**
+ * Whether the template exists. Its time is set to now, so pruning keeps the templates in use; a
+ * cache this process may read but not write (an image's, run as another user) is used all the same.
+ */
 async function markUsed(folder: string): Promise<boolean> {
-  const now = new Date();
   try {
-    await utimes(folder, now, now);
-    return true;
+    await stat(folder);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw error;
   }
+  const now = new Date();
+  await utimes(folder, now, now).catch(() => {});
+  return true;
 }
 
 /** A new database, filled and closed: made outside any data folder, it never sees a key file. */
