@@ -49,9 +49,3 @@ export function readBuildStamp(root) {
     return null;
   }
 }
-
-/** Whether dist/ was built from the sources as they are now. */
-export function isBuildCurrent(root) {
-  const stamp = readBuildStamp(root);
-  return stamp !== null && stamp.fingerprint === sourceFingerprint(root);
-}
