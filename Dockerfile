@@ -10,10 +10,10 @@ COPY prisma ./prisma
 COPY scripts ./scripts
 COPY bin ./bin
 COPY src ./src
-# postinstall runs `prisma generate` (offline-safe), prepare runs `npm run build`.
-RUN npm ci --no-audit --no-fund
 COPY seeds ./seeds
-COPY schema ./schema
+# postinstall runs `prisma generate` (offline-safe); prepare runs `npm run build`: dist/ and the
+# embedded database template (in node_modules/.cache, read-only for the service's user).
+RUN npm ci --no-audit --no-fund
 RUN npm prune --omit=dev --no-audit --no-fund
 
 # Run: no compilers, no test tools, not root.
