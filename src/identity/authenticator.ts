@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import type { IdentityConfig } from '../config/config.ts';
 import type { HumanTokenVerifier } from './humans/human-token-verifier.ts';
-import type { IdentityState, PersonState } from './state/identity-state.ts';
+import type { IdentityState, PersonKey, PersonState } from './state/identity-state.ts';
 import { TokenRefusedError } from './token-refusal.ts';
 import { checkDelegationState } from './tokens/check-delegation-state.ts';
 import { chainFromAct } from './tokens/delegation-claims.ts';
@@ -34,8 +34,15 @@ export class Authenticator implements ViewerAuthenticator {
     // The scheme is case-insensitive (RFC 7235 §2.1); exactly one space and one token (RFC 6750 §2.1),
     // so `Bearer a b` and two headers folded into one (`Bearer a, Bearer b`) are refused.
     const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(authorization);
-    if (!match)
-      throw new TokenRefusedError('malformed_header', 'use the header Authorization: Bearer <token>');
+    if (!match) {
+      const empty = /^Bearer\s*$/i.test(authorization);
+      throw new TokenRefusedError(
+        'malformed_header',
+        empty
+          ? 'the Authorization header holds no token (an unset variable?): send Authorization: Bearer <token>'
+          : 'use the header Authorization: Bearer <token>',
+      );
+    }
     const token = match[1]!;
     if (token.length > maxTokenLength) throw new TokenRefusedError('too_large', 'the token is too large');
     let issuer: string | undefined;
@@ -86,7 +93,16 @@ export class Authenticator implements ViewerAuthenticator {
 
   private async humanViewer(token: string): Promise<Viewer> {
     const verified = await this.deps.humans.verify(token, 'api');
-    const human = await this.activeHuman(await this.deps.state.person(verified.person));
+    const person = await this.deps.state.person(verified.person);
+    if (!person?.active) {
+      // The token is genuine: saying which person it names tells its holder nothing new, and a
+      // typo in `dev-token --user` is found at once.
+      throw new TokenRefusedError(
+        'inactive_person',
+        `the token names no active person (${describePersonKey(verified.person)})`,
+      );
+    }
+    const human = await this.activeHuman(person);
     return { kind: 'human', human, issuer: verified.issuer, expiresAt: verified.expiresAt };
   }
 
@@ -95,4 +111,10 @@ export class Authenticator implements ViewerAuthenticator {
     const { active: _active, ...human } = person;
     return human;
   }
+}
+
+function describePersonKey(key: PersonKey): string {
+  if ('email' in key) return `email ${key.email}`;
+  if ('subject' in key) return `subject ${key.subject}`;
+  return `id ${key.id}`;
 }

@@ -138,11 +138,23 @@ describe('the Authorization header itself', () => {
     for (const value of [
       `Bearer ${agentToken} ${agentToken}`,
       `Basic ${agentToken}`,
-      'Bearer ',
       `Bearer  ${agentToken}`,
     ]) {
       expect(await callWith(new Headers({ authorization: value }))).toEqual(malformed);
     }
+    // An empty bearer (an unset shell variable) is told so.
+    expect(await callWith(new Headers({ authorization: 'Bearer ' }))).toEqual(
+      refused(
+        'the Authorization header holds no token (an unset variable?): send Authorization: Bearer <token>',
+      ),
+    );
+  });
+
+  it('a genuine human token for nobody in the people store names whom it names', async () => {
+    const nobody = await t.world.humanToken('nobody@acme.test');
+    expect(await bearer(nobody)).toEqual(
+      refused('the token names no active person (email nobody@acme.test)'),
+    );
   });
 
   it('two Authorization headers are refused, not resolved in favour of either', async () => {
