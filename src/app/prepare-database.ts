@@ -36,7 +36,7 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<D
     }
     if (config.seedDemo && ((await loadDemoCompanyIfEmpty(database.prisma)) || demoFromTemplate)) {
       logger.info(
-        'loaded the demo company (seeds/demo-manifest.json, seeds/people.json, seeds/policies.yaml)',
+        'loaded the demo company (seeds/demo-manifest.json, seeds/people.json, seeds/policies.yaml, seeds/rules.yaml)',
       );
     }
     return database;
