@@ -14,6 +14,7 @@ import { LogOnlyNotifier } from '../requests/approval-notifier.ts';
 import { ActiveGrants } from '../requests/grants/active-grants.ts';
 import { RequestsModule } from '../requests/requests-module.ts';
 import { createHttpServer } from '../server/create-http-server.ts';
+import { homeRedirect } from '../server/home-redirect.ts';
 import { assertPortAvailable, listen } from '../server/listen.ts';
 import { stopHttpServer } from '../server/stop-http-server.ts';
 import { prepareDatabase } from './prepare-database.ts';
@@ -106,6 +107,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
         handle: tokenEndpoint(identity.tokenExchange, logger, config.identity.tokenRequestsPerMinute),
       },
       ...(slackApp && slack?.handle ? [{ prefix: slackApp.slackEventsPath, handle: slack.handle }] : []),
+      homeRedirect(graphqlPath),
       {
         prefix: wellKnownPath,
         handle: wellKnownEndpoints(identity.signingKeys, config.identity, config.http.publicUrl, auditLog),

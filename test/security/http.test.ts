@@ -113,6 +113,16 @@ describe('every answer', () => {
   });
 });
 
+describe('the base URL', () => {
+  it('GET / sends a browser to the GraphQL endpoint; other methods and // paths are a 404', async () => {
+    const home = await fetch(`${service.url}/`, { redirect: 'manual' });
+    expect(home.status).toBe(302);
+    expect(home.headers.get('location')).toBe('/graphql');
+    expect((await fetch(`${service.url}/`, { method: 'DELETE' })).status).toBe(404);
+    expect((await fetch(`${service.url}//evil.example`, { redirect: 'manual' })).status).toBe(404);
+  });
+});
+
 describe('the request id header', () => {
   it('cannot smuggle a header into the answer with an encoded CR LF', async () => {
     const response = await postHealth({ 'x-request-id': 'abc%0d%0aSet-Cookie:%20session=attacker' });
