@@ -76,7 +76,7 @@ export class JobWorker {
 
   private wake(): void {
     if (this.stopped) return;
-    if (this.running) {
+    if (this.running !== undefined) {
       this.again = true;
       return;
     }

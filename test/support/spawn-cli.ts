@@ -76,7 +76,7 @@ export function startCli(
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    exited.then((code) => {
+    void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`aperture exited with ${code} before it was ready:\n${output}`));
     });
