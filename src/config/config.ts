@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { type AuditConfig, auditConfig, auditEnvironmentSchema } from '../audit/log/audit-config.ts';
+import type { DatabaseConfig } from '../db/database-config.ts';
 import { devIssuerAvailability } from '../identity/humans/dev-issuer-availability.ts';
-import {
-  type IdentityProviderConfig,
-  identityProvidersSchema,
-} from '../identity/humans/identity-provider-config.ts';
+import { identityProvidersSchema } from '../identity/humans/identity-provider-config.ts';
+import type { IdentityConfig } from '../identity/identity-config.ts';
 import { redactUrl } from '../logging/redact-url.ts';
 import {
   defaultGrantMaximums,
@@ -13,6 +12,8 @@ import {
   type GrantMaximumsOverride,
   grantMaximumsOverrideSchema,
 } from '../requests/grants/grant-limits.ts';
+import type { RequestsConfig } from '../requests/requests-config.ts';
+import type { SlackConfig } from '../slack/slack-config.ts';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -109,10 +110,6 @@ export const environmentSchema = z.object({
 
 export type Environment = z.infer<typeof environmentSchema>;
 
-export type DatabaseConfig =
-  | { kind: 'postgres'; url: string; poolSize: number }
-  | { kind: 'embedded'; dataDir: string };
-
 export interface Config {
   env: Environment['NODE_ENV'];
   http: {
@@ -140,48 +137,6 @@ export interface Config {
   slack: SlackConfig | null;
   /** The Merkle audit log: its checkpoint key, cadence and witnesses. */
   audit: AuditConfig;
-}
-
-export interface SlackConfig {
-  botToken: string;
-  /** HTTP mode (requests to /slack/events): every request is signed with it. */
-  signingSecret: string | null;
-  /** Socket Mode instead of HTTP when set. */
-  appToken: string | null;
-  /** Where approval prompts go when a rule names no channel; null: DMs to the approvers. */
-  approvalsChannel: string | null;
-  /** Where the digest of new rule suggestions goes. */
-  governanceChannel: string | null;
-  /** Map unknown Slack users to people by email (users.lookupByEmail). */
-  lookupByEmail: boolean;
-  /** Web API base URL (tests, proxies); default Slack's. */
-  apiUrl: string | null;
-}
-
-export interface RequestsConfig {
-  grantMaximums: GrantMaximums;
-  /** How long a routed request waits for approvers before it expires. */
-  pendingSeconds: number;
-  maxExtensions: number;
-  perAgentPerHour: number;
-  perHumanPerHour: number;
-}
-
-export interface IdentityConfig {
-  /** `iss` of the delegation tokens aperture signs. */
-  issuer: string;
-  /** `aud` of delegation tokens and of the human tokens aperture accepts from its dev issuer. */
-  audience: string;
-  tokenTtlSeconds: number;
-  maxDelegationDepth: number;
-  governanceGroup: string;
-  /** Token requests one client address may make per minute (per replica). */
-  tokenRequestsPerMinute: number;
-  providers: IdentityProviderConfig[];
-  /** The development issuer's key file; null when it is off (its tokens are refused then). */
-  devIssuerKeyFile: string | null;
-  /** Why the development issuer is off, naming the setting (for `dev-token` and refusals); null when on. */
-  devIssuerOff: string | null;
 }
 
 /** Thrown when the environment holds a bad value; the message names each variable and its problem. */

@@ -5,9 +5,9 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../../generated/prisma/client.ts';
-import type { DatabaseConfig } from '../config/config.ts';
 import type { Logger } from '../logging/logger.ts';
 import { type ChangeFeed, openPgliteChangeFeed, openPostgresChangeFeed } from './change-feed.ts';
+import type { DatabaseConfig } from './database-config.ts';
 import { lockDataFolder } from './embedded/data-folder-lock.ts';
 import { pgliteExecutor, poolExecutor, type SqlExecutor } from './sql-executor.ts';
 

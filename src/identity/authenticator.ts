@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
-import type { IdentityConfig } from '../config/config.ts';
 import type { HumanTokenVerifier } from './humans/human-token-verifier.ts';
+import type { IdentityConfig } from './identity-config.ts';
 import type { IdentityState, PersonKey, PersonState } from './state/identity-state.ts';
 import { TokenRefusedError } from './token-refusal.ts';
 import { checkDelegationState } from './tokens/check-delegation-state.ts';

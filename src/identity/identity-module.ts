@@ -1,13 +1,12 @@
-import type { IdentityConfig } from '../config/config.ts';
 import type { ChangeFeed } from '../db/change-feed.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import type { Logger } from '../logging/logger.ts';
 import { AgentService } from './agents/agent-service.ts';
 import { VerifiedSecretCache } from './agents/client-secret.ts';
 import { Authenticator, type ViewerAuthenticator } from './authenticator.ts';
-
 import { TokenExchange } from './exchange/token-exchange.ts';
 import { HumanTokenVerifier } from './humans/human-token-verifier.ts';
+import type { IdentityConfig } from './identity-config.ts';
 import { IntentService } from './intents/intent-service.ts';
 import { IdentityState } from './state/identity-state.ts';
 import { recheckCredential } from './streams/recheck-credential.ts';

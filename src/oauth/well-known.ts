@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { AuditLog } from '../audit/log/audit-log.ts';
-import type { IdentityConfig } from '../config/config.ts';
+import type { IdentityConfig } from '../identity/identity-config.ts';
 import type { SigningKeys } from '../identity/tokens/signing-keys.ts';
 import { tokenExchangeGrantType } from '../identity/tokens/token-types.ts';
 import { tokenEndpointPath } from './token-endpoint.ts';

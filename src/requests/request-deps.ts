@@ -1,8 +1,8 @@
-import type { RequestsConfig } from '../config/config.ts';
 import type { InvalidatedCache } from '../db/invalidated-cache.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AccessService } from '../policy/slice/access-service.ts';
+import type { RequestsConfig } from './requests-config.ts';
 import type { RuleSet } from './rules/rule-store.ts';
 
 /** What the request and grant operations need. */

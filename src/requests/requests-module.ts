@@ -5,7 +5,6 @@ import type {
   Grant,
   GrantStatus,
 } from '../../generated/prisma/client.ts';
-import type { RequestsConfig } from '../config/config.ts';
 import type { ChangeFeed } from '../db/change-feed.ts';
 import { InvalidatedCache } from '../db/invalidated-cache.ts';
 import type { PrismaClient } from '../db/open-database.ts';
@@ -34,6 +33,7 @@ import type { RequestDeps } from './request-deps.ts';
 import { requestGrantExtension } from './request-extension.ts';
 import { isUuid, requestNotFound } from './request-input.ts';
 import { maySeeRequest, ownGrantsFilter, ownRequestsFilter } from './request-visibility.ts';
+import type { RequestsConfig } from './requests-config.ts';
 import { applyRuleSet, currentRuleSet, type RuleSet, validateRuleSet } from './rules/rule-store.ts';
 
 /** A timer that fired early (clocks differ between replicas and the database) runs again when due. */

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
-import type { SlackConfig } from '../config/config.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import type { IdentityState } from '../identity/state/identity-state.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -10,6 +9,7 @@ import { boltLogger } from './bolt-logger.ts';
 import { registerApertureCommand } from './listeners/aperture-command.ts';
 import { registerDecisionListeners } from './listeners/decision-listeners.ts';
 import { rejectStaleOrReplayed } from './replay-guard.ts';
+import type { SlackConfig } from './slack-config.ts';
 import { SlackDigest } from './slack-digest.ts';
 import { slackCall } from './slack-errors.ts';
 import { SlackNotifier } from './slack-notifier.ts';

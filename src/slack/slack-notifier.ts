@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatPostMessageArguments, WebClient } from '@slack/web-api';
 import { recordAuditEvent } from '../audit/index.ts';
-import type { SlackConfig } from '../config/config.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import { RetryLaterError } from '../jobs/job-worker.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ApprovalEvent, ApprovalNotifier } from '../requests/approval-notifier.ts';
 import { approvalBlocks, outcomeText, pendingProgress } from './messages/approval-blocks.ts';
 import { loadRequestView, type RequestView } from './messages/request-view.ts';
+import type { SlackConfig } from './slack-config.ts';
 import { platformError, slackCall } from './slack-errors.ts';
 import { slackUserOf } from './slack-person.ts';
 

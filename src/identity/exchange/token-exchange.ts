@@ -1,11 +1,11 @@
 import { decodeJwt } from 'jose';
 import { appendAuditEvent, recordAuditEvent } from '../../audit/index.ts';
-import type { IdentityConfig } from '../../config/config.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { ApertureError } from '../../shared/errors.ts';
 import type { VerifiedSecretCache } from '../agents/client-secret.ts';
 import type { HumanTokenVerifier } from '../humans/human-token-verifier.ts';
+import type { IdentityConfig } from '../identity-config.ts';
 import type { AgentState, IdentitySnapshot, IdentityState } from '../state/identity-state.ts';
 import { checkDelegationState, type DelegationProblemKind } from '../tokens/check-delegation-state.ts';
 import { chainFromAct } from '../tokens/delegation-claims.ts';

@@ -6,7 +6,7 @@ import {
   type JWTVerifyGetKey,
   jwtVerify,
 } from 'jose';
-import type { IdentityConfig } from '../../config/config.ts';
+import type { IdentityConfig } from '../identity-config.ts';
 import type { PersonKey } from '../state/identity-state.ts';
 import { joseRefusal, TokenRefusedError } from '../token-refusal.ts';
 import { VerifiedTokenCache } from '../tokens/verified-token-cache.ts';
