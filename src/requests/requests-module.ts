@@ -14,7 +14,7 @@ import { type JobHandler, RetryLaterError } from '../jobs/job-worker.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AccessService } from '../policy/slice/access-service.ts';
 import { ApertureError } from '../shared/errors.ts';
-import type { ApplyResult } from '../shared/versioned-set/apply-versioned-set.ts';
+import type { ApplyResult } from '../versioned-sets/apply-versioned-set.ts';
 import type { ApprovalEvent, ApprovalNotifier } from './approval-notifier.ts';
 import { assignStep, planOf } from './approvals/approval-plan.ts';
 import { type ApprovalStepView, approvalStatus, showsApprovers } from './approvals/approval-status.ts';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { PrismaClient } from '../../db/open-database.ts';
-import type { ApplyResult } from '../../shared/versioned-set/apply-versioned-set.ts';
-import { formatDiff } from '../../shared/versioned-set/diff-by-id.ts';
+import type { ApplyResult } from '../../versioned-sets/apply-versioned-set.ts';
+import { formatDiff } from '../../versioned-sets/diff-by-id.ts';
 import { withDatabase } from '../command-context.ts';
 
 interface VersionedSetCommand<T> {

@@ -6,7 +6,7 @@ import type { Rule } from '../../requests/rules/rule-schema.ts';
 import { currentRuleSet, ruleTable, validateRuleSet } from '../../requests/rules/rule-store.ts';
 import { ApertureError } from '../../shared/errors.ts';
 import { validateInput } from '../../shared/validate.ts';
-import { applyVersionedSet } from '../../shared/versioned-set/apply-versioned-set.ts';
+import { applyVersionedSet } from '../../versioned-sets/apply-versioned-set.ts';
 import { alreadyReviewed, isUuid, suggestionNotFound } from './review-errors.ts';
 import { type StoredSuggestion, toStoredSuggestion } from './stored-suggestion.ts';
 import { acceptEditsSchema, placeRule, suggestionToRule } from './suggestion-to-rule.ts';

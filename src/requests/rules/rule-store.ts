@@ -5,9 +5,9 @@ import {
   type ApplyResult,
   applyVersionedSet,
   type VersionedSetTable,
-} from '../../shared/versioned-set/apply-versioned-set.ts';
-import { readSetFile } from '../../shared/versioned-set/read-set-file.ts';
-import { validateSet } from '../../shared/versioned-set/validate-set.ts';
+} from '../../versioned-sets/apply-versioned-set.ts';
+import { readSetFile } from '../../versioned-sets/read-set-file.ts';
+import { validateSet } from '../../versioned-sets/validate-set.ts';
 import { type Rule, ruleSetSchema } from './rule-schema.ts';
 
 export interface RuleSet {

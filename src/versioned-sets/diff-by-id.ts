@@ -1,4 +1,4 @@
-import { contentHash } from '../content-hash.ts';
+import { contentHash } from '../shared/content-hash.ts';
 
 /** What replacing a versioned set (policies, rules) changes, by id. */
 export interface SetDiff {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../shared/errors.ts';
 
 /**
  * Validates a whole set (policies, rules) with its zod schema. Each problem names the item by

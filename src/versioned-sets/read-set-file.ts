@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../shared/errors.ts';
 
 /**
  * Reads a YAML (or JSON) file holding a list of `noun`s, as a list or under `<noun>: [...]`.

@@ -1,8 +1,8 @@
-import type { Prisma } from '../../../generated/prisma/client.ts';
-import { type AuditActor, appendAuditEvent } from '../../audit/index.ts';
-import { type ChangeTopic, notifyChange } from '../../db/change-feed.ts';
-import type { PrismaClient } from '../../db/open-database.ts';
-import { toJson } from '../json.ts';
+import type { Prisma } from '../../generated/prisma/client.ts';
+import { type AuditActor, appendAuditEvent } from '../audit/index.ts';
+import { type ChangeTopic, notifyChange } from '../db/change-feed.ts';
+import type { PrismaClient } from '../db/open-database.ts';
+import { toJson } from '../shared/json.ts';
 import { diffById, isEmptyDiff, type SetDiff } from './diff-by-id.ts';
 
 /** How one kind of versioned set (policies, rules) is stored. */
