@@ -18,7 +18,10 @@ import './types/policies.ts';
 import './types/rules.ts';
 import './types/grant.ts';
 import './types/access-request.ts';
-import './types/rule-suggestions.ts';
+import './types/mining/rule-suggestion.ts';
+import './types/mining/review-suggestion.ts';
+import './types/mining/simulate-rule.ts';
+import './types/mining/mining-run.ts';
 import './types/audit-events.ts';
 
 export const schema = builder.toSchema();

@@ -1,0 +1,69 @@
+import type { BacktestSummary } from '../../../mining/backtest.ts';
+import type { MiningRunSummary } from '../../../mining/workflow/store-mining-result.ts';
+import { builder } from '../../builder.ts';
+import { withoutNulls } from '../../without-nulls.ts';
+
+const MiningRunCountsRef = builder
+  .objectRef<MiningRunSummary['suggestions']>('MiningRunSuggestionCounts')
+  .implement({
+    fields: (t) => ({
+      mined: t.exposeInt('mined'),
+      new: t.exposeInt('new'),
+      resurfaced: t.exposeInt('resurfaced', {
+        description: 'New ones rejected before, back on new evidence.',
+      }),
+      refreshed: t.exposeInt('refreshed', { description: 'Already NEW, refreshed with the new evidence.' }),
+      superseded: t.exposeInt('superseded'),
+      withheldRejected: t.exposeInt('withheldRejected'),
+      withheldAccepted: t.exposeInt('withheldAccepted'),
+    }),
+  });
+
+const BacktestSummaryRef = builder.objectRef<BacktestSummary>('MiningBacktestSummary').implement({
+  fields: (t) => ({
+    decisions: t.exposeInt('decisions'),
+    autoApproved: t.exposeInt('autoApproved'),
+    autoDenied: t.exposeInt('autoDenied'),
+    coverage: t.exposeFloat('coverage'),
+    falseApprovals: t.exposeInt('falseApprovals'),
+    falseDenials: t.exposeInt('falseDenials'),
+  }),
+});
+
+const MiningRunRef = builder.objectRef<MiningRunSummary>('MiningRun').implement({
+  description: 'One run of the miner over the decision history.',
+  fields: (t) => ({
+    id: t.exposeID('runId'),
+    trigger: t.exposeString('trigger'),
+    startedAt: t.field({ type: 'DateTime', resolve: (run) => new Date(run.startedAt) }),
+    finishedAt: t.field({ type: 'DateTime', resolve: (run) => new Date(run.finishedAt) }),
+    requests: t.exposeInt('requests', { description: 'Requests people decided.' }),
+    decisions: t.exposeInt('decisions', { description: 'Decisions mined (one per requested object).' }),
+    skipped: t.exposeInt('skipped'),
+    suggestions: t.field({ type: MiningRunCountsRef, resolve: (run) => run.suggestions }),
+    backtest: t.field({ type: BacktestSummaryRef, resolve: (run) => run.backtest }),
+    stats: t.field({ type: 'JSON', resolve: (run) => run.stats }),
+  }),
+});
+
+const MiningOptionsInput = builder.inputType('MiningOptionsInput', {
+  fields: (t) => ({
+    threshold: t.float({
+      required: false,
+      description: 'Lower bound a suggestion must reach (default 0.95).',
+    }),
+    minSupport: t.int({ required: false, description: 'Fewest decisions (default 20).' }),
+    minDistinctApprovers: t.int({ required: false, description: 'Fewest distinct deciders (default 2).' }),
+    maxConditions: t.int({ required: false, description: '2 or 3 (default 3).' }),
+  }),
+});
+
+builder.mutationField('runMining', (t) =>
+  t.field({
+    type: MiningRunRef,
+    authScopes: { governance: true },
+    description: 'Mines the decision history now and stores the suggestions.',
+    args: { options: t.arg({ type: MiningOptionsInput, required: false }) },
+    resolve: (_root, { options }, { mining, viewer }) => mining.runNow(viewer, withoutNulls(options)),
+  }),
+);

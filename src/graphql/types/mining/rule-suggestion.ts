@@ -1,0 +1,108 @@
+import { formatCondition } from '../../../mining/rule-condition.ts';
+import type { StoredSuggestion } from '../../../mining/workflow/stored-suggestion.ts';
+import { suggestionToRule } from '../../../mining/workflow/suggestion-to-rule.ts';
+import { InvalidInputError } from '../../../shared/errors.ts';
+import { builder } from '../../builder.ts';
+import { listSize } from '../pagination.ts';
+import {
+  BacktestRef,
+  PreviousRejectionRef,
+  ReachRef,
+  RuleConditionRef,
+  RuleConflictRef,
+} from './suggestion-evidence.ts';
+import { RuleSuggestionStatusEnum } from './suggestion-status.ts';
+
+export const RuleSuggestionRef = builder.objectRef<StoredSuggestion>('RuleSuggestion').implement({
+  description:
+    'A rule mined from human decisions, with the evidence to review before accepting it as a rule.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    status: t.field({ type: RuleSuggestionStatusEnum, resolve: (suggestion) => suggestion.status }),
+    action: t.exposeString('action', { description: 'approve or deny.' }),
+    conditions: t.field({ type: [RuleConditionRef], resolve: (suggestion) => suggestion.conditions }),
+    summary: t.string({
+      description: 'The action and the conditions in words.',
+      resolve: (suggestion) =>
+        `${suggestion.action} when ${suggestion.conditions.map(formatCondition).join(' and ')}`,
+    }),
+    support: t.int({
+      description: 'Decisions it matches.',
+      resolve: (suggestion) => suggestion.evidence.support,
+    }),
+    approved: t.int({ resolve: (suggestion) => suggestion.evidence.approved }),
+    denied: t.int({ resolve: (suggestion) => suggestion.evidence.denied }),
+    rate: t.float({
+      description: 'Share decided its way (approval rate, or denial rate).',
+      resolve: (suggestion) => suggestion.evidence.rate,
+    }),
+    lowerBound: t.float({
+      description: 'One-sided Wilson lower bound on that rate, at `confidence`.',
+      resolve: (suggestion) => suggestion.evidence.lowerBound,
+    }),
+    confidence: t.float({ resolve: (suggestion) => suggestion.evidence.confidence }),
+    distinctApprovers: t.int({ resolve: (suggestion) => suggestion.evidence.distinctApprovers }),
+    distinctTeams: t.int({ resolve: (suggestion) => suggestion.evidence.distinctTeams }),
+    teams: t.stringList({ resolve: (suggestion) => suggestion.evidence.teams }),
+    backtest: t.field({ type: BacktestRef, resolve: (suggestion) => suggestion.evidence.backtest }),
+    reach: t.field({ type: ReachRef, resolve: (suggestion) => suggestion.evidence.reach }),
+    conflicts: t.field({ type: [RuleConflictRef], resolve: (suggestion) => suggestion.conflicts }),
+    previousRejection: t.field({
+      type: PreviousRejectionRef,
+      nullable: true,
+      resolve: (suggestion) => suggestion.evidence.previousRejection ?? null,
+    }),
+    evidence: t.field({
+      type: 'JSON',
+      description: 'All of the evidence, examples of agreeing and disagreeing decisions included.',
+      resolve: (suggestion) => suggestion.evidence,
+    }),
+    ruleDraft: t.field({
+      type: 'JSON',
+      nullable: true,
+      description:
+        'The rule accepting it without edits would add (the rule file format); null when no rule can say its conditions.',
+      resolve: (suggestion) => {
+        try {
+          return suggestionToRule(suggestion);
+        } catch (error) {
+          if (error instanceof InvalidInputError) return null;
+          throw error;
+        }
+      },
+    }),
+    miningRunId: t.exposeID('miningRunId', { description: 'The run that found (or last refreshed) it.' }),
+    createdAt: t.field({ type: 'DateTime', resolve: (suggestion) => suggestion.createdAt }),
+    reviewedAt: t.field({ type: 'DateTime', nullable: true, resolve: (suggestion) => suggestion.reviewedAt }),
+    reviewedByEmail: t.string({
+      nullable: true,
+      resolve: async (suggestion, _args, { identity }) =>
+        suggestion.reviewedBy
+          ? ((await identity.state.person({ id: suggestion.reviewedBy }))?.email ?? null)
+          : null,
+    }),
+    rejectReason: t.exposeString('rejectReason', { nullable: true }),
+    acceptedRuleId: t.exposeString('acceptedRuleId', { nullable: true }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  ruleSuggestions: t.field({
+    type: [RuleSuggestionRef],
+    authScopes: { governance: true },
+    description: 'Mined rule suggestions, newest first; every status unless some are named.',
+    args: {
+      status: t.arg({ type: [RuleSuggestionStatusEnum], required: false }),
+      first: t.arg.int({ required: false, description: 'At most 200; default 50.' }),
+    },
+    resolve: (_root, { status, first }, { mining, viewer }) =>
+      mining.list(viewer, { statuses: status ?? undefined, first: listSize(first) }),
+  }),
+  ruleSuggestion: t.field({
+    type: RuleSuggestionRef,
+    nullable: true,
+    authScopes: { governance: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, { mining, viewer }) => mining.get(viewer, String(id)),
+  }),
+}));
