@@ -23,7 +23,7 @@ export async function withDatabase<T>(work: (database: Database, logger: Logger)
       import('../db/migrations/apply-migrations.ts'),
       import('../app/embedded-template.ts'),
     ]);
-  const logger = createLogger(config);
+  const logger = createLogger(config.log);
   const database = await openDatabase(config.database, logger, {
     newDatabase: databaseFromTemplate({ demo: false }, logger),
   });

@@ -12,7 +12,7 @@ export function registerMigrateCommand(program: Command): void {
         import('../../logging/logger.ts'),
       ]);
       const config = commandConfig();
-      const logger = createLogger(config);
+      const logger = createLogger(config.log);
       const database = await openDatabase(config.database, logger);
       try {
         const result = await applyMigrations(database.sql, logger);

@@ -11,7 +11,7 @@ export function registerStartCommand(program: Command): void {
         import('../../app/start-service.ts'),
         import('../../logging/logger.ts'),
       ]);
-      const logger = createLogger(config);
+      const logger = createLogger(config.log);
       const service = await startService(config, logger);
       logger.info({ url: service.graphqlUrl }, 'aperture is listening');
       console.log(

@@ -46,7 +46,9 @@ export function useSurfaceWorld(env: Record<string, string> = {}): SurfaceWorld 
       APERTURE_IDENTITY_PROVIDERS: JSON.stringify([await idp.serveJwks()]),
       ...env,
     });
-    const logger = createLogger(config, { write: (line: string) => logs.push(JSON.parse(line) as LogLine) });
+    const logger = createLogger(config.log, {
+      write: (line: string) => logs.push(JSON.parse(line) as LogLine),
+    });
     world = await worldAround(await startService(config, logger), idp);
   });
   afterAll(async () => {
