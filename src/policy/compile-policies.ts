@@ -1,6 +1,6 @@
+import { compilePathGlob } from '../catalog/path-glob.ts';
 import type { PolicyHuman, PolicyObject } from './access-context.ts';
 import { conditionHolds } from './human-attributes.ts';
-import { compilePathGlob } from './path-glob.ts';
 import type { Mask, Policy, ResourceSelector, RowFilter } from './policy-schema.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Tier } from '../../generated/prisma/enums.ts';
+import { pathGlob } from '../catalog/path-glob.ts';
 import { Sensitivity } from '../catalog/sensitivity.ts';
-import { globProblem } from './path-glob.ts';
 
 /**
  * Policies are data: ABAC rules over human attributes, catalog resources and intents. This file is
@@ -46,12 +46,6 @@ export const subjectSchema = z
     conditions: z.array(attributeConditionSchema).max(50).default([]),
   })
   .strict();
-
-/** A path glob, validated the one way (policies and agent ceilings). */
-export const pathGlob = z.string().superRefine((glob, context) => {
-  const problem = globProblem(glob);
-  if (problem) context.addIssue({ code: 'custom', message: `glob ${JSON.stringify(glob)} ${problem}` });
-});
 
 export const objectKinds = ['dataset', 'column', 'metric', 'glossary'] as const;
 export type ObjectKind = (typeof objectKinds)[number];

@@ -1,3 +1,4 @@
+import { compilePathGlob } from '../catalog/path-glob.ts';
 import { mostSensitive } from '../catalog/sensitivity.ts';
 import type { CapabilityCeiling } from '../identity/agents/capability-ceiling.ts';
 import type { AccessContext, PolicyObject } from './access-context.ts';
@@ -7,7 +8,6 @@ import {
   selectorMatches,
   signatureKey,
 } from './compile-policies.ts';
-import { compilePathGlob } from './path-glob.ts';
 import type { Mask, RowFilter } from './policy-schema.ts';
 import { renderRowFilter } from './render-row-filter.ts';
 import { highest, lowest, type Visibility } from './visibility.ts';

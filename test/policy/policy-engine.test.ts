@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compilePathGlob } from '../../src/policy/path-glob.ts';
+import { compilePathGlob } from '../../src/catalog/path-glob.ts';
 import { policySchema } from '../../src/policy/policy-schema.ts';
 import { renderRowFilter } from '../../src/policy/render-row-filter.ts';
 import { computeSlice } from '../../src/policy/slice.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Tier } from '../../../generated/prisma/enums.ts';
+import { pathGlob } from '../../catalog/path-glob.ts';
 import { Sensitivity } from '../../catalog/sensitivity.ts';
-import { pathGlob } from '../../policy/policy-schema.ts';
 
 /**
  * The most an agent may ever see, whatever its human may: a tier, a sensitivity, tags and paths.

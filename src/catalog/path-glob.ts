@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Globs over dotted catalog paths: `*` is one segment (or part of one), `**` any number of
  * segments. `analytics.sales.*` matches the datasets of a schema, `raw.**` everything in a source,
@@ -33,3 +35,9 @@ export function globProblem(glob: string): string | null {
     return '** must be a whole segment';
   return null;
 }
+
+/** A path glob, validated the one way (policies and agent ceilings). */
+export const pathGlob = z.string().superRefine((glob, context) => {
+  const problem = globProblem(glob);
+  if (problem) context.addIssue({ code: 'custom', message: `glob ${JSON.stringify(glob)} ${problem}` });
+});
