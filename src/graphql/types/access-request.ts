@@ -30,17 +30,15 @@ const ApprovalStepObjectRef = builder.objectRef<StepObjectView>('ApprovalStepObj
       description: 'Approvals counted for this object in this step (from people eligible for it).',
     }),
     waiting: t.exposeBoolean('waiting', { description: 'Fewer approvals than the step requires.' }),
-    approvers: t.field({
+    approvers: t.expose('approvers', {
       type: [ApproverRef],
       nullable: true,
       description: 'Who may approve it in this step. Shown to humans only; null for agents.',
-      resolve: (object) => object.approvers,
     }),
-    approvedBy: t.field({
+    approvedBy: t.expose('approvedBy', {
       type: [ApproverRef],
       nullable: true,
       description: 'Who approved it in this step. Shown to humans only; null for agents.',
-      resolve: (object) => object.approvedBy,
     }),
   }),
 });
@@ -55,7 +53,7 @@ const ApprovalStepRef = builder.objectRef<ApprovalStepView>('ApprovalStep').impl
     open: t.exposeBoolean('open', {
       description: 'Approvals count in this step now (with ordered steps, only the first unsatisfied one).',
     }),
-    objects: t.field({ type: [ApprovalStepObjectRef], resolve: (step) => step.objects }),
+    objects: t.expose('objects', { type: [ApprovalStepObjectRef] }),
   }),
 });
 
@@ -63,10 +61,10 @@ export const AccessRequestRef = builder.objectRef<AccessRequest>('AccessRequest'
   description: "An agent's just-in-time request for more than its slice, and its decision.",
   fields: (t) => ({
     id: t.exposeID('id'),
-    status: t.field({ type: AccessRequestStatusEnum, resolve: (request) => request.status }),
+    status: t.expose('status', { type: AccessRequestStatusEnum }),
     paths: t.exposeStringList('paths', { description: 'Catalog paths; glossary terms as glossary:<name>.' }),
-    tier: t.field({ type: TierEnum, resolve: (request) => request.tier }),
-    scope: t.field({ type: GrantScopeEnum, resolve: (request) => request.scope }),
+    tier: t.expose('tier', { type: TierEnum }),
+    scope: t.expose('scope', { type: GrantScopeEnum }),
     justification: t.exposeString('justification'),
     requestedDurationSeconds: t.exposeInt('requestedDurationSeconds'),
     intent: t.exposeString('intent'),
@@ -106,13 +104,9 @@ export const AccessRequestRef = builder.objectRef<AccessRequest>('AccessRequest'
       resolve: (request, _args, { requests, viewer }) => requests.approvalSteps(viewer, request),
     }),
     approvedDurationSeconds: t.exposeInt('approvedDurationSeconds', { nullable: true }),
-    createdAt: t.field({ type: 'DateTime', resolve: (request) => request.createdAt }),
-    decidedAt: t.field({ type: 'DateTime', nullable: true, resolve: (request) => request.decidedAt }),
-    expiresAt: t.field({
-      type: 'DateTime',
-      description: 'When it expires if still pending.',
-      resolve: (request) => request.expiresAt,
-    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    decidedAt: t.expose('decidedAt', { type: 'DateTime', nullable: true }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', description: 'When it expires if still pending.' }),
     extendsGrantId: t.exposeID('extendsGrantId', { nullable: true }),
     grant: t.field({
       type: GrantRef,
@@ -124,7 +118,7 @@ export const AccessRequestRef = builder.objectRef<AccessRequest>('AccessRequest'
 
 const FiledRequestRef = builder.objectRef<FiledRequest>('FiledAccessRequest').implement({
   fields: (t) => ({
-    request: t.field({ type: AccessRequestRef, resolve: (filed) => filed.request }),
+    request: t.expose('request', { type: AccessRequestRef }),
     duplicate: t.exposeBoolean('duplicate', {
       description: 'True when an identical pending request existed: that one is returned.',
     }),

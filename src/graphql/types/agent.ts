@@ -11,8 +11,8 @@ const SensitivityLevel = builder.enumType('CeilingSensitivity', { values: Object
 const CeilingRef = builder.objectRef<CapabilityCeiling>('CapabilityCeiling').implement({
   description: 'The most an agent may ever see. Along a chain, every hop narrows.',
   fields: (t) => ({
-    maxTier: t.field({ type: TierEnum, resolve: (ceiling) => ceiling.maxTier }),
-    maxSensitivity: t.field({ type: SensitivityLevel, resolve: (ceiling) => ceiling.maxSensitivity }),
+    maxTier: t.expose('maxTier', { type: TierEnum }),
+    maxSensitivity: t.expose('maxSensitivity', { type: SensitivityLevel }),
     requiredTags: t.exposeStringList('requiredTags'),
     excludedTags: t.exposeStringList('excludedTags'),
     paths: t.exposeStringList('paths', { description: 'Path globs; empty: every path.' }),
@@ -26,7 +26,7 @@ AgentRef.implement({
     clientId: t.exposeString('clientId'),
     name: t.exposeString('name'),
     description: t.exposeString('description', { nullable: true }),
-    status: t.field({ type: AgentStatusEnum, resolve: (agent) => agent.status }),
+    status: t.expose('status', { type: AgentStatusEnum }),
     ownerEmail: t.string({
       resolve: async (agent, _args, { identity }) =>
         (await identity.state.person({ id: agent.ownerId }))?.email ?? '',
@@ -48,7 +48,7 @@ const AgentWithSecretRef = builder
   .implement({
     description: 'The agent and its new client secret. The secret is shown only this once.',
     fields: (t) => ({
-      agent: t.field({ type: AgentRef, resolve: (result) => result.agent }),
+      agent: t.expose('agent', { type: AgentRef }),
       clientSecret: t.exposeString('clientSecret'),
     }),
   });

@@ -35,15 +35,14 @@ const AuditActorRef = builder.objectRef<AuditEventView>('AuditActor').implement(
       nullable: true,
       description: 'As the event stores it; null for the system or an agent acting alone.',
     }),
-    human: t.field({ type: AuditPersonRef, nullable: true, resolve: (event) => event.human }),
+    human: t.expose('human', { type: AuditPersonRef, nullable: true }),
     agentChain: t.exposeStringList('actorChain', {
       description:
         'Agent ids (not client ids) as the event stores them, outermost first; empty for a human alone.',
     }),
-    agents: t.field({
+    agents: t.expose('agents', {
       type: [AuditAgentRef],
       description: 'The same chain with each agent as it is known now.',
-      resolve: (event) => event.agents,
     }),
   }),
 });
@@ -62,7 +61,7 @@ const AuditEventRef = builder.objectRef<AuditEventView>('AuditEvent').implement(
         'The place in the Merkle log (a decimal string: the log may outgrow a 32-bit Int); null until sequenced, within a second.',
       resolve: (event) => event.index?.toString() ?? null,
     }),
-    occurredAt: t.field({ type: 'DateTime', resolve: (event) => event.occurredAt }),
+    occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
     type: t.exposeString('type', { description: 'Dotted event type, e.g. token.exchanged, grant.revoked.' }),
     actor: t.field({ type: AuditActorRef, resolve: (event) => event }),
     intent: t.exposeString('intent', { nullable: true }),
@@ -73,7 +72,7 @@ const AuditEventRef = builder.objectRef<AuditEventView>('AuditEvent').implement(
         subjectKind && subjectId ? { kind: subjectKind, id: subjectId } : null,
     }),
     policyVersion: t.exposeInt('policyVersion', { nullable: true }),
-    payload: t.field({ type: 'JSON', resolve: (event) => event.payload }),
+    payload: t.expose('payload', { type: 'JSON' }),
     leafHash: t.exposeString('leafHash', {
       nullable: true,
       description: 'RFC 9162 leaf hash (hex) of the event at its index; null until sequenced.',

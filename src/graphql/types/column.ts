@@ -15,11 +15,10 @@ ColumnRef.implement({
     dataType: t.exposeString('dataType', { nullable: true }),
     description: t.exposeString('description', { nullable: true }),
     tags: t.exposeStringList('tags'),
-    sensitivity: t.field({
+    sensitivity: t.expose('sensitivity', {
       type: SensitivityEnum,
       nullable: true,
       description: 'Set when the column is more sensitive than its dataset.',
-      resolve: (column) => column.sensitivity,
     }),
     isPrimaryKey: t.exposeBoolean('isPrimaryKey'),
     dataset: t.field({

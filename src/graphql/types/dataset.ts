@@ -77,6 +77,6 @@ builder.queryFields((t) => ({
           (dataset) => dataset.path,
         ),
     },
-    { fields: (c) => ({ totalCount: c.int({ resolve: (connection) => connection.totalCount }) }) },
+    { fields: (c) => ({ totalCount: c.exposeInt('totalCount') }) },
   ),
 }));

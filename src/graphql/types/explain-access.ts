@@ -7,7 +7,7 @@ const AccessExplanationRef = builder.objectRef<AccessExplanationShape>('AccessEx
   fields: (t) => ({
     path: t.exposeString('path'),
     kind: t.exposeString('kind', { description: 'dataset, column, metric or glossary' }),
-    tier: t.field({ type: TierEnum, resolve: (explanation) => explanation.tier }),
+    tier: t.expose('tier', { type: TierEnum }),
     policyVersion: t.exposeInt('policyVersion'),
     allowedBy: t.exposeStringList('allowedBy', {
       description:

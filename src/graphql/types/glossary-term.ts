@@ -64,6 +64,6 @@ builder.queryFields((t) => ({
           (term) => term.name,
         ),
     },
-    { fields: (c) => ({ totalCount: c.int({ resolve: (connection) => connection.totalCount }) }) },
+    { fields: (c) => ({ totalCount: c.exposeInt('totalCount') }) },
   ),
 }));

@@ -37,13 +37,12 @@ const Health = builder
           'Whether every audit witness takes checkpoints; the service keeps running while one is down (retried with backoff).',
         resolve: (health) => health.auditWitnesses.every((witness) => witness.ok),
       }),
-      auditWitnesses: t.field({
+      auditWitnesses: t.expose('auditWitnesses', {
         type: [AuditWitness],
         nullable: true,
         description:
           'Each audit witness as this replica last reached it (governance only: it names paths and hosts).',
         authScopes: { governance: true },
-        resolve: (health) => health.auditWitnesses,
       }),
     }),
   });

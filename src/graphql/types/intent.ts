@@ -13,7 +13,7 @@ export const IntentRef = builder.objectRef<Intent>('Intent').implement({
   fields: (t) => ({
     name: t.exposeString('name'),
     description: t.exposeString('description'),
-    allowedTiers: t.field({ type: [TierEnum], resolve: (intent) => intent.allowedTiers }),
+    allowedTiers: t.expose('allowedTiers', { type: [TierEnum] }),
     allowedTags: t.exposeStringList('allowedTags', { description: 'Empty: no tag restriction.' }),
     maxTokenLifetimeSeconds: t.exposeInt('maxTokenLifetimeSeconds'),
   }),

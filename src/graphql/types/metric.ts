@@ -82,6 +82,6 @@ builder.queryFields((t) => ({
           (metric) => metric.name,
         ),
     },
-    { fields: (c) => ({ totalCount: c.int({ resolve: (connection) => connection.totalCount }) }) },
+    { fields: (c) => ({ totalCount: c.exposeInt('totalCount') }) },
   ),
 }));

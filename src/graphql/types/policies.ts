@@ -7,7 +7,7 @@ const PolicySetRef = builder.objectRef<PolicySet>('PolicySet').implement({
   description: 'The policy set in force: its version and its policies as data (the YAML format, as JSON).',
   fields: (t) => ({
     version: t.exposeInt('version'),
-    policies: t.field({ type: 'JSON', resolve: (set) => set.policies }),
+    policies: t.expose('policies', { type: 'JSON' }),
   }),
 });
 
@@ -27,7 +27,7 @@ const SimulatedAccessRef = builder.objectRef<SimulatedAccess>('SimulatedAccess')
   fields: (t) => ({
     path: t.exposeString('path'),
     kind: t.exposeString('kind'),
-    tier: t.field({ type: TierEnum, resolve: (row) => row.tier }),
+    tier: t.expose('tier', { type: TierEnum }),
     rowFilter: t.exposeString('rowFilter', { nullable: true }),
     visibleColumns: t.exposeInt('visibleColumns'),
     maskedColumns: t.exposeStringList('maskedColumns'),

@@ -7,7 +7,7 @@ const RuleSetRef = builder.objectRef<RuleSet>('RuleSet').implement({
     'The ordered rules that decide access requests: their version and the rules as data (the YAML format, as JSON; a route written with the approvers/requiredApprovals shorthand reads back as its one step).',
   fields: (t) => ({
     version: t.exposeInt('version'),
-    rules: t.field({ type: 'JSON', resolve: (set) => set.rules }),
+    rules: t.expose('rules', { type: 'JSON' }),
   }),
 });
 

@@ -57,6 +57,6 @@ builder.queryField('search', (t) =>
         });
       },
     },
-    { fields: (c) => ({ totalCount: c.int({ resolve: (connection) => connection.totalCount }) }) },
+    { fields: (c) => ({ totalCount: c.exposeInt('totalCount') }) },
   ),
 );

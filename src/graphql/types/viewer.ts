@@ -34,7 +34,7 @@ const ViewerRef = builder.objectRef<KnownViewer>('Viewer').implement({
   description: 'Who is calling: the human, and for agents the whole chain, the intent and the task.',
   fields: (t) => ({
     kind: t.field({ type: ViewerKind, resolve: (viewer) => (viewer.kind === 'agent' ? 'AGENT' : 'HUMAN') }),
-    human: t.field({ type: HumanRef, resolve: (viewer) => viewer.human }),
+    human: t.expose('human', { type: HumanRef }),
     chain: t.field({
       type: [AgentIdentityRef],
       description:
@@ -53,7 +53,7 @@ const ViewerRef = builder.objectRef<KnownViewer>('Viewer').implement({
       nullable: true,
       resolve: (viewer) => (viewer.kind === 'agent' ? viewer.tokenId : null),
     }),
-    expiresAt: t.field({ type: 'DateTime', resolve: (viewer) => viewer.expiresAt }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
   }),
 });
 

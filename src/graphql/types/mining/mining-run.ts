@@ -40,9 +40,9 @@ const MiningRunRef = builder.objectRef<MiningRunSummary>('MiningRun').implement(
     requests: t.exposeInt('requests', { description: 'Requests people decided.' }),
     decisions: t.exposeInt('decisions', { description: 'Decisions mined (one per requested object).' }),
     skipped: t.exposeInt('skipped'),
-    suggestions: t.field({ type: MiningRunCountsRef, resolve: (run) => run.suggestions }),
-    backtest: t.field({ type: BacktestSummaryRef, resolve: (run) => run.backtest }),
-    stats: t.field({ type: 'JSON', resolve: (run) => run.stats }),
+    suggestions: t.expose('suggestions', { type: MiningRunCountsRef }),
+    backtest: t.expose('backtest', { type: BacktestSummaryRef }),
+    stats: t.expose('stats', { type: 'JSON' }),
   }),
 });
 

@@ -5,11 +5,10 @@ import { RuleSuggestionRef } from './rule-suggestion.ts';
 
 const AcceptedRuleSuggestionRef = builder.objectRef<AcceptedSuggestion>('AcceptedRuleSuggestion').implement({
   fields: (t) => ({
-    suggestion: t.field({ type: RuleSuggestionRef, resolve: (accepted) => accepted.suggestion }),
-    rule: t.field({
+    suggestion: t.expose('suggestion', { type: RuleSuggestionRef }),
+    rule: t.expose('rule', {
       type: 'JSON',
       description: 'The rule created, as validated (durations in seconds).',
-      resolve: (accepted) => accepted.rule,
     }),
     ruleSetVersion: t.exposeInt('ruleSetVersion', { description: 'The rule-set version that added it.' }),
   }),

@@ -18,9 +18,9 @@ export const RuleSuggestionRef = builder.objectRef<StoredSuggestion>('RuleSugges
     'A rule mined from human decisions, with the evidence to review before accepting it as a rule.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    status: t.field({ type: RuleSuggestionStatusEnum, resolve: (suggestion) => suggestion.status }),
+    status: t.expose('status', { type: RuleSuggestionStatusEnum }),
     action: t.exposeString('action', { description: 'approve or deny.' }),
-    conditions: t.field({ type: [RuleConditionRef], resolve: (suggestion) => suggestion.conditions }),
+    conditions: t.expose('conditions', { type: [RuleConditionRef] }),
     summary: t.string({
       description: 'The action and the conditions in words.',
       resolve: (suggestion) =>
@@ -46,16 +46,15 @@ export const RuleSuggestionRef = builder.objectRef<StoredSuggestion>('RuleSugges
     teams: t.stringList({ resolve: (suggestion) => suggestion.evidence.teams }),
     backtest: t.field({ type: BacktestRef, resolve: (suggestion) => suggestion.evidence.backtest }),
     reach: t.field({ type: ReachRef, resolve: (suggestion) => suggestion.evidence.reach }),
-    conflicts: t.field({ type: [RuleConflictRef], resolve: (suggestion) => suggestion.conflicts }),
+    conflicts: t.expose('conflicts', { type: [RuleConflictRef] }),
     previousRejection: t.field({
       type: PreviousRejectionRef,
       nullable: true,
       resolve: (suggestion) => suggestion.evidence.previousRejection ?? null,
     }),
-    evidence: t.field({
+    evidence: t.expose('evidence', {
       type: 'JSON',
       description: 'All of the evidence, examples of agreeing and disagreeing decisions included.',
-      resolve: (suggestion) => suggestion.evidence,
     }),
     ruleDraft: t.field({
       type: 'JSON',
@@ -72,8 +71,8 @@ export const RuleSuggestionRef = builder.objectRef<StoredSuggestion>('RuleSugges
       },
     }),
     miningRunId: t.exposeID('miningRunId', { description: 'The run that found (or last refreshed) it.' }),
-    createdAt: t.field({ type: 'DateTime', resolve: (suggestion) => suggestion.createdAt }),
-    reviewedAt: t.field({ type: 'DateTime', nullable: true, resolve: (suggestion) => suggestion.reviewedAt }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    reviewedAt: t.expose('reviewedAt', { type: 'DateTime', nullable: true }),
     reviewedByEmail: t.string({
       nullable: true,
       resolve: async (suggestion, _args, { identity }) =>

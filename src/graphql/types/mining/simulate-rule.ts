@@ -27,7 +27,7 @@ const RuleSimulationRef = builder.objectRef<RuleSimulationResult>('RuleSimulatio
     overturnedExamples: t.exposeIDList('overturnedExamples', {
       description: 'The latest of those request ids (at most 5).',
     }),
-    withRules: t.field({ type: SimulationOutcomesRef, resolve: (result) => result.withRules }),
+    withRules: t.expose('withRules', { type: SimulationOutcomesRef }),
   }),
 });
 
