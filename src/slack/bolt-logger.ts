@@ -1,16 +1,32 @@
 import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
 import type { Logger } from '../logging/logger.ts';
 
-/** Bolt's logger interface over our pino logger (Bolt's own level is left to pino). */
+type Level = 'debug' | 'info' | 'warn' | 'error';
+
+/**
+ * Bolt's logger interface over our pino logger (Bolt's own level is left to pino). Bolt and the Web
+ * API client log `(text, error)` or `(error)`: the error goes to pino as `err`, so it keeps its type,
+ * message, stack and code (and is scrubbed of credentials); other objects go to `details`.
+ */
 export function boltLogger(logger: Logger): SlackLogger {
-  const text = (parts: unknown[]) =>
-    parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(' ');
+  const write =
+    (level: Level) =>
+    (...parts: unknown[]) => {
+      const err = parts.find((part) => part instanceof Error);
+      const rest = parts.filter((part) => part !== err);
+      const text = rest.filter((part) => typeof part === 'string').join(' ');
+      const details = rest.filter((part) => typeof part !== 'string');
+      logger[level](
+        { ...(err ? { err } : {}), ...(details.length > 0 ? { details } : {}) },
+        text || (err instanceof Error ? err.message : ''),
+      );
+    };
   let level = LogLevel.INFO;
   return {
-    debug: (...parts: unknown[]) => logger.debug(text(parts)),
-    info: (...parts: unknown[]) => logger.info(text(parts)),
-    warn: (...parts: unknown[]) => logger.warn(text(parts)),
-    error: (...parts: unknown[]) => logger.error(text(parts)),
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
     setLevel: (next: LogLevel) => {
       level = next;
     },

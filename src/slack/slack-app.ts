@@ -51,9 +51,15 @@ export function createSlackApp(deps: {
         processBeforeResponse: true,
         logger,
       });
+  // A failed call's error keeps Slack's answer but not the request the HTTP client sent, whose
+  // headers hold the bot token (the error is logged, and a log must never hold a secret).
+  const clientOptions = {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    attachOriginalToWebAPIRequestError: false,
+  };
   // Outbound calls run in durable jobs that retry them (honouring Retry-After): no client retries.
   const client = new WebClient(config.botToken, {
-    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    ...clientOptions,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     logger,
@@ -64,7 +70,7 @@ export function createSlackApp(deps: {
     // A fixed bot token: no auth.test per incoming request (Bolt's default without verification),
     // so clicks are decided even while Slack's Web API is unreachable.
     authorize: async () => ({ botToken: config.botToken }),
-    clientOptions: client.slackApiUrl ? { slackApiUrl: client.slackApiUrl } : undefined,
+    clientOptions,
   });
   const listenerDeps = { ...deps, client };
   registerDecisionListeners(app, listenerDeps);

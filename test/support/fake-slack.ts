@@ -159,6 +159,21 @@ export class FakeSlack {
 
     let reply: Reply;
     const failure = this.takeFailure(method);
+    if (failure && 'disconnect' in failure) {
+      // No answer at all: the client sees a request error (socket hang up), as when Slack is unreachable.
+      this.calls.push({
+        method,
+        path: url.pathname,
+        body: parsed ?? {},
+        token,
+        at: new Date(),
+        status: 0,
+        error: 'disconnected',
+        response: undefined,
+      });
+      request.socket.destroy();
+      return;
+    }
     if (this.isDown) reply = { status: 500, text: 'Internal Server Error' };
     else if (failure) reply = failureReply(failure);
     else if (parsed === undefined) reply = slackError('invalid_json');
@@ -411,8 +426,15 @@ export interface SlackUser {
   deleted?: boolean;
 }
 
-/** An HTTP status (e.g. 500), a 429 with `Retry-After: <seconds>`, or HTTP 200 `{ ok: false, error }`. */
-export type FailureMode = { status: number } | { ratelimited: number } | { error: string };
+/**
+ * An HTTP status (e.g. 500), a 429 with `Retry-After: <seconds>`, HTTP 200 `{ ok: false, error }`, or
+ * the connection closed without an answer.
+ */
+export type FailureMode =
+  | { status: number }
+  | { ratelimited: number }
+  | { error: string }
+  | { disconnect: true };
 
 export interface RecordedCall {
   /** The Web API method, or `response_url` for POSTs to `responseUrl()`. */
@@ -480,7 +502,7 @@ function slackError(error: string): Reply {
   return { status: 200, json: { ok: false, error } };
 }
 
-function failureReply(mode: FailureMode): Reply {
+function failureReply(mode: Exclude<FailureMode, { disconnect: true }>): Reply {
   if ('ratelimited' in mode) {
     return {
       status: 429,

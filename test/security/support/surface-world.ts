@@ -26,8 +26,13 @@ export interface SurfaceWorld {
   linesOf(requestId: string): LogLine[];
 }
 
-/** The request company, an identity provider and the real service whose log the test reads. */
-export function useSurfaceWorld(env: Record<string, string> = {}): SurfaceWorld {
+/**
+ * The request company, an identity provider and the real service whose log the test reads. `env` may
+ * be a function, called when the service starts (after earlier `beforeAll`s, e.g. a fake Slack's URL).
+ */
+export function useSurfaceWorld(
+  env: Record<string, string> | (() => Record<string, string>) = {},
+): SurfaceWorld {
   let db: TestDatabase | undefined;
   let idp: TestIdentityProvider | undefined;
   let world: RequestWorld | undefined;
@@ -44,7 +49,7 @@ export function useSurfaceWorld(env: Record<string, string> = {}): SurfaceWorld 
       LOG_FORMAT: 'json',
       APERTURE_SEED_DEMO: 'false',
       APERTURE_IDENTITY_PROVIDERS: JSON.stringify([await idp.serveJwks()]),
-      ...env,
+      ...(typeof env === 'function' ? env() : env),
     });
     const logger = createLogger(config.log, {
       write: (line: string) => logs.push(JSON.parse(line) as LogLine),
