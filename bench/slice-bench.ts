@@ -25,6 +25,7 @@ import { AccessService, type ViewerSlice } from '../src/policy/slice/access-serv
 import { loadCatalogIndex } from '../src/policy/slice/catalog-index.ts';
 import { computeSlice } from '../src/policy/slice.ts';
 import { applyPolicySet, currentPolicySet, validatePolicySet } from '../src/policy/store/policy-store.ts';
+import { revokeGrantsOfAgent } from '../src/requests/grants/end-grant.ts';
 import { createTestDatabase, silentLogger } from '../test/support/test-database.ts';
 import { TestIdentityProvider } from '../test/support/test-identity-provider.ts';
 import { compareWithCedar } from './cedar-comparison.ts';
@@ -177,6 +178,7 @@ try {
     config: config.identity,
     changes,
     logger: silentLogger,
+    onAgentStopped: revokeGrantsOfAgent,
   });
   // Authorization off: every object readable, no policy evaluated, same server otherwise.
   class AllowAll extends AccessService {

@@ -2,6 +2,7 @@ import { startService } from '../src/app/start-service.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { createIdentityModule } from '../src/identity/identity-module.ts';
 import { AccessService } from '../src/policy/slice/access-service.ts';
+import { revokeGrantsOfAgent } from '../src/requests/grants/end-grant.ts';
 import { GovernanceClient } from '../test/support/governance-client.ts';
 import { exchangeToken } from '../test/support/oauth-client.ts';
 import { createTestDatabase, silentLogger } from '../test/support/test-database.ts';
@@ -33,6 +34,7 @@ const identity = await createIdentityModule({
   config: config.identity,
   changes,
   logger: silentLogger,
+  onAgentStopped: revokeGrantsOfAgent,
 });
 
 try {

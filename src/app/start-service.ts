@@ -12,6 +12,7 @@ import { wellKnownEndpoints, wellKnownPath } from '../oauth/well-known.ts';
 import { AccessService } from '../policy/slice/access-service.ts';
 import { LogOnlyNotifier } from '../requests/approval-notifier.ts';
 import { ActiveGrants } from '../requests/grants/active-grants.ts';
+import { revokeGrantsOfAgent } from '../requests/grants/end-grant.ts';
 import { RequestsModule } from '../requests/requests-module.ts';
 import { createHttpServer } from '../server/create-http-server.ts';
 import { homeRedirect } from '../server/home-redirect.ts';
@@ -35,6 +36,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     config: config.identity,
     changes,
     logger,
+    onAgentStopped: revokeGrantsOfAgent,
   });
   const grants = new ActiveGrants(database.prisma, changes);
   const access = new AccessService(database.prisma, identity.state, grants, changes, config.identity);

@@ -1,7 +1,7 @@
 import type { ChangeFeed } from '../db/change-feed.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import type { Logger } from '../logging/logger.ts';
-import { AgentService } from './agents/agent-service.ts';
+import { AgentService, type AgentStoppedHandler } from './agents/agent-service.ts';
 import { VerifiedSecretCache } from './agents/client-secret.ts';
 import { Authenticator, type ViewerAuthenticator } from './authenticator.ts';
 import { TokenExchange } from './exchange/token-exchange.ts';
@@ -39,6 +39,8 @@ export async function createIdentityModule(deps: {
   config: IdentityConfig;
   changes: ChangeFeed;
   logger: Logger;
+  /** Zero standing privileges: what a suspended or retired agent holds ends with it. */
+  onAgentStopped: AgentStoppedHandler;
 }): Promise<IdentityModule> {
   const { prisma, config, changes, logger } = deps;
   const state = new IdentityState(prisma, changes);
@@ -69,7 +71,7 @@ export async function createIdentityModule(deps: {
       verifiedSecrets,
       logger,
     }),
-    agents: new AgentService(services),
+    agents: new AgentService({ ...services, onAgentStopped: deps.onAgentStopped }),
     intents: new IntentService(services),
     revokeToken: (viewer, jti, reason) => revokeDelegationToken(services, viewer, jti, reason),
     streamAuthorization: (authorization, viewer) => ({

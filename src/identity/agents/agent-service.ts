@@ -3,7 +3,6 @@ import type { Agent, AgentStatus, Prisma } from '../../../generated/prisma/clien
 import { appendAuditEvent } from '../../audit/index.ts';
 import { notifyChange } from '../../db/change-feed.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
-import { revokeGrantsOfAgent } from '../../requests/grants/end-grant.ts';
 import { ApertureError, InvalidInputError } from '../../shared/errors.ts';
 import { validateInput } from '../../shared/validate.ts';
 import { requireGovernance } from '../governance.ts';
@@ -13,10 +12,21 @@ import { registerAgentSchema, rotateSecretSchema, updateAgentSchema } from './ag
 
 import { generateClientId, generateClientSecret, hashClientSecret } from './client-secret.ts';
 
+/**
+ * Ends what a suspended or retired agent holds outside identity (its grants, its pending requests),
+ * in the transaction that changes its status; wired at start, so identity imports no requests code.
+ */
+export type AgentStoppedHandler = (
+  tx: Prisma.TransactionClient,
+  agentId: string,
+  by: string,
+) => Promise<unknown>;
+
 export interface AgentServiceDeps {
   prisma: PrismaClient;
   state: IdentityState;
   governanceGroup: string;
+  onAgentStopped: AgentStoppedHandler;
 }
 
 /** An agent and the secret to show once. */
@@ -209,7 +219,7 @@ export class AgentService {
       }
       if (to === 'SUSPENDED' || to === 'RETIRED') {
         // Zero standing privileges: its grants (and those of chains through it) end with it.
-        await revokeGrantsOfAgent(tx, existing.id, `agent:${existing.id}:${to.toLowerCase()}`);
+        await this.deps.onAgentStopped(tx, existing.id, `agent:${existing.id}:${to.toLowerCase()}`);
       }
       if (to === 'RETIRED') {
         await tx.agentCredential.updateMany({
