@@ -7,13 +7,13 @@ import { requireGovernance } from '../../identity/governance.ts';
 import type { IdentityState } from '../../identity/state/identity-state.ts';
 import { checkDelegationState } from '../../identity/tokens/check-delegation-state.ts';
 import { type Viewer, viewerAuditActor } from '../../identity/viewer.ts';
-import type { ActiveGrants } from '../../requests/grants/active-grants.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { type AccessContext, type PolicyObject, policyHuman } from '../access-context.ts';
 import { type CompiledPolicySet, compilePolicySet } from '../compile-policies.ts';
 import { currentPolicySet } from '../store/policy-store.ts';
 import { type ObjectDecision, ViewerAccess } from '../viewer-access.ts';
 import { type CatalogIndex, loadCatalogIndex } from './catalog-index.ts';
+import type { GrantSource } from './grant-source.ts';
 
 /** One viewer's view of the catalog for one request: decisions are made on demand and remembered. */
 export interface ViewerSlice {
@@ -66,7 +66,7 @@ export class AccessService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly identity: IdentityState,
-    private readonly grants: ActiveGrants,
+    private readonly grants: GrantSource,
     changes: ChangeFeed,
     private readonly limits: { governanceGroup: string; maxDelegationDepth: number },
   ) {

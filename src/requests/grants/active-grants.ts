@@ -3,6 +3,7 @@ import type { ChangeFeed } from '../../db/change-feed.ts';
 import { InvalidatedCache } from '../../db/invalidated-cache.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
 import type { AccessGrant } from '../../policy/access-context.ts';
+import type { GrantedDelegation, GrantSource } from '../../policy/slice/grant-source.ts';
 
 interface ActiveGrant {
   id: string;
@@ -23,7 +24,7 @@ function grantKey(humanId: string, chain: readonly string[], intent: string): st
  * replica (then every delegation loads its own again: one indexed query, not all grants).
  * Expiry needs no notification: a grant past its end is ignored from that instant on.
  */
-export class ActiveGrants {
+export class ActiveGrants implements GrantSource {
   private readonly cache: InvalidatedCache<Map<string, Promise<ActiveGrant[]>>>;
 
   constructor(
@@ -33,11 +34,7 @@ export class ActiveGrants {
     this.cache = new InvalidatedCache(changes, ['grants'], async () => new Map());
   }
 
-  /** The grants in force now for this delegation; task-scoped ones only within their task. */
-  async for(
-    delegation: { humanId: string; chain: readonly string[]; intent: string; taskId: string | null },
-    now: Date,
-  ): Promise<AccessGrant[]> {
+  async for(delegation: GrantedDelegation, now: Date): Promise<AccessGrant[]> {
     const byKey = await this.cache.get();
     const key = grantKey(delegation.humanId, delegation.chain, delegation.intent);
     let loading = byKey.get(key);
