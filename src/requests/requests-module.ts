@@ -1,12 +1,8 @@
 import DataLoader from 'dataloader';
-import type {
-  AccessRequest,
-  AccessRequestStatus,
-  Grant,
-  GrantStatus,
-} from '../../generated/prisma/client.ts';
+import type { AccessRequest, AccessRequestStatus, Grant } from '../../generated/prisma/client.ts';
 import type { ChangeFeed } from '../db/change-feed.ts';
 import { InvalidatedCache } from '../db/invalidated-cache.ts';
+import type { KeysetPage } from '../db/keyset-page.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import { requireGovernance } from '../identity/governance.ts';
 import { type Viewer, viewerAuditActor } from '../identity/viewer.ts';
@@ -32,7 +28,15 @@ import { expireGrant, revokeGrant } from './grants/revoke-grant.ts';
 import type { RequestDeps } from './request-deps.ts';
 import { requestGrantExtension } from './request-extension.ts';
 import { isUuid, requestNotFound } from './request-input.ts';
-import { maySeeRequest, ownGrantsFilter, ownRequestsFilter } from './request-visibility.ts';
+import {
+  countGrants,
+  countRequests,
+  type GrantListFilter,
+  pageOfGrants,
+  pageOfRequests,
+  type RequestListFilter,
+} from './request-lists.ts';
+import { maySeeRequest } from './request-visibility.ts';
 import type { RequestsConfig } from './requests-config.ts';
 import { applyRuleSet, currentRuleSet, type RuleSet, validateRuleSet } from './rules/rule-store.ts';
 
@@ -112,20 +116,22 @@ export class RequestsModule {
     return request && maySeeRequest(viewer, request, this.deps.governanceGroup) ? request : null;
   }
 
-  listRequests(viewer: Viewer, filter: { statuses?: AccessRequestStatus[]; first: number }) {
-    return this.deps.prisma.accessRequest.findMany({
-      where: { AND: [ownRequestsFilter(viewer), filter.statuses ? { status: { in: filter.statuses } } : {}] },
-      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-      take: filter.first,
-    });
+  /** A page of the requests this viewer lists as its own (see request-lists.ts), newest first. */
+  listRequests(viewer: Viewer, filter: RequestListFilter, page: KeysetPage): Promise<AccessRequest[]> {
+    return pageOfRequests(this.deps.prisma, viewer, filter, page);
   }
 
-  listGrants(viewer: Viewer, filter: { statuses?: GrantStatus[]; first: number }) {
-    return this.deps.prisma.grant.findMany({
-      where: { AND: [ownGrantsFilter(viewer), filter.statuses ? { status: { in: filter.statuses } } : {}] },
-      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-      take: filter.first,
-    });
+  countRequests(viewer: Viewer, filter: RequestListFilter): Promise<number> {
+    return countRequests(this.deps.prisma, viewer, filter);
+  }
+
+  /** A page of the grants this viewer lists as its own, newest first. */
+  listGrants(viewer: Viewer, filter: GrantListFilter, page: KeysetPage): Promise<Grant[]> {
+    return pageOfGrants(this.deps.prisma, viewer, filter, page);
+  }
+
+  countGrants(viewer: Viewer, filter: GrantListFilter): Promise<number> {
+    return countGrants(this.deps.prisma, viewer, filter);
   }
 
   /** Pending requests where this human's approval would count now (never their own), oldest first. */

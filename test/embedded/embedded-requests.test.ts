@@ -88,11 +88,11 @@ describe('access requests on the embedded database', () => {
 
     const grants = async () =>
       (
-        await world.gql<{ myGrants: { paths: string[]; status: string }[] }>(
+        await world.gql<{ myGrants: { edges: { node: { paths: string[]; status: string } }[] } }>(
           token,
-          '{ myGrants { paths status } }',
+          '{ myGrants { edges { node { paths status } } } }',
         )
-      ).data?.myGrants ?? [];
+      ).data?.myGrants.edges.map((edge) => edge.node) ?? [];
     await expect
       .poll(
         async () =>

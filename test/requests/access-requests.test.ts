@@ -272,11 +272,11 @@ describe('routed requests decided by people', () => {
     expect(await seen(await t.world.humanToken('bob@acme.test'))).toBeNull();
     expect(await seen(await t.world.agentToken('ana@acme.test', { agent: 'Other agent' }))).toBeNull();
     expect(await seen(await t.world.agentToken('bob@acme.test', { agent: 'Private agent' }))).toBeNull();
-    const mine = await t.world.gql<{ myAccessRequests: { id: string }[] }>(
+    const mine = await t.world.gql<{ myAccessRequests: { edges: { node: { id: string } }[] } }>(
       await t.world.humanToken('approver09@acme.test'),
-      '{ myAccessRequests(statuses: [PENDING]) { id } }',
+      '{ myAccessRequests(statuses: [PENDING]) { edges { node { id } } } }',
     );
-    expect(mine.data?.myAccessRequests.map((row) => row.id)).toContain(id);
+    expect(mine.data?.myAccessRequests.edges.map((edge) => edge.node.id)).toContain(id);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { AccessRequest } from '../../../generated/prisma/client.ts';
 import { AccessRequestStatus } from '../../../generated/prisma/enums.ts';
+import { newestFirstCursor } from '../../db/keyset-page.ts';
 import type {
   ApprovalStepView,
   ApproverView,
@@ -10,7 +11,7 @@ import { builder } from '../builder.ts';
 import { withoutNulls } from '../without-nulls.ts';
 import { GrantRef, GrantScopeEnum } from './grant.ts';
 import { TierEnum } from './intent.ts';
-import { listSize } from './pagination.ts';
+import { keysetConnection } from './pagination.ts';
 
 const AccessRequestStatusEnum = builder.enumType('AccessRequestStatus', {
   description: 'PENDING until decided once: APPROVED (a grant exists), DENIED, EXPIRED or CANCELLED.',
@@ -165,17 +166,24 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, { id }, { requests, viewer }) => requests.get(viewer, String(id)),
   }),
-  myAccessRequests: t.field({
-    type: [AccessRequestRef],
-    description:
-      "An agent chain's requests; a human's requests and those awaiting their approval. Newest first.",
-    args: {
-      statuses: t.arg({ type: [AccessRequestStatusEnum], required: false }),
-      first: t.arg.int({ required: false, description: 'At most 200; default 50.' }),
+  myAccessRequests: t.connection(
+    {
+      type: AccessRequestRef,
+      description:
+        "An agent chain's requests; a human's requests and those awaiting their approval. Newest first. first/last at most 200, default 50.",
+      args: { statuses: t.arg({ type: [AccessRequestStatusEnum], required: false }) },
+      resolve: (_root, { statuses, ...args }, { requests, viewer }) => {
+        const filter = { statuses: statuses ?? undefined };
+        return keysetConnection(
+          args,
+          (page) => requests.listRequests(viewer, filter, page),
+          newestFirstCursor,
+          () => requests.countRequests(viewer, filter),
+        );
+      },
     },
-    resolve: (_root, { statuses, first }, { requests, viewer }) =>
-      requests.listRequests(viewer, { statuses: statuses ?? undefined, first: listSize(first) }),
-  }),
+    { fields: (c) => ({ totalCount: c.int({ resolve: (connection) => connection.count() }) }) },
+  ),
 }));
 
 builder.mutationFields((t) => ({

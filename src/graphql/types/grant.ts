@@ -1,8 +1,9 @@
 import type { Grant } from '../../../generated/prisma/client.ts';
 import { GrantScope, GrantStatus } from '../../../generated/prisma/enums.ts';
+import { newestFirstCursor } from '../../db/keyset-page.ts';
 import { builder } from '../builder.ts';
 import { TierEnum } from './intent.ts';
-import { listSize } from './pagination.ts';
+import { keysetConnection } from './pagination.ts';
 
 export const GrantScopeEnum = builder.enumType('GrantScope', {
   description: 'TIME: until the grant expires. TASK: also only within the task it was asked for (task_id).',
@@ -33,16 +34,24 @@ export const GrantRef = builder.objectRef<Grant>('Grant').implement({
 });
 
 builder.queryField('myGrants', (t) =>
-  t.field({
-    type: [GrantRef],
-    description: "An agent chain's grants for its human and intent; a human's own grants. Newest first.",
-    args: {
-      statuses: t.arg({ type: [GrantStatusEnum], required: false }),
-      first: t.arg.int({ required: false, description: 'At most 200; default 50.' }),
+  t.connection(
+    {
+      type: GrantRef,
+      description:
+        "An agent chain's grants for its human and intent; a human's own grants. Newest first. first/last at most 200, default 50.",
+      args: { statuses: t.arg({ type: [GrantStatusEnum], required: false }) },
+      resolve: (_root, { statuses, ...args }, { requests, viewer }) => {
+        const filter = { statuses: statuses ?? undefined };
+        return keysetConnection(
+          args,
+          (page) => requests.listGrants(viewer, filter, page),
+          newestFirstCursor,
+          () => requests.countGrants(viewer, filter),
+        );
+      },
     },
-    resolve: (_root, { statuses, first }, { requests, viewer }) =>
-      requests.listGrants(viewer, { statuses: statuses ?? undefined, first: listSize(first) }),
-  }),
+    { fields: (c) => ({ totalCount: c.int({ resolve: (connection) => connection.count() }) }) },
+  ),
 );
 
 builder.mutationField('revokeGrant', (t) =>

@@ -2,6 +2,7 @@ import type { DefaultConnectionArguments, PageInfoShape } from '@pothos/plugin-r
 import { resolveCursorConnection, resolveOffsetConnection } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import type { CursorPage, Page } from '../../catalog/read/catalog-reader.ts';
+import type { KeysetPage } from '../../db/keyset-page.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { validateInput } from '../../shared/validate.ts';
 
@@ -75,6 +76,36 @@ export async function cursorConnection<T>(
   );
   // Pothos types the nodes as unknown when the item type is generic; they are the T items loaded above.
   return { ...(connection as Omit<CountedConnection<T>, 'totalCount'>), totalCount };
+}
+
+/** A connection whose `totalCount` is read only when a caller selects it (one more query). */
+export interface LazilyCountedConnection<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: PageInfoShape;
+  count: () => Promise<number>;
+}
+
+/**
+ * Resolves a Relay connection over a domain list paged by its sort key (see db/keyset-page.ts):
+ * the domain reads the page and checks the cursors; `count` runs only if totalCount is asked for.
+ */
+export async function keysetConnection<T>(
+  args: DefaultConnectionArguments,
+  load: (page: KeysetPage) => Promise<T[]>,
+  toCursor: (item: T) => string,
+  count: () => Promise<number>,
+): Promise<LazilyCountedConnection<T>> {
+  const connection = await resolveCursorConnection(
+    {
+      args: validPageArguments(args),
+      toCursor: (item: unknown) => toCursor(item as T),
+      defaultSize: defaultPageSize,
+      maxSize: maxPageSize,
+    },
+    (page): Promise<unknown[]> => load(page),
+  );
+  // As in cursorConnection: the nodes are the T items loaded.
+  return { ...(connection as Omit<LazilyCountedConnection<T>, 'count'>), count };
 }
 
 /** What the relay helpers put in an offset cursor (base64 of this prefix and the offset). */
