@@ -4,9 +4,10 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { PrismaClient } from '../../generated/prisma/client.ts';
+import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { Logger } from '../logging/logger.ts';
 import { type ChangeFeed, openPgliteChangeFeed, openPostgresChangeFeed } from './change-feed.ts';
+import { createPrismaClient } from './create-prisma-client.ts';
 import type { DatabaseConfig } from './database-config.ts';
 import { lockDataFolder } from './embedded/data-folder-lock.ts';
 import { pgliteExecutor, poolExecutor, type SqlExecutor } from './sql-executor.ts';
@@ -22,13 +23,6 @@ export interface Database {
   openChangeFeed(logger?: Logger): Promise<ChangeFeed>;
   close(): Promise<void>;
 }
-
-/**
- * Interactive transactions wait for a free connection up to `maxWait` (Prisma's default, 2 s, turns
- * a burst of concurrent writes on a busy machine into "Unable to start a transaction in the given
- * time"), and may run for `timeout` once started.
- */
-const transactionOptions = { maxWait: 15_000, timeout: 20_000 };
 
 export interface OpenOptions {
   /**
@@ -46,7 +40,7 @@ export async function openDatabase(
 ): Promise<Database> {
   return config.kind === 'postgres'
     ? openPostgres(config.url, config.poolSize, logger)
-    : openEmbedded(config.dataDir, options.newDatabase);
+    : openEmbedded(config.dataDir, options.newDatabase, logger);
 }
 
 function openPostgres(url: string, poolSize: number, logger?: Logger): Database {
@@ -59,7 +53,7 @@ function openPostgres(url: string, poolSize: number, logger?: Logger): Database 
   pool.on('connect', (client) => {
     client.on('error', (error) => logger?.debug({ err: error }, 'a database connection in use failed'));
   });
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions });
+  const prisma = createPrismaClient(new PrismaPg(pool), logger);
   return {
     kind: 'postgres',
     prisma,
@@ -76,6 +70,7 @@ function openPostgres(url: string, poolSize: number, logger?: Logger): Database 
 async function openEmbedded(
   dataDir: string,
   newDatabase?: (pgdata: string) => Promise<void>,
+  logger?: Logger,
 ): Promise<Database> {
   const inMemory = dataDir.startsWith('memory://');
   const release = inMemory ? async () => {} : await lockDataFolder(dataDir);
@@ -85,7 +80,7 @@ async function openEmbedded(
       await rm(pgdata, { recursive: true, force: true });
       await newDatabase(pgdata);
     }
-    return embeddedDatabase(await PGlite.create(pgdata), release);
+    return embeddedDatabase(await PGlite.create(pgdata), release, logger);
   } catch (error) {
     await release();
     throw error;
@@ -103,8 +98,12 @@ async function isMissingOrEmpty(folder: string): Promise<boolean> {
 }
 
 /** A Database over an open PGlite; closing it closes PGlite, then releases the data folder. */
-export function embeddedDatabase(pglite: PGlite, release: () => Promise<void> = async () => {}): Database {
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions });
+export function embeddedDatabase(
+  pglite: PGlite,
+  release: () => Promise<void> = async () => {},
+  logger?: Logger,
+): Database {
+  const prisma = createPrismaClient(new PrismaPGlite(pglite), logger);
   return {
     kind: 'embedded',
     prisma,
