@@ -59,7 +59,7 @@ describe('the statements a page of datasets with columns sends', () => {
         "SELECT … FROM "Dataset" WHERE "Dataset"."id" IN (?, …) OFFSET ?",
         "SELECT … FROM "Column" WHERE "Column"."datasetId" IN (?, …) ORDER BY "Column"."position" ASC OFFSET ?",
         "BEGIN",
-        "INSERT INTO "AuditEvent" ("occurredAt", type, "actorHumanId", "actorChain", intent, "subjectKind", "subjectId", payload, "policyVersion") SELECT … FROM jsonb_array_elements(?::jsonb) WITH ORDINALITY AS input(e, position) ORDER BY position",
+        "INSERT INTO "AuditEvent" (…) SELECT … FROM jsonb_array_elements(?::jsonb) WITH ORDINALITY AS input(e, position) ORDER BY position",
         "COMMIT",
       ]
     `);

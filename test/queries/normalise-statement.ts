@@ -1,8 +1,9 @@
 /**
- * A statement as a snapshot should show it: what it reads or writes and how, not the data. Select
- * lists become `…` (a new column is not a new query), placeholders `?` and lists of them `?, …` (a
- * longer page is not a new query), uuids `<uuid>`, whitespace one space, and the `public` schema
- * is implied. What is left changes when a statement is added, removed or reshaped.
+ * A statement as a snapshot should show it: what it reads or writes and how, not the data. Select,
+ * insert and returning lists become `…` (a new column is not a new query), placeholders `?` and
+ * lists of them `?, …` (a longer page is not a new query), uuids `<uuid>`, whitespace one space,
+ * and the `public` schema is implied. What is left changes when a statement is added, removed or
+ * reshaped.
  */
 export function normaliseStatement(sql: string): string {
   const collapsed = sql
@@ -12,28 +13,63 @@ export function normaliseStatement(sql: string): string {
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<uuid>')
     .replace(/\$\d+/g, '?')
     .replace(/\?(?:\s*,\s*\?)+/g, '?, …');
-  return withoutSelectLists(collapsed);
+  return withoutLists(collapsed);
 }
 
-/** Every `SELECT <list> FROM` becomes `SELECT … FROM`, subqueries in the list included. */
-function withoutSelectLists(sql: string): string {
+/**
+ * Scans once, keeping the keywords and dropping what follows them up to where the list ends:
+ * `SELECT <list> FROM` (subqueries in the list included), `RETURNING <list>` (to the end of its
+ * statement or subquery), `INSERT INTO t (<columns>)` and `VALUES (<row>), (<row>) ...`.
+ */
+function withoutLists(sql: string): string {
   let out = '';
   let index = 0;
   while (index < sql.length) {
-    const listEnd = keywordAt(sql, index, 'SELECT') ? fromOfSameLevel(sql, index + 'SELECT'.length) : -1;
-    if (listEnd < 0) {
+    const skipped = listAt(sql, index);
+    if (skipped) {
+      out += skipped.kept;
+      index = skipped.resume;
+    } else {
       out += sql[index];
       index += 1;
-      continue;
     }
-    out += 'SELECT … ';
-    index = listEnd;
   }
   return out;
 }
 
-/** Where the `FROM` that closes the select list starting at `start` is; -1 when there is none. */
-function fromOfSameLevel(sql: string, start: number): number {
+function listAt(sql: string, index: number): { kept: string; resume: number } | undefined {
+  if (keywordAt(sql, index, 'SELECT')) {
+    const from = nextAtSameLevel(sql, index + 'SELECT'.length, 'FROM');
+    return from < 0 ? undefined : { kept: 'SELECT … ', resume: from };
+  }
+  if (keywordAt(sql, index, 'RETURNING')) {
+    return { kept: 'RETURNING …', resume: nextAtSameLevel(sql, index, undefined) };
+  }
+  const group = /^(?:INSERT INTO \S+ |VALUES ?)\(/i.exec(sql.slice(index));
+  if (group && !isWordCharacter(sql[index - 1])) {
+    let close = nextAtSameLevel(sql, index + group[0].length, undefined);
+    if (close >= sql.length) return undefined;
+    // More rows of the same insert: how many is data, not shape.
+    for (
+      let row = /^\s*,\s*\(/.exec(sql.slice(close + 1));
+      row;
+      row = /^\s*,\s*\(/.exec(sql.slice(close + 1))
+    ) {
+      const next = nextAtSameLevel(sql, close + 1 + row[0].length, undefined);
+      if (next >= sql.length) break;
+      close = next;
+    }
+    return { kept: `${group[0]}…)`, resume: close + 1 };
+  }
+  return undefined;
+}
+
+/**
+ * Where `keyword` is next found outside parentheses and quotes, counting from `start`; without a
+ * keyword (or when the enclosing group closes first) where the enclosing group closes, else the end
+ * of the text. -1 when `keyword` is not found.
+ */
+function nextAtSameLevel(sql: string, start: number, keyword: string | undefined): number {
   let depth = 0;
   let quote: string | undefined;
   for (let index = start; index < sql.length; index += 1) {
@@ -46,12 +82,12 @@ function fromOfSameLevel(sql: string, start: number): number {
       depth += 1;
     } else if (char === ')') {
       depth -= 1;
-      if (depth < 0) return -1;
-    } else if (depth === 0 && keywordAt(sql, index, 'FROM')) {
+      if (depth < 0) return keyword ? -1 : index;
+    } else if (depth === 0 && keyword && keywordAt(sql, index, keyword)) {
       return index;
     }
   }
-  return -1;
+  return keyword ? -1 : sql.length;
 }
 
 function keywordAt(sql: string, index: number, keyword: string): boolean {
