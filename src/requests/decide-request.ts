@@ -1,6 +1,7 @@
 import type { AccessRequest, Prisma } from '../../generated/prisma/client.ts';
 import { type AuditEventInput, appendAuditEvents, recordAuditEvent } from '../audit/index.ts';
 import { notifyChange } from '../db/change-feed.ts';
+import { lockAccessRequestRow } from '../db/locks/index.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import type { Viewer } from '../identity/viewer.ts';
 import { scheduleJobs } from '../jobs/job-queue.ts';
@@ -40,7 +41,7 @@ async function requireActiveChain(tx: Prisma.TransactionClient, request: AccessR
 /** Locks the request row for the rest of the transaction: decisions on one request run one at a time. */
 async function lockRequest(tx: Prisma.TransactionClient, requestId: string): Promise<AccessRequest | null> {
   if (!isUuid(requestId)) return null;
-  await tx.$queryRaw`SELECT "id" FROM "AccessRequest" WHERE "id" = ${requestId}::uuid FOR UPDATE`;
+  await lockAccessRequestRow(tx, requestId);
   return tx.accessRequest.findUnique({ where: { id: requestId } });
 }
 

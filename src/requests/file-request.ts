@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type AccessRequest, Prisma } from '../../generated/prisma/client.ts';
 import { type AuditEventInput, appendAuditEvents } from '../audit/index.ts';
 import { notifyChange } from '../db/change-feed.ts';
+import { advisoryLocks, takeAdvisoryLocks } from '../db/locks/index.ts';
 import type { Viewer } from '../identity/viewer.ts';
 import { scheduleJobs } from '../jobs/job-queue.ts';
 import type { PolicyObject } from '../policy/access-context.ts';
@@ -86,8 +87,11 @@ async function enforceRateLimits(
 ): Promise<void> {
   const since = new Date(now.getTime() - 3_600_000);
   const agent = viewer.chain.at(-1)!;
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`requests:agent:${agent.id}`})),
-    pg_advisory_xact_lock(hashtext(${`requests:human:${viewer.human.id}`}))`;
+  await takeAdvisoryLocks(
+    tx,
+    advisoryLocks.requestsOfAgent(agent.id),
+    advisoryLocks.requestsOfHuman(viewer.human.id),
+  );
   const [counts] = await tx.$queryRaw<{ byAgent: number; byHuman: number }[]>`
     SELECT count(*) FILTER (WHERE "agentId" = ${agent.id}::uuid)::int AS "byAgent",
            count(*) FILTER (WHERE "humanId" = ${viewer.human.id}::uuid)::int AS "byHuman"

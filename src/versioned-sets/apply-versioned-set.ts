@@ -1,6 +1,7 @@
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { type AuditActor, appendAuditEvent } from '../audit/index.ts';
 import { type ChangeTopic, notifyChange } from '../db/change-feed.ts';
+import { type AdvisoryLockName, takeAdvisoryLocks } from '../db/locks/index.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import { toJson } from '../shared/json.ts';
 import { diffById, isEmptyDiff, type SetDiff } from './diff-by-id.ts';
@@ -8,7 +9,7 @@ import { diffById, isEmptyDiff, type SetDiff } from './diff-by-id.ts';
 /** How one kind of versioned set (policies, rules) is stored. */
 export interface VersionedSetTable<T> {
   /** Serializes versions across replicas. */
-  lockName: string;
+  lockName: AdvisoryLockName;
   auditType: string;
   /** The audit event's subject kind, e.g. `policy-set`. */
   subjectKind: string;
@@ -46,7 +47,7 @@ export function applyVersionedSet<T extends { id: string }>(
   options: { actor?: AuditActor; dryRun?: boolean; source: string },
 ): Promise<ApplyResult> {
   return prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${table.lockName}))`;
+    await takeAdvisoryLocks(tx, table.lockName);
     const current = await table.current(tx);
     const diff = diffById(current.items, items);
     if (options.dryRun || isEmptyDiff(diff)) return { diff, version: current.version, applied: false };

@@ -1,19 +1,18 @@
 import type { Prisma } from '../../../generated/prisma/client.ts';
+import {
+  advisoryLocks,
+  limitLockWaits,
+  lockAuditLogHead,
+  takeAdvisoryLocks,
+  tryAdvisoryLock,
+} from '../../db/locks/index.ts';
 import { type Checkpoint, checkpointText } from './checkpoint.ts';
 import { entryLeafHash, type LogEntry } from './log-entry.ts';
 import type { NoteSigner } from './signed-note.ts';
 import { appendLeaves, frontierRoot, type TreeFrontier } from './tree-frontier.ts';
 
-/** One sequencer at a time across replicas, per batch: the transaction holds this lock. */
-const sequencerLockName = 'aperture:audit-sequencer';
 /** How long a stopping replica waits for another replica's batch (less than the transaction timeout). */
 export const lockTimeoutMs = 4_000;
-
-interface LogRow {
-  size: bigint;
-  frontier: string[];
-  checkpointTime: bigint;
-}
 
 /** An event waiting for its index: the entry it will be, and its insertion id. */
 type PendingRow = Omit<LogEntry, 'index'> & { id: bigint };
@@ -42,17 +41,15 @@ export async function sequenceBatch(
     waitForLock?: boolean;
   },
 ): Promise<SequencedBatch | null> {
+  // One sequencer at a time across replicas, per batch: the transaction holds the lock.
   if (options.waitForLock) {
     // A stopping replica must not leave its last events to a replica that may be stopping too.
-    await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = '${lockTimeoutMs}ms'`);
-    await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${sequencerLockName}))::text`;
-  } else {
-    const [{ locked } = { locked: false }] = await tx.$queryRaw<{ locked: boolean }[]>`
-      SELECT pg_try_advisory_xact_lock(hashtext(${sequencerLockName})) AS locked`;
-    if (!locked) return null;
+    await limitLockWaits(tx, lockTimeoutMs);
+    await takeAdvisoryLocks(tx, advisoryLocks.auditSequencer);
+  } else if (!(await tryAdvisoryLock(tx, advisoryLocks.auditSequencer))) {
+    return null;
   }
-  const [log] = await tx.$queryRaw<LogRow[]>`
-    SELECT size, frontier, "checkpointTime" FROM "AuditLog" WHERE id = 1 FOR UPDATE`;
+  const log = await lockAuditLogHead(tx);
   if (!log) throw new Error('The audit log row is missing: the database was not migrated.');
   const pending = await tx.$queryRaw<PendingRow[]>`
     SELECT id, "occurredAt", type, "actorHumanId", "actorChain", intent, "subjectKind", "subjectId", payload,

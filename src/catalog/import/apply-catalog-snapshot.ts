@@ -3,7 +3,7 @@ import type { Prisma } from '../../../generated/prisma/client.ts';
 import { type AuditActor, appendAuditEvent } from '../../audit/index.ts';
 import { bulkInsert, bulkUpdate, type TableSpec } from '../../db/bulk-write.ts';
 import { notifyChange } from '../../db/change-feed.ts';
-
+import { advisoryLocks, takeAdvisoryLocks } from '../../db/locks/index.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
 import { contentHash } from '../../shared/content-hash.ts';
 import {
@@ -22,7 +22,6 @@ import {
   type ImportWarning,
   type JoinPathSnapshot,
 } from '../catalog-snapshot.ts';
-
 import {
   columnTable,
   datasetTable,
@@ -83,7 +82,7 @@ export async function applyCatalogSnapshot(
   return prisma.$transaction(
     async (tx) => {
       // Two imports of one origin at once would diff against the same state: let them queue.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`aperture-import:${snapshot.origin}`}))`;
+      await takeAdvisoryLocks(tx, advisoryLocks.catalogImport(snapshot.origin));
       const writer = new SnapshotWriter(tx, snapshot, options.onProgress);
 
       const summary = await writer.write();

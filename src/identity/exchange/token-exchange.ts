@@ -1,5 +1,6 @@
 import { decodeJwt } from 'jose';
 import { appendAuditEvent, recordAuditEvent } from '../../audit/index.ts';
+import { shareLockDelegationTokenRow } from '../../db/locks/index.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { ApertureError } from '../../shared/errors.ts';
@@ -133,8 +134,7 @@ export class TokenExchange {
       if (subject.parentJti) {
         // Lock the parent token while its child is recorded: a revocation either sees the child
         // (and revokes it too) or happens first (and the child is refused here).
-        const [parent] = await tx.$queryRaw<{ revokedAt: Date | null }[]>`
-          SELECT "revokedAt" FROM "DelegationToken" WHERE jti = ${subject.parentJti} FOR SHARE`;
+        const parent = await shareLockDelegationTokenRow(tx, subject.parentJti);
         if (!parent || parent.revokedAt) throw new OAuthError('invalid_grant', 'subject_token was revoked');
       }
       await tx.delegationToken.create({

@@ -1,5 +1,6 @@
 import { appendAuditEvent } from '../../audit/index.ts';
 import { notifyChange } from '../../db/change-feed.ts';
+import { lockDelegationTokenRow } from '../../db/locks/index.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
 import { ApertureError } from '../../shared/errors.ts';
 import { requireGovernance } from '../governance.ts';
@@ -18,9 +19,8 @@ export async function revokeDelegationToken(
 ): Promise<string[]> {
   const actor = requireGovernance(viewer, deps.governanceGroup);
   const revoked = await deps.prisma.$transaction(async (tx) => {
-    const [token] = await tx.$queryRaw<{ jti: string }[]>`
-      SELECT jti FROM "DelegationToken" WHERE jti = ${jti} FOR UPDATE`;
-    if (!token) throw new ApertureError('NOT_FOUND', `no delegation token has id ${jti}`);
+    if (!(await lockDelegationTokenRow(tx, jti)))
+      throw new ApertureError('NOT_FOUND', `no delegation token has id ${jti}`);
     // Each statement sees what committed before it: repeat until no descendant is left, so a
     // child exchanged while this runs (it locks its parent, see token exchange) is caught too.
     const revokedIds: string[] = [];

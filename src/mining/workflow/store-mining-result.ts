@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Prisma } from '../../../generated/prisma/client.ts';
 import { type AuditActor, appendAuditEvent } from '../../audit/index.ts';
+import { advisoryLocks, takeAdvisoryLocks } from '../../db/locks/index.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
 import { scheduleJobs } from '../../jobs/job-queue.ts';
 import { toJson } from '../../shared/json.ts';
@@ -45,7 +46,6 @@ export interface MiningRunSummary {
 }
 
 /** Serializes the storing of runs across replicas (the mining itself may overlap). */
-const miningLock = 'aperture-mining';
 
 /** Keeps one entry per rule (the miner lists a rule once per conjunction it was split into). */
 function mergeConflicts(conflicts: readonly RuleConflict[]): RuleConflict[] {
@@ -86,7 +86,7 @@ export function storeMiningResult(
   );
   return prisma.$transaction(
     async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${miningLock}))`;
+      await takeAdvisoryLocks(tx, advisoryLocks.mining);
       const known = (
         await tx.ruleSuggestion.findMany({
           where: { OR: [{ status: 'NEW' }, { fingerprint: { in: fingerprints } }] },

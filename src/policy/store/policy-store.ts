@@ -1,5 +1,6 @@
 import type { Prisma } from '../../../generated/prisma/client.ts';
 import type { AuditActor } from '../../audit/index.ts';
+import { advisoryLocks } from '../../db/locks/index.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
 import {
   type ApplyResult,
@@ -36,7 +37,7 @@ export async function readPolicyFile(file: string): Promise<Policy[]> {
 }
 
 const policyTable: VersionedSetTable<Policy> = {
-  lockName: 'aperture-policies',
+  lockName: advisoryLocks.policies,
   auditType: 'policies.applied',
   subjectKind: 'policy-set',
   isPolicyVersion: true,

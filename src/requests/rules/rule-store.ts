@@ -1,5 +1,6 @@
 import type { Prisma } from '../../../generated/prisma/client.ts';
 import type { AuditActor } from '../../audit/index.ts';
+import { advisoryLocks } from '../../db/locks/index.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
 import {
   type ApplyResult,
@@ -34,7 +35,7 @@ export async function readRuleFile(file: string): Promise<Rule[]> {
 
 /** Rules are stored as their input shape, so that a stored version re-validates to the same rules. */
 export const ruleTable: VersionedSetTable<Rule> = {
-  lockName: 'aperture-rules',
+  lockName: advisoryLocks.rules,
   auditType: 'rules.applied',
   subjectKind: 'rule-set',
   isPolicyVersion: false,
