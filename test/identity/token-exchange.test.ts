@@ -295,7 +295,12 @@ describe('refusals, from the attacker side', () => {
 
   it('an agent holding the subject token a human handed it cannot call the API as that human', async () => {
     const handedOver = await idp.subjectToken('gina@acme.test');
-    const result = await graphql(service.graphqlUrl, '{ agents { name } }', {}, handedOver);
+    const result = await graphql(
+      service.graphqlUrl,
+      '{ agents { edges { node { name } } } }',
+      {},
+      handedOver,
+    );
     expect(result.status).toBe(401);
     expect(result.errors?.[0]?.message).toMatch(/^this token can only be exchanged at \/oauth\/token: /);
   });
@@ -603,7 +608,7 @@ describe('governance', () => {
     expect(asAna.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const anonymous = await graphql(service.graphqlUrl, mutation);
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const list = await graphql(service.graphqlUrl, '{ agents { name } }', {}, agentBearer);
+    const list = await graphql(service.graphqlUrl, '{ agents { edges { node { name } } } }', {}, agentBearer);
     expect(list.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 

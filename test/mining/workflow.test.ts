@@ -111,12 +111,12 @@ const runMining = async (token = gina) => {
 
 const listSuggestions = async (status: string[]) =>
   (
-    await world.gql<{ ruleSuggestions: Suggestion[] }>(
+    await world.gql<{ ruleSuggestions: { edges: { node: Suggestion }[] } }>(
       gina,
-      `query ($status: [RuleSuggestionStatus!]) { ruleSuggestions(status: $status) { ${suggestionFields} } }`,
+      `query ($status: [RuleSuggestionStatus!]) { ruleSuggestions(status: $status) { edges { node { ${suggestionFields} } } } }`,
       { status },
     )
-  ).data!.ruleSuggestions;
+  ).data!.ruleSuggestions.edges.map((edge) => edge.node);
 
 const newSuggestion = async (action: 'approve' | 'deny') => {
   const found = (await listSuggestions(['NEW'])).find((suggestion) => suggestion.action === action);
@@ -288,7 +288,7 @@ describe('mining the decisions people made', () => {
     const draft = { id: 'draft', description: 'Finance', action: 'approve', maxDuration: 'PT1H' };
     for (const token of viewers) {
       const results = [
-        await world.gql(token, 'query { ruleSuggestions { id } }'),
+        await world.gql(token, 'query { ruleSuggestions { totalCount } }'),
         await world.gql(token, 'query ($id: ID!) { ruleSuggestion(id: $id) { id } }', { id: approve.id }),
         await simulate(token, draft),
         await accept(token, approve.id),
@@ -454,6 +454,43 @@ describe('mining the decisions people made', () => {
       overturnedExamples: [],
       withRules: { decidedByDraft: 146, deny: 146 },
     });
+  });
+
+  it('ruleSuggestions pages newest first with opaque cursors and a count', async () => {
+    const stored = await db.prisma.ruleSuggestion.findMany({
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+    });
+    expect(stored.length).toBeGreaterThanOrEqual(3);
+    type Page = {
+      totalCount: number;
+      edges: { cursor: string; node: { id: string } }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string };
+    };
+    const ids: string[] = [];
+    let after: string | null = null;
+    for (let pages = 0; pages < 10; pages++) {
+      const page: Page = (
+        await world.gql<{ ruleSuggestions: Page }>(
+          gina,
+          `query ($after: String) { ruleSuggestions(first: 1, after: $after) {
+          totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`,
+          { after },
+        )
+      ).data!.ruleSuggestions;
+      expect(page.totalCount).toBe(stored.length);
+      ids.push(...page.edges.map((edge) => edge.node.id));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+      expect(after).not.toContain(page.edges[0]!.node.id);
+    }
+    expect(ids).toEqual(stored.map((suggestion) => suggestion.id));
+    const rejected = await world.gql<{ ruleSuggestions: { totalCount: number } }>(
+      gina,
+      '{ ruleSuggestions(status: [REJECTED], first: 0) { totalCount } }',
+    );
+    expect(rejected.data?.ruleSuggestions.totalCount).toBe(
+      stored.filter((suggestion) => suggestion.status === 'REJECTED').length,
+    );
   });
 });
 

@@ -120,7 +120,9 @@ describe('a refused bearer token is one INFO line with the request id and a reas
         authorization: `Bearer ${token}`,
         'x-request-id': requestId,
       },
-      body: JSON.stringify({ query: '{ agents { name } datasets(first: -1) { totalCount } }' }),
+      body: JSON.stringify({
+        query: '{ agents { edges { node { name } } } datasets(first: -1) { totalCount } }',
+      }),
     });
     const lines = await linesOf(requestId);
     expect(lines.filter((line) => line.level >= logLevels.warn)).toEqual([]);

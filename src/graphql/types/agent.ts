@@ -1,9 +1,11 @@
 import type { Agent } from '../../../generated/prisma/client.ts';
 import { AgentStatus, Sensitivity } from '../../../generated/prisma/enums.ts';
+import { byNameCursor } from '../../db/keyset-page.ts';
 import { type CapabilityCeiling, capabilityCeilingSchema } from '../../identity/agents/capability-ceiling.ts';
 import { builder } from '../builder.ts';
 import { withoutNulls } from '../without-nulls.ts';
 import { TierEnum } from './intent.ts';
+import { keysetConnection } from './pagination.ts';
 
 const AgentStatusEnum = builder.enumType('AgentStatus', { values: Object.values(AgentStatus) });
 const SensitivityLevel = builder.enumType('CeilingSensitivity', { values: Object.values(Sensitivity) });
@@ -87,11 +89,21 @@ const UpdateAgentInput = builder.inputType('UpdateAgentInput', {
 });
 
 builder.queryFields((t) => ({
-  agents: t.field({
-    type: [AgentRef],
-    authScopes: { governance: true },
-    resolve: (_root, _args, { identity }) => identity.agents.list(),
-  }),
+  agents: t.connection(
+    {
+      type: AgentRef,
+      authScopes: { governance: true },
+      description: 'Every agent, by name. first/last at most 200, default 50.',
+      resolve: (_root, args, { identity }) =>
+        keysetConnection(
+          args,
+          (page) => identity.agents.list(page),
+          byNameCursor,
+          () => identity.agents.count(),
+        ),
+    },
+    { fields: (c) => ({ totalCount: c.int({ resolve: (connection) => connection.count() }) }) },
+  ),
   agent: t.field({
     type: AgentRef,
     nullable: true,

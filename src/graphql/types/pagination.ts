@@ -150,8 +150,3 @@ export async function offsetConnection<T>(
   // As above: the nodes are the T items loaded (never null), the edges a fresh array.
   return { ...(connection as unknown as Omit<CountedConnection<T>, 'totalCount'>), totalCount };
 }
-
-/** The size of a plain (unpaged) list: the same rule as a connection's `first`, default 50. */
-export function listSize(first: number | null | undefined): number {
-  return validPageArguments({ first }).first ?? defaultPageSize;
-}

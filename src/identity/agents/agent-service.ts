@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Agent, AgentStatus, Prisma } from '../../../generated/prisma/client.ts';
 import { appendAuditEvent } from '../../audit/index.ts';
 import { notifyChange } from '../../db/change-feed.ts';
+import { byNamePage, type KeysetPage } from '../../db/keyset-page.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
 import { ApertureError, InvalidInputError } from '../../shared/errors.ts';
 import { validateInput } from '../../shared/validate.ts';
@@ -52,8 +53,14 @@ const statusChanges: Record<
 export class AgentService {
   constructor(private readonly deps: AgentServiceDeps) {}
 
-  list(): Promise<Agent[]> {
-    return this.deps.prisma.agent.findMany({ orderBy: { name: 'asc' } });
+  /** A page of every agent, by name. */
+  list(page: KeysetPage): Promise<Agent[]> {
+    const { where, orderBy, take } = byNamePage(page);
+    return this.deps.prisma.agent.findMany({ where, orderBy, take });
+  }
+
+  count(): Promise<number> {
+    return this.deps.prisma.agent.count();
   }
 
   byId(id: string): Promise<Agent | null> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Prisma, RuleSuggestionStatus } from '../../../generated/prisma/client.ts';
 import type { AuditActor } from '../../audit/index.ts';
+import { type KeysetPage, newestFirstPage } from '../../db/keyset-page.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
 import { requireGovernance } from '../../identity/governance.ts';
 import { type Viewer, viewerAuditActor } from '../../identity/viewer.ts';
@@ -23,6 +24,14 @@ import { simulateRule } from './simulate-rule.ts';
 import { type MiningRunSummary, storeMiningResult } from './store-mining-result.ts';
 import { type StoredSuggestion, toStoredSuggestion } from './stored-suggestion.ts';
 import { LogOnlyDigest, type SuggestionDigest } from './suggestion-digest.ts';
+
+/** Which suggestions to list: every status when none is named. */
+export interface SuggestionListFilter {
+  statuses?: RuleSuggestionStatus[] | undefined;
+}
+
+const suggestionsWhere = (filter: SuggestionListFilter): Prisma.RuleSuggestionWhereInput =>
+  filter.statuses ? { status: { in: filter.statuses } } : {};
 
 export interface MiningModuleOptions {
   prisma: PrismaClient;
@@ -115,18 +124,22 @@ export class MiningModule {
     return this.run('graphql', { ...this.defaultOptions, ...options }, undefined, viewerAuditActor(governor));
   }
 
-  /** Suggestions, newest first; all statuses unless some are named. */
-  async list(
-    viewer: Viewer,
-    filter: { statuses?: RuleSuggestionStatus[]; first: number },
-  ): Promise<StoredSuggestion[]> {
+  /** A page of suggestions, newest first; all statuses unless some are named. */
+  async list(viewer: Viewer, filter: SuggestionListFilter, page: KeysetPage): Promise<StoredSuggestion[]> {
     requireGovernance(viewer, this.governanceGroup);
+    const { where, orderBy, take } = newestFirstPage(page);
     const rows = await this.prisma.ruleSuggestion.findMany({
-      where: filter.statuses ? { status: { in: filter.statuses } } : {},
-      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-      take: filter.first,
+      where: { AND: [suggestionsWhere(filter), where] },
+      orderBy,
+      take,
     });
     return rows.map(toStoredSuggestion);
+  }
+
+  /** How many suggestions the same filter lists. */
+  count(viewer: Viewer, filter: SuggestionListFilter): Promise<number> {
+    requireGovernance(viewer, this.governanceGroup);
+    return this.prisma.ruleSuggestion.count({ where: suggestionsWhere(filter) });
   }
 
   /** One suggestion with its evidence, or null. */

@@ -1,9 +1,10 @@
+import { newestFirstCursor } from '../../../db/keyset-page.ts';
 import { formatCondition } from '../../../mining/rule-condition.ts';
 import type { StoredSuggestion } from '../../../mining/workflow/stored-suggestion.ts';
 import { suggestionToRule } from '../../../mining/workflow/suggestion-to-rule.ts';
 import { InvalidInputError } from '../../../shared/errors.ts';
 import { builder } from '../../builder.ts';
-import { listSize } from '../pagination.ts';
+import { keysetConnection } from '../pagination.ts';
 import {
   BacktestRef,
   PreviousRejectionRef,
@@ -86,17 +87,25 @@ export const RuleSuggestionRef = builder.objectRef<StoredSuggestion>('RuleSugges
 });
 
 builder.queryFields((t) => ({
-  ruleSuggestions: t.field({
-    type: [RuleSuggestionRef],
-    authScopes: { governance: true },
-    description: 'Mined rule suggestions, newest first; every status unless some are named.',
-    args: {
-      status: t.arg({ type: [RuleSuggestionStatusEnum], required: false }),
-      first: t.arg.int({ required: false, description: 'At most 200; default 50.' }),
+  ruleSuggestions: t.connection(
+    {
+      type: RuleSuggestionRef,
+      authScopes: { governance: true },
+      description:
+        'Mined rule suggestions, newest first; every status unless some are named. first/last at most 200, default 50.',
+      args: { status: t.arg({ type: [RuleSuggestionStatusEnum], required: false }) },
+      resolve: (_root, { status, ...args }, { mining, viewer }) => {
+        const filter = { statuses: status ?? undefined };
+        return keysetConnection(
+          args,
+          (page) => mining.list(viewer, filter, page),
+          newestFirstCursor,
+          () => mining.count(viewer, filter),
+        );
+      },
     },
-    resolve: (_root, { status, first }, { mining, viewer }) =>
-      mining.list(viewer, { statuses: status ?? undefined, first: listSize(first) }),
-  }),
+    { fields: (c) => ({ totalCount: c.int({ resolve: (connection) => connection.count() }) }) },
+  ),
   ruleSuggestion: t.field({
     type: RuleSuggestionRef,
     nullable: true,

@@ -9,26 +9,34 @@ interface Connection {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string; endCursor: string };
 }
 
-const connectionFields =
-  'totalCount edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }';
+type ListField = 'myAccessRequests' | 'myGrants' | 'agents';
+
+/** Agents have no id field in the API: their client id identifies them. */
+const connectionFields = (field: ListField) =>
+  `totalCount edges { cursor node { ${field === 'agents' ? 'id: clientId' : 'id'} } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`;
 
 let ana: string;
+let gina: string;
 
-async function page(field: 'myAccessRequests' | 'myGrants', args: string, token = ana): Promise<Connection> {
+async function page(field: ListField, args: string, token = ana): Promise<Connection> {
   const answer = await t.world.gql<Record<string, Connection>>(
     token,
-    `{ ${field}(${args}) { ${connectionFields} } }`,
+    `{ ${field}(${args}) { ${connectionFields(field)} } }`,
   );
   expect(answer.errors).toBeUndefined();
   return answer.data![field]!;
 }
 
 /** Every id of a list, read three at a time forwards from the start. */
-async function forwards(field: 'myAccessRequests' | 'myGrants', filter = ''): Promise<string[]> {
+async function forwards(field: ListField, filter = '', token = ana): Promise<string[]> {
   const ids: string[] = [];
   let after: string | undefined;
   for (let pages = 0; pages < 20; pages++) {
-    const next = await page(field, `${filter} first: 3${after ? `, after: ${JSON.stringify(after)}` : ''}`);
+    const next = await page(
+      field,
+      `${filter} first: 3${after ? `, after: ${JSON.stringify(after)}` : ''}`,
+      token,
+    );
     ids.push(...next.edges.map((edge) => edge.node.id));
     if (!next.pageInfo.hasNextPage) return ids;
     after = next.pageInfo.endCursor;
@@ -37,11 +45,11 @@ async function forwards(field: 'myAccessRequests' | 'myGrants', filter = ''): Pr
 }
 
 /** The same list read three at a time backwards from the end. */
-async function backwards(field: 'myAccessRequests' | 'myGrants'): Promise<string[]> {
+async function backwards(field: ListField, token = ana): Promise<string[]> {
   const pages: string[][] = [];
   let before: string | undefined;
   for (let count = 0; count < 20; count++) {
-    const next = await page(field, `last: 3${before ? `, before: ${JSON.stringify(before)}` : ''}`);
+    const next = await page(field, `last: 3${before ? `, before: ${JSON.stringify(before)}` : ''}`, token);
     pages.unshift(next.edges.map((edge) => edge.node.id));
     if (!next.pageInfo.hasPreviousPage) return pages.flat();
     before = next.pageInfo.startCursor;
@@ -51,6 +59,7 @@ async function backwards(field: 'myAccessRequests' | 'myGrants'): Promise<string
 
 beforeAll(async () => {
   ana = await t.world.humanToken('ana@acme.test');
+  gina = await t.world.humanToken('gina@acme.test');
   // Five agents of Ana's, each with a request a rule approves (a grant) and one routed to approvers.
   for (let index = 1; index <= 5; index++) {
     const token = await t.world.agentToken('ana@acme.test', { agent: `List agent ${index}` });
@@ -73,7 +82,7 @@ beforeAll(async () => {
 
 const newestFirst = [{ createdAt: 'desc' as const }, { id: 'asc' as const }];
 
-describe('myAccessRequests and myGrants are connections, newest first', () => {
+describe('myAccessRequests and myGrants are connections, newest first; agents by name', () => {
   it('pages forwards and backwards through the whole list, ties included, with its count', async () => {
     const { id: anaId } = await t.db.prisma.person.findUniqueOrThrow({ where: { email: 'ana@acme.test' } });
     const requests = await t.db.prisma.accessRequest.findMany({
@@ -128,6 +137,15 @@ describe('myAccessRequests and myGrants are connections, newest first', () => {
     expect(await page('myGrants', 'first: 50', bob)).toMatchObject({ totalCount: 0, edges: [] });
   });
 
+  it('pages through every agent by name, for governance', async () => {
+    const agents = await t.db.prisma.agent.findMany({ orderBy: { name: 'asc' } });
+    expect(agents.length).toBeGreaterThanOrEqual(6);
+    const clientIds = agents.map((agent) => agent.clientId);
+    expect(await forwards('agents', '', gina)).toEqual(clientIds);
+    expect(await backwards('agents', gina)).toEqual(clientIds);
+    expect((await page('agents', 'first: 0', gina)).totalCount).toBe(agents.length);
+  });
+
   it('refuses cursors it did not hand out with INVALID_INPUT naming the argument', async () => {
     const cursor = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
     const handedOut = (await page('myGrants', 'first: 1')).pageInfo.endCursor;
@@ -136,15 +154,17 @@ describe('myAccessRequests and myGrants are connections, newest first', () => {
       `${handedOut}=`,
       cursor(['2026-03-01T09:00:00Z', '00000000-0000-4000-8000-000000000000']),
       cursor(['2026-03-01T09:00:00.000Z', 'not-a-uuid']),
-      cursor(['2026-03-01T09:00:00.000Z']),
       cursor({ createdAt: '2026-03-01T09:00:00.000Z' }),
+      cursor([1]),
       Buffer.from('["2026-03-01T09:00:00.000Z",').toString('base64url'),
     ];
-    for (const field of ['myAccessRequests', 'myGrants'] as const) {
+    for (const field of ['myAccessRequests', 'myGrants', 'agents'] as const) {
       for (const argument of ['after', 'before'] as const) {
-        for (const given of forged) {
+        // A one-part key is an agent's (its name), not a newest-first list's (time and id).
+        const oneKey = cursor(['2026-03-01T09:00:00.000Z']);
+        for (const given of field === 'agents' ? forged : [...forged, oneKey]) {
           const answer = await t.world.gql(
-            ana,
+            field === 'agents' ? gina : ana,
             `{ ${field}(${argument === 'after' ? 'first' : 'last'}: 2, ${argument}: ${JSON.stringify(given)}) { totalCount } }`,
           );
           expect({ field, argument, given, errors: answer.errors }).toEqual({
