@@ -129,7 +129,7 @@ export class JobWorker {
       const message = error instanceof Error ? error.message : String(error);
       const backoffMs = Math.min(2 ** job.attempts * 1_000, 15 * 60_000);
       log.warn({ err: error }, 'job failed');
-      await this.release(job, backoffMs, message, false).catch((releaseError: unknown) =>
+      await this.release(job, backoffMs, message, false, error).catch((releaseError: unknown) =>
         log.error({ err: releaseError }, 'a failed job could not be rescheduled'),
       );
     }
@@ -140,9 +140,12 @@ export class JobWorker {
     delayMs: number,
     error: string | null,
     keepAttempt: boolean,
+    cause?: unknown,
   ): Promise<void> {
     const exhausted = !keepAttempt && job.attempts >= job.maxAttempts;
-    if (exhausted) this.logger.error({ jobId: job.id, jobKind: job.kind, error }, 'job gave up');
+    // The last error whole (type, code, stack), through the logger's scrubbing `err` serializer.
+    if (exhausted)
+      this.logger.error({ jobId: job.id, jobKind: job.kind, err: cause ?? error }, 'job gave up');
     await this.prisma.job.updateMany({
       where: { id: job.id, attempts: job.attempts },
       data: {
