@@ -25,12 +25,17 @@ export const registerAgentSchema = z.object({
   credentialExpiresAt: futureDate.nullish(),
 });
 
-export type RegisterAgentInput = z.infer<typeof registerAgentSchema>;
+/** What a caller passes to register an agent; the service parses it (adapters may pass JSON). */
+export type RegisterAgentInput = z.input<typeof registerAgentSchema>;
 
 export const rotateSecretSchema = z.object({ credentialExpiresAt: futureDate.nullish() });
+
+export type RotateSecretInput = z.input<typeof rotateSecretSchema>;
 
 /** What governance may change on a registered agent (its identity, owner and parent stay). */
 export const updateAgentSchema = registerAgentSchema
   .pick({ description: true, allowedIntents: true, maxDelegationDepth: true })
   .extend({ ceiling: capabilityCeilingInputSchema })
   .partial();
+
+export type UpdateAgentInput = z.input<typeof updateAgentSchema>;

@@ -9,7 +9,14 @@ import { validateInput } from '../../shared/validate.ts';
 import { requireGovernance } from '../governance.ts';
 import type { IdentityState } from '../state/identity-state.ts';
 import { type Viewer, viewerAuditActor } from '../viewer.ts';
-import { registerAgentSchema, rotateSecretSchema, updateAgentSchema } from './agent-input.ts';
+import {
+  type RegisterAgentInput,
+  type RotateSecretInput,
+  registerAgentSchema,
+  rotateSecretSchema,
+  type UpdateAgentInput,
+  updateAgentSchema,
+} from './agent-input.ts';
 
 import { generateClientId, generateClientSecret, hashClientSecret } from './client-secret.ts';
 
@@ -71,7 +78,7 @@ export class AgentService {
     return this.deps.prisma.agent.findUnique({ where: { clientId } });
   }
 
-  async register(viewer: Viewer, input: unknown): Promise<AgentWithSecret> {
+  async register(viewer: Viewer, input: RegisterAgentInput): Promise<AgentWithSecret> {
     const actor = requireGovernance(viewer, this.deps.governanceGroup);
     const data = validateInput(registerAgentSchema, input, 'agent');
     const clientSecret = generateClientSecret();
@@ -129,7 +136,7 @@ export class AgentService {
    * Changes an agent's description, ceiling, intents or delegation depth. Narrowing acts on the
    * next call of every token it holds (intents and depth are checked per call).
    */
-  async update(viewer: Viewer, clientId: string, input: unknown): Promise<Agent> {
+  async update(viewer: Viewer, clientId: string, input: UpdateAgentInput): Promise<Agent> {
     const actor = requireGovernance(viewer, this.deps.governanceGroup);
     const data = validateInput(updateAgentSchema, input, 'agent');
     return this.write(async (tx) => {
@@ -157,7 +164,11 @@ export class AgentService {
   }
 
   /** Issues a new secret and revokes the old ones at once. */
-  async rotateSecret(viewer: Viewer, clientId: string, input: unknown = {}): Promise<AgentWithSecret> {
+  async rotateSecret(
+    viewer: Viewer,
+    clientId: string,
+    input: RotateSecretInput = {},
+  ): Promise<AgentWithSecret> {
     const actor = requireGovernance(viewer, this.deps.governanceGroup);
     const data = validateInput(rotateSecretSchema, input, 'rotation');
     const clientSecret = generateClientSecret();

@@ -14,6 +14,9 @@ export const intentInputSchema = z.object({
   maxTokenLifetimeSeconds: z.number().int().min(30).max(86_400).default(600),
 });
 
-export type IntentInput = z.infer<typeof intentInputSchema>;
+/** What a caller passes to create an intent; the service parses it. */
+export type IntentInput = z.input<typeof intentInputSchema>;
 
 export const intentUpdateSchema = intentInputSchema.omit({ name: true }).partial();
+
+export type IntentUpdateInput = z.input<typeof intentUpdateSchema>;

@@ -8,7 +8,13 @@ import { validateInput } from '../../shared/validate.ts';
 import { requireGovernance } from '../governance.ts';
 import type { IdentityState } from '../state/identity-state.ts';
 import { type Viewer, viewerAuditActor } from '../viewer.ts';
-import { intentInputSchema, intentName, intentUpdateSchema } from './intent-input.ts';
+import {
+  type IntentInput,
+  type IntentUpdateInput,
+  intentInputSchema,
+  intentName,
+  intentUpdateSchema,
+} from './intent-input.ts';
 
 export interface IntentServiceDeps {
   prisma: PrismaClient;
@@ -24,7 +30,7 @@ export class IntentService {
     return this.deps.prisma.intent.findMany({ orderBy: { name: 'asc' } });
   }
 
-  async create(viewer: Viewer, input: unknown): Promise<Intent> {
+  async create(viewer: Viewer, input: IntentInput): Promise<Intent> {
     const actor = requireGovernance(viewer, this.deps.governanceGroup);
     const data = validateInput(intentInputSchema, input, 'intent');
     return this.write(actor, 'intent.created', async (tx) => {
@@ -35,7 +41,7 @@ export class IntentService {
     });
   }
 
-  async update(viewer: Viewer, name: string, input: unknown): Promise<Intent> {
+  async update(viewer: Viewer, name: string, input: IntentUpdateInput): Promise<Intent> {
     const actor = requireGovernance(viewer, this.deps.governanceGroup);
     const data = validateInput(intentUpdateSchema, input, 'intent');
     return this.write(actor, 'intent.updated', async (tx) => {
