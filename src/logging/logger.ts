@@ -77,3 +77,4 @@ export function createLogger(options: LoggerOptions, destination?: DestinationSt
 }
 
 export { redactUrl } from './redact-url.ts';
+export { scrubText } from './scrub-secrets.ts';

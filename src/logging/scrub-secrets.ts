@@ -1,11 +1,12 @@
 /**
  * Credentials that look like themselves wherever they hide (a message, a header an error carried):
- * Slack tokens and bearer credentials. The last line of defence behind the redact paths.
+ * Slack tokens, and bearer or basic credentials long enough not to be a word of prose ("Basic
+ * authentication failed" stays). The last line of defence behind the redact paths.
  */
 const secretPatterns: RegExp[] = [
   /\bxox[a-z]-[A-Za-z0-9-]+/g,
   /\bxapp-[A-Za-z0-9-]+/g,
-  /\b(Bearer|Basic)\s+[^\s"',]+/gi,
+  /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{16,}/gi,
 ];
 
 /**

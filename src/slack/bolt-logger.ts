@@ -1,5 +1,5 @@
 import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
-import type { Logger } from '../logging/logger.ts';
+import { type Logger, scrubText } from '../logging/logger.ts';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 
@@ -18,7 +18,8 @@ export function boltLogger(logger: Logger): SlackLogger {
       const details = rest.filter((part) => typeof part !== 'string');
       logger[level](
         { ...(err ? { err } : {}), ...(details.length > 0 ? { details } : {}) },
-        text || (err instanceof Error ? err.message : ''),
+        // The message is written as it is (no serializer sees it): scrub it like the error.
+        scrubText(text || (err instanceof Error ? err.message : '')),
       );
     };
   let level = LogLevel.INFO;

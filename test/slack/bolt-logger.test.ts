@@ -61,4 +61,16 @@ describe("Bolt's log lines", () => {
     expect(line.details).toEqual([{ headers: { Authorization: '[redacted]' }, note: 'token [redacted]' }]);
     expect(JSON.stringify(line)).not.toMatch(/xox[a-z]-|Bearer [^[]/);
   });
+
+  it('a bearer credential in a message is scrubbed; prose that names an auth scheme is not', () => {
+    const { bolt, lines } = capture();
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl';
+    bolt.error(new Error(`the call with Bearer ${jwt} failed: Basic authentication is not supported`));
+    expect(lines[0]?.err).toEqual(
+      expect.objectContaining({
+        message: 'the call with [redacted] failed: Basic authentication is not supported',
+      }),
+    );
+    expect(JSON.stringify(lines)).not.toContain(jwt);
+  });
 });
