@@ -15,7 +15,6 @@ import path from 'node:path';
 import { startService } from '../src/app/start-service.ts';
 import { importDbtManifest } from '../src/catalog/import/import-dbt-manifest.ts';
 import { loadConfig } from '../src/config/config.ts';
-import { createIdentityModule } from '../src/identity/identity-module.ts';
 import type { Viewer } from '../src/identity/viewer.ts';
 import { applyPeople } from '../src/people/import/apply-people.ts';
 import { parsePeopleFile } from '../src/people/import/parse-people-file.ts';
@@ -25,7 +24,6 @@ import { AccessService, type ViewerSlice } from '../src/policy/slice/access-serv
 import { loadCatalogIndex } from '../src/policy/slice/catalog-index.ts';
 import { computeSlice } from '../src/policy/slice.ts';
 import { applyPolicySet, currentPolicySet, validatePolicySet } from '../src/policy/store/policy-store.ts';
-import { revokeGrantsOfAgent } from '../src/requests/grants/end-grant.ts';
 import { createTestDatabase, silentLogger } from '../test/support/test-database.ts';
 import { TestIdentityProvider } from '../test/support/test-identity-provider.ts';
 import { compareWithCedar } from './cedar-comparison.ts';
@@ -172,14 +170,6 @@ try {
     APERTURE_IDENTITY_PROVIDERS: JSON.stringify([await idp.serveJwks()]),
   });
   const service = await startService(config, silentLogger);
-  const changes = await db.openChangeFeed();
-  const identity = await createIdentityModule({
-    prisma: db.prisma,
-    config: config.identity,
-    changes,
-    logger: silentLogger,
-    onAgentStopped: revokeGrantsOfAgent,
-  });
   // Authorization off: every object readable, no policy evaluated, same server otherwise.
   class AllowAll extends AccessService {
     override async sliceFor(viewer: Viewer): Promise<ViewerSlice> {
@@ -196,9 +186,10 @@ try {
   const off = await serveGraphQL({
     db,
     config,
-    changes,
-    identity,
-    access: (grants) => new AllowAll(db.prisma, identity.state, grants, changes, config.identity),
+    overrides: {
+      access: ({ database, identity, grants, changes }) =>
+        new AllowAll(database.prisma, identity.state, grants, changes, config.identity),
+    },
   });
   const offUrl = off.url;
 
@@ -254,8 +245,6 @@ try {
   console.log(`target overhead <= 1.3x: ${Math.max(searchRatio, datasetRatio) <= 1.3 ? 'MET' : 'MISSED'}`);
 
   await off.close();
-  identity.close();
-  await changes.close();
   await service.stop();
 } finally {
   await idp.close();

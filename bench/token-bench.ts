@@ -1,8 +1,6 @@
+import { createServices } from '../src/app/create-services.ts';
 import { startService } from '../src/app/start-service.ts';
 import { loadConfig } from '../src/config/config.ts';
-import { createIdentityModule } from '../src/identity/identity-module.ts';
-import { AccessService } from '../src/policy/slice/access-service.ts';
-import { revokeGrantsOfAgent } from '../src/requests/grants/end-grant.ts';
 import { GovernanceClient } from '../test/support/governance-client.ts';
 import { exchangeToken } from '../test/support/oauth-client.ts';
 import { createTestDatabase, silentLogger } from '../test/support/test-database.ts';
@@ -28,14 +26,9 @@ const config = loadConfig({
   APERTURE_TOKEN_REQUESTS_PER_MINUTE: '10000000',
 });
 const service = await startService(config, silentLogger);
-const changes = await db.openChangeFeed();
-const identity = await createIdentityModule({
-  prisma: db.prisma,
-  config: config.identity,
-  changes,
-  logger: silentLogger,
-  onAgentStopped: revokeGrantsOfAgent,
-});
+// The modules once more in this process, to call the authenticator directly.
+const direct = await createServices(config, silentLogger, { database: db });
+const { identity } = direct;
 
 try {
   const governance = new GovernanceClient(service.graphqlUrl, await idp.token('gina@acme.test'));
@@ -81,9 +74,9 @@ try {
   const unverified = await serveGraphQL({
     db,
     config,
-    changes,
-    identity: { ...identity, authenticator: { authenticate: async () => fixedViewer } },
-    access: (grants) => new AccessService(db.prisma, identity.state, grants, changes, config.identity),
+    overrides: {
+      identity: (built) => ({ ...built, authenticator: { authenticate: async () => fixedViewer } }),
+    },
   });
   const stubUrl = unverified.url;
   const query = JSON.stringify({ query: '{ viewer { kind intent } }' });
@@ -124,8 +117,7 @@ try {
   );
   process.exitCode = ok ? 0 : 1;
 } finally {
-  identity.close();
-  await changes.close();
+  await direct.close();
   await service.stop();
   await idp.close();
   await db.dispose();

@@ -13,7 +13,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { MiningModule } from '../mining/workflow/mining-service.ts';
 import type { AccessService } from '../policy/slice/access-service.ts';
 import { SliceCatalogReader } from '../policy/slice/slice-catalog-reader.ts';
-import { PolicyGovernance } from '../policy/store/policy-governance.ts';
+import type { PolicyGovernance } from '../policy/store/policy-governance.ts';
 import type { RequestsModule } from '../requests/requests-module.ts';
 import { requestIdHeader } from '../server/request-id.ts';
 import { authenticatedViewer, useAuthentication } from './authentication.ts';
@@ -25,7 +25,8 @@ import { schema } from './schema.ts';
 import { useSliceAudit } from './slice-audit.ts';
 import { useNoSuggestions } from './suggestions.ts';
 
-export interface YogaOptions {
+/** The modules the GraphQL door calls: the composition root (app/create-services.ts) builds them. */
+export interface GraphQLModules {
   database: Database;
   identity: IdentityModule;
   /** Decides what each viewer may see of the catalog. */
@@ -34,11 +35,16 @@ export interface YogaOptions {
   requests: RequestsModule;
   /** Rule suggestions and their review. */
   mining: MiningModule;
+  /** The policy set, for governance. */
+  policies: PolicyGovernance;
   /** Where the audit events of queries go. */
   auditBatcher: AuditBatcher;
   /** The Merkle audit log (its health, and governance reads). */
   auditLog: AuditLog;
   logger: Logger;
+}
+
+export interface GraphQLOptions {
   graphiql: boolean;
   /** Schema introspection for callers with a token (off in production unless configured). */
   introspection: boolean;
@@ -50,18 +56,10 @@ export const graphqlPath = '/graphql';
  * The GraphQL endpoint. Each request gets its context: its id, the viewer authenticated from its
  * bearer token against the current state, a logger carrying both, and a catalog reader.
  */
-export function createGraphQLServer({
-  database,
-  identity,
-  access,
-  requests,
-  mining,
-  auditBatcher,
-  auditLog,
-  logger,
-  graphiql,
-  introspection,
-}: YogaOptions) {
+export function createGraphQLServer(
+  { database, identity, access, requests, mining, policies, auditBatcher, auditLog, logger }: GraphQLModules,
+  { graphiql, introspection }: GraphQLOptions,
+) {
   // Served from our own origin, files included: no CDN is reachable where data is governed.
   const graphiqlConsole = graphiql ? offlineGraphiQL(graphqlPath) : undefined;
   return createYoga<Record<string, unknown>, GraphQLContext>({
@@ -115,7 +113,7 @@ export function createGraphQLServer({
         access,
         requests,
         mining,
-        policies: new PolicyGovernance(database.prisma, identity.config.governanceGroup),
+        policies,
         logger: requestLogger,
         database,
         auditLog,

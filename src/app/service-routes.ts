@@ -1,0 +1,36 @@
+import { createGraphQLServer, graphqlPath } from '../graphql/yoga.ts';
+import { tokenEndpoint, tokenEndpointPath } from '../oauth/token-endpoint.ts';
+import { wellKnownEndpoints, wellKnownPath } from '../oauth/well-known.ts';
+import type { Route } from '../server/create-http-server.ts';
+import { homeRedirect } from '../server/home-redirect.ts';
+import type { Services } from './create-services.ts';
+
+/** The doors of the service, each on its path of the one HTTP server, all calling the same modules. */
+export async function serviceRoutes(services: Services): Promise<Route[]> {
+  const { config, identity, logger, slack, auditLog } = services;
+  // Loaded already when Slack is configured (create-services.ts): Bolt stays unloaded otherwise.
+  const slackRoute = slack?.handle
+    ? [{ prefix: (await import('../slack/slack-app.ts')).slackEventsPath, handle: slack.handle }]
+    : [];
+  return [
+    // JSON only: a form or text/plain POST is what a cross-site page can send without a preflight.
+    {
+      prefix: graphqlPath,
+      handle: createGraphQLServer(services, {
+        graphiql: config.http.graphiql,
+        introspection: config.http.introspection,
+      }),
+      contentTypes: ['application/json'],
+    },
+    {
+      prefix: tokenEndpointPath,
+      handle: tokenEndpoint(identity.tokenExchange, logger, config.identity.tokenRequestsPerMinute),
+    },
+    ...slackRoute,
+    homeRedirect(graphqlPath),
+    {
+      prefix: wellKnownPath,
+      handle: wellKnownEndpoints(identity.signingKeys, config.identity, config.http.publicUrl, auditLog),
+    },
+  ];
+}
