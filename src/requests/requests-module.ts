@@ -38,7 +38,13 @@ import {
 } from './request-lists.ts';
 import { maySeeRequest } from './request-visibility.ts';
 import type { RequestsConfig } from './requests-config.ts';
-import { applyRuleSet, currentRuleSet, type RuleSet, validateRuleSet } from './rules/rule-store.ts';
+import {
+  applyRuleSet,
+  currentRuleSet,
+  parseRuleSet,
+  type RuleSet,
+  type RuleSetInput,
+} from './rules/rule-store.ts';
 
 /** A timer that fired early (clocks differ between replicas and the database) runs again when due. */
 function retryWhenEarly({ dueInMs }: { dueInMs: number }): void {
@@ -241,9 +247,14 @@ export class RequestsModule {
     return currentRuleSet(this.deps.prisma);
   }
 
-  async applyRules(viewer: Viewer, input: unknown, dryRun: boolean): Promise<ApplyResult> {
+  applyRules(viewer: Viewer, input: RuleSetInput, dryRun: boolean): Promise<ApplyResult> {
+    return this.applyRulesJson(viewer, input, dryRun);
+  }
+
+  /** For a door that receives the rules as untyped JSON (GraphQL's JSON scalar); validated all the same. */
+  async applyRulesJson(viewer: Viewer, json: unknown, dryRun: boolean): Promise<ApplyResult> {
     const actor = requireGovernance(viewer, this.deps.governanceGroup);
-    const rules = validateRuleSet(input, 'rules');
+    const rules = parseRuleSet(json, 'rules');
     const result = await applyRuleSet(this.deps.prisma, rules, {
       actor: viewerAuditActor(actor),
       dryRun,

@@ -63,6 +63,6 @@ builder.mutationField('applyPolicies', (t) =>
       'Replaces the whole policy set (validated field by field) as a new version; dryRun shows the difference only.',
     args: { policies: t.arg({ type: 'JSON', required: true }), dryRun: t.arg.boolean({ required: false }) },
     resolve: (_root, { policies: input, dryRun }, { policies, viewer }) =>
-      policies.apply(viewer, input, dryRun ?? false),
+      policies.applyJson(viewer, input, dryRun ?? false),
   }),
 );

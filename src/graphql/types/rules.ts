@@ -27,6 +27,6 @@ builder.mutationField('applyRules', (t) =>
       'Replaces the whole ordered rule list (validated field by field) as a new version; dryRun shows the difference only.',
     args: { rules: t.arg({ type: 'JSON', required: true }), dryRun: t.arg.boolean({ required: false }) },
     resolve: (_root, { rules, dryRun }, { requests, viewer }) =>
-      requests.applyRules(viewer, rules, dryRun ?? false),
+      requests.applyRulesJson(viewer, rules, dryRun ?? false),
   }),
 );

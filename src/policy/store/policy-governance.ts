@@ -6,7 +6,8 @@ import {
   applyPolicySet,
   currentPolicySet,
   type PolicySet,
-  validatePolicySet,
+  type PolicySetInput,
+  parsePolicySet,
 } from './policy-store.ts';
 
 /** Reading and replacing the policy set over the API: governance only. */
@@ -21,9 +22,14 @@ export class PolicyGovernance {
     return currentPolicySet(this.prisma);
   }
 
-  apply(viewer: Viewer, input: unknown, dryRun: boolean): Promise<ApplyResult> {
+  apply(viewer: Viewer, input: PolicySetInput, dryRun: boolean): Promise<ApplyResult> {
+    return this.applyJson(viewer, input, dryRun);
+  }
+
+  /** For a door that receives the set as untyped JSON (GraphQL's JSON scalar); validated all the same. */
+  applyJson(viewer: Viewer, json: unknown, dryRun: boolean): Promise<ApplyResult> {
     const actor = requireGovernance(viewer, this.governanceGroup);
-    const policies = validatePolicySet(input, 'policies');
+    const policies = parsePolicySet(json, 'policies');
     return applyPolicySet(this.prisma, policies, {
       actor: viewerAuditActor(actor),
       dryRun,

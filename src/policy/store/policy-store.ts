@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Prisma } from '../../../generated/prisma/client.ts';
 import type { AuditActor } from '../../audit/index.ts';
 import { advisoryLocks } from '../../db/locks/index.ts';
@@ -26,14 +27,22 @@ export async function currentPolicySet(prisma: PrismaClient | Prisma.Transaction
   return { version: latest.version, policies: policySetSchema.parse(latest.policies) };
 }
 
+/** A policy set as a caller writes it, before defaults. */
+export type PolicySetInput = z.input<typeof policySetSchema>;
+
 /** Validates a whole policy set; problems name the policy (by position and id) and the field. */
-export function validatePolicySet(input: unknown, inputName: string): Policy[] {
+export function validatePolicySet(input: PolicySetInput, inputName: string): Policy[] {
+  return parsePolicySet(input, inputName);
+}
+
+/** The same validation for data nobody has typed yet: a file, a GraphQL JSON argument. */
+export function parsePolicySet(input: unknown, inputName: string): Policy[] {
   return validateSet(policySetSchema, input, inputName, 'policies');
 }
 
 /** Reads a YAML (or JSON) policy file: a list of policies, or `{ policies: [...] }`. */
 export async function readPolicyFile(file: string): Promise<Policy[]> {
-  return validatePolicySet(await readSetFile(file, 'policies'), file);
+  return parsePolicySet(await readSetFile(file, 'policies'), file);
 }
 
 const policyTable: VersionedSetTable<Policy> = {

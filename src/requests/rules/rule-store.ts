@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Prisma } from '../../../generated/prisma/client.ts';
 import type { AuditActor } from '../../audit/index.ts';
 import { advisoryLocks } from '../../db/locks/index.ts';
@@ -23,14 +24,22 @@ export async function currentRuleSet(prisma: PrismaClient | Prisma.TransactionCl
   return { version: latest.version, rules: ruleSetSchema.parse(latest.rules) };
 }
 
+/** A rule list as a caller writes it, before defaults. */
+export type RuleSetInput = z.input<typeof ruleSetSchema>;
+
 /** Validates a whole rule list; problems name the rule (by position and id) and the field. */
-export function validateRuleSet(input: unknown, inputName: string): Rule[] {
+export function validateRuleSet(input: RuleSetInput, inputName: string): Rule[] {
+  return parseRuleSet(input, inputName);
+}
+
+/** The same validation for data nobody has typed yet: a file, a GraphQL JSON argument. */
+export function parseRuleSet(input: unknown, inputName: string): Rule[] {
   return validateSet(ruleSetSchema, input, inputName, 'rules');
 }
 
 /** Reads a YAML (or JSON) rule file: a list of rules, or `{ rules: [...] }`. */
 export async function readRuleFile(file: string): Promise<Rule[]> {
-  return validateRuleSet(await readSetFile(file, 'rules'), file);
+  return parseRuleSet(await readSetFile(file, 'rules'), file);
 }
 
 /** Rules are stored as their input shape, so that a stored version re-validates to the same rules. */
