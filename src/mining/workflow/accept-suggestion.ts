@@ -3,13 +3,18 @@ import type { PrismaClient } from '../../db/open-database.ts';
 import type { GovernanceViewer } from '../../identity/governance.ts';
 import { viewerAuditActor } from '../../identity/viewer.ts';
 import type { Rule } from '../../requests/rules/rule-schema.ts';
-import { currentRuleSet, ruleTable, validateRuleSet } from '../../requests/rules/rule-store.ts';
+import { currentRuleSet, parseRuleSet, ruleTable } from '../../requests/rules/rule-store.ts';
 import { ApertureError } from '../../shared/errors.ts';
 import { validateInput } from '../../shared/validate.ts';
 import { applyVersionedSet } from '../../versioned-sets/apply-versioned-set.ts';
 import { alreadyReviewed, isUuid, suggestionNotFound } from './review-errors.ts';
 import { type StoredSuggestion, toStoredSuggestion } from './stored-suggestion.ts';
-import { acceptEditsSchema, placeRule, suggestionToRule } from './suggestion-to-rule.ts';
+import {
+  type AcceptEditsInput,
+  acceptEditsSchema,
+  placeRule,
+  suggestionToRule,
+} from './suggestion-to-rule.ts';
 
 /** An accepted suggestion and the rule it became. */
 export interface AcceptedSuggestion {
@@ -30,16 +35,17 @@ export async function acceptSuggestion(
   prisma: PrismaClient,
   viewer: GovernanceViewer,
   id: string,
-  rawEdits: unknown,
+  rawEdits: AcceptEditsInput = {},
 ): Promise<AcceptedSuggestion> {
-  const edits = validateInput(acceptEditsSchema, rawEdits ?? {}, 'edits');
+  const edits = validateInput(acceptEditsSchema, rawEdits, 'edits');
   const row = isUuid(id) ? await prisma.ruleSuggestion.findUnique({ where: { id } }) : null;
   if (!row) throw suggestionNotFound(id);
   if (row.status !== 'NEW') throw alreadyReviewed(row);
   const suggestion = toStoredSuggestion(row);
   const draft = suggestionToRule(suggestion, edits);
   const current = await currentRuleSet(prisma);
-  const rules = validateRuleSet(placeRule<unknown>(current.rules, draft, edits.position), 'rules');
+  // The draft is untyped until the whole list is validated, like a rule file.
+  const rules = parseRuleSet(placeRule<unknown>(current.rules, draft, edits.position), 'rules');
   const rule = rules.find((candidate) => candidate.id === draft.id)!;
   const actor = viewerAuditActor(viewer);
   const reviewedAt = new Date();

@@ -8,6 +8,7 @@ import { type Viewer, viewerAuditActor } from '../../identity/viewer.ts';
 import { scheduleJobs } from '../../jobs/job-queue.ts';
 import type { JobHandler } from '../../jobs/job-worker.ts';
 import type { Logger } from '../../logging/logger.ts';
+import { type RuleInput, ruleSchema } from '../../requests/rules/rule-schema.ts';
 import { currentRuleSet } from '../../requests/rules/rule-store.ts';
 import { toJson } from '../../shared/json.ts';
 import { validateInput } from '../../shared/validate.ts';
@@ -16,7 +17,7 @@ import { type MiningOptionsInput, miningOptionsSchema } from '../mining-options.
 import { type AcceptedSuggestion, acceptSuggestion } from './accept-suggestion.ts';
 import { loadDecisionTable, type MiningProgress } from './load-decision-table.ts';
 import { defaultMiningIntervalMs, miningJobKind, nextRunAfter, nextRunJob } from './mining-jobs.ts';
-import { rejectSuggestion } from './reject-suggestion.ts';
+import { type RejectReasonInput, rejectSuggestion } from './reject-suggestion.ts';
 import { isUuid } from './review-errors.ts';
 import type { RuleSimulationResult } from './rule-simulation.ts';
 import { existingRulesFromRuleSet } from './rules-as-existing.ts';
@@ -24,6 +25,7 @@ import { simulateRule } from './simulate-rule.ts';
 import { type MiningRunSummary, storeMiningResult } from './store-mining-result.ts';
 import { type StoredSuggestion, toStoredSuggestion } from './stored-suggestion.ts';
 import { LogOnlyDigest, type SuggestionDigest } from './suggestion-digest.ts';
+import type { AcceptEditsInput } from './suggestion-to-rule.ts';
 
 /** Which suggestions to list: every status when none is named. */
 export interface SuggestionListFilter {
@@ -150,22 +152,27 @@ export class MiningModule {
     return row ? toStoredSuggestion(row) : null;
   }
 
-  async accept(viewer: Viewer, id: string, edits: unknown): Promise<AcceptedSuggestion> {
+  async accept(viewer: Viewer, id: string, edits?: AcceptEditsInput): Promise<AcceptedSuggestion> {
     const governor = requireGovernance(viewer, this.governanceGroup);
     const accepted = await acceptSuggestion(this.prisma, governor, id, edits);
     this.onRulesChanged();
     return accepted;
   }
 
-  reject(viewer: Viewer, id: string, reason: unknown): Promise<StoredSuggestion> {
+  reject(viewer: Viewer, id: string, reason: RejectReasonInput): Promise<StoredSuggestion> {
     const governor = requireGovernance(viewer, this.governanceGroup);
     return rejectSuggestion(this.prisma, governor, id, reason);
   }
 
   /** Backtests a draft rule over the decided requests. */
-  simulate(viewer: Viewer, rule: unknown): Promise<RuleSimulationResult> {
+  simulate(viewer: Viewer, rule: RuleInput): Promise<RuleSimulationResult> {
+    return this.simulateJson(viewer, rule);
+  }
+
+  /** For a door that receives the draft as untyped JSON (GraphQL's JSON scalar); validated all the same. */
+  simulateJson(viewer: Viewer, json: unknown): Promise<RuleSimulationResult> {
     requireGovernance(viewer, this.governanceGroup);
-    return simulateRule(this.prisma, rule);
+    return simulateRule(this.prisma, validateInput(ruleSchema, json, 'rule'));
   }
 
   /**

@@ -10,6 +10,8 @@ import { type StoredSuggestion, toStoredSuggestion } from './stored-suggestion.t
 /** Why governance rejects a suggestion: required, kept with it and in the audit trail. */
 export const rejectReasonSchema = z.string().trim().min(3, 'say why (at least 3 characters)').max(1000);
 
+export type RejectReasonInput = z.input<typeof rejectReasonSchema>;
+
 /**
  * NEW → REJECTED, with the reason, by a conditional update: the first review wins, a second one is
  * a CONFLICT. A rejected suggestion is not suggested again unless its evidence changes materially
@@ -19,7 +21,7 @@ export async function rejectSuggestion(
   prisma: PrismaClient,
   viewer: GovernanceViewer,
   id: string,
-  rawReason: unknown,
+  rawReason: RejectReasonInput,
 ): Promise<StoredSuggestion> {
   const reason = validateInput(rejectReasonSchema, rawReason, 'reason');
   if (!isUuid(id)) throw suggestionNotFound(id);

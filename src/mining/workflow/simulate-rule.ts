@@ -1,17 +1,15 @@
 import type { PrismaClient } from '../../db/open-database.ts';
-import { ruleSchema } from '../../requests/rules/rule-schema.ts';
+import type { Rule } from '../../requests/rules/rule-schema.ts';
 import { currentRuleSet } from '../../requests/rules/rule-store.ts';
-import { validateInput } from '../../shared/validate.ts';
 import { decidedRequestBatches } from './decided-request-batches.ts';
 import { RuleSimulation, type RuleSimulationResult } from './rule-simulation.ts';
 
 /**
- * Backtests a draft rule (validated like an authored one: INVALID_INPUT otherwise) over every
+ * Backtests a draft rule (validated by the caller like an authored one) over every
  * request a person decided, rebuilding what the rules would have seen from each request's
  * snapshot: the human's attributes, the objects, the agent, intent, tier, duration and time.
  */
-export async function simulateRule(prisma: PrismaClient, input: unknown): Promise<RuleSimulationResult> {
-  const draft = validateInput(ruleSchema, input, 'rule');
+export async function simulateRule(prisma: PrismaClient, draft: Rule): Promise<RuleSimulationResult> {
   const { rules } = await currentRuleSet(prisma);
   const simulation = new RuleSimulation(draft, rules);
   for await (const batch of decidedRequestBatches(prisma)) {

@@ -26,6 +26,9 @@ export const acceptEditsSchema = z
 
 export type AcceptEdits = z.infer<typeof acceptEditsSchema>;
 
+/** Governance's edits as a caller writes them; parsed by `acceptSuggestion`. */
+export type AcceptEditsInput = z.input<typeof acceptEditsSchema>;
+
 /** The suggestion fields a rule is made from. */
 export interface SuggestionForRule {
   id: string;

@@ -38,6 +38,6 @@ builder.queryField('simulateRule', (t) =>
     description:
       'Backtests a draft rule (the rule file format, validated like an authored rule) over the requests people decided.',
     args: { rule: t.arg({ type: 'JSON', required: true }) },
-    resolve: (_root, { rule }, { mining, viewer }) => mining.simulate(viewer, rule),
+    resolve: (_root, { rule }, { mining, viewer }) => mining.simulateJson(viewer, rule),
   }),
 );
