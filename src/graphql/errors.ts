@@ -28,7 +28,14 @@ export function maskError(error: unknown): GraphQLError {
     });
   }
   if (isGraphQLError(error) && raisedByGraphQL(error)) return withoutSuggestions(requestError(error));
-  return createGraphQLError('Unexpected error.', { path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  // Where in the document it failed (`locations`, `path`) is the caller's to see, as with yoga's
+  // own masking: with the request id, it is what they can report.
+  return createGraphQLError('Unexpected error.', {
+    ...(isGraphQLError(error)
+      ? { nodes: error.nodes, source: error.source, positions: error.positions, path }
+      : {}),
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  });
 }
 
 /**
@@ -64,7 +71,10 @@ function codeOf(error: unknown): unknown {
 /** Logs unexpected errors with the request's logger (request id, and later the viewer). */
 export function logUnexpectedErrors(fallback: Logger) {
   return useErrorHandler(({ errors, context }) => {
-    const logger = (context as Partial<GraphQLContext>).logger ?? fallback;
+    // Envelop hands this handler the execution arguments (the context is their `contextValue`)
+    // when an operation ran, and the context itself in the phases before.
+    const { contextValue } = context as { contextValue?: Partial<GraphQLContext> };
+    const logger = (contextValue ?? (context as Partial<GraphQLContext>)).logger ?? fallback;
     for (const error of errors) {
       if (isExpected(error)) continue;
       logger.error(
