@@ -44,8 +44,11 @@ export interface AuditEventFilter {
 
 const listKeys = ['humans', 'agents', 'intents', 'types'] as const;
 
+/** A filter as a caller writes it: GraphQL's nulls for missing fields are accepted. */
+export type AuditEventFilterInput = z.input<typeof auditEventFilterSchema>;
+
 /** Validates a filter as GraphQL hands it over (nulls for missing); INVALID_INPUT names the field. */
-export function parseAuditEventFilter(input: unknown): AuditEventFilter {
+export function parseAuditEventFilter(input: AuditEventFilterInput | null | undefined): AuditEventFilter {
   const parsed = validateInput(auditEventFilterSchema, input ?? {}, 'filter');
   const filter: AuditEventFilter = {};
   for (const key of listKeys) {
