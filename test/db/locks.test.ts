@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { advisoryLocks, takeAdvisoryLocks, tryAdvisoryLock } from '../../src/db/locks/index.ts';
+import {
+  advisoryLocks,
+  migrationLockKey,
+  takeAdvisoryLocks,
+  tryAdvisoryLock,
+} from '../../src/db/locks/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 /**
@@ -65,6 +70,8 @@ describe('advisory locks', () => {
       'requests:human:h1',
       'aperture:audit-sequencer',
     ]);
+    // Prisma Migrate's own key: its migrations and ours must never run at once.
+    expect(migrationLockKey).toBe(72707369);
   });
 
   it('are held until the transaction ends, and another transaction cannot take them meanwhile', async () => {

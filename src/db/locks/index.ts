@@ -4,6 +4,8 @@
  * **Lock order.** A transaction that holds more than one lock takes them in this order (earlier
  * first), so that two transactions never wait for each other:
  *
+ * 0. `migrationLockKey`: a session lock on a connection of its own while migrations run, before the
+ *    service takes any other (src/db/migrations/apply-migrations.ts)
  * 1. `catalogImport(origin)` (alone)
  * 2. `policies`, then `rules` (a versioned set; accepting a suggestion takes `rules`, then writes
  *    the suggestion's row)
@@ -19,7 +21,7 @@
  * so it is outside this order.
  */
 export { limitLockWaits, takeAdvisoryLocks, tryAdvisoryLock } from './advisory-locks.ts';
-export { type AdvisoryLockName, advisoryLocks } from './lock-names.ts';
+export { type AdvisoryLockName, advisoryLocks, migrationLockKey } from './lock-names.ts';
 export {
   type AuditLogHead,
   lockAccessRequestRow,

@@ -26,3 +26,9 @@ export const advisoryLocks = {
   /** One audit log sequencer across replicas, per batch. */
   auditSequencer: named('aperture:audit-sequencer'),
 } as const;
+
+/**
+ * The session advisory lock of migrations (a number, not a name): the key Prisma Migrate uses, so
+ * our runner and Prisma's never run at once. Taken on a connection of its own, before anything else.
+ */
+export const migrationLockKey = 72707369;

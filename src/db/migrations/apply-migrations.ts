@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../logging/logger.ts';
+import { migrationLockKey } from '../locks/lock-names.ts';
 import type { SqlExecutor } from '../sql-executor.ts';
 import { type MigrationFile, readMigrationFiles } from './migration-files.ts';
-
-/** The advisory lock key Prisma Migrate uses, so our runner and Prisma's never run at once. */
-const migrationLockKey = 72707369;
 
 const createHistoryTable = `
 CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
