@@ -1,11 +1,11 @@
 import { ApertureError } from '../shared/errors.ts';
-import type { Viewer } from './viewer.ts';
+import { type HumanViewer, isHuman, type Viewer } from './viewer.ts';
 
 /** A human viewer who may govern (agents, intents, policies): a member of the governance group. */
-export type GovernanceViewer = Extract<Viewer, { kind: 'human' }>;
+export type GovernanceViewer = HumanViewer;
 
 export function isGovernance(viewer: Viewer, governanceGroup: string): viewer is GovernanceViewer {
-  return viewer.kind === 'human' && viewer.human.groups.includes(governanceGroup);
+  return isHuman(viewer) && viewer.human.groups.includes(governanceGroup);
 }
 
 /** Governance operations need a human token of the governance group; an agent token never qualifies. */

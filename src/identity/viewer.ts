@@ -1,3 +1,4 @@
+import { ApertureError } from '../shared/errors.ts';
 import type { JsonObject } from '../shared/json.ts';
 
 /** A person as the caller's token resolved them (from the people store, at this call). */
@@ -39,6 +40,34 @@ export type Viewer =
     };
 
 export const anonymousViewer: Viewer = { kind: 'anonymous' };
+
+/** A person calling with their own token (governance, approvers). */
+export type HumanViewer = Extract<Viewer, { kind: 'human' }>;
+
+/** An agent chain calling with a delegation token, for a human under an intent. */
+export type AgentViewer = Extract<Viewer, { kind: 'agent' }>;
+
+export function isHuman(viewer: Viewer): viewer is HumanViewer {
+  return viewer.kind === 'human';
+}
+
+export function isAgent(viewer: Viewer): viewer is AgentViewer {
+  return viewer.kind === 'agent';
+}
+
+/** Some acts are a person's own (deciding, revoking): an agent never does them, not even by relaying. */
+export function requireHuman(viewer: Viewer, refusal: string): HumanViewer {
+  if (!isHuman(viewer)) throw new ApertureError('FORBIDDEN', refusal);
+  return viewer;
+}
+
+/** Requests are filed by agents; `action` names the act in the refusal a human token gets. */
+export function requireAgent(viewer: Viewer, action: string): AgentViewer {
+  if (!isAgent(viewer)) {
+    throw new ApertureError('FORBIDDEN', `${action} is for agents acting with a delegation token`);
+  }
+  return viewer;
+}
 
 /** What logs and audit events say about a viewer. */
 export function viewerLogContext(viewer: Viewer): Record<string, unknown> {

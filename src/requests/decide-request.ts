@@ -3,7 +3,7 @@ import { type AuditEventInput, appendAuditEvents, recordAuditEvent } from '../au
 import { notifyChange } from '../db/change-feed.ts';
 import { lockAccessRequestRow } from '../db/locks/index.ts';
 import type { PrismaClient } from '../db/open-database.ts';
-import type { Viewer } from '../identity/viewer.ts';
+import { requireAgent, requireHuman, type Viewer } from '../identity/viewer.ts';
 import { scheduleJobs } from '../jobs/job-queue.ts';
 import { ApertureError } from '../shared/errors.ts';
 import { toJson } from '../shared/json.ts';
@@ -11,7 +11,6 @@ import { validateInput } from '../shared/validate.ts';
 import { type ApprovalEventKind, approvalNoticeJob } from './approval-notifier.ts';
 import { assignStep, everyoneEligible, planOf, planProgress } from './approvals/approval-plan.ts';
 import { resolveApprovalPlan } from './approvers.ts';
-import { requireAgent } from './file-request.ts';
 import { createGrant } from './grants/create-grant.ts';
 import { extendGrantInTx } from './grants/extend-grant.ts';
 import type { RequestDeps } from './request-deps.ts';
@@ -20,15 +19,8 @@ import type { RequestSnapshot } from './request-snapshot.ts';
 import { maySeeRequest } from './request-visibility.ts';
 import { type Routing, routingSchema } from './rules/rule-schema.ts';
 
-type HumanViewer = Extract<Viewer, { kind: 'human' }>;
-
 /** Humans decide, with their own token; agents never approve anything, not even by relaying. */
-function requireHuman(viewer: Viewer): HumanViewer {
-  if (viewer.kind !== 'human') {
-    throw new ApertureError('FORBIDDEN', 'only a human with their own token can decide access requests');
-  }
-  return viewer;
-}
+const onlyHumansDecide = 'only a human with their own token can decide access requests';
 
 /** A request made through an agent that is no longer active cannot be approved or denied into effect. */
 async function requireActiveChain(tx: Prisma.TransactionClient, request: AccessRequest): Promise<void> {
@@ -73,7 +65,7 @@ type Decision = { kind: 'approve'; durationSeconds: number | undefined } | { kin
  * every object. Every refusal is audited, also of ids that name nothing (probes).
  */
 async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decision: Decision) {
-  const viewer = requireHuman(actor);
+  const viewer = requireHuman(actor, onlyHumansDecide);
   const approverId = viewer.human.id;
   const refusal: { problem?: string } = {};
   try {
@@ -197,13 +189,13 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
 }
 
 export function approveRequest(deps: RequestDeps, actor: Viewer, rawInput: unknown) {
-  requireHuman(actor);
+  requireHuman(actor, onlyHumansDecide);
   const input = validateInput(decisionInputSchema, rawInput, 'input');
   return decide(deps, actor, input.requestId, { kind: 'approve', durationSeconds: input.duration });
 }
 
 export function denyRequest(deps: RequestDeps, actor: Viewer, rawInput: unknown) {
-  requireHuman(actor);
+  requireHuman(actor, onlyHumansDecide);
   const input = validateInput(decisionInputSchema, rawInput, 'input');
   if (!input.reason)
     throw new ApertureError('INVALID_INPUT', 'a denial needs a reason (the agent is shown it)');

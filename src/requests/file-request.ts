@@ -3,7 +3,7 @@ import { type AccessRequest, Prisma } from '../../generated/prisma/client.ts';
 import { type AuditEventInput, appendAuditEvents } from '../audit/index.ts';
 import { notifyChange } from '../db/change-feed.ts';
 import { advisoryLocks, takeAdvisoryLocks } from '../db/locks/index.ts';
-import type { Viewer } from '../identity/viewer.ts';
+import { type AgentViewer, requireAgent, type Viewer } from '../identity/viewer.ts';
 import { scheduleJobs } from '../jobs/job-queue.ts';
 import type { PolicyObject } from '../policy/access-context.ts';
 import { highest } from '../policy/visibility.ts';
@@ -20,20 +20,11 @@ import { type AccessRequestInput, accessRequestInputSchema } from './request-inp
 import { humanSnapshot, type RequestSnapshot, resourceSnapshots } from './request-snapshot.ts';
 import { evaluateRules, type RuleOutcome } from './rules/evaluate-rules.ts';
 
-type AgentViewer = Extract<Viewer, { kind: 'agent' }>;
-
 /** What an agent learns when it files a request. */
 export interface FiledRequest {
   request: AccessRequest;
   /** True when an identical pending request already existed (agents retry). */
   duplicate: boolean;
-}
-
-export function requireAgent(viewer: Viewer, action: string): AgentViewer {
-  if (viewer.kind !== 'agent') {
-    throw new ApertureError('FORBIDDEN', `${action} is for agents acting with a delegation token`);
-  }
-  return viewer;
 }
 
 /**

@@ -1,7 +1,7 @@
-import type { Viewer } from '../identity/viewer.ts';
+import { requireAgent, type Viewer } from '../identity/viewer.ts';
 import { ApertureError } from '../shared/errors.ts';
 import { validateInput } from '../shared/validate.ts';
-import { type FiledRequest, fileAccessRequest, requireAgent } from './file-request.ts';
+import { type FiledRequest, fileAccessRequest } from './file-request.ts';
 import type { RequestDeps } from './request-deps.ts';
 import { extensionInputSchema, grantNotFound, isUuid } from './request-input.ts';
 

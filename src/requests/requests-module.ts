@@ -5,7 +5,7 @@ import { InvalidatedCache } from '../db/invalidated-cache.ts';
 import type { KeysetPage } from '../db/keyset-page.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import { requireGovernance } from '../identity/governance.ts';
-import { type Viewer, viewerAuditActor } from '../identity/viewer.ts';
+import { type HumanViewer, type Viewer, viewerAuditActor } from '../identity/viewer.ts';
 import { type JobHandler, RetryLaterError } from '../jobs/job-worker.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AccessService } from '../policy/slice/access-service.ts';
@@ -50,8 +50,6 @@ import {
 function retryWhenEarly({ dueInMs }: { dueInMs: number }): void {
   if (dueInMs > 0) throw new RetryLaterError(dueInMs, 'not due yet by the clock of this replica');
 }
-
-type HumanViewer = Extract<Viewer, { kind: 'human' }>;
 
 const finalStatuses: readonly AccessRequestStatus[] = ['APPROVED', 'DENIED', 'EXPIRED', 'CANCELLED'];
 

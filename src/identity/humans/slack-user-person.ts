@@ -1,10 +1,8 @@
 import type { PrismaClient } from '../../db/open-database.ts';
 import type { IdentityState } from '../state/identity-state.ts';
-import type { Viewer } from '../viewer.ts';
+import type { HumanViewer } from '../viewer.ts';
 
-export type SlackPerson =
-  | { found: true; viewer: Extract<Viewer, { kind: 'human' }> }
-  | { found: false; reason: string };
+export type SlackPerson = { found: true; viewer: HumanViewer } | { found: false; reason: string };
 
 /**
  * The person behind a Slack user: by the Slack id stored in the people directory; by email

@@ -1,6 +1,6 @@
 import type { AccessRequest } from '../../../generated/prisma/client.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
-import type { Viewer } from '../../identity/viewer.ts';
+import { isHuman, type Viewer } from '../../identity/viewer.ts';
 import { planOf, planProgress } from './approval-plan.ts';
 
 export interface ApproverView {
@@ -34,7 +34,7 @@ export interface ApprovalStepView {
  * to know whom to press.
  */
 export function showsApprovers(viewer: Viewer): boolean {
-  return viewer.kind === 'human';
+  return isHuman(viewer);
 }
 
 /**

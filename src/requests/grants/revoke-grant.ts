@@ -1,7 +1,7 @@
 import type { AccessRequest, Grant } from '../../../generated/prisma/client.ts';
 import { recordAuditEvent } from '../../audit/index.ts';
 import { isGovernance } from '../../identity/governance.ts';
-import type { Viewer } from '../../identity/viewer.ts';
+import { type HumanViewer, requireHuman, type Viewer } from '../../identity/viewer.ts';
 import { ApertureError } from '../../shared/errors.ts';
 import type { RequestDeps } from '../request-deps.ts';
 import { grantNotFound, isUuid } from '../request-input.ts';
@@ -12,7 +12,7 @@ import { endGrant } from './end-grant.ts';
 type GrantWithRequest = Grant & { request: AccessRequest & { approvals: { approverId: string }[] } };
 
 /** Who may revoke a grant: its approvers, the owners of what it covers, and governance. */
-function mayRevoke(deps: RequestDeps, viewer: Extract<Viewer, { kind: 'human' }>, grant: GrantWithRequest) {
+function mayRevoke(deps: RequestDeps, viewer: HumanViewer, grant: GrantWithRequest) {
   if (isGovernance(viewer as Viewer, deps.governanceGroup)) return true;
   const { request } = grant;
   if (request.approvals.some((approval) => approval.approverId === viewer.human.id)) return true;
@@ -23,13 +23,11 @@ function mayRevoke(deps: RequestDeps, viewer: Extract<Viewer, { kind: 'human' }>
 /** A human revokes a grant at once; it vanishes from the next slice query on every replica. */
 export async function revokeGrant(
   deps: RequestDeps,
-  actor: Viewer,
+  caller: Viewer,
   grantId: string,
   reason: string,
 ): Promise<Grant> {
-  if (actor.kind !== 'human') {
-    throw new ApertureError('FORBIDDEN', 'grants are revoked by humans with their own token');
-  }
+  const actor = requireHuman(caller, 'grants are revoked by humans with their own token');
   const grant = isUuid(grantId)
     ? await deps.prisma.grant.findUnique({
         where: { id: grantId },
