@@ -1,3 +1,4 @@
+import type { Services } from '../app/create-services.ts';
 import { type Config, loadConfig } from '../config/config.ts';
 import type { Database } from '../db/open-database.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -33,4 +34,21 @@ export async function withDatabase<T>(work: (database: Database, logger: Logger)
   } finally {
     await database.close();
   }
+}
+
+/**
+ * Runs a command that calls the domain modules: they come from the composition root, built on
+ * the command's database as the service builds them. Background work (jobs, Slack, the audit
+ * log's rounds) is not started: what a command schedules, the running service does.
+ */
+export function withServices<T>(work: (services: Services) => Promise<T>): Promise<T> {
+  return withDatabase(async (database, logger) => {
+    const { createServices } = await import('../app/create-services.ts');
+    const services = await createServices(commandConfig(), logger, { database });
+    try {
+      return await work(services);
+    } finally {
+      await services.close();
+    }
+  });
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { AuditConfig } from '../../audit/log/audit-config.ts';
 import type { NoteVerifier } from '../../audit/log/signed-note.ts';
-import { commandConfig, withDatabase } from '../command-context.ts';
+import { commandConfig, withDatabase, withServices } from '../command-context.ts';
 
 /** The audit log's code, loaded when an audit command runs, not when the command line is read. */
 async function auditLogCode() {
@@ -103,10 +103,7 @@ export function registerAuditCommands(program: Command): void {
       'sequence the events waiting, then sign and publish a checkpoint now (the running service does this every second)',
     )
     .action(() =>
-      withDatabase(async ({ prisma }, logger) => {
-        const { AuditLog } = await auditLogCode();
-        const config = commandConfig().audit;
-        const log = await AuditLog.open({ prisma, config, logger });
+      withServices(async ({ auditLog: log }) => {
         const sequenced = await log.sequencer.runOnce();
         const latest = await log.latest();
         const failing = log.witnesses().filter((witness) => !witness.ok);

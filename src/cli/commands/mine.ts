@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { EvaluationReport, HoldoutMetrics } from '../../mining/evaluate.ts';
 import type { MiningRunSummary } from '../../mining/workflow/store-mining-result.ts';
 import { validateInput } from '../../shared/validate.ts';
-import { commandConfig, withDatabase } from '../command-context.ts';
+import { withServices } from '../command-context.ts';
 
 const evaluateOptionsSchema = z.object({
   csv: z.string().min(1),
@@ -99,17 +99,9 @@ export function registerMiningCommands(program: Command): void {
     .option('--min-approvers <n>', 'fewest distinct people who made those decisions (default 2)')
     .option('--json', 'print the run summary as JSON')
     .action((raw: unknown) =>
-      withDatabase(async ({ prisma }, logger) => {
-        const [{ MiningModule }, { progressReporter }] = await Promise.all([
-          import('../../mining/workflow/mining-service.ts'),
-          import('../progress.ts'),
-        ]);
+      withServices(async ({ mining }) => {
+        const { progressReporter } = await import('../progress.ts');
         const options = validateInput(runOptionsSchema, raw, 'mine options');
-        const mining = new MiningModule({
-          prisma,
-          governanceGroup: commandConfig().identity.governanceGroup,
-          logger,
-        });
         const progress = progressReporter();
         let run: MiningRunSummary;
         try {
