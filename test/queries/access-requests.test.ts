@@ -2,12 +2,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fileRoutedRequest, requestAccessMutation, useRequestWorld } from '../support/requests-fixture.ts';
 import { captureOperation } from './captured-operation.ts';
 
-// Timers only when due: no job polling in the middle of the figures (they come from this test's
-// requests anyway, the capture keeps only their statements).
-const t = useRequestWorld({ APERTURE_JOB_POLL_MS: '60000' });
+const t = useRequestWorld();
 
 interface Filed {
-  requestAccess: { duplicate: boolean; request: { status: string; grant: { id: string } | null } };
+  requestAccess: {
+    duplicate: boolean;
+    request: { id: string; status: string; grant: { id: string } | null };
+  };
 }
 
 const fileAs = (token: string, path: string) =>
@@ -86,7 +87,7 @@ describe('the statements myAccessRequests with approvals and grants sends', () =
     await approve('approver00@acme.test', routed);
     const twoStep = await fileAs(agentToken, 'analytics.staging.stg_customers');
     expect(twoStep.body.data?.requestAccess.request.status).toBe('PENDING');
-    await approve('lee@shop.example', (twoStep.body.data!.requestAccess.request as { id?: string }).id!);
+    await approve('lee@shop.example', twoStep.body.data!.requestAccess.request.id);
     const ana = await t.world.humanToken('ana@acme.test');
     const list = () => captureOperation<MyRequests>(t.world.service.graphqlUrl, ana, myAccessRequests);
     await list();
