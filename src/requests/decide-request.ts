@@ -14,7 +14,7 @@ import { resolveApprovalPlan } from './approvers.ts';
 import { createGrant } from './grants/create-grant.ts';
 import { extendGrantInTx } from './grants/extend-grant.ts';
 import type { RequestDeps } from './request-deps.ts';
-import { decisionInputSchema, isUuid, requestNotFound } from './request-input.ts';
+import { type DecisionInput, decisionInputSchema, isUuid, requestNotFound } from './request-input.ts';
 import type { RequestSnapshot } from './request-snapshot.ts';
 import { maySeeRequest } from './request-visibility.ts';
 import { type Routing, routingSchema } from './rules/rule-schema.ts';
@@ -188,13 +188,13 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
   }
 }
 
-export function approveRequest(deps: RequestDeps, actor: Viewer, rawInput: unknown) {
+export function approveRequest(deps: RequestDeps, actor: Viewer, rawInput: DecisionInput) {
   requireHuman(actor, onlyHumansDecide);
   const input = validateInput(decisionInputSchema, rawInput, 'input');
   return decide(deps, actor, input.requestId, { kind: 'approve', durationSeconds: input.duration });
 }
 
-export function denyRequest(deps: RequestDeps, actor: Viewer, rawInput: unknown) {
+export function denyRequest(deps: RequestDeps, actor: Viewer, rawInput: DecisionInput) {
   requireHuman(actor, onlyHumansDecide);
   const input = validateInput(decisionInputSchema, rawInput, 'input');
   if (!input.reason)

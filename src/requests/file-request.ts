@@ -16,7 +16,7 @@ import { resolveApprovalPlan } from './approvers.ts';
 import { createGrant } from './grants/create-grant.ts';
 import { extendGrantInTx } from './grants/extend-grant.ts';
 import type { RequestDeps } from './request-deps.ts';
-import { type AccessRequestInput, accessRequestInputSchema } from './request-input.ts';
+import { type AccessRequestInput, accessRequestInputSchema, type FileRequestInput } from './request-input.ts';
 import { humanSnapshot, type RequestSnapshot, resourceSnapshots } from './request-snapshot.ts';
 import { evaluateRules, type RuleOutcome } from './rules/evaluate-rules.ts';
 
@@ -111,7 +111,7 @@ async function enforceRateLimits(
 export async function fileAccessRequest(
   deps: RequestDeps,
   actor: Viewer,
-  rawInput: unknown,
+  rawInput: FileRequestInput,
   extendsGrant?: { id: string },
 ): Promise<FiledRequest> {
   const viewer = requireAgent(actor, 'Requesting access');

@@ -3,7 +3,7 @@ import { ApertureError } from '../shared/errors.ts';
 import { validateInput } from '../shared/validate.ts';
 import { type FiledRequest, fileAccessRequest } from './file-request.ts';
 import type { RequestDeps } from './request-deps.ts';
-import { extensionInputSchema, grantNotFound, isUuid } from './request-input.ts';
+import { type ExtensionInput, extensionInputSchema, grantNotFound, isUuid } from './request-input.ts';
 
 /**
  * An agent asks to keep a grant longer: a new request for the same objects, decided by the same
@@ -12,7 +12,7 @@ import { extensionInputSchema, grantNotFound, isUuid } from './request-input.ts'
 export async function requestGrantExtension(
   deps: RequestDeps,
   actor: Viewer,
-  rawInput: unknown,
+  rawInput: ExtensionInput,
 ): Promise<FiledRequest> {
   const viewer = requireAgent(actor, 'Extending a grant');
   const input = validateInput(extensionInputSchema, rawInput, 'input');

@@ -34,6 +34,9 @@ export const accessRequestInputSchema = z
 
 export type AccessRequestInput = z.output<typeof accessRequestInputSchema>;
 
+/** A request as an agent writes it; parsed by `fileAccessRequest`. */
+export type FileRequestInput = z.input<typeof accessRequestInputSchema>;
+
 export const extensionInputSchema = z
   .object({
     grantId: idSchema,
@@ -50,3 +53,7 @@ export const decisionInputSchema = z
     reason: z.string().trim().min(1).max(1000).optional(),
   })
   .strict();
+
+export type ExtensionInput = z.input<typeof extensionInputSchema>;
+
+export type DecisionInput = z.input<typeof decisionInputSchema>;

@@ -27,7 +27,13 @@ import { recheckGrants } from './grants/recheck-grants.ts';
 import { expireGrant, revokeGrant } from './grants/revoke-grant.ts';
 import type { RequestDeps } from './request-deps.ts';
 import { requestGrantExtension } from './request-extension.ts';
-import { isUuid, requestNotFound } from './request-input.ts';
+import {
+  type DecisionInput,
+  type ExtensionInput,
+  type FileRequestInput,
+  isUuid,
+  requestNotFound,
+} from './request-input.ts';
 import {
   countGrants,
   countRequests,
@@ -88,19 +94,19 @@ export class RequestsModule {
     }
   }
 
-  request(viewer: Viewer, input: unknown): Promise<FiledRequest> {
+  request(viewer: Viewer, input: FileRequestInput): Promise<FiledRequest> {
     return this.changing(fileAccessRequest(this.deps, viewer, input));
   }
 
-  extendGrant(viewer: Viewer, input: unknown): Promise<FiledRequest> {
+  extendGrant(viewer: Viewer, input: ExtensionInput): Promise<FiledRequest> {
     return this.changing(requestGrantExtension(this.deps, viewer, input));
   }
 
-  approve(viewer: Viewer, input: unknown): Promise<AccessRequest> {
+  approve(viewer: Viewer, input: DecisionInput): Promise<AccessRequest> {
     return this.changing(approveRequest(this.deps, viewer, input));
   }
 
-  deny(viewer: Viewer, input: unknown): Promise<AccessRequest> {
+  deny(viewer: Viewer, input: DecisionInput): Promise<AccessRequest> {
     return this.changing(denyRequest(this.deps, viewer, input));
   }
 

@@ -20,7 +20,7 @@ export function registerDecisionListeners(app: App, deps: SlackDeps): void {
           requestId: action.value ?? '',
           decision: 'approve',
         },
-        (viewer) => deps.requests.approve(viewer, { requestId: action.value, duration: seconds }),
+        (viewer) => deps.requests.approve(viewer, { requestId: action.value ?? '', duration: seconds }),
       );
     },
   );
