@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ServiceOverrides } from '../../src/app/create-services.ts';
 import { type RunningService, startService } from '../../src/app/start-service.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { applyPeople } from '../../src/people/import/apply-people.ts';
@@ -12,10 +13,17 @@ export async function loadTestPeople(db: TestDatabase): Promise<void> {
   await applyPeople(db.prisma, testPeopleFile, await parsePeopleFile(testPeopleFile));
 }
 
-/** The real service on a test database, listening on a free loopback port. */
+/**
+ * The real service on a test database, listening on a free loopback port. Its modules are built by
+ * the composition root (app/create-services.ts), with `overrides` swapping one at the boundary.
+ */
 export function startTestService(
   db: TestDatabase,
-  options: { providers?: Record<string, unknown>[]; env?: Record<string, string> } = {},
+  options: {
+    providers?: Record<string, unknown>[];
+    env?: Record<string, string>;
+    overrides?: Omit<ServiceOverrides, 'database' | 'changes'>;
+  } = {},
 ): Promise<RunningService> {
   const config = loadConfig({
     DATABASE_URL: db.url,
@@ -26,5 +34,5 @@ export function startTestService(
     APERTURE_IDENTITY_PROVIDERS: JSON.stringify(options.providers ?? []),
     ...options.env,
   });
-  return startService(config, silentLogger);
+  return startService(config, silentLogger, options.overrides);
 }
