@@ -29,6 +29,7 @@ export class AuditLog {
     readonly origin: string,
     readonly publicKey: string,
     readonly sequencer: AuditSequencer,
+    private readonly logger: Logger,
   ) {}
 
   static async open(options: {
@@ -65,11 +66,6 @@ export class AuditLog {
         },
       ];
     });
-    if (witnesses.length === 0) {
-      logger.warn(
-        'no audit witness is configured (APERTURE_AUDIT_WITNESSES): checkpoints stay in the database and at /.well-known/aperture-audit-checkpoint only',
-      );
-    }
     const sequencer = new AuditSequencer({
       prisma: options.prisma,
       signer,
@@ -83,10 +79,17 @@ export class AuditLog {
       config.origin,
       verifierKeyString(signer.name, signer.publicKey),
       sequencer,
+      logger,
     );
   }
 
+  /** Starts sequencing in the background (the service does; a CLI command signs once, if at all). */
   start(): void {
+    if (this.sequencer.health().length === 0) {
+      this.logger.warn(
+        'no audit witness is configured (APERTURE_AUDIT_WITNESSES): checkpoints stay in the database and at /.well-known/aperture-audit-checkpoint only',
+      );
+    }
     this.sequencer.start();
   }
 
