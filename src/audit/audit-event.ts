@@ -7,10 +7,10 @@ export interface AuditActor {
 export interface AuditEventInput {
   /** Dotted event type, e.g. `catalog.imported`, `token.exchanged`, `grant.revoked`. */
   type: string;
-  actor?: AuditActor;
+  actor?: AuditActor | undefined;
   intent?: string | null;
   subject?: { kind: string; id: string } | null;
   /** Anything JSON can carry; stored as JSON (undefined dropped, dates as ISO strings). */
   payload?: unknown;
-  policyVersion?: number | null;
+  policyVersion?: number | null | undefined;
 }

@@ -32,7 +32,7 @@ export function maskError(error: unknown): GraphQLError {
   // own masking: with the request id, it is what they can report.
   return createGraphQLError('Unexpected error.', {
     ...(isGraphQLError(error)
-      ? { nodes: error.nodes, source: error.source, positions: error.positions, path }
+      ? { nodes: error.nodes ?? null, source: error.source, positions: error.positions, path }
       : {}),
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   });

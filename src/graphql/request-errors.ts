@@ -22,7 +22,7 @@ const inputCodes = new Set([
 export function requestError(error: GraphQLError): GraphQLError {
   const { originalError, code, http, ...extensions } = error.extensions;
   return new GraphQLError(error.message, {
-    nodes: error.nodes,
+    nodes: error.nodes ?? null,
     source: error.source,
     positions: error.positions,
     path: error.path,

@@ -44,7 +44,7 @@ export function applyVersionedSet<T extends { id: string }>(
   prisma: PrismaClient,
   table: VersionedSetTable<T>,
   items: T[],
-  options: { actor?: AuditActor; dryRun?: boolean; source: string },
+  options: { actor?: AuditActor | undefined; dryRun?: boolean | undefined; source: string },
 ): Promise<ApplyResult> {
   return prisma.$transaction(async (tx) => {
     await takeAdvisoryLocks(tx, table.lockName);

@@ -85,7 +85,12 @@ export function blockActionPayload(
       selected_option: { text: plainText(option.text), value: option.value },
     };
   } else {
-    action = { ...base, type: 'button', text: plainText(options.value ?? 'Button'), value: options.value };
+    action = {
+      ...base,
+      type: 'button',
+      text: plainText(options.value ?? 'Button'),
+      ...(options.value === undefined ? {} : { value: options.value }),
+    };
   }
   const userName = options.userName ?? options.userId.toLowerCase();
   return {

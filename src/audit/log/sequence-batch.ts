@@ -36,7 +36,7 @@ export async function sequenceBatch(
     signer: NoteSigner;
     origin: string;
     batchSize: number;
-    now?: number;
+    now?: number | undefined;
     /** Wait (up to lockTimeoutMs) for a replica that holds the lock instead of leaving it the round. */
     waitForLock?: boolean;
   },

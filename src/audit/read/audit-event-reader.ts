@@ -7,8 +7,8 @@ import { type AuditEventRecord, toAuditEventRecord } from './audit-event-record.
 /** A page of the log, newest first, as the shared paging rule asks for it (see graphql/types/pagination.ts). */
 export interface AuditEventPage {
   /** Cursors from a previous page: event ids. */
-  after?: string;
-  before?: string;
+  after?: string | undefined;
+  before?: string | undefined;
   limit: number;
   /** Paging backwards: the events after `before` (newer), closest first. */
   inverted: boolean;

@@ -56,7 +56,7 @@ export interface ImportProgress {
 }
 
 export interface ApplyOptions {
-  actor?: AuditActor;
+  actor?: AuditActor | undefined;
   onProgress?: (progress: ImportProgress) => void;
 }
 

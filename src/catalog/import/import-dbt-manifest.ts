@@ -7,7 +7,7 @@ import { readManifestFile } from './dbt/read-manifest.ts';
 
 export interface DbtImportOptions extends ApplyOptions {
   /** catalog.json to read; false: none; absent: `catalog.json` beside the manifest, if there is one. */
-  catalog?: string | false;
+  catalog?: string | false | undefined;
 }
 
 export interface DbtImportSummary extends ImportSummary {

@@ -31,8 +31,8 @@ export interface GlossaryRelated {
 
 /** A page request in cursor terms (what Relay connections need). Cursors are paths or names. */
 export interface CursorPage {
-  after?: string;
-  before?: string;
+  after?: string | undefined;
+  before?: string | undefined;
   limit: number;
   /** True when paging backwards (`last`): return the items before `before`, closest first. */
   inverted: boolean;
@@ -75,7 +75,12 @@ export interface MetricDependencies {
 /** The tier an object is shown at, with the column mask or dataset row filter that applies. */
 export interface ObjectAccess {
   tier: 'DISCOVER' | 'READ';
-  mask: { method: string; keepLast?: number; expression?: string; policyId: string } | null;
+  mask: {
+    method: string;
+    keepLast?: number | undefined;
+    expression?: string | undefined;
+    policyId: string;
+  } | null;
   rowFilter: string | null;
 }
 

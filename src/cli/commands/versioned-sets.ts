@@ -14,7 +14,7 @@ interface VersionedSetCommand<T> {
     apply(
       prisma: PrismaClient,
       items: T[],
-      options: { dryRun?: boolean; source: string },
+      options: { dryRun?: boolean | undefined; source: string },
     ): Promise<ApplyResult>;
   }>;
 }

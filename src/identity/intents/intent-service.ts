@@ -5,6 +5,7 @@ import { notifyChange } from '../../db/change-feed.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
 import { ApertureError } from '../../shared/errors.ts';
 import { validateInput } from '../../shared/validate.ts';
+import { withoutUndefined } from '../../shared/without-undefined.ts';
 import { requireGovernance } from '../governance.ts';
 import type { IdentityState } from '../state/identity-state.ts';
 import { type Viewer, viewerAuditActor } from '../viewer.ts';
@@ -46,7 +47,7 @@ export class IntentService {
     const data = validateInput(intentUpdateSchema, input, 'intent');
     return this.write(actor, 'intent.updated', async (tx) => {
       await this.existing(tx, name);
-      return tx.intent.update({ where: { name }, data });
+      return tx.intent.update({ where: { name }, data: withoutUndefined(data) });
     });
   }
 

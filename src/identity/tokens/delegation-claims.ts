@@ -18,10 +18,10 @@ export const agentActorProfile = 'ai_agent';
  */
 export interface ActClaim {
   sub: string;
-  iss?: string;
-  sub_profile?: string;
-  aperture_agent_id?: string;
-  act?: ActClaim;
+  iss?: string | undefined;
+  sub_profile?: string | undefined;
+  aperture_agent_id?: string | undefined;
+  act?: ActClaim | undefined;
 }
 
 const actClaimSchema: z.ZodType<ActClaim> = z.lazy(() =>

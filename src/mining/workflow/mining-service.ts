@@ -40,7 +40,7 @@ export interface MiningModuleOptions {
   governanceGroup: string;
   logger: Logger;
   /** Where new suggestions are announced (Slack); default: the log. */
-  digest?: SuggestionDigest;
+  digest?: SuggestionDigest | undefined;
   /** Time between scheduled runs; default a day. */
   intervalMs?: number;
   /** Mining options of runs that name none (scheduled runs); default the miner's defaults. */

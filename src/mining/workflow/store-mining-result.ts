@@ -77,7 +77,7 @@ export function storeMiningResult(
     requests: number;
     skipped: number;
     result: MiningResult;
-    actor?: AuditActor;
+    actor?: AuditActor | undefined;
   },
 ): Promise<MiningRunSummary> {
   const { result } = run;

@@ -22,7 +22,7 @@ export async function applyPeople(
   prisma: PrismaClient,
   input: string,
   records: PersonRecord[],
-  options: { actor?: AuditActor } = {},
+  options: { actor?: AuditActor | undefined } = {},
 ): Promise<PeopleImportSummary> {
   return prisma.$transaction(
     async (tx) => {

@@ -65,7 +65,7 @@ const policyTable: VersionedSetTable<Policy> = {
 export function applyPolicySet(
   prisma: PrismaClient,
   policies: Policy[],
-  options: { actor?: AuditActor; dryRun?: boolean; source: string },
+  options: { actor?: AuditActor | undefined; dryRun?: boolean | undefined; source: string },
 ): Promise<ApplyResult> {
   return applyVersionedSet(prisma, policyTable, policies, options);
 }

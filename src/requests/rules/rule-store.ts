@@ -60,7 +60,7 @@ export const ruleTable: VersionedSetTable<Rule> = {
 export function applyRuleSet(
   prisma: PrismaClient,
   rules: Rule[],
-  options: { actor?: AuditActor; dryRun?: boolean; source: string },
+  options: { actor?: AuditActor | undefined; dryRun?: boolean | undefined; source: string },
 ): Promise<ApplyResult> {
   return applyVersionedSet(prisma, ruleTable, rules, options);
 }

@@ -14,9 +14,9 @@ import { postgresToSnapshot } from './postgres-to-snapshot.ts';
 
 export interface IntrospectOptions {
   /** Only these schemas (default: every user schema). */
-  schemas?: string[];
+  schemas?: string[] | undefined;
   /** The catalog source name (first path segment); default: the database name. */
-  sourceName?: string;
+  sourceName?: string | undefined;
 }
 
 /** Reads tables, views, columns, types, comments and keys of a live PostgreSQL database. */
