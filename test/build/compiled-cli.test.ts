@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../support/graphql-client.ts';
-import { type CliRun, runCli, startCli } from '../support/spawn-cli.ts';
+import { type CliRun, runCli, runToCompletion, startCli } from '../support/spawn-cli.ts';
 
 /**
  * `npm run build` and the command that runs its output, on a copy of the project (so the checkout's
@@ -18,19 +18,7 @@ const description = 'The authorization layer between AI agents and company data.
 
 /** Runs `node <script> <args>` in the copy. */
 function runNode(args: string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr }));
-  });
+  return runToCompletion(process.execPath, args, { cwd: project });
 }
 
 /** The command on a pseudo-terminal (util-linux `script`): what a person sees on stderr. */

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { runToCompletion } from '../support/spawn-cli.ts';
 
 export type ShellEnv = Record<string, string>;
 
@@ -15,23 +15,7 @@ export async function runShellBlock(code: string, env: ShellEnv): Promise<{ env:
   const envFile = path.join(folder, 'env.json');
   const script = `set -euo pipefail\n${code}\nnode -e 'process.stdout.write(JSON.stringify(process.env))' > "${envFile}"\n`;
   try {
-    const { exitCode, stdout, stderr } = await new Promise<{
-      exitCode: number | null;
-      stdout: string;
-      stderr: string;
-    }>((resolve, reject) => {
-      const child = spawn('bash', ['-c', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (chunk) => {
-        out += chunk;
-      });
-      child.stderr.on('data', (chunk) => {
-        err += chunk;
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ exitCode: code, stdout: out, stderr: err }));
-    });
+    const { exitCode, stdout, stderr } = await runToCompletion('bash', ['-c', script], { env });
     if (exitCode !== 0) throw new Error(`shell block failed (${exitCode}):\n${code}\n--- stderr:\n${stderr}`);
     return { env: JSON.parse(await readFile(envFile, 'utf8')) as ShellEnv, stdout };
   } finally {

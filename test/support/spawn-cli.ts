@@ -13,13 +13,14 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `aperture <args>` to completion in a child process (`cli`: another project's command). */
-export function runCli(args: string[], env: Record<string, string>, cli = checkoutCli): Promise<CliRun> {
+/** Runs a command to completion in a child process, collecting what it prints. */
+export function runToCompletion(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
@@ -31,6 +32,11 @@ export function runCli(args: string[], env: Record<string, string>, cli = checko
     child.on('error', reject);
     child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr }));
   });
+}
+
+/** Runs `aperture <args>` to completion in a child process (`cli`: another project's command). */
+export function runCli(args: string[], env: Record<string, string>, cli = checkoutCli): Promise<CliRun> {
+  return runToCompletion(process.execPath, [cli, ...args], { env: { ...process.env, ...env } });
 }
 
 export interface RunningCli {
