@@ -25,7 +25,7 @@ const manifest = path.join(dir, 'manifest.json');
 // Generated in a child process so this process's peak memory is the import's alone.
 execFileSync(
   process.execPath,
-  ['--import', 'tsx', 'bench/generate-large-manifest.ts', manifest, String(models), String(columnsPerModel)],
+  ['--import', 'tsx', 'bench/company/generate-large-manifest.ts', manifest, String(models), String(columnsPerModel)],
   {
     stdio: 'inherit',
   },

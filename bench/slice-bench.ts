@@ -85,7 +85,7 @@ const dir = await mkdtemp(path.join(tmpdir(), 'aperture-slice-'));
 const manifest = path.join(dir, 'manifest.json');
 execFileSync(
   process.execPath,
-  ['--import', 'tsx', 'bench/generate-large-manifest.ts', manifest, String(models), '20', '2000'],
+  ['--import', 'tsx', 'bench/company/generate-large-manifest.ts', manifest, String(models), '20', '2000'],
   { stdio: 'inherit' },
 );
 const peopleFile = path.join(dir, 'people.json');

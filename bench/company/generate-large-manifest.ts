@@ -2,7 +2,7 @@
  * Writes a synthetic dbt manifest (schema v12) with N models of M columns each, plus semantic
  * models and metrics, for the import benchmark.
  *
- *   tsx bench/generate-large-manifest.ts <out.json> [models=10000] [columnsPerModel=20] [metrics=500]
+ *   tsx bench/company/generate-large-manifest.ts <out.json> [models=10000] [columnsPerModel=20] [metrics=500]
  */
 
 import { once } from 'node:events';
