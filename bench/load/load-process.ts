@@ -3,12 +3,18 @@
  * LoadSpec as JSON on stdin, drives it with autocannon, and writes a LoadResult as JSON on stdout.
  */
 import { text } from 'node:stream/consumers';
-import autocannon from 'autocannon';
+import autocannon, { type Request } from 'autocannon';
 import { type LoadResult, loadSpecSchema, type StepLatency } from './load-spec.ts';
 import { percentile } from './percentile.ts';
 
 const spec = loadSpecSchema.parse(JSON.parse(await text(process.stdin)));
-const stepsPerScenario = Math.max(...spec.scenarios.map((scenario) => scenario.length));
+const stepsPerScenario = spec.scenarios[0]!.length;
+// autocannon splits `amount` evenly over the connections: for each scenario to run exactly once,
+// every connection must run whole scenarios.
+if (spec.scenarios.some((scenario) => scenario.length !== stepsPerScenario))
+  throw new Error('every scenario must have the same number of steps');
+if (!spec.cycle && spec.scenarios.length % spec.connections !== 0)
+  throw new Error(`${spec.scenarios.length} scenarios do not divide over ${spec.connections} connections`);
 const latencies = new Map<string, number[]>();
 let nextScenario = 0;
 let scenariosDone = 0;
@@ -27,13 +33,9 @@ const fail = (message: string) => {
 };
 
 const requests = Array.from({ length: stepsPerScenario }, (_, stepIndex) => ({
-  setupRequest(request: Record<string, unknown>, context: ClientContext) {
-    if (stepIndex === 0) {
-      if (!spec.cycle && nextScenario >= spec.scenarios.length) return null;
-      context.scenario = nextScenario++ % spec.scenarios.length;
-    }
-    const step = spec.scenarios[context.scenario!]![stepIndex];
-    if (!step) return null;
+  setupRequest(request: Request, context: ClientContext): Request {
+    if (stepIndex === 0) context.scenario = nextScenario++ % spec.scenarios.length;
+    const step = spec.scenarios[context.scenario!]![stepIndex]!;
     context.step = stepIndex;
     context.started = performance.now();
     return {
@@ -44,11 +46,11 @@ const requests = Array.from({ length: stepsPerScenario }, (_, stepIndex) => ({
       body: step.body,
     };
   },
-  onResponse(status: number, body: string, context: ClientContext) {
+  onResponse(status: number, body: string, context: ClientContext): void {
     const step = spec.scenarios[context.scenario!]![stepIndex]!;
     const elapsed = performance.now() - context.started!;
-    let list = latencies.get(step.label);
-    if (!list) latencies.set(step.label, (list = []));
+    const list = latencies.get(step.label) ?? [];
+    latencies.set(step.label, list);
     list.push(elapsed);
     if (status < 200 || status >= 300) fail(`${step.label}: HTTP ${status} ${body}`);
     else if (step.expect && !body.includes(step.expect)) fail(`${step.label}: ${body}`);
@@ -64,7 +66,7 @@ const result = await autocannon({
   requests,
   ...(spec.cycle ? {} : { amount: spec.scenarios.reduce((sum, scenario) => sum + scenario.length, 0) }),
 });
-const seconds = Math.min((performance.now() - started) / 1000, result.duration || Number.POSITIVE_INFINITY);
+const seconds = (performance.now() - started) / 1000;
 failures += result.errors + result.timeouts;
 if (result.errors > 0) firstFailure ??= `${result.errors} socket errors`;
 const steps: StepLatency[] = [...latencies].map(([label, values]) => ({
