@@ -97,6 +97,50 @@ describe('people import', () => {
     );
   });
 
+  it('re-import moves people to new managers, clears old ones, and lets two people swap Slack ids', async () => {
+    const reorganized: {
+      email: string;
+      name: string;
+      manager: string | null;
+      slackUserId?: string | null;
+    }[] = [
+      { ...people[0]!, manager: 'chair@acme.example', slackUserId: 'U000ANA' },
+      { ...people[1]!, manager: null, slackUserId: 'U000CEO' },
+      { email: 'chair@acme.example', name: 'Chair', manager: null },
+      { email: 'new@acme.example', name: 'New Hire', manager: 'chair@acme.example' },
+    ];
+    const summary = await importFile(await write('reorganized.json', JSON.stringify(reorganized)));
+    expect(summary.people).toEqual({ added: 2, changed: 2, removed: 0, unchanged: 0 });
+    const stored = await db.prisma.person.findMany({
+      where: { email: { in: reorganized.map((person) => person.email) } },
+      select: { email: true, slackUserId: true, active: true, manager: { select: { email: true } } },
+      orderBy: { email: 'asc' },
+    });
+    expect(stored).toEqual([
+      { email: 'ana@acme.example', slackUserId: 'U000CEO', active: true, manager: null },
+      {
+        email: 'ceo@acme.example',
+        slackUserId: 'U000ANA',
+        active: true,
+        manager: { email: 'chair@acme.example' },
+      },
+      { email: 'chair@acme.example', slackUserId: null, active: true, manager: null },
+      {
+        email: 'new@acme.example',
+        slackUserId: null,
+        active: true,
+        manager: { email: 'chair@acme.example' },
+      },
+    ]);
+    const back = await importFile(await write('people.json', JSON.stringify(people)));
+    expect(back.people).toEqual({ added: 0, changed: 2, removed: 2, unchanged: 0 });
+    const ana = await db.prisma.person.findUniqueOrThrow({
+      where: { email: 'ana@acme.example' },
+      select: { slackUserId: true, manager: { select: { email: true } } },
+    });
+    expect(ana).toEqual({ slackUserId: 'U000ANA', manager: { email: 'ceo@acme.example' } });
+  });
+
   it('refuses bad rows, naming the file, the row and the reason, and changes nothing', async () => {
     const before = await db.prisma.person.findMany({ orderBy: { email: 'asc' } });
     const csv = [

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Prisma } from '../../../generated/prisma/client.ts';
 import { type AuditActor, appendAuditEvent } from '../../audit/index.ts';
+import { bulkUpdate, type TableSpec } from '../../db/bulk-write.ts';
 import { notifyChange } from '../../db/change-feed.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
 import { scheduleGrantRechecks } from '../../requests/grants/recheck-grants.ts';
@@ -13,6 +14,27 @@ export interface PeopleImportSummary {
   /** `removed` counts people deactivated because the file no longer lists them. */
   people: ChangeCounts;
 }
+
+const personTable: TableSpec = {
+  table: 'Person',
+  hasUpdatedAt: true,
+  fields: {
+    email: 'text',
+    name: 'text',
+    title: 'text',
+    department: 'text',
+    region: 'text',
+    groups: 'text[]',
+    slackUserId: 'text',
+    subject: 'text',
+    attributes: 'jsonb',
+    active: 'boolean',
+    contentHash: 'text',
+    managerId: 'uuid',
+  },
+};
+
+const managerTable: TableSpec = { table: 'Person', hasUpdatedAt: true, fields: { managerId: 'uuid' } };
 
 /**
  * Makes the people store match a people file, in one transaction. The file is the whole
@@ -46,6 +68,8 @@ export async function applyPeople(
       for (const item of [...diff.changed, ...diff.unchanged]) ids.set(item.key, item.id);
       for (const item of diff.added) ids.set(item.key, randomUUID());
 
+      const managerOf = (item: { value: PersonRecord }) =>
+        item.value.manager ? (ids.get(item.value.manager) ?? null) : null;
       const data = (record: PersonRecord, hash: string) => ({
         email: record.email,
         name: record.name,
@@ -73,12 +97,25 @@ export async function applyPeople(
       await tx.person.createMany({
         data: diff.added.map((item) => ({ id: ids.get(item.key)!, ...data(item.value, item.contentHash) })),
       });
-      for (const item of diff.changed)
-        await tx.person.update({ where: { id: item.id }, data: data(item.value, item.contentHash) });
-      for (const item of [...diff.added, ...diff.changed]) {
-        const managerId = item.value.manager ? (ids.get(item.value.manager) ?? null) : null;
-        await tx.person.update({ where: { id: ids.get(item.key)! }, data: { managerId } });
-      }
+      // One statement per chunk, not one per person: a directory of 10,000 people is 10,000 round trips.
+      await bulkUpdate(
+        tx,
+        personTable,
+        diff.changed.map((item) => ({
+          id: item.id,
+          ...data(item.value, item.contentHash),
+          managerId: managerOf(item),
+        })),
+      );
+      // Added people take their managers once every one of them exists (a manager may be added too).
+      await bulkUpdate(
+        tx,
+        managerTable,
+        diff.added.flatMap((item) => {
+          const managerId = managerOf(item);
+          return managerId ? [{ id: ids.get(item.key)!, managerId }] : [];
+        }),
+      );
       const summary: PeopleImportSummary = {
         input,
         people: {
