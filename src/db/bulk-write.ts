@@ -12,6 +12,12 @@ export interface TableSpec {
   hasUpdatedAt: boolean;
 }
 
+/** A table without an `id` column (a join table keyed by its fields), written by bulkInsertKeyless. */
+export interface KeylessTableSpec {
+  table: string;
+  fields: FieldTypes;
+}
+
 type Row = { id: string } & Record<string, unknown>;
 
 const chunkSize = 2_000;
@@ -58,7 +64,25 @@ export async function bulkInsert(
   { table, fields, hasUpdatedAt }: TableSpec,
   rows: readonly Row[],
 ): Promise<void> {
-  const all: FieldTypes = { id: 'uuid', ...fields };
+  await insertRows(tx, table, { id: 'uuid', ...fields }, hasUpdatedAt, rows);
+}
+
+/** bulkInsert for a table without an `id` column. */
+export async function bulkInsertKeyless(
+  tx: Prisma.TransactionClient,
+  { table, fields }: KeylessTableSpec,
+  rows: readonly Record<string, unknown>[],
+): Promise<void> {
+  await insertRows(tx, table, fields, false, rows);
+}
+
+async function insertRows(
+  tx: Prisma.TransactionClient,
+  table: string,
+  all: FieldTypes,
+  hasUpdatedAt: boolean,
+  rows: readonly Record<string, unknown>[],
+): Promise<void> {
   const names = Object.keys(all);
   const timestamp = hasUpdatedAt ? ', "updatedAt"' : '';
   const columns = names.map((name) => `"${name}"`).join(', ') + timestamp;
