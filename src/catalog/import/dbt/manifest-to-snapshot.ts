@@ -61,12 +61,17 @@ class ManifestConverter implements MetaReader {
   private readonly columnsByPath = new Map<string, Map<string, string>>();
   /** `entity__dimension` (as metric filters name them) to what the dimension reads. */
   private readonly dimensionReads = new Map<string, MeasureReads>();
+  /** Metric names by unique id, built once: a project can have 20,000 metrics. */
+  private readonly metricNames: Map<string, string>;
 
   constructor(
     private readonly parsed: ParsedManifest,
     private readonly catalog: ParsedCatalog | null,
   ) {
     this.groups = new Map(Object.values(parsed.manifest.groups).map((group) => [group.name, group]));
+    this.metricNames = new Map(
+      Object.entries(parsed.manifest.metrics).map(([id, metric]) => [id, metric.name]),
+    );
   }
 
   convert(): CatalogSnapshot {
@@ -247,9 +252,6 @@ class ManifestConverter implements MetaReader {
   private metric(id: string, metric: ManifestMetric, measures: Map<string, MeasureReads>): MetricSnapshot {
     const location = `metrics[${JSON.stringify(id)}]`;
     const params = metric.type_params;
-    const metricNames = new Map(
-      Object.entries(this.parsed.manifest.metrics).map(([uniqueId, m]) => [uniqueId, m.name]),
-    );
     const measureNames = unique(
       [...(params.input_measures ?? []), ...(params.measure ? [params.measure] : [])].map((m) => m.name),
     );
@@ -265,7 +267,7 @@ class ManifestConverter implements MetaReader {
         ref ? [ref.name] : [],
       ),
       ...(metric.depends_on?.nodes ?? []).flatMap((node) => {
-        const name = metricNames.get(node);
+        const name = this.metricNames.get(node);
         return name ? [name] : [];
       }),
     ]).filter((name) => name !== metric.name);
