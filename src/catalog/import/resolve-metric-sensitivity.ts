@@ -6,12 +6,17 @@ import { defaultSensitivity, mostSensitive, type Sensitivity } from '../sensitiv
  * metrics), unless its owner declared a level. Returns the level of every metric by name.
  */
 export function resolveMetricSensitivity(snapshot: CatalogSnapshot): Map<string, Sensitivity> {
+  // Only what metrics read is kept: a large catalog has 2,000,000 column paths.
+  const referenced = new Set(
+    snapshot.metrics.flatMap((metric) => [...metric.datasetPaths, ...metric.columnPaths]),
+  );
   const levelByPath = new Map<string, Sensitivity>();
   for (const dataset of snapshot.datasets) {
     const path = datasetPath(dataset);
-    levelByPath.set(path, dataset.sensitivity);
+    if (referenced.has(path)) levelByPath.set(path, dataset.sensitivity);
     for (const column of dataset.columns) {
-      levelByPath.set(`${path}.${column.name}`, column.sensitivity ?? dataset.sensitivity);
+      const columnPath = `${path}.${column.name}`;
+      if (referenced.has(columnPath)) levelByPath.set(columnPath, column.sensitivity ?? dataset.sensitivity);
     }
   }
   const metrics = new Map(snapshot.metrics.map((metric) => [metric.name, metric]));

@@ -9,6 +9,8 @@ import { type CatalogSnapshot, datasetPath } from '../catalog-snapshot.ts';
 export function validateSnapshot(snapshot: CatalogSnapshot): InputProblem[] {
   const problems: InputProblem[] = [];
   const datasetsByPath = new Map<string, string>();
+  // Only the columns metrics name are kept: a large catalog has 2,000,000 column paths.
+  const referencedColumns = new Set(snapshot.metrics.flatMap((metric) => metric.columnPaths));
   const columnPaths = new Set<string>();
   for (const dataset of snapshot.datasets) {
     const path = datasetPath(dataset);
@@ -30,7 +32,8 @@ export function validateSnapshot(snapshot: CatalogSnapshot): InputProblem[] {
         });
       }
       columnNames.add(column.name);
-      columnPaths.add(`${path}.${column.name}`);
+      const columnPath = `${path}.${column.name}`;
+      if (referencedColumns.has(columnPath)) columnPaths.add(columnPath);
     }
   }
   const hasDataset = (path: string) => datasetsByPath.has(path);
