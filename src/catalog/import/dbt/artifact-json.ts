@@ -11,6 +11,15 @@ export async function readArtifactText(file: string): Promise<string> {
   });
 }
 
+/** The same, as bytes: a manifest may be larger than the 512 MiB a string can hold. */
+export async function readArtifactBytes(file: string): Promise<Buffer> {
+  return readFile(file).catch((error: unknown) => {
+    throw new InvalidInputError(file, [
+      { location: 'file', message: `cannot be read (${(error as Error).message})` },
+    ]);
+  });
+}
+
 /** JSON.parse that names the line and column of a syntax error, or says the file is truncated. */
 export function parseArtifactJson(file: string, text: string): unknown {
   try {

@@ -1,5 +1,6 @@
 import { type InputProblem, InvalidInputError } from '../../../shared/errors.ts';
-import { artifactVersion, issuesToProblems, parseArtifactJson, readArtifactText } from './artifact-json.ts';
+import { artifactVersion, issuesToProblems, parseArtifactJson, readArtifactBytes } from './artifact-json.ts';
+import { forEachJsonMember, NotSplittableError } from './json-members.ts';
 import {
   type Manifest,
   type ManifestNode,
@@ -20,37 +21,117 @@ export interface ParsedManifest {
 }
 
 export async function readManifestFile(file: string): Promise<ParsedManifest> {
-  return parseManifest(file, await readArtifactText(file));
+  return parseManifest(file, await readArtifactBytes(file));
 }
 
-/** Parses and validates a manifest's text; every problem names its place in the file. */
-export function parseManifest(file: string, text: string): ParsedManifest {
-  let data = parseArtifactJson(file, text);
-  const versionProblem = checkVersion(data);
+/**
+ * Parses and validates a manifest; every problem names its place in the file. Nodes are parsed and
+ * validated one at a time (see json-members.ts): a manifest of 2,000,000 columns never exists as
+ * one string nor as one tree of raw objects. A file that is not plain, valid JSON is parsed whole,
+ * whose error names the line and column.
+ */
+export function parseManifest(file: string, text: string | Uint8Array): ParsedManifest {
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+  let split: ReturnType<typeof splitManifest>;
+  try {
+    split = splitManifest(bytes);
+  } catch (error) {
+    if (!(error instanceof NotSplittableError)) throw error;
+    // Not reached by valid JSON: the whole text's parse error says where the file is broken.
+    split = wholeManifest(file, bytes);
+  }
+  const versionProblem = checkVersion(split.data);
   if (versionProblem) throw new InvalidInputError(file, [versionProblem]);
 
-  const parsed = manifestSchema.safeParse(data);
+  const parsed = manifestSchema.safeParse(split.data);
   if (!parsed.success) throw new InvalidInputError(file, issuesToProblems(parsed.error));
+  if (split.problems.length > 0) throw new InvalidInputError(file, split.problems);
   const manifest = parsed.data;
-  data = undefined;
+  return {
+    file,
+    version: manifestVersion(manifest.metadata.dbt_schema_version)!,
+    manifest,
+    datasetNodes: split.datasetNodes,
+  };
+}
 
-  const problems: InputProblem[] = [];
-  const datasetNodes: ManifestNode[] = [];
-  for (const [id, raw] of Object.entries(manifest.nodes)) {
-    const resourceType = (raw as { resource_type?: unknown } | null)?.resource_type;
-    if (typeof resourceType !== 'string') {
-      problems.push({ location: `nodes[${JSON.stringify(id)}].resource_type`, message: 'is missing' });
-      continue;
+interface SplitManifest {
+  /** The manifest with every node replaced by null (the validated ones are in datasetNodes). */
+  data: Record<string, unknown>;
+  datasetNodes: ManifestNode[];
+  problems: InputProblem[];
+}
+
+/** What each node gave, by id: a Map keeps the first position of an id listed twice, as JSON.parse does. */
+type NodeResults = Map<string, ManifestNode | InputProblem[] | null>;
+
+function splitManifest(bytes: Uint8Array): SplitManifest {
+  const data: Record<string, unknown> = {};
+  let nodes: Record<string, unknown> = {};
+  let results: NodeResults = new Map();
+  forEachJsonMember(
+    bytes,
+    splitKeys,
+    (key, value) => {
+      setMember(data, key, value);
+      // The last of two `nodes` keys wins, as with JSON.parse.
+      if (key === 'nodes') {
+        nodes = value as Record<string, unknown>;
+        results = new Map();
+      }
+    },
+    (_key, id, raw) => {
+      setMember(nodes, id, null);
+      results.set(id, validateNode(id, raw));
+    },
+  );
+  return { data, ...collect(results) };
+}
+
+function wholeManifest(file: string, bytes: Uint8Array): SplitManifest {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const data = parseArtifactJson(file, text) as Record<string, unknown>;
+  const results: NodeResults = new Map();
+  const nodes = (data as { nodes?: unknown } | null)?.nodes;
+  if (typeof nodes === 'object' && nodes !== null && !Array.isArray(nodes)) {
+    for (const [id, raw] of Object.entries(nodes)) {
+      results.set(id, validateNode(id, raw));
+      (nodes as Record<string, unknown>)[id] = null;
     }
-    if (!datasetResourceTypes.has(resourceType)) continue;
-    const node = manifestNodeSchema.safeParse(raw);
-    if (node.success) datasetNodes.push(node.data);
-    else problems.push(...issuesToProblems(node.error, ['nodes', id]));
-    // The validated copy is all we keep; let the raw node go (large manifests hold 100,000s of columns).
-    manifest.nodes[id] = null;
   }
-  if (problems.length > 0) throw new InvalidInputError(file, problems);
-  return { file, version: manifestVersion(manifest.metadata.dbt_schema_version)!, manifest, datasetNodes };
+  return { data, ...collect(results) };
+}
+
+function collect(results: NodeResults): Pick<SplitManifest, 'datasetNodes' | 'problems'> {
+  const datasetNodes: ManifestNode[] = [];
+  const problems: InputProblem[] = [];
+  for (const result of results.values()) {
+    if (Array.isArray(result)) problems.push(...result);
+    else if (result) datasetNodes.push(result);
+  }
+  return { datasetNodes, problems };
+}
+
+const splitKeys = new Set(['nodes']);
+
+/** A model, seed or snapshot validated; null for other nodes; the problems of a bad one. */
+function validateNode(id: string, raw: unknown): ManifestNode | InputProblem[] | null {
+  const resourceType = (raw as { resource_type?: unknown } | null)?.resource_type;
+  if (typeof resourceType !== 'string') {
+    return [{ location: `${nodeLocation(id)}.resource_type`, message: 'is missing' }];
+  }
+  if (!datasetResourceTypes.has(resourceType)) return null;
+  const node = manifestNodeSchema.safeParse(raw);
+  return node.success ? node.data : issuesToProblems(node.error, ['nodes', id]);
+}
+
+function nodeLocation(id: string): string {
+  return `nodes[${JSON.stringify(id)}]`;
+}
+
+/** `__proto__` is a key like any other in JSON. */
+function setMember(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function manifestVersion(url: string): number | undefined {
