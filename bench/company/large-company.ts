@@ -119,7 +119,8 @@ export async function writeCompanyFiles(
         name: `Person ${index}`,
         department: pick(departments),
         region: pick(['emea', 'amer', 'apac']),
-        groups: [pick(['analysts', 'engineering', 'finance'])],
+        // person0 governs the policies (a bench applies a policy change as that person).
+        groups: [pick(['analysts', 'engineering', 'finance']), ...(index === 0 ? ['governance'] : [])],
       })),
     ),
   );
