@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Prisma } from '../../../generated/prisma/client.ts';
 import { type AuditActor, appendAuditEvent } from '../../audit/index.ts';
-import { bulkInsert, bulkUpdate, type TableSpec } from '../../db/bulk-write.ts';
+import { bulkInsert, bulkInsertKeyless, bulkUpdate, type TableSpec } from '../../db/bulk-write.ts';
 import { notifyChange } from '../../db/change-feed.ts';
 import { advisoryLocks, takeAdvisoryLocks } from '../../db/locks/index.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
@@ -28,6 +28,10 @@ import {
   dimensionTable,
   glossaryTermTable,
   joinPathTable,
+  metricColumnDependencyTable,
+  metricDatasetDependencyTable,
+  metricDependencyTables,
+  metricInputDependencyTable,
   metricTable,
 } from './catalog-tables.ts';
 import { resolveMetricSensitivity } from './resolve-metric-sensitivity.ts';
@@ -145,14 +149,10 @@ class SnapshotWriter {
     const [datasets, metrics, terms] = await Promise.all([
       this.tx.$queryRaw<{ path: string; origin: string }[]>`
         SELECT path, origin FROM "Dataset" WHERE origin <> ${origin} AND path = ANY(${paths}::text[])`,
-      this.tx.metric.findMany({
-        where: { origin: { not: origin }, name: { in: metricNames } },
-        select: { name: true, origin: true },
-      }),
-      this.tx.glossaryTerm.findMany({
-        where: { origin: { not: origin }, name: { in: termNames } },
-        select: { name: true, origin: true },
-      }),
+      this.tx.$queryRaw<{ name: string; origin: string }[]>`
+        SELECT name, origin FROM "Metric" WHERE origin <> ${origin} AND name = ANY(${metricNames}::text[])`,
+      this.tx.$queryRaw<{ name: string; origin: string }[]>`
+        SELECT name, origin FROM "GlossaryTerm" WHERE origin <> ${origin} AND name = ANY(${termNames}::text[])`,
     ]);
     const clashes = [
       ...datasets.map((row) => `dataset ${row.path} (owned by ${row.origin})`),
@@ -367,9 +367,13 @@ class SnapshotWriter {
     const metricIds = await this.applyDiff(metricTable, 'metrics', diff);
     const rewritten = [...diff.added, ...diff.changed];
     const rewrittenIds = diff.changed.map((item) => item.id);
-    await this.tx.metricDatasetDependency.deleteMany({ where: { metricId: { in: rewrittenIds } } });
-    await this.tx.metricColumnDependency.deleteMany({ where: { metricId: { in: rewrittenIds } } });
-    await this.tx.metricInputDependency.deleteMany({ where: { metricId: { in: rewrittenIds } } });
+    // Raw statements: Prisma compiles a query of 20,000 ids or rows slowly.
+    for (const spec of metricDependencyTables) {
+      await this.tx.$executeRawUnsafe(
+        `DELETE FROM "${spec.table}" WHERE "metricId" = ANY($1::uuid[])`,
+        rewrittenIds,
+      );
+    }
     const byName = new Map(this.snapshot.metrics.map((metric) => [metric.name, metric]));
     const datasetDeps: { metricId: string; datasetId: string }[] = [];
     const columnDeps: { metricId: string; columnId: string }[] = [];
@@ -384,9 +388,9 @@ class SnapshotWriter {
       for (const input of new Set(metric.inputMetrics))
         inputDeps.push({ metricId, inputMetricId: metricIds.get(input)! });
     }
-    await this.tx.metricDatasetDependency.createMany({ data: datasetDeps });
-    await this.tx.metricColumnDependency.createMany({ data: columnDeps });
-    await this.tx.metricInputDependency.createMany({ data: inputDeps });
+    await bulkInsertKeyless(this.tx, metricDatasetDependencyTable, datasetDeps);
+    await bulkInsertKeyless(this.tx, metricColumnDependencyTable, columnDeps);
+    await bulkInsertKeyless(this.tx, metricInputDependencyTable, inputDeps);
     return countChanges(diff);
   }
 

@@ -1,4 +1,4 @@
-import type { TableSpec } from '../../db/bulk-write.ts';
+import type { KeylessTableSpec, TableSpec } from '../../db/bulk-write.ts';
 
 const sensitivity = { enum: 'Sensitivity' } as const;
 
@@ -108,3 +108,24 @@ export const glossaryTermTable: TableSpec = {
     contentHash: 'text',
   },
 };
+
+export const metricDatasetDependencyTable: KeylessTableSpec = {
+  table: 'MetricDatasetDependency',
+  fields: { metricId: 'uuid', datasetId: 'uuid' },
+};
+
+export const metricColumnDependencyTable: KeylessTableSpec = {
+  table: 'MetricColumnDependency',
+  fields: { metricId: 'uuid', columnId: 'uuid' },
+};
+
+export const metricInputDependencyTable: KeylessTableSpec = {
+  table: 'MetricInputDependency',
+  fields: { metricId: 'uuid', inputMetricId: 'uuid' },
+};
+
+export const metricDependencyTables = [
+  metricDatasetDependencyTable,
+  metricColumnDependencyTable,
+  metricInputDependencyTable,
+];
