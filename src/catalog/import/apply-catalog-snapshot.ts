@@ -67,8 +67,8 @@ export interface ApplyOptions {
 type Fields = Record<string, unknown>;
 
 const insertChunkSize = 2_000;
-/** How many datasets' columns are diffed and written together. */
-const columnSliceDatasets = 500;
+/** How many datasets' columns are diffed and written together (about one insert of 2,000 rows). */
+const columnSliceDatasets = 100;
 
 /**
  * Makes the stored catalog of `snapshot.origin` match the snapshot, in one transaction: unchanged
@@ -262,6 +262,8 @@ class SnapshotWriter {
     const referenced = new Set(this.snapshot.metrics.flatMap((metric) => metric.columnPaths));
     const total = { added: 0, changed: 0, removed: 0, unchanged: 0 };
     const datasets = this.snapshot.datasets;
+    // The database writes one slice while the next is shaped and hashed here.
+    let writing: Promise<void> | undefined;
     for (let start = 0; start < datasets.length; start += columnSliceDatasets) {
       const incoming: IncomingRow<Fields>[] = [];
       for (const dataset of datasets.slice(start, start + columnSliceDatasets)) {
@@ -275,19 +277,20 @@ class SnapshotWriter {
       const seen = incoming.flatMap((item) => stored.get(item.key) ?? []);
       for (const item of seen) stored.delete(item.key);
       const diff = diffByKey(seen, incoming);
-      for (const [path, id] of await this.applyDiff(columnTable, null, diff)) {
-        if (referenced.has(path)) this.columnIds.set(path, id);
-      }
-      this.onProgress?.({
-        phase: 'columns',
-        done: Math.min(start + columnSliceDatasets, datasets.length),
-        total: datasets.length,
+      await writing;
+      const done = Math.min(start + columnSliceDatasets, datasets.length);
+      writing = this.applyDiff(columnTable, null, diff).then((ids) => {
+        for (const [path, id] of ids) if (referenced.has(path)) this.columnIds.set(path, id);
+        this.onProgress?.({ phase: 'columns', done, total: datasets.length });
       });
+      // A failed write is thrown at the next `await writing`; until then it is not unhandled.
+      writing.catch(() => {});
       const counts = countChanges(diff);
       total.added += counts.added;
       total.changed += counts.changed;
       total.unchanged += counts.unchanged;
     }
+    await writing;
     // What no dataset listed any more.
     const removed = [...stored.values()];
     await this.deleteRows(columnTable, removed);
