@@ -3,7 +3,6 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createYoga } from 'graphql-yoga';
 import type { AuditBatcher } from '../audit/index.ts';
 import type { AuditLog } from '../audit/log/audit-log.ts';
-import { StoredCatalogReader } from '../catalog/read/catalog-reader.ts';
 import type { Database } from '../db/open-database.ts';
 import type { IdentityModule } from '../identity/identity-module.ts';
 import { whileAuthorized } from '../identity/streams/while-authorized.ts';
@@ -105,10 +104,7 @@ export function createGraphQLServer(
                 throw error;
               }),
           }),
-        catalog: new SliceCatalogReader(
-          new StoredCatalogReader(database.prisma),
-          await access.sliceFor(viewer),
-        ),
+        catalog: new SliceCatalogReader(await access.sliceFor(viewer)),
         identity,
         access,
         requests,

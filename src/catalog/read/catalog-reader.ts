@@ -1,4 +1,3 @@
-import DataLoader from 'dataloader';
 import type {
   CatalogSchema,
   Column,
@@ -10,7 +9,8 @@ import type {
   Metric,
   Source,
 } from '../../../generated/prisma/client.ts';
-import type { PrismaClient } from '../../db/open-database.ts';
+import type { CatalogRows } from './catalog-rows.ts';
+import type { DatasetColumns } from './dataset-columns.ts';
 
 export type { CatalogSchema, Column, Dataset, Dimension, Domain, GlossaryTerm, JoinPath, Metric, Source };
 
@@ -135,161 +135,78 @@ export interface CatalogReader {
 }
 
 /**
- * The stored catalog, unfiltered and batched per request. It decides nothing: GraphQL reads
- * through the viewer's SliceCatalogReader (src/policy/slice), which uses this to load rows.
+ * The stored catalog, unfiltered, at one catalog version: rows from memory (CatalogRows), columns
+ * from the recently used datasets' cache. It decides nothing: GraphQL reads through the viewer's
+ * SliceCatalogReader (src/policy/slice), which uses this to hand out rows.
  */
 export class StoredCatalogReader {
-  // One loader per kind of lookup, batched per request: a page of 200 datasets costs one query per field.
-  private readonly datasetLoader: DataLoader<string, Dataset | null>;
-  private readonly domainLoader: DataLoader<string, Domain | null>;
-  private readonly columnsLoader: DataLoader<string, Column[]>;
-  private readonly dimensionsLoader: DataLoader<string, Dimension[]>;
-  private readonly joinPathsLoader: DataLoader<string, JoinPath[]>;
-  private readonly dependenciesLoader: DataLoader<string, MetricDependencies>;
-  private readonly metricLoader: DataLoader<string, Metric | null>;
-  private readonly glossaryLoader: DataLoader<string, GlossaryTerm | null>;
-  private readonly columnLoader: DataLoader<string, Column | null>;
+  constructor(
+    private readonly rows: CatalogRows,
+    private readonly datasetColumns: DatasetColumns,
+    /** The dataset a column belongs to (from the catalog index), by column id. */
+    private readonly datasetOfColumn: (columnId: string) => string | undefined,
+  ) {}
 
-  constructor(private readonly prisma: PrismaClient) {
-    this.datasetLoader = new DataLoader(async (ids) =>
-      byKey(ids, await prisma.dataset.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
-    );
-    this.metricLoader = new DataLoader(async (ids) =>
-      byKey(ids, await prisma.metric.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
-    );
-    this.columnLoader = new DataLoader(async (ids) =>
-      byKey(ids, await prisma.column.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
-    );
-    this.glossaryLoader = new DataLoader(async (ids) =>
-      byKey(ids, await prisma.glossaryTerm.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
-    );
-    this.domainLoader = new DataLoader(async (ids) =>
-      byKey(ids, await prisma.domain.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
-    );
-    this.columnsLoader = new DataLoader(async (datasetIds) =>
-      groupBy(
-        datasetIds,
-        await prisma.column.findMany({
-          where: { datasetId: { in: [...datasetIds] } },
-          orderBy: { position: 'asc' },
-        }),
-        (row) => [row.datasetId],
-      ),
-    );
-    this.dimensionsLoader = new DataLoader(async (datasetIds) =>
-      groupBy(
-        datasetIds,
-        await prisma.dimension.findMany({
-          where: { datasetId: { in: [...datasetIds] } },
-          orderBy: { name: 'asc' },
-        }),
-        (row) => [row.datasetId],
-      ),
-    );
-    this.joinPathsLoader = new DataLoader(async (datasetIds) =>
-      groupBy(
-        datasetIds,
-        await prisma.joinPath.findMany({
-          where: {
-            OR: [{ fromDatasetId: { in: [...datasetIds] } }, { toDatasetId: { in: [...datasetIds] } }],
-          },
-          orderBy: { key: 'asc' },
-        }),
-        (row) => [row.fromDatasetId, row.toDatasetId],
-      ),
-    );
-    this.dependenciesLoader = new DataLoader(async (metricIds) => {
-      const ids = [...metricIds];
-      const [datasets, columns, inputs] = await Promise.all([
-        prisma.metricDatasetDependency.findMany({
-          where: { metricId: { in: ids } },
-          include: { dataset: true },
-        }),
-        prisma.metricColumnDependency.findMany({
-          where: { metricId: { in: ids } },
-          include: { column: true },
-        }),
-        prisma.metricInputDependency.findMany({
-          where: { metricId: { in: ids } },
-          include: { inputMetric: true },
-        }),
-      ]);
-      return ids.map((id) => ({
-        datasets: datasets
-          .filter((dep) => dep.metricId === id)
-          .map((dep) => dep.dataset)
-          .sort(byText((d) => d.path)),
-        columns: columns
-          .filter((dep) => dep.metricId === id)
-          .map((dep) => dep.column)
-          .sort(byText((c) => c.path)),
-        metrics: inputs
-          .filter((dep) => dep.metricId === id)
-          .map((dep) => dep.inputMetric)
-          .sort(byText((m) => m.name)),
-      }));
-    });
+  async columnById(id: string): Promise<Column | null> {
+    const datasetId = this.datasetOfColumn(id);
+    if (!datasetId) return null;
+    return (await this.datasetColumns.of(datasetId)).find((column) => column.id === id) ?? null;
   }
 
-  columnById(id: string) {
-    return this.columnLoader.load(id);
+  async metricById(id: string): Promise<Metric | null> {
+    return this.rows.metrics.get(id) ?? null;
   }
 
-  metricById(id: string) {
-    return this.metricLoader.load(id);
+  async glossaryTermById(id: string): Promise<GlossaryTerm | null> {
+    return this.rows.glossary.get(id) ?? null;
   }
 
-  glossaryTermById(id: string) {
-    return this.glossaryLoader.load(id);
+  async domains(): Promise<Domain[]> {
+    return this.rows.domains;
   }
 
-  domains() {
-    return this.prisma.domain.findMany({ orderBy: { name: 'asc' } });
+  async sources(): Promise<Source[]> {
+    return this.rows.sources;
   }
 
-  sources() {
-    return this.prisma.source.findMany({ orderBy: { name: 'asc' } });
+  async schemasOf(sourceId: string): Promise<CatalogSchema[]> {
+    return this.rows.schemasBySource.get(sourceId) ?? [];
   }
 
-  schemasOf(sourceId: string) {
-    return this.prisma.catalogSchema.findMany({ where: { sourceId }, orderBy: { name: 'asc' } });
+  async datasetById(id: string): Promise<Dataset | null> {
+    return this.rows.datasets.get(id) ?? null;
   }
 
-  datasetById(id: string) {
-    return this.datasetLoader.load(id);
+  columnsOf(datasetId: string): Promise<Column[]> {
+    return this.datasetColumns.of(datasetId);
   }
 
-  columnsOf(datasetId: string) {
-    return this.columnsLoader.load(datasetId);
+  async dimensionsOf(datasetId: string): Promise<Dimension[]> {
+    return this.rows.dimensionsByDataset.get(datasetId) ?? [];
   }
 
-  dimensionsOf(datasetId: string) {
-    return this.dimensionsLoader.load(datasetId);
+  async joinPathsOf(datasetId: string): Promise<JoinPath[]> {
+    return this.rows.joinPathsByDataset.get(datasetId) ?? [];
   }
 
-  joinPathsOf(datasetId: string) {
-    return this.joinPathsLoader.load(datasetId);
+  async domainById(id: string): Promise<Domain | null> {
+    return this.rows.domainsById.get(id) ?? null;
   }
 
-  domainById(id: string) {
-    return this.domainLoader.load(id);
-  }
-
-  metricDependencies(metricId: string) {
-    return this.dependenciesLoader.load(metricId);
+  async metricDependencies(metricId: string): Promise<MetricDependencies> {
+    const ids = this.rows.dependencies.get(metricId);
+    if (!ids) return { datasets: [], columns: [], metrics: [] };
+    const columns = await Promise.all(ids.columnIds.map((id) => this.columnById(id)));
+    return {
+      datasets: present(ids.datasetIds.map((id) => this.rows.datasets.get(id))).sort(byText((d) => d.path)),
+      columns: present(columns).sort(byText((c) => c.path)),
+      metrics: present(ids.metricIds.map((id) => this.rows.metrics.get(id))).sort(byText((m) => m.name)),
+    };
   }
 }
 
-function byKey<K, T>(keys: readonly K[], rows: T[], keyOf: (row: T) => K): (T | null)[] {
-  const found = new Map(rows.map((row) => [keyOf(row), row]));
-  return keys.map((key) => found.get(key) ?? null);
-}
-
-/** Rows grouped under each key they belong to (a join path belongs to both of its datasets). */
-function groupBy<T>(keys: readonly string[], rows: T[], keysOf: (row: T) => string[]): T[][] {
-  const groups = new Map<string, T[]>(keys.map((key) => [key, []]));
-  for (const row of rows) for (const key of new Set(keysOf(row))) groups.get(key)?.push(row);
-  return keys.map((key) => groups.get(key)!);
+function present<T>(rows: (T | null | undefined)[]): T[] {
+  return rows.filter((row): row is T => row !== null && row !== undefined);
 }
 
 function byText<T>(text: (item: T) => string) {

@@ -1,4 +1,5 @@
 import { recordAuditEvent } from '../../audit/index.ts';
+import type { StoredCatalogReader } from '../../catalog/read/catalog-reader.ts';
 import { leastSensitive, type Sensitivity } from '../../catalog/sensitivity.ts';
 import type { ChangeFeed } from '../../db/change-feed.ts';
 import { InvalidatedCache } from '../../db/invalidated-cache.ts';
@@ -12,13 +13,16 @@ import { type AccessContext, type PolicyObject, policyHuman } from '../access-co
 import { type CompiledPolicySet, compilePolicySet } from '../compile-policies.ts';
 import { currentPolicySet } from '../store/policy-store.ts';
 import { type ObjectDecision, ViewerAccess } from '../viewer-access.ts';
-import { type CatalogIndex, loadCatalogIndex } from './catalog-index.ts';
+import type { CatalogIndex } from './catalog-index.ts';
 import type { GrantSource } from './grant-source.ts';
+import { type LoadedCatalog, loadCatalog } from './loaded-catalog.ts';
 
 /** One viewer's view of the catalog for one request: decisions are made on demand and remembered. */
 export interface ViewerSlice {
   policyVersion: number;
   catalog: CatalogIndex;
+  /** The stored rows of the same catalog version, unfiltered (the slice's reader filters them). */
+  stored: StoredCatalogReader;
   decide(object: PolicyObject): ObjectDecision;
   /**
    * A result derived only from this slice's decisions and catalog (e.g. the visible matches of a
@@ -56,7 +60,7 @@ const nothing: ObjectDecision = {
  */
 export class AccessService {
   private readonly policies: InvalidatedCache<CompiledPolicySet>;
-  private readonly catalog: InvalidatedCache<CatalogIndex>;
+  private readonly catalog: InvalidatedCache<LoadedCatalog>;
   private accessCache: {
     policies: CompiledPolicySet | null;
     catalog: CatalogIndex | null;
@@ -74,7 +78,7 @@ export class AccessService {
       const set = await currentPolicySet(prisma);
       return compilePolicySet(set.policies, set.version);
     });
-    this.catalog = new InvalidatedCache(changes, ['catalog'], () => loadCatalogIndex(prisma));
+    this.catalog = new InvalidatedCache(changes, ['catalog'], () => loadCatalog(prisma));
   }
 
   /** Forget compiled policies and the catalog index (this replica changed them). */
@@ -89,12 +93,16 @@ export class AccessService {
   }
 
   async sliceFor(viewer: Viewer): Promise<ViewerSlice> {
-    const [policies, catalog] = await Promise.all([this.policies.get(), this.catalog.get()]);
+    const [policies, { index: catalog, stored }] = await Promise.all([
+      this.policies.get(),
+      this.catalog.get(),
+    ]);
     const context = await this.contextFor(viewer);
     if (!context) {
       return {
         policyVersion: policies.version,
         catalog,
+        stored,
         decide: () => nothing,
         remember: (_key, compute) => compute(),
         sensitivityCeiling: 'PUBLIC',
@@ -105,6 +113,7 @@ export class AccessService {
     return {
       policyVersion: policies.version,
       catalog,
+      stored,
       decide: (object) => access.decide(object, lookup),
       remember: rememberIn(results),
       sensitivityCeiling:

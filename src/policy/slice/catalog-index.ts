@@ -1,3 +1,4 @@
+import { type CatalogRows, loadCatalogRows } from '../../catalog/read/catalog-rows.ts';
 import {
   type GlossaryRelations,
   glossaryKey,
@@ -52,52 +53,34 @@ export interface CatalogIndex {
   textIndex: TrigramIndex;
 }
 
+/** What the index needs of each column (the rows themselves stay in the database, see DatasetColumns). */
+export interface ColumnFacts {
+  id: string;
+  path: string;
+  datasetId: string;
+  tags: string[];
+  sensitivity: Sensitivity | null;
+}
+
+/** Every column's facts in one query: millions of rows, so without the ORM's per-row mapping. */
+export function loadColumnFacts(prisma: PrismaClient): Promise<ColumnFacts[]> {
+  return prisma.$queryRaw<ColumnFacts[]>`
+    SELECT "id"::text AS "id", "path", "datasetId"::text AS "datasetId", coalesce("tags", '{}') AS "tags",
+           "sensitivity"::text AS "sensitivity"
+    FROM "Column"`;
+}
+
 export async function loadCatalogIndex(prisma: PrismaClient): Promise<CatalogIndex> {
-  const [datasets, columns, metrics, datasetDeps, columnDeps, inputDeps, terms, domains] = await Promise.all([
-    prisma.dataset.findMany({
-      select: {
-        id: true,
-        path: true,
-        name: true,
-        description: true,
-        tags: true,
-        domainId: true,
-        sensitivity: true,
-      },
-      orderBy: { path: 'asc' },
-    }),
-    prisma.column.findMany({
-      select: { id: true, path: true, datasetId: true, tags: true, sensitivity: true },
-    }),
-    prisma.metric.findMany({
-      select: {
-        id: true,
-        name: true,
-        label: true,
-        description: true,
-        tags: true,
-        domainId: true,
-        sensitivity: true,
-      },
-      orderBy: { name: 'asc' },
-    }),
-    prisma.metricDatasetDependency.findMany(),
-    prisma.metricColumnDependency.findMany(),
-    prisma.metricInputDependency.findMany(),
-    prisma.glossaryTerm.findMany({
-      select: {
-        id: true,
-        externalId: true,
-        name: true,
-        definition: true,
-        tags: true,
-        domainId: true,
-        sensitivity: true,
-      },
-      orderBy: { name: 'asc' },
-    }),
-    prisma.domain.findMany({ select: { id: true, name: true } }),
-  ]);
+  const [rows, columns] = await Promise.all([loadCatalogRows(prisma), loadColumnFacts(prisma)]);
+  return buildCatalogIndex(rows, columns);
+}
+
+/** The index of one catalog version, from its rows and its columns' facts. */
+export function buildCatalogIndex(rows: CatalogRows, columns: ColumnFacts[]): CatalogIndex {
+  const datasets = [...rows.datasets.values()];
+  const metrics = [...rows.metrics.values()];
+  const terms = [...rows.glossary.values()];
+  const domains = rows.domains;
   const domainName = new Map(domains.map((domain) => [domain.id, domain.name]));
   const index: CatalogIndex = {
     byId: new Map(),
@@ -172,12 +155,16 @@ export async function loadCatalogIndex(prisma: PrismaClient): Promise<CatalogInd
   }
   const metricName = new Map(metrics.map((metric) => [metric.id, metric.name]));
   const dependsOn = new Map<string, string[]>();
-  const depend = (metricId: string, path: string | undefined) => {
-    if (path) dependsOn.set(metricId, [...(dependsOn.get(metricId) ?? []), path]);
-  };
-  for (const dep of datasetDeps) depend(dep.metricId, datasetById.get(dep.datasetId)?.path);
-  for (const dep of columnDeps) depend(dep.metricId, columnPath.get(dep.columnId));
-  for (const dep of inputDeps) depend(dep.metricId, metricName.get(dep.inputMetricId));
+  for (const [metricId, ids] of rows.dependencies) {
+    dependsOn.set(
+      metricId,
+      [
+        ...ids.datasetIds.map((id) => datasetById.get(id)?.path),
+        ...ids.columnIds.map((id) => columnPath.get(id)),
+        ...ids.metricIds.map((id) => metricName.get(id)),
+      ].filter((path): path is string => path !== undefined),
+    );
+  }
   for (const metric of metrics) {
     const object: PolicyObject = {
       id: metric.id,

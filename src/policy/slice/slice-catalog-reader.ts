@@ -27,10 +27,11 @@ import type { ListedObject, SearchableObject } from './catalog-index.ts';
  * object answers exactly like one that does not exist.
  */
 export class SliceCatalogReader implements CatalogReader {
-  constructor(
-    private readonly stored: StoredCatalogReader,
-    private readonly slice: ViewerSlice,
-  ) {}
+  private readonly stored: StoredCatalogReader;
+
+  constructor(private readonly slice: ViewerSlice) {
+    this.stored = slice.stored;
+  }
 
   /** Ids of every catalog object this reader handed out (for the query's audit event). */
   private readonly handed = new Set<string>();
