@@ -70,6 +70,9 @@ export function loadColumnFacts(prisma: PrismaClient): Promise<ColumnFacts[]> {
     FROM "Column"`;
 }
 
+/** Up to this many searchable objects, the text index is built with the catalog index (tens of ms). */
+const maxIndexedAtOnce = 100_000;
+
 export async function loadCatalogIndex(prisma: PrismaClient): Promise<CatalogIndex> {
   const [rows, columns] = await Promise.all([loadCatalogRows(prisma), loadColumnFacts(prisma)]);
   return buildCatalogIndex(rows, columns);
@@ -232,5 +235,7 @@ export function buildCatalogIndex(rows: CatalogRows, columns: ColumnFacts[]): Ca
       a.item.object.path < b.item.object.path ? -1 : a.item.object.path > b.item.object.path ? 1 : 0,
     );
   index.textIndex = new TrigramIndex(index.searchable.map(({ item }) => item.text));
+  // A small catalog is indexed at once; a large one by the loader, in slices (see loadCatalog).
+  if (index.searchable.length <= maxIndexedAtOnce) index.textIndex.index();
   return index;
 }

@@ -13,6 +13,8 @@ export interface LoadedCatalog {
 export async function loadCatalog(prisma: PrismaClient): Promise<LoadedCatalog> {
   const [rows, columns] = await Promise.all([loadCatalogRows(prisma), loadColumnFacts(prisma)]);
   const index = buildCatalogIndex(rows, columns);
+  // Searches scan until the text index of a large catalog is built, without holding up requests.
+  if (!index.textIndex.indexed) void index.textIndex.indexInSlices();
   const datasetOfColumn = (columnId: string) => {
     const column = index.byId.get(columnId);
     return column?.datasetPath ? index.byPath.get(column.datasetPath)?.id : undefined;
