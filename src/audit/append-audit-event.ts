@@ -1,4 +1,4 @@
-import type { Prisma } from '../../generated/prisma/client.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import { toJson } from '../shared/json.ts';
 import type { AuditEventInput } from './audit-event.ts';
@@ -15,6 +15,14 @@ export async function appendAuditEvents(
   inputs: readonly AuditEventInput[],
 ): Promise<void> {
   if (inputs.length === 0) return;
+  await tx.$executeRaw(insertAuditEventsSql(inputs));
+}
+
+/**
+ * The INSERT of appendAuditEvents as a statement to run alone or inside a larger one (a
+ * data-modifying CTE), so that a write and its audit events can cost one round trip.
+ */
+export function insertAuditEventsSql(inputs: readonly AuditEventInput[]): Prisma.Sql {
   const occurredAt = new Date().toISOString();
   const rows = JSON.stringify(
     inputs.map((input) => ({
@@ -30,7 +38,7 @@ export async function appendAuditEvents(
     })),
   );
   // WITH ORDINALITY keeps the events of one call in the order given (their ids, then their indexes).
-  await tx.$executeRaw`
+  return Prisma.sql`
     INSERT INTO "AuditEvent" ("occurredAt", type, "actorHumanId", "actorChain", intent, "subjectKind", "subjectId",
                               payload, "policyVersion")
     SELECT (e->>'occurredAt')::timestamptz, e->>'type', e->>'actorHumanId', e->'actorChain', e->>'intent',

@@ -1,3 +1,8 @@
-export { appendAuditEvent, appendAuditEvents, recordAuditEvent } from './append-audit-event.ts';
+export {
+  appendAuditEvent,
+  appendAuditEvents,
+  insertAuditEventsSql,
+  recordAuditEvent,
+} from './append-audit-event.ts';
 export { AuditBatcher } from './audit-batcher.ts';
 export type { AuditActor, AuditEventInput } from './audit-event.ts';

@@ -1,22 +1,21 @@
 import type { AccessRequest, Prisma } from '../../generated/prisma/client.ts';
-import { type AuditEventInput, appendAuditEvents, recordAuditEvent } from '../audit/index.ts';
-import { notifyChange } from '../db/change-feed.ts';
+import { type AuditEventInput, recordAuditEvent } from '../audit/index.ts';
 import { lockAccessRequestRow } from '../db/locks/index.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import { requireAgent, requireHuman, type Viewer } from '../identity/viewer.ts';
-import { scheduleJobs } from '../jobs/job-queue.ts';
 import { ApertureError } from '../shared/errors.ts';
 import { toJson } from '../shared/json.ts';
 import { validateInput } from '../shared/validate.ts';
 import { type ApprovalEventKind, approvalNoticeJob } from './approval-notifier.ts';
 import { assignStep, everyoneEligible, planOf, planProgress } from './approvals/approval-plan.ts';
 import { resolveApprovalPlan } from './approvers.ts';
-import { createGrant } from './grants/create-grant.ts';
+import { newGrant } from './grants/create-grant.ts';
 import { extendGrantInTx } from './grants/extend-grant.ts';
 import type { RequestDeps } from './request-deps.ts';
 import { type DecisionInput, decisionInputSchema, isUuid, requestNotFound } from './request-input.ts';
 import type { RequestSnapshot } from './request-snapshot.ts';
 import { maySeeRequest } from './request-visibility.ts';
+import { writeRequestRows } from './request-writes.ts';
 import { type Routing, routingSchema } from './rules/rule-schema.ts';
 
 /** Humans decide, with their own token; agents never approve anything, not even by relaying. */
@@ -120,12 +119,17 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
         refusal.problem = assigned.refused;
         throw new ApertureError('FORBIDDEN', assigned.refused);
       }
-      await tx.accessApproval.create({
-        data: { requestId: request.id, approverId, durationSeconds: seconds, step: assigned.step },
-      });
-      const approvals = [...earlier, { approverId, step: assigned.step, durationSeconds: seconds }];
+      const approval = {
+        requestId: request.id,
+        approverId,
+        durationSeconds: seconds,
+        step: assigned.step,
+        createdAt: new Date(),
+      };
+      const approvals = [...earlier, approval];
       const progress = planProgress(plan, approvals);
       if (!progress.approved) {
+        await tx.accessApproval.create({ data: approval });
         await announce(
           tx,
           request,
@@ -170,10 +174,21 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
         ),
       ];
       const terms = { now: new Date(), approvedSeconds, ruleMaxSeconds: routing?.maxDuration ?? null };
-      if (approved.extendsGrantId)
+      if (approved.extendsGrantId) {
+        await tx.accessApproval.create({ data: approval });
         await extendGrantInTx(tx, deps, approved, approved.extendsGrantId, terms, audit);
-      else await createGrant(tx, approved, terms, deps.config.grantMaximums, audit);
-      await announce(tx, approved, 'approved', ...audit);
+        await announce(tx, approved, 'approved', ...audit);
+        return approved;
+      }
+      // The approval, the grant, their timers, audit events and notifications: one statement.
+      const made = newGrant(approved, terms, deps.config.grantMaximums);
+      await writeRequestRows(tx, {
+        approvals: [approval],
+        grants: [made.grant],
+        jobs: [made.job, approvalNoticeJob('approved', approved.id)],
+        audit: [...audit, made.event],
+        changes: [{ topic: 'grants' }, { topic: 'requests', detail: approved.id }],
+      });
       return approved;
     });
   } finally {
@@ -333,9 +348,11 @@ async function announce(
   kind: ApprovalEventKind,
   ...audit: AuditEventInput[]
 ) {
-  await scheduleJobs(tx, [approvalNoticeJob(kind, request.id)]);
-  await notifyChange(tx, 'requests', request.id);
-  await appendAuditEvents(tx, audit);
+  await writeRequestRows(tx, {
+    jobs: [approvalNoticeJob(kind, request.id)],
+    audit,
+    changes: [{ topic: 'requests', detail: request.id }],
+  });
 }
 
 /** An audit event about a request; by default acted by its human and agent chain. */

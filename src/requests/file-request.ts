@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type AccessRequest, Prisma } from '../../generated/prisma/client.ts';
-import { type AuditEventInput, appendAuditEvents } from '../audit/index.ts';
-import { notifyChange } from '../db/change-feed.ts';
+import type { AccessRequest, Grant, Prisma } from '../../generated/prisma/client.ts';
+import type { AuditEventInput } from '../audit/index.ts';
+import type { ChangeTopic } from '../db/change-feed.ts';
 import { advisoryLocks, takeAdvisoryLocks } from '../db/locks/index.ts';
 import { type AgentViewer, requireAgent, type Viewer } from '../identity/viewer.ts';
-import { scheduleJobs } from '../jobs/job-queue.ts';
+import type { JobToSchedule } from '../jobs/job-queue.ts';
 import type { PolicyObject } from '../policy/access-context.ts';
 import { highest } from '../policy/visibility.ts';
 import { ApertureError } from '../shared/errors.ts';
@@ -13,11 +13,12 @@ import { validateInput } from '../shared/validate.ts';
 import { approvalNoticeJob } from './approval-notifier.ts';
 import { type ApprovalPlan, everyoneEligible, fewestApprovals } from './approvals/approval-plan.ts';
 import { resolveApprovalPlan } from './approvers.ts';
-import { createGrant } from './grants/create-grant.ts';
+import { newGrant } from './grants/create-grant.ts';
 import { extendGrantInTx } from './grants/extend-grant.ts';
 import type { RequestDeps } from './request-deps.ts';
 import { type AccessRequestInput, accessRequestInputSchema, type FileRequestInput } from './request-input.ts';
 import { humanSnapshot, type RequestSnapshot, resourceSnapshots } from './request-snapshot.ts';
+import { isUniqueViolation, writeRequestRows } from './request-writes.ts';
 import { evaluateRules, type RuleOutcome } from './rules/evaluate-rules.ts';
 
 /** What an agent learns when it files a request. */
@@ -25,6 +26,8 @@ export interface FiledRequest {
   request: AccessRequest;
   /** True when an identical pending request already existed (agents retry). */
   duplicate: boolean;
+  /** The grant this request made, when it is known without reading it back (a new request). */
+  grant?: Grant | null;
 }
 
 /**
@@ -68,14 +71,16 @@ function pendingKeyOf(viewer: AgentViewer, paths: string[], terms: string): stri
 
 /**
  * Counted in the request's transaction under the agent's and the human's locks (always in that
- * order), so concurrent requests cannot slip past the limit together; across every replica.
+ * order), so concurrent requests cannot slip past the limit together; across every replica. The
+ * same statement finds an identical pending request (agents retry), which is returned instead.
  */
 async function enforceRateLimits(
   tx: Prisma.TransactionClient,
   deps: RequestDeps,
   viewer: AgentViewer,
   now: Date,
-): Promise<void> {
+  pendingKey: string,
+): Promise<{ pendingId: string | null }> {
   const since = new Date(now.getTime() - 3_600_000);
   const agent = viewer.chain.at(-1)!;
   await takeAdvisoryLocks(
@@ -83,12 +88,14 @@ async function enforceRateLimits(
     advisoryLocks.requestsOfAgent(agent.id),
     advisoryLocks.requestsOfHuman(viewer.human.id),
   );
-  const [counts] = await tx.$queryRaw<{ byAgent: number; byHuman: number }[]>`
+  const [counts] = await tx.$queryRaw<{ byAgent: number; byHuman: number; pendingId: string | null }[]>`
     SELECT count(*) FILTER (WHERE "agentId" = ${agent.id}::uuid)::int AS "byAgent",
-           count(*) FILTER (WHERE "humanId" = ${viewer.human.id}::uuid)::int AS "byHuman"
+           count(*) FILTER (WHERE "humanId" = ${viewer.human.id}::uuid)::int AS "byHuman",
+           (SELECT "id"::text FROM "AccessRequest" WHERE "pendingKey" = ${pendingKey}) AS "pendingId"
     FROM "AccessRequest"
     WHERE "createdAt" > ${since} AND ("agentId" = ${agent.id}::uuid OR "humanId" = ${viewer.human.id}::uuid)`;
-  const { byAgent, byHuman } = counts ?? { byAgent: 0, byHuman: 0 };
+  const { byAgent, byHuman, pendingId } = counts ?? { byAgent: 0, byHuman: 0, pendingId: null };
+  if (pendingId) return { pendingId };
   if (byAgent >= deps.config.perAgentPerHour) {
     throw new ApertureError(
       'RATE_LIMITED',
@@ -101,6 +108,7 @@ async function enforceRateLimits(
       `${byHuman} access requests were made for ${viewer.human.email} in the last hour (limit ${deps.config.perHumanPerHour}); try again later`,
     );
   }
+  return { pendingId: null };
 }
 
 /**
@@ -134,9 +142,6 @@ export async function fileAccessRequest(
       '|',
     ),
   );
-  const existing = await deps.prisma.accessRequest.findUnique({ where: { pendingKey } });
-  if (existing) return { request: existing, duplicate: true };
-
   const now = new Date();
   const snapshot: RequestSnapshot = {
     human: humanSnapshot(viewer.human),
@@ -158,45 +163,48 @@ export async function fileAccessRequest(
     at: now,
   });
   try {
-    return await deps.prisma.$transaction(async (tx) => {
-      await enforceRateLimits(tx, deps, viewer, now);
+    return await deps.prisma.$transaction(async (tx): Promise<FiledRequest> => {
+      const { pendingId } = await enforceRateLimits(tx, deps, viewer, now, pendingKey);
+      if (pendingId) {
+        const existing = await tx.accessRequest.findUnique({ where: { id: pendingId } });
+        if (existing) return { request: existing, duplicate: true };
+      }
       const plan = outcome.action === 'route' ? await routedPlan(tx, deps, outcome, snapshot) : null;
       const approvers = plan ? everyoneEligible(plan) : [];
-      const request = await tx.accessRequest.create({
-        data: {
-          id: randomUUID(),
-          humanId: viewer.human.id,
-          agentId: agent.id,
-          chain: viewer.chain.map((hop) => hop.id),
-          intent: viewer.intent,
-          taskId: viewer.taskId,
-          tokenId: viewer.tokenId,
-          tokenExpiresAt: viewer.expiresAt,
-          paths: objectPaths,
-          tier: input.tier,
-          justification: input.justification,
-          requestedDurationSeconds: input.duration,
-          scope: input.scope,
-          status: statusOf(outcome),
-          pendingKey: outcome.action === 'route' ? pendingKey : null,
-          snapshot: toJson(snapshot) as Prisma.InputJsonValue,
-          ruleSetVersion: ruleSet.version,
-          ruleId: outcome.rule?.id ?? null,
-          routing:
-            outcome.action === 'route' ? (toJson(outcome.routing) as Prisma.InputJsonValue) : Prisma.DbNull,
-          approvalPlan: plan ? (toJson(plan) as Prisma.InputJsonValue) : Prisma.DbNull,
-          eligibleApproverIds: approvers,
-          requiredApprovals: plan ? fewestApprovals(plan) : 1,
-          decidedBy: outcome.action === 'route' ? null : `rule:${outcome.rule.id}`,
-          decisionReason: decisionReason(outcome),
-          approvedDurationSeconds:
-            outcome.action === 'approve' ? Math.min(input.duration, outcome.maxSeconds) : null,
-          expiresAt: new Date(now.getTime() + deps.config.pendingSeconds * 1000),
-          createdAt: now,
-          decidedAt: outcome.action === 'route' ? null : now,
-          extendsGrantId: extendsGrant?.id ?? null,
-        },
-      });
+      // The row as stored: every column, so the caller is answered without reading it back.
+      const request: AccessRequest = {
+        id: randomUUID(),
+        humanId: viewer.human.id,
+        agentId: agent.id,
+        chain: viewer.chain.map((hop) => hop.id),
+        intent: viewer.intent,
+        taskId: viewer.taskId,
+        tokenId: viewer.tokenId,
+        tokenExpiresAt: viewer.expiresAt,
+        paths: objectPaths,
+        tier: input.tier,
+        justification: input.justification,
+        requestedDurationSeconds: input.duration,
+        scope: input.scope,
+        status: statusOf(outcome),
+        pendingKey: outcome.action === 'route' ? pendingKey : null,
+        snapshot: toJson(snapshot),
+        ruleSetVersion: ruleSet.version,
+        ruleId: outcome.rule?.id ?? null,
+        routing: outcome.action === 'route' ? toJson(outcome.routing) : null,
+        approvalPlan: plan ? toJson(plan) : null,
+        eligibleApproverIds: approvers,
+        requiredApprovals: plan ? fewestApprovals(plan) : 1,
+        escalated: false,
+        decidedBy: outcome.action === 'route' ? null : `rule:${outcome.rule.id}`,
+        decisionReason: decisionReason(outcome),
+        approvedDurationSeconds:
+          outcome.action === 'approve' ? Math.min(input.duration, outcome.maxSeconds) : null,
+        expiresAt: new Date(now.getTime() + deps.config.pendingSeconds * 1000),
+        createdAt: now,
+        decidedAt: outcome.action === 'route' ? null : now,
+        extendsGrantId: extendsGrant?.id ?? null,
+      };
       const audit: AuditEventInput[] = [
         {
           type: 'access.requested',
@@ -231,20 +239,40 @@ export async function fileAccessRequest(
           },
         },
       ];
-      if (outcome.action === 'approve') {
-        const terms = { now, approvedSeconds: null, ruleMaxSeconds: outcome.maxSeconds };
-        if (extendsGrant) await extendGrantInTx(tx, deps, request, extendsGrant.id, terms, audit);
-        else await createGrant(tx, request, terms, deps.config.grantMaximums, audit);
+      const changes: { topic: ChangeTopic; detail?: string }[] = [{ topic: 'requests', detail: request.id }];
+      const terms = {
+        now,
+        approvedSeconds: null,
+        ruleMaxSeconds: outcome.action === 'approve' ? outcome.maxSeconds : null,
+      };
+      if (outcome.action === 'approve' && extendsGrant) {
+        // An extension changes a stored grant: the request row first, then the grant, as before.
+        await writeRequestRows(tx, { requests: [request] });
+        await extendGrantInTx(tx, deps, request, extendsGrant.id, terms, audit);
+        await writeRequestRows(tx, { audit, changes });
+        return { request, duplicate: false };
       }
-      if (outcome.action === 'route') await scheduleRoutedJobs(tx, request, outcome);
-      await notifyChange(tx, 'requests', request.id);
-      // Last: the audit chain's head stays locked from here to the commit.
-      await appendAuditEvents(tx, audit);
-      return { request, duplicate: false };
+      // Otherwise everything the request writes is known now: one statement.
+      const made = outcome.action === 'approve' ? newGrant(request, terms, deps.config.grantMaximums) : null;
+      if (made) {
+        audit.push(made.event);
+        changes.push({ topic: 'grants' });
+      }
+      await writeRequestRows(tx, {
+        requests: [request],
+        grants: made ? [made.grant] : [],
+        jobs: [
+          ...(made ? [made.job] : []),
+          ...(outcome.action === 'route' ? routedJobs(request, outcome) : []),
+        ],
+        audit,
+        changes,
+      });
+      return { request, duplicate: false, grant: made?.grant ?? null };
     });
   } catch (error) {
     // Two identical requests at once: the unique pending key lets one through; the other gets it.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    if (isUniqueViolation(error)) {
       const winner = await deps.prisma.accessRequest.findUnique({ where: { pendingKey } });
       if (winner) return { request: winner, duplicate: true };
     }
@@ -286,13 +314,12 @@ async function routedPlan(
 }
 
 /** A routed request expires on its own, may escalate, and its approvers are told (all durable jobs). */
-async function scheduleRoutedJobs(
-  tx: Prisma.TransactionClient,
+function routedJobs(
   request: AccessRequest,
   outcome: Extract<RuleOutcome, { action: 'route' }>,
-): Promise<void> {
+): JobToSchedule[] {
   const escalation = outcome.routing.escalation;
-  await scheduleJobs(tx, [
+  return [
     {
       kind: 'request.expire',
       key: `request.expire:${request.id}`,
@@ -310,5 +337,5 @@ async function scheduleRoutedJobs(
         ]
       : []),
     approvalNoticeJob('routed', request.id),
-  ]);
+  ];
 }

@@ -94,9 +94,16 @@ export class RequestsModule {
     }
   }
 
-  request(viewer: Viewer, input: FileRequestInput): Promise<FiledRequest> {
-    return this.changing(fileAccessRequest(this.deps, viewer, input));
+  async request(viewer: Viewer, input: FileRequestInput): Promise<FiledRequest> {
+    const filed = await this.changing(fileAccessRequest(this.deps, viewer, input));
+    // A request just made has no approval yet, and its grant is the one it made: the answer's
+    // fields need not read them back.
+    if (filed.grant !== undefined) this.justFiled.set(filed.request, { grant: filed.grant });
+    return filed;
   }
+
+  /** Requests filed by this process, as returned to the caller, with what they made (see `request`). */
+  private readonly justFiled = new WeakMap<object, { grant: Grant | null }>();
 
   extendGrant(viewer: Viewer, input: ExtensionInput): Promise<FiledRequest> {
     return this.changing(requestGrantExtension(this.deps, viewer, input));
@@ -179,8 +186,9 @@ export class RequestsModule {
   }
 
   /** Distinct approvals so far; the counts of one tick's requests are read in one query (lists of requests). */
-  approvalCount(requestId: string): Promise<number> {
-    return this.approvalCounts.load(requestId);
+  approvalCount(request: Pick<AccessRequest, 'id'>): Promise<number> {
+    if (this.justFiled.has(request)) return Promise.resolve(0);
+    return this.approvalCounts.load(request.id);
   }
 
   private readonly approvalCounts = new DataLoader<string, number>(
@@ -204,6 +212,8 @@ export class RequestsModule {
 
   /** The grant a request concerns: the one it created, or (an extension) the one it extends. */
   grantOf(request: Pick<AccessRequest, 'id' | 'extendsGrantId'>): Promise<Grant | null> {
+    const filed = this.justFiled.get(request);
+    if (filed) return Promise.resolve(filed.grant);
     return this.deps.prisma.grant.findUnique({
       where: request.extendsGrantId ? { id: request.extendsGrantId } : { requestId: request.id },
     });

@@ -1,5 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fileRoutedRequest, requestAccessMutation, useRequestWorld } from '../support/requests-fixture.ts';
+import {
+  fileRoutedRequest,
+  requestAccessMutation,
+  requestFields,
+  useRequestWorld,
+} from '../support/requests-fixture.ts';
 import { captureOperation } from './captured-operation.ts';
 
 const t = useRequestWorld();
@@ -42,24 +47,16 @@ describe('the statements an auto-approved requestAccess sends', () => {
     expect(statements).toMatchInlineSnapshot(`
       [
         "SELECT … FROM "Grant" WHERE ("Grant"."humanId" = ? AND "Grant"."intent" = ? AND "Grant"."chain" = ? AND "Grant"."status" = CAST(?::text AS "GrantStatus") AND "Grant"."expiresAt" > ?) OFFSET ?",
-        "SELECT … FROM "AccessRequest" WHERE ("AccessRequest"."pendingKey" = ? AND 1=1) LIMIT ? OFFSET ?",
         "SELECT … FROM "Dataset" WHERE "Dataset"."id" IN (?) OFFSET ?",
         "SELECT … FROM "Column" WHERE "Column"."datasetId" IN (?) OFFSET ?",
         "BEGIN",
         "SELECT pg_advisory_xact_lock(hashtext(?)), pg_advisory_xact_lock(hashtext(?))",
         "SELECT … FROM "AccessRequest" WHERE "createdAt" > ? AND ("agentId" = ?::uuid OR "humanId" = ?::uuid)",
-        "INSERT INTO "AccessRequest" (…) VALUES (…) RETURNING …",
-        "INSERT INTO "Grant" (…) VALUES (…) RETURNING …",
-        "INSERT INTO "Job" (…) VALUES (…) ON CONFLICT DO NOTHING",
-        "SELECT pg_notify(?, …)",
-        "SELECT pg_notify(?, …)",
-        "INSERT INTO "AuditEvent" (…) SELECT … FROM jsonb_array_elements(?::jsonb) WITH ORDINALITY AS input(e, position) ORDER BY position",
+        "WITH "w_AccessRequest" AS (INSERT INTO "AccessRequest" SELECT … FROM jsonb_populate_recordset(NULL::"AccessRequest", ?::jsonb) ), "w_Grant" AS (INSERT INTO "Grant" SELECT … FROM jsonb_populate_recordset(NULL::"Grant", ?::jsonb) ), "w_Job" AS (INSERT INTO "Job" SELECT … FROM jsonb_populate_recordset(NULL::"Job", ?::jsonb) ON CONFLICT DO NOTHING), "w_audit" AS ( INSERT INTO "AuditEvent" (…) SELECT … FROM jsonb_array_elements(?::jsonb) WITH ORDINALITY AS input(e, position) ORDER BY position) SELECT … FROM unnest(?::text[]) AS payload",
         "COMMIT",
-        "SELECT … FROM "Grant" WHERE ("Grant"."requestId" = ? AND 1=1) LIMIT ? OFFSET ?",
-        "SELECT … FROM "AccessApproval" WHERE "AccessApproval"."requestId" IN (?) GROUP BY "AccessApproval"."requestId" OFFSET ?",
       ]
     `);
-    expect(statements).toHaveLength(16);
+    expect(statements).toHaveLength(8);
   });
 });
 
@@ -116,5 +113,67 @@ describe('the statements myAccessRequests with approvals and grants sends', () =
       ]
     `);
     expect(statements).toHaveLength(7);
+  });
+});
+
+// After the list above, which counts Ana's requests.
+describe('the statements an approval that grants sends', () => {
+  it('locks and re-reads the request, then writes the approval, grant, timers and audit in one statement', async () => {
+    const routed = await fileRoutedRequest(
+      t.world,
+      await t.world.agentToken('ana@acme.test', { agent: 'Approved agent' }),
+    );
+    const { body, statements } = await captureOperation<{ approveAccessRequest: { status: string } }>(
+      t.world.service.graphqlUrl,
+      await t.world.humanToken('approver01@acme.test'),
+      'mutation ($input: DecideAccessRequestInput!) { approveAccessRequest(input: $input) { status } }',
+      { input: { requestId: routed } },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.approveAccessRequest.status).toBe('APPROVED');
+    expect(statements).toMatchInlineSnapshot(`
+      [
+        "SELECT … FROM "Person" WHERE ("Person"."email" = ? AND 1=1) LIMIT ? OFFSET ?",
+        "SELECT … FROM "Person" WHERE "Person"."id" = ? OFFSET ?",
+        "BEGIN",
+        "SELECT … FROM "AccessRequest" WHERE "id" = ?::uuid FOR UPDATE",
+        "SELECT … FROM "AccessRequest" WHERE ("AccessRequest"."id" = ? AND 1=1) LIMIT ? OFFSET ?",
+        "SELECT … FROM (SELECT … FROM "Agent" WHERE ("Agent"."id" IN (?) AND "Agent"."status" <> CAST(?::text AS "AgentStatus")) OFFSET ?) AS "sub"",
+        "SELECT … FROM "AccessApproval" WHERE "AccessApproval"."requestId" = ? OFFSET ?",
+        "UPDATE "AccessRequest" SET "status" = CAST(?::text AS "AccessRequestStatus"), "decidedBy" = ?, "decisionReason" = ?, "decidedAt" = ?, "approvedDurationSeconds" = ?, "pendingKey" = ? WHERE ("AccessRequest"."id" = ? AND "AccessRequest"."status" = CAST(?::text AS "AccessRequestStatus"))",
+        "WITH "w_AccessApproval" AS (INSERT INTO "AccessApproval" SELECT … FROM jsonb_populate_recordset(NULL::"AccessApproval", ?::jsonb) ), "w_Grant" AS (INSERT INTO "Grant" SELECT … FROM jsonb_populate_recordset(NULL::"Grant", ?::jsonb) ), "w_Job" AS (INSERT INTO "Job" SELECT … FROM jsonb_populate_recordset(NULL::"Job", ?::jsonb) ON CONFLICT DO NOTHING), "w_audit" AS ( INSERT INTO "AuditEvent" (…) SELECT … FROM jsonb_array_elements(?::jsonb) WITH ORDINALITY AS input(e, position) ORDER BY position) SELECT … FROM unnest(?::text[]) AS payload",
+        "COMMIT",
+      ]
+    `);
+    const grant = await t.db.prisma.grant.findUniqueOrThrow({ where: { requestId: routed } });
+    const jobs = await t.db.prisma.job.findMany({ where: { key: { contains: grant.id } } });
+    expect(jobs.map((job) => job.kind)).toEqual(['grant.expire']);
+    const events = await t.db.prisma.auditEvent.findMany({
+      where: { OR: [{ subjectId: routed }, { subjectId: grant.id }] },
+      orderBy: { id: 'asc' },
+    });
+    expect(events.map((event) => event.type)).toEqual([
+      'access.requested',
+      'access.routed',
+      'access.approved',
+      'grant.created',
+    ]);
+  });
+});
+
+describe('the answer of requestAccess', () => {
+  it('answers with the request and grant as stored, though it does not read them back', async () => {
+    // Another chain: this one's grant already shows the object.
+    const token = await t.world.agentToken('ana@acme.test', { agent: 'Answer agent' });
+    const filed = await fileAs(token, 'analytics.marts.fct_orders');
+    const answered = filed.body.data!.requestAccess.request;
+    expect(answered).toMatchObject({ status: 'APPROVED', approvals: 0, grant: { status: 'ACTIVE' } });
+    const stored = await t.world.gql<{ accessRequest: unknown }>(
+      token,
+      `query ($id: ID!) { accessRequest(id: $id) { ${requestFields} } }`,
+      { id: answered.id },
+    );
+    expect(stored.errors).toBeUndefined();
+    expect(stored.data?.accessRequest).toEqual(answered);
   });
 });

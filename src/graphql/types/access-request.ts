@@ -92,7 +92,7 @@ export const AccessRequestRef = builder.objectRef<AccessRequest>('AccessRequest'
     reason: t.exposeString('decisionReason', { nullable: true }),
     approvals: t.int({
       description: 'Distinct approvals so far.',
-      resolve: async (request, _args, { requests }) => requests.approvalCount(request.id),
+      resolve: async (request, _args, { requests }) => requests.approvalCount(request),
     }),
     requiredApprovals: t.exposeInt('requiredApprovals', {
       description:

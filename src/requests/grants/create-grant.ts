@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { AccessRequest, Grant, Prisma } from '../../../generated/prisma/client.ts';
 import type { AuditEventInput } from '../../audit/index.ts';
 import { mostSensitive } from '../../catalog/sensitivity.ts';
-import { notifyChange } from '../../db/change-feed.ts';
-import { scheduleJobs } from '../../jobs/job-queue.ts';
+import type { JobToSchedule } from '../../jobs/job-queue.ts';
 import type { RequestSnapshot } from '../request-snapshot.ts';
+import { writeRequestRows } from '../request-writes.ts';
 import { type GrantMaximums, grantExpiry } from './grant-limits.ts';
 
 export interface GrantTerms {
@@ -32,7 +32,7 @@ export function expiryFor(request: AccessRequest, terms: GrantTerms, maximums: G
 }
 
 /** The job that ends a grant at its expiry (keyed by the expiry, so an extension schedules its own). */
-export function grantExpiryJob(grantId: string, expiresAt: Date) {
+export function grantExpiryJob(grantId: string, expiresAt: Date): JobToSchedule {
   return {
     kind: 'grant.expire',
     key: `grant.expire:${grantId}:${expiresAt.getTime()}`,
@@ -41,35 +41,31 @@ export function grantExpiryJob(grantId: string, expiresAt: Date) {
   };
 }
 
-/**
- * Creates the grant of an approved request and schedules its expiry, in `tx`; its audit event goes
- * to `audit`, which the caller appends last (the audit chain's head stays locked until commit).
- */
-export async function createGrant(
-  tx: Prisma.TransactionClient,
+/** The grant an approved request makes on these terms, its expiry timer and its audit event, not yet stored. */
+export function newGrant(
   request: AccessRequest,
   terms: GrantTerms,
   maximums: GrantMaximums,
-  audit: AuditEventInput[],
-): Promise<Grant> {
-  const expiresAt = expiryFor(request, terms, maximums);
-  const grant = await tx.grant.create({
-    data: {
-      id: randomUUID(),
-      requestId: request.id,
-      humanId: request.humanId,
-      chain: request.chain,
-      intent: request.intent,
-      taskId: request.taskId,
-      paths: request.paths,
-      tier: request.tier,
-      scope: request.scope,
-      expiresAt,
-      createdAt: terms.now,
-    },
-  });
-  await scheduleJobs(tx, [grantExpiryJob(grant.id, expiresAt)]);
-  audit.push({
+): { grant: Grant; job: JobToSchedule; event: AuditEventInput } {
+  const grant: Grant = {
+    id: randomUUID(),
+    requestId: request.id,
+    humanId: request.humanId,
+    chain: request.chain,
+    intent: request.intent,
+    taskId: request.taskId,
+    paths: request.paths,
+    tier: request.tier,
+    scope: request.scope,
+    status: 'ACTIVE',
+    expiresAt: expiryFor(request, terms, maximums),
+    extensions: 0,
+    createdAt: terms.now,
+    endedAt: null,
+    endedBy: null,
+    endReason: null,
+  };
+  const event: AuditEventInput = {
     type: 'grant.created',
     actor: { humanId: request.humanId, agentChain: request.chain },
     intent: request.intent,
@@ -82,7 +78,23 @@ export async function createGrant(
       taskId: grant.taskId,
       expiresAt: grant.expiresAt,
     },
-  });
-  await notifyChange(tx, 'grants');
+  };
+  return { grant, job: grantExpiryJob(grant.id, grant.expiresAt), event };
+}
+
+/**
+ * Creates the grant of an approved request and schedules its expiry, in `tx` (one statement); its
+ * audit event goes to `audit`, which the caller appends with the rest of its transaction.
+ */
+export async function createGrant(
+  tx: Prisma.TransactionClient,
+  request: AccessRequest,
+  terms: GrantTerms,
+  maximums: GrantMaximums,
+  audit: AuditEventInput[],
+): Promise<Grant> {
+  const { grant, job, event } = newGrant(request, terms, maximums);
+  await writeRequestRows(tx, { grants: [grant], jobs: [job], changes: [{ topic: 'grants' }] });
+  audit.push(event);
   return grant;
 }
