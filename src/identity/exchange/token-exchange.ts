@@ -1,5 +1,6 @@
 import { decodeJwt } from 'jose';
-import { appendAuditEvent, recordAuditEvent } from '../../audit/index.ts';
+import { Prisma } from '../../../generated/prisma/client.ts';
+import { type AuditEventInput, insertAuditEventsSql, recordAuditEvent } from '../../audit/index.ts';
 import { shareLockDelegationTokenRow } from '../../db/locks/index.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
 import type { Logger } from '../../logging/logger.ts';
@@ -130,39 +131,46 @@ export class TokenExchange {
       taskId,
       expiresAt,
     });
-    await this.deps.prisma.$transaction(async (tx) => {
-      if (subject.parentJti) {
+    const audit: AuditEventInput = {
+      type: 'token.exchanged',
+      actor: { humanId: subject.humanId, agentChain: chain },
+      intent,
+      subject: { kind: 'delegation-token', id: signed.jti },
+      payload: {
+        clientId: agent.clientId,
+        taskId,
+        expiresAt: expiresAt.toISOString(),
+        parentTokenId: subject.parentJti,
+      },
+    };
+    const parentJti = subject.parentJti;
+    if (parentJti) {
+      await this.deps.prisma.$transaction(async (tx) => {
         // Lock the parent token while its child is recorded: a revocation either sees the child
         // (and revokes it too) or happens first (and the child is refused here).
-        const parent = await shareLockDelegationTokenRow(tx, subject.parentJti);
+        const parent = await shareLockDelegationTokenRow(tx, parentJti);
         if (!parent || parent.revokedAt) throw new OAuthError('invalid_grant', 'subject_token was revoked');
-      }
-      await tx.delegationToken.create({
-        data: {
-          jti: signed.jti,
-          agentId: agent.id,
-          humanId: subject.humanId,
-          parentJti: subject.parentJti,
-          chain,
-          intent,
-          taskId,
-          issuedAt: signed.issuedAt,
-          expiresAt,
-        },
+        await tx.$executeRaw(
+          insertTokenSql(
+            signed,
+            agent.id,
+            subject.humanId,
+            parentJti,
+            chain,
+            intent,
+            taskId,
+            expiresAt,
+            audit,
+          ),
+        );
       });
-      await appendAuditEvent(tx, {
-        type: 'token.exchanged',
-        actor: { humanId: subject.humanId, agentChain: chain },
-        intent,
-        subject: { kind: 'delegation-token', id: signed.jti },
-        payload: {
-          clientId: agent.clientId,
-          taskId,
-          expiresAt: expiresAt.toISOString(),
-          parentTokenId: subject.parentJti,
-        },
-      });
-    });
+    } else {
+      // A token for a human has no parent to lock: the token and its audit event in one statement
+      // (atomic on its own), not an interactive transaction of four round trips.
+      await this.deps.prisma.$executeRaw(
+        insertTokenSql(signed, agent.id, subject.humanId, null, chain, intent, taskId, expiresAt, audit),
+      );
+    }
     return {
       access_token: signed.token,
       issued_token_type: jwtTokenType,
@@ -260,4 +268,25 @@ export class TokenExchange {
       },
     });
   }
+}
+
+/** The delegation token's row and its audit event, written by one statement. */
+function insertTokenSql(
+  signed: { jti: string; issuedAt: Date },
+  agentId: string,
+  humanId: string,
+  parentJti: string | null,
+  chain: string[],
+  intent: string,
+  taskId: string | null,
+  expiresAt: Date,
+  audit: AuditEventInput,
+): Prisma.Sql {
+  return Prisma.sql`
+    WITH token AS (
+      INSERT INTO "DelegationToken" (jti, "agentId", "humanId", "parentJti", chain, intent, "taskId", "issuedAt", "expiresAt")
+      VALUES (${signed.jti}, ${agentId}::uuid, ${humanId}::uuid, ${parentJti}, ${chain}::text[], ${intent}, ${taskId},
+              ${signed.issuedAt}, ${expiresAt})
+    )
+    ${insertAuditEventsSql([audit])}`;
 }
