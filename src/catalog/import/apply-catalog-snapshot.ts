@@ -12,6 +12,7 @@ import {
   diffByKey,
   type IncomingRow,
   type RowDiff,
+  type StoredRow,
 } from '../../shared/diff-by-key.ts';
 import { ApertureError, InvalidInputError } from '../../shared/errors.ts';
 import { toJson } from '../../shared/json.ts';
@@ -249,16 +250,11 @@ class SnapshotWriter {
    * written a slice of datasets at a time, so their rows never all exist in memory at once.
    */
   private async syncColumns(): Promise<ChangeCounts> {
-    const stored = new Map(
-      this.inScope(
-        (
-          await this.tx.column.findMany({
-            where: { dataset: { origin: this.snapshot.origin } },
-            select: { id: true, path: true, contentHash: true },
-          })
-        ).map((column) => ({ id: column.id, key: column.path, contentHash: column.contentHash })),
-      ).map((column) => [column.key, column]),
-    );
+    // Raw: Prisma shapes 2,000,000 rows of a large catalog several times slower.
+    const rows = await this.tx.$queryRaw<StoredRow[]>`
+      SELECT c.id, c.path AS key, c."contentHash" FROM "Column" c
+      JOIN "Dataset" d ON d.id = c."datasetId" WHERE d.origin = ${this.snapshot.origin}`;
+    const stored = new Map(this.inScope(rows).map((column) => [column.key, column]));
     const referenced = new Set(this.snapshot.metrics.flatMap((metric) => metric.columnPaths));
     const total = { added: 0, changed: 0, removed: 0, unchanged: 0 };
     const datasets = this.snapshot.datasets;
