@@ -29,7 +29,7 @@ export class TrigramIndex {
   }
 
   /** Builds the postings a slice of texts at a time, yielding to the event loop between slices. */
-  async indexInSlices(sliceSize = 20_000): Promise<void> {
+  async indexInSlices(sliceSize = 5_000): Promise<void> {
     const building = new Map<number, number[]>();
     for (let start = 0; start < this.texts.length; start += sliceSize) {
       this.addTexts(building, start, Math.min(this.texts.length, start + sliceSize));
