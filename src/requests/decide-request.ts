@@ -9,6 +9,7 @@ import { validateInput } from '../shared/validate.ts';
 import { type ApprovalEventKind, approvalNoticeJob } from './approval-notifier.ts';
 import { assignStep, everyoneEligible, planOf, planProgress } from './approvals/approval-plan.ts';
 import { resolveApprovalPlan } from './approvers.ts';
+import { grantKey } from './grants/active-grants.ts';
 import { newGrant } from './grants/create-grant.ts';
 import { extendGrantInTx } from './grants/extend-grant.ts';
 import type { RequestDeps } from './request-deps.ts';
@@ -187,7 +188,10 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
         grants: [made.grant],
         jobs: [made.job, approvalNoticeJob('approved', approved.id)],
         audit: [...audit, made.event],
-        changes: [{ topic: 'grants' }, { topic: 'requests', detail: approved.id }],
+        changes: [
+          { topic: 'grants', detail: grantKey(made.grant) },
+          { topic: 'requests', detail: approved.id },
+        ],
       });
       return approved;
     });

@@ -13,6 +13,7 @@ import { validateInput } from '../shared/validate.ts';
 import { approvalNoticeJob } from './approval-notifier.ts';
 import { type ApprovalPlan, everyoneEligible, fewestApprovals } from './approvals/approval-plan.ts';
 import { resolveApprovalPlan } from './approvers.ts';
+import { grantKey } from './grants/active-grants.ts';
 import { newGrant } from './grants/create-grant.ts';
 import { extendGrantInTx } from './grants/extend-grant.ts';
 import type { RequestDeps } from './request-deps.ts';
@@ -256,7 +257,7 @@ export async function fileAccessRequest(
       const made = outcome.action === 'approve' ? newGrant(request, terms, deps.config.grantMaximums) : null;
       if (made) {
         audit.push(made.event);
-        changes.push({ topic: 'grants' });
+        changes.push({ topic: 'grants', detail: grantKey(made.grant) });
       }
       await writeRequestRows(tx, {
         requests: [request],

@@ -22,7 +22,7 @@ import {
   expireRequest,
 } from './decide-request.ts';
 import { type FiledRequest, fileAccessRequest } from './file-request.ts';
-import type { ActiveGrants } from './grants/active-grants.ts';
+import { type ActiveGrants, grantKey } from './grants/active-grants.ts';
 import { recheckGrants } from './grants/recheck-grants.ts';
 import { expireGrant, revokeGrant } from './grants/revoke-grant.ts';
 import type { RequestDeps } from './request-deps.ts';
@@ -85,17 +85,26 @@ export class RequestsModule {
   private readonly grants: ActiveGrants;
   private readonly changes: ChangeFeed;
 
-  /** Changes to grants count on the next query here at once, not when the notification arrives. */
-  private async changing<T>(operation: Promise<T>): Promise<T> {
+  /**
+   * Changes to grants count on the next query here at once, not when the notification arrives:
+   * those of the one delegation `changed` names, or (by default, and after an error) all.
+   */
+  private async changing<T>(operation: Promise<T>, changed?: (result: T) => string): Promise<T> {
+    let result: T;
     try {
-      return await operation;
-    } finally {
+      result = await operation;
+    } catch (error) {
       this.grants.invalidate();
+      throw error;
     }
+    this.grants.invalidate(changed?.(result));
+    return result;
   }
 
   async request(viewer: Viewer, input: FileRequestInput): Promise<FiledRequest> {
-    const filed = await this.changing(fileAccessRequest(this.deps, viewer, input));
+    const filed = await this.changing(fileAccessRequest(this.deps, viewer, input), ({ request }) =>
+      grantKey(request),
+    );
     // A request just made has no approval yet, and its grant is the one it made: the answer's
     // fields need not read them back.
     if (filed.grant !== undefined) this.justFiled.set(filed.request, { grant: filed.grant });
@@ -110,7 +119,7 @@ export class RequestsModule {
   }
 
   approve(viewer: Viewer, input: DecisionInput): Promise<AccessRequest> {
-    return this.changing(approveRequest(this.deps, viewer, input));
+    return this.changing(approveRequest(this.deps, viewer, input), grantKey);
   }
 
   deny(viewer: Viewer, input: DecisionInput): Promise<AccessRequest> {

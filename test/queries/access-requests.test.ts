@@ -177,3 +177,25 @@ describe('the answer of requestAccess', () => {
     expect(stored.data?.accessRequest).toEqual(answered);
   });
 });
+
+describe('the grants a query reads after a request of another delegation', () => {
+  it('are still cached: a new grant drops only its own delegation’s grants', async () => {
+    const datasetQuery = 'query ($path: String!) { dataset(path: $path) { tier } }';
+    const bystander = await t.world.agentToken('ana@acme.test', { agent: 'Bystander agent' });
+    const requester = await t.world.agentToken('ana@acme.test', { agent: 'Requesting agent' });
+    const look = (token: string) =>
+      captureOperation<{ dataset: { tier: string } }>(t.world.service.graphqlUrl, token, datasetQuery, {
+        path: 'analytics.marts.fct_orders',
+      });
+    await look(bystander);
+    await look(requester);
+    const filed = await fileAs(requester, 'analytics.marts.fct_orders');
+    expect(filed.body.data?.requestAccess.request.status).toBe('APPROVED');
+    const mine = await look(requester);
+    expect(mine.body.data?.dataset.tier).toBe('READ');
+    expect(mine.statements.filter((statement) => statement.includes('FROM "Grant"'))).toHaveLength(1);
+    const theirs = await look(bystander);
+    expect(theirs.body.data?.dataset.tier).toBe('DISCOVER');
+    expect(theirs.statements.filter((statement) => statement.includes('FROM "Grant"'))).toHaveLength(0);
+  });
+});

@@ -1,6 +1,5 @@
 import type { GrantScope, Tier } from '../../../generated/prisma/enums.ts';
 import type { ChangeFeed } from '../../db/change-feed.ts';
-import { InvalidatedCache } from '../../db/invalidated-cache.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
 import type { AccessGrant } from '../../policy/access-context.ts';
 import type { GrantedDelegation, GrantSource } from '../../policy/slice/grant-source.ts';
@@ -15,33 +14,43 @@ interface ActiveGrant {
 }
 
 /** Grants are for one human, one exact agent chain and one intent. */
-function grantKey(humanId: string, chain: readonly string[], intent: string): string {
-  return `${humanId}|${chain.join('>')}|${intent}`;
+export function grantKey(delegation: { humanId: string; chain: readonly string[]; intent: string }): string {
+  return `${delegation.humanId}|${delegation.chain.join('>')}|${delegation.intent}`;
 }
 
 /**
- * The active grants of each delegation, loaded on first use and kept until a grant changes on any
- * replica (then every delegation loads its own again: one indexed query, not all grants).
- * Expiry needs no notification: a grant past its end is ignored from that instant on.
+ * The active grants of each delegation, loaded on first use and kept until a grant of that
+ * delegation changes on any replica (a `grants` notification naming its key), or any grant changes
+ * (one naming none: revocations, expiries, rechecks). One indexed query per delegation, not all
+ * grants. While the change feed is down every read loads afresh. Expiry needs no notification: a
+ * grant past its end is ignored from that instant on.
  */
 export class ActiveGrants implements GrantSource {
-  private readonly cache: InvalidatedCache<Map<string, Promise<ActiveGrant[]>>>;
+  private byKey = new Map<string, Promise<ActiveGrant[]>>();
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly prisma: PrismaClient,
-    changes: ChangeFeed,
+    private readonly changes: ChangeFeed,
   ) {
-    this.cache = new InvalidatedCache(changes, ['grants'], async () => new Map());
+    this.unsubscribe = changes.subscribe((topic, detail) => {
+      if (topic === undefined || (topic === 'grants' && detail === undefined)) this.invalidate();
+      else if (topic === 'grants' && detail !== undefined) this.invalidate(detail);
+    });
   }
 
   async for(delegation: GrantedDelegation, now: Date): Promise<AccessGrant[]> {
-    const byKey = await this.cache.get();
-    const key = grantKey(delegation.humanId, delegation.chain, delegation.intent);
-    let loading = byKey.get(key);
+    const key = grantKey(delegation);
+    let loading = this.changes.reliable ? this.byKey.get(key) : undefined;
     if (!loading) {
       loading = this.load(delegation);
-      byKey.set(key, loading);
-      loading.catch(() => byKey.delete(key));
+      if (this.changes.reliable) {
+        const entry = loading;
+        this.byKey.set(key, entry);
+        entry.catch(() => {
+          if (this.byKey.get(key) === entry) this.byKey.delete(key);
+        });
+      }
     }
     return (await loading)
       .filter(
@@ -69,11 +78,13 @@ export class ActiveGrants implements GrantSource {
     });
   }
 
-  invalidate(): void {
-    this.cache.invalidate();
+  /** Forgets the grants of one delegation (by its grantKey), or of all. */
+  invalidate(key?: string): void {
+    if (key === undefined) this.byKey = new Map();
+    else this.byKey.delete(key);
   }
 
   close(): void {
-    this.cache.close();
+    this.unsubscribe();
   }
 }

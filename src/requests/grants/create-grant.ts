@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { AccessRequest, Grant, Prisma } from '../../../generated/prisma/client.ts';
+import type { AccessRequest, Grant } from '../../../generated/prisma/client.ts';
 import type { AuditEventInput } from '../../audit/index.ts';
 import { mostSensitive } from '../../catalog/sensitivity.ts';
 import type { JobToSchedule } from '../../jobs/job-queue.ts';
 import type { RequestSnapshot } from '../request-snapshot.ts';
-import { writeRequestRows } from '../request-writes.ts';
 import { type GrantMaximums, grantExpiry } from './grant-limits.ts';
 
 export interface GrantTerms {
@@ -80,21 +79,4 @@ export function newGrant(
     },
   };
   return { grant, job: grantExpiryJob(grant.id, grant.expiresAt), event };
-}
-
-/**
- * Creates the grant of an approved request and schedules its expiry, in `tx` (one statement); its
- * audit event goes to `audit`, which the caller appends with the rest of its transaction.
- */
-export async function createGrant(
-  tx: Prisma.TransactionClient,
-  request: AccessRequest,
-  terms: GrantTerms,
-  maximums: GrantMaximums,
-  audit: AuditEventInput[],
-): Promise<Grant> {
-  const { grant, job, event } = newGrant(request, terms, maximums);
-  await writeRequestRows(tx, { grants: [grant], jobs: [job], changes: [{ topic: 'grants' }] });
-  audit.push(event);
-  return grant;
 }
