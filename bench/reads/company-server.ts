@@ -15,7 +15,9 @@ export interface CompanyServer {
 /** Starts the service in its own process with this environment; resolves once it listens. */
 export async function startCompanyServer(env: Record<string, string>): Promise<CompanyServer> {
   // BENCH_CPU_PROF=<folder>: the service process writes a CPU profile there when it stops.
-  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', serveCompany], {
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'inherit'],

@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { applyMigrations } from '../../src/db/migrations/apply-migrations.ts';
 import { type Database, openDatabase } from '../../src/db/open-database.ts';
+import type { PolicyHuman, PolicyObject } from '../../src/policy/access-context.ts';
 import { compilePolicySet } from '../../src/policy/compile-policies.ts';
+import type { Policy } from '../../src/policy/policy-schema.ts';
 import { loadCatalogIndex } from '../../src/policy/slice/catalog-index.ts';
 import { computeSlice } from '../../src/policy/slice.ts';
 import { currentPolicySet } from '../../src/policy/store/policy-store.ts';
@@ -81,7 +83,7 @@ export async function benchReads(options: ReadBenchOptions): Promise<ReadFigures
       offEnv = { APERTURE_DATA_DIR: path.join(scratch, 'data-off') };
     }
     const importSeconds = (performance.now() - importStarted) / 1000;
-    const cold = await coldFullSlice(database);
+    const { catalogIndexMs, fullSliceMs } = await coldFullSlice(database);
     if (options.database === 'embedded') {
       // One process owns an embedded data folder: close it here, give the "off" server a copy.
       await database.dispose();
@@ -182,7 +184,8 @@ export async function benchReads(options: ReadBenchOptions): Promise<ReadFigures
     return {
       database: options.database,
       importSeconds,
-      ...cold,
+      catalogIndexMs,
+      fullSliceMs,
       serviceRssBytes,
       search,
       dataset,
@@ -210,7 +213,13 @@ async function graphql(url: string, token: string, body: string): Promise<unknow
 }
 
 /** Cold, in process: load the catalog index, compile the policies, decide the whole catalog for one viewer. */
-async function coldFullSlice(database: Database): Promise<{ catalogIndexMs: number; fullSliceMs: number }> {
+export async function coldFullSlice(database: Database): Promise<{
+  catalogIndexMs: number;
+  fullSliceMs: number;
+  objects: PolicyObject[];
+  policies: Policy[];
+  human: PolicyHuman;
+}> {
   const indexStarted = performance.now();
   const index = await loadCatalogIndex(database.prisma);
   const catalogIndexMs = performance.now() - indexStarted;
@@ -219,18 +228,19 @@ async function coldFullSlice(database: Database): Promise<{ catalogIndexMs: numb
   const set = await currentPolicySet(database.prisma);
   const compiled = compilePolicySet(set.policies, set.version);
   const objects = [...index.byId.values()];
+  const human: PolicyHuman = {
+    email: person.email,
+    department: person.department,
+    region: person.region,
+    title: null,
+    groups: person.groups,
+    manager: null,
+    attributes: {},
+  };
   computeSlice(
     compiled,
     {
-      human: {
-        email: person.email,
-        department: person.department,
-        region: person.region,
-        title: null,
-        groups: person.groups,
-        manager: null,
-        attributes: {},
-      },
+      human,
       intent: null,
       ceilings: [],
       grants: [],
@@ -239,7 +249,7 @@ async function coldFullSlice(database: Database): Promise<{ catalogIndexMs: numb
     objects,
     (objectPath) => index.byPath.get(objectPath),
   );
-  return { catalogIndexMs, fullSliceMs: performance.now() - started };
+  return { catalogIndexMs, fullSliceMs: performance.now() - started, objects, policies: set.policies, human };
 }
 
 /** Applies a new version of the policies (as governance, over GraphQL), then times the next search page. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareWithCedar } from '../../bench/cedar-comparison.ts';
+import { compareWithCedar } from '../../bench/reads/cedar-comparison.ts';
 import { type PolicyInput, policySetSchema } from '../../src/policy/policy-schema.ts';
 import { computeSlice } from '../../src/policy/slice.ts';
 import { column, context, dataset, policies } from './catalog-fixture.ts';

@@ -28,13 +28,13 @@ import type {
   EntityJson,
   EntityUid,
 } from '@cedar-policy/cedar-wasm/nodejs';
-import type { PolicyHuman, PolicyObject } from '../src/policy/access-context.ts';
+import type { PolicyHuman, PolicyObject } from '../../src/policy/access-context.ts';
 import type {
   AttributeCondition,
   ObjectKind,
   Policy,
   ResourceSelector,
-} from '../src/policy/policy-schema.ts';
+} from '../../src/policy/policy-schema.ts';
 
 export interface CedarComparisonInput {
   /** Validated aperture policies (policySetSchema.parse). */
