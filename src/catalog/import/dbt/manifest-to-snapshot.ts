@@ -39,11 +39,11 @@ interface MeasureReads {
 
 /**
  * Converts a validated dbt manifest, and the warehouse's columns from catalog.json when there is
- * one, into aperture's catalog. Conventions read from `meta` (node `meta` and `config.meta`):
- * `owner` (email), `stewards` (emails), `domain`, `sensitivity` (public | internal | confidential
- * | restricted). A node's dbt group supplies the domain and owner when `meta` does not. Nodes
- * naming one relation become one dataset (see mergeRelations). Docs blocks named
- * `glossary__<term>` become glossary terms.
+ * one, into aperture's catalog; it takes the manifest's `datasetNodes` (the array is emptied).
+ * Conventions read from `meta` (node `meta` and `config.meta`): `owner` (email), `stewards`
+ * (emails), `domain`, `sensitivity` (public | internal | confidential | restricted). A node's dbt
+ * group supplies the domain and owner when `meta` does not. Nodes naming one relation become one
+ * dataset (see mergeRelations). Docs blocks named `glossary__<term>` become glossary terms.
  */
 export function manifestToSnapshot(
   parsed: ParsedManifest,
@@ -59,6 +59,8 @@ class ManifestConverter implements MetaReader {
   private readonly pathById = new Map<string, string>();
   /** Each dataset's column names by lower-case name. */
   private readonly columnsByPath = new Map<string, Map<string, string>>();
+  /** Datasets by path; their column maps are built only for those semantic models read. */
+  private readonly datasetsByPath = new Map<string, DatasetSnapshot>();
   /** `entity__dimension` (as metric filters name them) to what the dimension reads. */
   private readonly dimensionReads = new Map<string, MeasureReads>();
   /** Metric names by unique id, built once: a project can have 20,000 metrics. */
@@ -76,14 +78,10 @@ class ManifestConverter implements MetaReader {
 
   convert(): CatalogSnapshot {
     const { manifest, file } = this.parsed;
+    // Before datasets() takes the nodes it counts.
+    const origin = `dbt:${this.projectName()}`;
     const { datasets, merges } = this.datasets();
-    for (const dataset of datasets) {
-      const names = dataset.columns.map((column): [string, string] => [
-        column.name.toLowerCase(),
-        column.name,
-      ]);
-      this.columnsByPath.set(datasetPath(dataset), new Map(names));
-    }
+    for (const dataset of datasets) this.datasetsByPath.set(datasetPath(dataset), dataset);
     const semanticModels = Object.values(manifest.semantic_models).flatMap((model) => {
       const path = this.semanticModelPath(model);
       return path ? [{ model, path }] : [];
@@ -118,7 +116,7 @@ class ManifestConverter implements MetaReader {
       }
     }
     const snapshot: CatalogSnapshot = {
-      origin: `dbt:${this.projectName()}`,
+      origin,
       input: file,
       datasets,
       dimensions,
@@ -138,9 +136,7 @@ class ManifestConverter implements MetaReader {
    */
   private datasets(): { datasets: DatasetSnapshot[]; merges: DatasetMerge[] } {
     const drafts = [
-      ...this.parsed.datasetNodes
-        .filter((node) => node.config.materialized !== 'ephemeral')
-        .map((node) => nodeDraft(node, this)),
+      ...this.takeNodeDrafts(),
       ...Object.values(this.parsed.manifest.sources).map((source) => sourceDraft(source, this)),
     ];
     for (const draft of drafts) this.pathById.set(draft.externalId, datasetPath(draft));
@@ -159,6 +155,18 @@ class ManifestConverter implements MetaReader {
         .filter((draft) => draft.namedBy.length > 1)
         .map((draft) => ({ path: datasetPath(draft), externalIds: draft.namedBy })),
     };
+  }
+
+  /**
+   * Drafts of the models, seeds and snapshots. The validated nodes are taken out of the parsed
+   * manifest and let go once drafted: a manifest's 2,000,000 columns would otherwise be held three
+   * times (nodes, drafts, snapshot) at the peak of the conversion.
+   */
+  private takeNodeDrafts(): DatasetDraft[] {
+    return this.parsed.datasetNodes
+      .splice(0)
+      .filter((node) => node.config.materialized !== 'ephemeral')
+      .map((node) => nodeDraft(node, this));
   }
 
   private warnIfNoColumns(draft: DatasetDraft): void {
@@ -204,7 +212,7 @@ class ManifestConverter implements MetaReader {
     const path =
       fromNode ??
       (relation ? `${relation.database ?? 'default'}.${relation.schema_name}.${relation.alias}` : undefined);
-    if (!path || !this.columnsByPath.has(path)) {
+    if (!path || !this.datasetsByPath.has(path)) {
       this.problems.push({
         location: `semantic_models[${JSON.stringify(model.unique_id)}]`,
         message: `its model (${model.model ?? path ?? 'none'}) is not a dataset in this manifest`,
@@ -214,9 +222,23 @@ class ManifestConverter implements MetaReader {
     return path;
   }
 
+  /** A dataset's column names by lower-case name (empty for an unknown path). */
+  private columnsOf(path: string): Map<string, string> {
+    let columns = this.columnsByPath.get(path);
+    if (!columns) {
+      const names = (this.datasetsByPath.get(path)?.columns ?? []).map((column): [string, string] => [
+        column.name.toLowerCase(),
+        column.name,
+      ]);
+      columns = new Map(names);
+      this.columnsByPath.set(path, columns);
+    }
+    return columns;
+  }
+
   /** Column paths named in a SQL expression (a bare column name, or identifiers in an expression). */
   private columnsIn(path: string, expr: string): string[] {
-    const columns = this.columnsByPath.get(path) ?? new Map<string, string>();
+    const columns = this.columnsOf(path);
     const identifiers = expr.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [];
     return unique(identifiers.flatMap((name) => columns.get(name.toLowerCase()) ?? [])).map(
       (name) => `${path}.${name}`,
@@ -242,7 +264,7 @@ class ManifestConverter implements MetaReader {
   private entityJoins(models: PlacedSemanticModel[]) {
     const { joinPaths, warnings } = entityJoinPaths(
       models,
-      (path) => this.columnsByPath.get(path) ?? new Map(),
+      (path) => this.columnsOf(path),
       this.catalog !== null,
     );
     this.warnings.push(...warnings);

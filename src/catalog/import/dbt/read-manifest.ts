@@ -16,7 +16,7 @@ export interface ParsedManifest {
   file: string;
   version: number;
   manifest: Manifest;
-  /** Models, seeds and snapshots, validated. */
+  /** Models, seeds and snapshots, validated; manifestToSnapshot takes them (the array is emptied). */
   datasetNodes: ManifestNode[];
 }
 
