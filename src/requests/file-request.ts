@@ -58,6 +58,7 @@ async function requestedObjects(
   return {
     objects,
     lookup,
+    stored: slice.stored,
     policyVersion: slice.policyVersion,
     sensitivityCeiling: slice.sensitivityCeiling,
   };
@@ -128,7 +129,7 @@ export async function fileAccessRequest(
   if (input.scope === 'TASK' && !viewer.taskId) {
     throw new ApertureError('INVALID_INPUT', 'scope TASK needs a delegation token with a task id (task_id)');
   }
-  const { objects, lookup, policyVersion, sensitivityCeiling } = await requestedObjects(
+  const { objects, lookup, stored, policyVersion, sensitivityCeiling } = await requestedObjects(
     deps,
     viewer,
     input,
@@ -146,7 +147,7 @@ export async function fileAccessRequest(
   const now = new Date();
   const snapshot: RequestSnapshot = {
     human: humanSnapshot(viewer.human),
-    resources: await resourceSnapshots(deps.prisma, objects, lookup, sensitivityCeiling),
+    resources: await resourceSnapshots(stored, objects, lookup, sensitivityCeiling),
   };
   const ruleSet = await deps.rules.get();
   const agent = viewer.chain.at(-1)!;

@@ -1,5 +1,5 @@
+import type { StoredCatalogReader } from '../catalog/read/catalog-reader.ts';
 import { mostSensitive, type Sensitivity } from '../catalog/sensitivity.ts';
-import type { PrismaClient } from '../db/open-database.ts';
 import type { HumanIdentity } from '../identity/viewer.ts';
 import { type PolicyHuman, type PolicyObject, policyHuman } from '../policy/access-context.ts';
 
@@ -27,77 +27,53 @@ export function humanSnapshot(human: HumanIdentity): RequestSnapshot['human'] {
 
 /**
  * Owners and stewards of the requested objects (a column's are its dataset's), and their
- * sensitivity: a dataset's is that of its most sensitive column the chain could see.
+ * sensitivity: a dataset's is that of its most sensitive column the chain could see. Read from the
+ * catalog version the request was decided under (in memory; a dataset's columns on first use).
  */
 export async function resourceSnapshots(
-  prisma: PrismaClient,
+  stored: StoredCatalogReader,
   objects: readonly PolicyObject[],
   lookup: (path: string) => PolicyObject | undefined,
   /** Columns more sensitive than the chain may ever see do not count: they stay hidden. */
   visibleUpTo: Sensitivity = 'RESTRICTED',
 ): Promise<ResourceSnapshot[]> {
-  const datasetIds = objects.flatMap((object) => {
-    if (object.kind === 'dataset') return [object.id];
-    const dataset = object.kind === 'column' && object.datasetPath ? lookup(object.datasetPath) : undefined;
-    return dataset ? [dataset.id] : [];
-  });
-  const ids = (kind: PolicyObject['kind']) =>
-    objects.filter((object) => object.kind === kind).map((o) => o.id);
-  // Only the tables something was asked from (most requests name datasets only).
-  const none = Promise.resolve([]);
-  const requestedDatasetIds = ids('dataset');
-  const [datasets, metrics, terms, columns] = await Promise.all([
-    datasetIds.length === 0
-      ? none
-      : prisma.dataset.findMany({
-          where: { id: { in: datasetIds } },
-          select: { id: true, path: true, ownerEmail: true, stewardEmails: true },
-        }),
-    ids('metric').length === 0
-      ? none
-      : prisma.metric.findMany({
-          where: { id: { in: ids('metric') } },
-          select: { id: true, ownerEmail: true },
-        }),
-    ids('glossary').length === 0
-      ? none
-      : prisma.glossaryTerm.findMany({
-          where: { id: { in: ids('glossary') } },
-          select: { id: true, ownerEmail: true },
-        }),
-    requestedDatasetIds.length === 0
-      ? Promise.resolve([] as { datasetId: string; sensitivity: Sensitivity | null }[])
-      : prisma.column.findMany({
-          where: { datasetId: { in: requestedDatasetIds } },
-          select: { datasetId: true, sensitivity: true },
-        }),
-  ]);
-  const datasetsByPath = new Map(datasets.map((dataset) => [dataset.path, dataset]));
-  type Owners = { ownerEmail: string | null; stewardEmails: string[] };
-  const owners = new Map<string, Owners>();
-  for (const dataset of datasets) owners.set(dataset.id, dataset);
-  for (const row of [...metrics, ...terms])
-    owners.set(row.id, { ownerEmail: row.ownerEmail, stewardEmails: [] });
-  // A dataset is as sensitive as the most sensitive column it would show.
-  const columnLevels = new Map<string, Sensitivity[]>();
-  for (const column of columns) {
-    if (column.sensitivity && mostSensitive([column.sensitivity, visibleUpTo]) === visibleUpTo)
-      columnLevels.set(column.datasetId, [...(columnLevels.get(column.datasetId) ?? []), column.sensitivity]);
-  }
-  return objects.map((object) => {
-    const owner =
-      object.kind === 'column' ? datasetsByPath.get(object.datasetPath ?? '') : owners.get(object.id);
-    return {
-      id: object.id,
-      path: object.path,
-      kind: object.kind,
-      tags: object.tags,
-      domain: object.domain,
-      sensitivity: mostSensitive([object.sensitivity, ...(columnLevels.get(object.id) ?? [])]),
-      ownerEmail: owner?.ownerEmail ?? null,
-      stewardEmails: owner?.stewardEmails ?? [],
-    };
-  });
+  const ownersOf = async (
+    object: PolicyObject,
+  ): Promise<{ ownerEmail: string | null; stewardEmails: string[] }> => {
+    if (object.kind === 'metric')
+      return { ownerEmail: (await stored.metricById(object.id))?.ownerEmail ?? null, stewardEmails: [] };
+    if (object.kind === 'glossary')
+      return {
+        ownerEmail: (await stored.glossaryTermById(object.id))?.ownerEmail ?? null,
+        stewardEmails: [],
+      };
+    const datasetId = object.kind === 'dataset' ? object.id : lookup(object.datasetPath ?? '')?.id;
+    const dataset = datasetId ? await stored.datasetById(datasetId) : null;
+    return { ownerEmail: dataset?.ownerEmail ?? null, stewardEmails: dataset?.stewardEmails ?? [] };
+  };
+  /** A dataset is as sensitive as the most sensitive column it would show. */
+  const columnLevels = async (object: PolicyObject): Promise<Sensitivity[]> => {
+    if (object.kind !== 'dataset') return [];
+    return (await stored.columnsOf(object.id)).flatMap((column) =>
+      column.sensitivity && mostSensitive([column.sensitivity, visibleUpTo]) === visibleUpTo
+        ? [column.sensitivity]
+        : [],
+    );
+  };
+  return Promise.all(
+    objects.map(async (object) => {
+      const [owners, levels] = await Promise.all([ownersOf(object), columnLevels(object)]);
+      return {
+        id: object.id,
+        path: object.path,
+        kind: object.kind,
+        tags: object.tags,
+        domain: object.domain,
+        sensitivity: mostSensitive([object.sensitivity, ...levels]),
+        ...owners,
+      };
+    }),
+  );
 }
 
 /** A snapshot resource as the policy engine and the rules see objects (as it was at request time). */
