@@ -50,6 +50,22 @@ const maskStrength: Record<Mask['method'], number> = {
 interface Candidates {
   allows: CompiledPolicy[];
   denies: CompiledPolicy[];
+  /**
+   * When no candidate tests the path (policies by kind, tags, domain or sensitivity only): what
+   * they decide, alike for every object of the signature, worked out once.
+   */
+  pathFree: PathFreeOutcome | null;
+}
+
+interface PathFreeOutcome {
+  /** The highest tier the allows give (HIDDEN when none), and which they are. */
+  allowTier: Visibility;
+  allowedBy: string[];
+  /** The lowest tier the denies leave (READ when none), and which they are. */
+  denyCap: Visibility;
+  deniedBy: string[];
+  /** The READ allows, the policies granting a dataset of this signature. */
+  granting: Granting;
 }
 
 interface MaskCandidate {
@@ -61,6 +77,8 @@ interface MaskCandidate {
 interface Granting {
   key: string;
   policies: CompiledPolicy[];
+  /** Per column signature: the masks of these policies that may apply (path globs aside). */
+  masks: Map<string, MaskCandidate[]>;
 }
 
 /** The cap of a metric by a dependency the viewer may not discover (its path would leak it). */
@@ -88,8 +106,6 @@ export class ViewerAccess {
   private readonly bySignature = new Map<string, Candidates>();
   private readonly grantingByDataset = new Map<string, Granting>();
   private readonly grantings = new Map<string, Granting>();
-  /** Per granting list and column signature: the masks that may apply (path globs aside). */
-  private readonly maskCandidates = new Map<string, MaskCandidate[]>();
   /**
    * READ policies that mask columns or filter rows, whoever they are for: a just-in-time READ
    * grant lifts neither, so a grantee gets the strictest of them (never more than policy holders).
@@ -178,24 +194,38 @@ export class ViewerAccess {
 
   /** Allow policies and grants, then denies (deny wins), then every ceiling and the intent. */
   private ownVisibility(object: PolicyObject, reasons: DecisionReasons): Visibility {
+    const grants = this.grantPaths.get(object.path);
+    const { allows, denies, pathFree } = this.candidates(object);
     let visibility: Visibility = 'HIDDEN';
-    const { allows, denies } = this.candidates(object);
+    if (pathFree && !grants) {
+      // The same policies in the same order as the loops below would find.
+      visibility = lowest(pathFree.allowTier, pathFree.denyCap);
+      reasons.allowedBy = pathFree.allowedBy;
+      reasons.deniedBy = pathFree.deniedBy;
+      return this.capped(object, visibility, reasons);
+    }
     for (const allow of allows) {
       if (pathMatches(allow, object.path)) {
         visibility = highest(visibility, allow.policy.tier);
         reasons.allowedBy.push(allow.policy.id);
       }
     }
-    for (const grant of this.grantPaths.get(object.path) ?? []) {
+    for (const grant of grants ?? []) {
       visibility = highest(visibility, grant.tier);
       reasons.allowedBy.push(`grant:${grant.id}`);
     }
     for (const deny of denies) {
       if (pathMatches(deny, object.path)) {
-        visibility = lowest(visibility, deny.policy.tier === 'DISCOVER' ? 'HIDDEN' : 'DISCOVER');
+        visibility = lowest(visibility, denyCapOf(deny));
         reasons.deniedBy.push(deny.policy.id);
       }
     }
+    return this.capped(object, visibility, reasons);
+  }
+
+  /** Then every ceiling of the chain and the intent. */
+  private capped(object: PolicyObject, allowed: Visibility, reasons: DecisionReasons): Visibility {
+    let visibility = allowed;
     if (visibility === 'HIDDEN') return visibility;
     for (const ceiling of this.ceilings) {
       const capped = lowest(visibility, ceiling.capFor(object));
@@ -214,24 +244,45 @@ export class ViewerAccess {
   private candidates(object: PolicyObject, key = signatureKey(object)): Candidates {
     let candidates = this.bySignature.get(key);
     if (!candidates) {
-      candidates = {
-        allows: this.allows.filter((allow) => allow.resources.admits(object)),
-        denies: this.denies.filter((deny) => deny.resources.admits(object)),
-      };
+      const allows = this.allows.filter((allow) => allow.resources.admits(object));
+      const denies = this.denies.filter((deny) => deny.resources.admits(object));
+      candidates = { allows, denies, pathFree: this.pathFreeOutcome(allows, denies) };
       this.bySignature.set(key, candidates);
     }
     return candidates;
   }
 
+  private pathFreeOutcome(allows: CompiledPolicy[], denies: CompiledPolicy[]): PathFreeOutcome | null {
+    if ([...allows, ...denies].some((policy) => policy.resources.pathTest)) return null;
+    const readAllows = allows.filter((allow) => allow.policy.tier === 'READ');
+    return {
+      allowTier: highest('HIDDEN', ...allows.map((allow) => allow.policy.tier)),
+      allowedBy: Object.freeze(allows.map((allow) => allow.policy.id)) as string[],
+      denyCap: lowest('READ', ...denies.map(denyCapOf)),
+      deniedBy: Object.freeze(denies.map((deny) => deny.policy.id)) as string[],
+      granting: this.sharedGranting(readAllows),
+    };
+  }
+
+  /** One Granting per distinct list of policies (masks are worked out per list). */
+  private sharedGranting(policies: CompiledPolicy[], prefix = ''): Granting {
+    const key = prefix + policies.map((allow) => allow.policy.id).join('|');
+    let granting = this.grantings.get(key);
+    if (!granting) {
+      granting = { key, policies, masks: new Map() };
+      this.grantings.set(key, granting);
+    }
+    return granting;
+  }
+
   private granting(dataset: PolicyObject): Granting {
+    const { allows, pathFree } = this.candidates(dataset);
+    if (pathFree) return pathFree.granting;
     let granting = this.grantingByDataset.get(dataset.path);
     if (!granting) {
-      const policies = this.candidates(dataset).allows.filter(
-        (allow) => allow.policy.tier === 'READ' && pathMatches(allow, dataset.path),
+      granting = this.sharedGranting(
+        allows.filter((allow) => allow.policy.tier === 'READ' && pathMatches(allow, dataset.path)),
       );
-      const key = policies.map((allow) => allow.policy.id).join('|');
-      granting = this.grantings.get(key) ?? { key, policies };
-      this.grantings.set(key, granting);
       this.grantingByDataset.set(dataset.path, granting);
     }
     return granting;
@@ -253,7 +304,7 @@ export class ViewerAccess {
           (policy) => !own.includes(policy) && selectorMatches(policy.resources, dataset),
         ),
       ];
-      sources = { key: `grant|${policies.map((policy) => policy.policy.id).join('|')}`, policies };
+      sources = this.sharedGranting(policies, 'grant|');
       this.grantMaskSources.set(dataset.path, sources);
     }
     return sources;
@@ -262,8 +313,7 @@ export class ViewerAccess {
   /** The strictest mask of the policies that grant the column's dataset (with a grant: of every restricting policy). */
   private mask(column: PolicyObject, signature: string, dataset: PolicyObject): ObjectDecision['mask'] {
     const granting = this.maskSources(dataset);
-    const key = `${granting.key}#${signature}`;
-    let candidates = this.maskCandidates.get(key);
+    let candidates = granting.masks.get(signature);
     if (!candidates) {
       candidates = granting.policies.flatMap((allow) =>
         allow.masks
@@ -273,7 +323,7 @@ export class ViewerAccess {
             pathTest: entry.columns.pathTest,
           })),
       );
-      this.maskCandidates.set(key, candidates);
+      granting.masks.set(signature, candidates);
     }
     let strictest: ObjectDecision['mask'] = null;
     for (const { mask, pathTest } of candidates) {
@@ -318,6 +368,11 @@ function shared(decided: ObjectDecision): ObjectDecision {
   for (const list of Object.values(decided.reasons)) Object.freeze(list);
   Object.freeze(decided.reasons);
   return Object.freeze(decided);
+}
+
+/** What a matching deny leaves: a READ deny keeps DISCOVER, a DISCOVER deny hides. */
+function denyCapOf(deny: CompiledPolicy): Visibility {
+  return deny.policy.tier === 'DISCOVER' ? 'HIDDEN' : 'DISCOVER';
 }
 
 /** Candidates already admit the object's signature: only the path is left to test. */
