@@ -133,7 +133,10 @@ describe('audit sequencing with several replicas', () => {
       `INSERT INTO "AuditEvent" ("occurredAt", type, "actorChain", payload)
        SELECT now(), 'test.backlog', '[]'::jsonb, jsonb_build_object('n', n) FROM generate_series(1, ${waiting}) AS n`,
     );
-    const doomed = startReplica(replicaEnv('doomed', { WRITERS: '0', BATCH_SIZE: String(waiting) }));
+    // The batch stays open a minute once its indexes are written: the test cannot miss the moment.
+    const doomed = startReplica(
+      replicaEnv('doomed', { WRITERS: '0', BATCH_SIZE: String(waiting), HOLD_BATCH_MS: '60000' }),
+    );
     await doomed.ready;
 
     // Kill it once its batch has written the new indexes (uncommitted): the middle of the batch.

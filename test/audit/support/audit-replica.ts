@@ -4,7 +4,9 @@
  * - DATABASE_URL, AUDIT_KEY_FILE (shared by every replica, as in production), AUDIT_WITNESS_FILE
  *   (this replica's own witness file), AUDIT_ORIGIN;
  * - WRITERS and EVENTS_PER_WRITER: concurrent writers appending events (0: only sequence);
- * - BATCH_SIZE: the sequencer's batch size.
+ * - BATCH_SIZE: the sequencer's batch size;
+ * - HOLD_BATCH_MS: how long each batch stays open after its new indexes are written (the
+ *   checkpoint is signed then), so a test can kill the replica in the middle of a batch for sure.
  * It runs its sequencer while the writers write, stops it (a last round), prints one JSON line
  * `{"written": n}` and exits. With WRITERS=0 it sequences until killed.
  */
@@ -29,9 +31,21 @@ const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination
 
 const database = await openDatabase({ kind: 'postgres', url: env('DATABASE_URL'), poolSize: 8 }, logger);
 const origin = env('AUDIT_ORIGIN');
+const signer = noteSigner(origin, await readFile(env('AUDIT_KEY_FILE'), 'utf8'));
+const holdBatchMs = Number(process.env.HOLD_BATCH_MS ?? '0');
 const sequencer = new AuditSequencer({
   prisma: database.prisma,
-  signer: noteSigner(origin, await readFile(env('AUDIT_KEY_FILE'), 'utf8')),
+  signer:
+    holdBatchMs > 0
+      ? {
+          ...signer,
+          sign(text) {
+            // Blocks this process, with the batch's transaction open, as a slow replica would.
+            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, holdBatchMs);
+            return signer.sign(text);
+          },
+        }
+      : signer,
   origin,
   witnesses: [fileWitness(env('AUDIT_WITNESS_FILE'))],
   logger,
