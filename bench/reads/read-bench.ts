@@ -14,7 +14,7 @@ import { type Database, openDatabase } from '../../src/db/open-database.ts';
 import type { PolicyHuman, PolicyObject } from '../../src/policy/access-context.ts';
 import { compilePolicySet } from '../../src/policy/compile-policies.ts';
 import type { Policy } from '../../src/policy/policy-schema.ts';
-import { loadCatalogIndex } from '../../src/policy/slice/catalog-index.ts';
+import { loadCatalog } from '../../src/policy/slice/loaded-catalog.ts';
 import { computeSlice } from '../../src/policy/slice.ts';
 import { applyPolicySet, currentPolicySet, validatePolicySet } from '../../src/policy/store/policy-store.ts';
 import { createTestDatabase, silentLogger } from '../../test/support/test-database.ts';
@@ -222,7 +222,7 @@ export async function coldFullSlice(database: Database): Promise<{
   human: PolicyHuman;
 }> {
   const indexStarted = performance.now();
-  const index = await loadCatalogIndex(database.prisma);
+  const index = (await loadCatalog(database.prisma)).index;
   const catalogIndexMs = performance.now() - indexStarted;
   const person = await database.prisma.person.findFirstOrThrow({ where: { department: 'sales' } });
   const started = performance.now();

@@ -1,4 +1,4 @@
-import { type CatalogRows, loadCatalogRows } from '../../catalog/read/catalog-rows.ts';
+import type { CatalogRows } from '../../catalog/read/catalog-rows.ts';
 import {
   type GlossaryRelations,
   glossaryKey,
@@ -72,11 +72,6 @@ export function loadColumnFacts(prisma: PrismaClient): Promise<ColumnFacts[]> {
 
 /** Up to this many searchable objects, the text index is built with the catalog index (tens of ms). */
 const maxIndexedAtOnce = 100_000;
-
-export async function loadCatalogIndex(prisma: PrismaClient): Promise<CatalogIndex> {
-  const [rows, columns] = await Promise.all([loadCatalogRows(prisma), loadColumnFacts(prisma)]);
-  return buildCatalogIndex(rows, columns);
-}
 
 /** The index of one catalog version, from its rows and its columns' facts. */
 export function buildCatalogIndex(rows: CatalogRows, columns: ColumnFacts[]): CatalogIndex {

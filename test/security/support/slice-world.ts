@@ -7,7 +7,8 @@ import {
 } from '../../../src/identity/agents/capability-ceiling.ts';
 import type { PolicyHuman } from '../../../src/policy/access-context.ts';
 import { compilePolicySet } from '../../../src/policy/compile-policies.ts';
-import { type CatalogIndex, loadCatalogIndex } from '../../../src/policy/slice/catalog-index.ts';
+import type { CatalogIndex } from '../../../src/policy/slice/catalog-index.ts';
+import { loadCatalog } from '../../../src/policy/slice/loaded-catalog.ts';
 import { currentPolicySet } from '../../../src/policy/store/policy-store.ts';
 import { ViewerAccess } from '../../../src/policy/viewer-access.ts';
 import type { Visibility } from '../../../src/policy/visibility.ts';
@@ -151,7 +152,7 @@ async function buildOracle(db: TestDatabase, email: string, agent?: AgentSpec): 
   const person = people.find((candidate) => candidate.email === email);
   if (!person) throw new Error(`${email} is not a demo person`);
   const set = await currentPolicySet(db.prisma);
-  const catalog = await loadCatalogIndex(db.prisma);
+  const catalog = (await loadCatalog(db.prisma)).index;
   const access = new ViewerAccess(compilePolicySet(set.policies, set.version), {
     human: {
       email,
