@@ -141,16 +141,13 @@ describe('audit sequencing with several replicas', () => {
 
     // Kill it once its batch has written the new indexes (uncommitted): the middle of the batch.
     // On a busy 2-core machine the child's first round can take well over 30 s to begin.
-    const deadline = Date.now() + 100_000;
-    let backend: number | undefined;
-    while (backend === undefined) {
-      if (Date.now() > deadline) throw new Error('the sequencer never started its batch');
-      const rows = await db.sql.query<{ pid: number }>(
-        `SELECT a.pid FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'advisory' AND l.granted
-         WHERE a.datname = current_database() AND a.query LIKE '%jsonb_to_recordset%'`,
-      );
-      backend = rows[0]?.pid;
-    }
+    await doomed.printed('"holding"', 140_000);
+    const holders = await db.sql.query<{ pid: number }>(
+      `SELECT a.pid FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'advisory' AND l.granted
+       WHERE a.datname = current_database() AND a.state = 'idle in transaction'`,
+    );
+    expect(holders).toHaveLength(1);
+    const backend = holders[0]!.pid;
     doomed.child.kill('SIGKILL');
     expect((await doomed.exited).signal).toBe('SIGKILL');
     // PostgreSQL ends the backend of a closed connection and rolls its transaction back.
@@ -180,5 +177,5 @@ describe('audit sequencing with several replicas', () => {
       waiting,
       await witnessedCheckpoints(witness, await verifier(), origin),
     );
-  }, 170_000);
+  }, 200_000);
 });

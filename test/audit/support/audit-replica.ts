@@ -6,10 +6,12 @@
  * - WRITERS and EVENTS_PER_WRITER: concurrent writers appending events (0: only sequence);
  * - BATCH_SIZE: the sequencer's batch size;
  * - HOLD_BATCH_MS: how long each batch stays open after its new indexes are written (the
- *   checkpoint is signed then), so a test can kill the replica in the middle of a batch for sure.
+ *   checkpoint is signed then), so a test can kill the replica in the middle of a batch for sure;
+ *   it prints `{"holding": name}` as the hold begins.
  * It runs its sequencer while the writers write, stops it (a last round), prints one JSON line
  * `{"written": n}` and exits. With WRITERS=0 it sequences until killed.
  */
+import { writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { pino } from 'pino';
 import { recordAuditEvent } from '../../../src/audit/index.ts';
@@ -40,7 +42,9 @@ const sequencer = new AuditSequencer({
       ? {
           ...signer,
           sign(text) {
-            // Blocks this process, with the batch's transaction open, as a slow replica would.
+            // Says so (synchronously: the wait below blocks the event loop), then blocks this
+            // process with the batch's transaction open, as a slow replica would.
+            writeSync(1, `${JSON.stringify({ holding: replica })}\n`);
             Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, holdBatchMs);
             return signer.sign(text);
           },
@@ -56,7 +60,10 @@ sequencer.start();
 process.stdout.write(`${JSON.stringify({ ready: replica })}\n`);
 
 if (writers === 0) {
-  // Only a sequencer: runs until the test kills it.
+  // Only a sequencer: runs until the test kills it. The sequencer's timer is unref'd (it never
+  // keeps a service alive), so this process holds itself open; a bare pending promise would let
+  // Node exit before the first round whenever that round's timer had not fired yet.
+  setInterval(() => {}, 60_000);
   await new Promise(() => {});
 }
 
