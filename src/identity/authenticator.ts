@@ -11,8 +11,18 @@ import { anonymousViewer, type HumanIdentity, type Viewer } from './viewer.ts';
 
 /** What the adapters need from authentication (a seam for tests and the verification benchmark). */
 export interface ViewerAuthenticator {
-  authenticate(authorization: string | null | undefined): Promise<Viewer>;
+  authenticate(authorization: string | null | undefined, door?: AuthenticationDoor): Promise<Viewer>;
 }
+
+/**
+ * Which door a token is presented at. The API (GraphQL) takes people's own tokens and delegation
+ * tokens for `APERTURE_AUDIENCE`; a resource door (the MCP endpoint, an OAuth 2.1 resource
+ * server) takes only delegation tokens issued for its resource URL (RFC 8707), never a token
+ * meant for someone else.
+ */
+export type AuthenticationDoor = { kind: 'api' } | { kind: 'resource'; audiences: readonly string[] };
+
+const apiDoor: AuthenticationDoor = { kind: 'api' };
 
 /**
  * Turns an `Authorization` header into a Viewer, per call: the token's signature and expiry, then
@@ -29,7 +39,10 @@ export class Authenticator implements ViewerAuthenticator {
     },
   ) {}
 
-  async authenticate(authorization: string | null | undefined): Promise<Viewer> {
+  async authenticate(
+    authorization: string | null | undefined,
+    door: AuthenticationDoor = apiDoor,
+  ): Promise<Viewer> {
     if (!authorization) return anonymousViewer;
     // The scheme is case-insensitive (RFC 7235 §2.1); exactly one space and one token (RFC 6750 §2.1),
     // so `Bearer a b` and two headers folded into one (`Bearer a, Bearer b`) are refused.
@@ -51,12 +64,22 @@ export class Authenticator implements ViewerAuthenticator {
     } catch {
       throw new TokenRefusedError('not_a_jwt', 'the token is not a JWT');
     }
-    return this.deps.delegationTokens.isOurs(issuer) ? this.agentViewer(token) : this.humanViewer(token);
+    if (this.deps.delegationTokens.isOurs(issuer)) return this.agentViewer(token, door);
+    if (door.kind === 'resource') {
+      throw new TokenRefusedError(
+        'wrong_audience',
+        'this endpoint takes delegation tokens issued for it: exchange your token at /oauth/token with its resource',
+      );
+    }
+    return this.humanViewer(token);
   }
 
-  private async agentViewer(token: string): Promise<Viewer> {
+  private async agentViewer(token: string, door: AuthenticationDoor): Promise<Viewer> {
     const { delegationTokens, state, config } = this.deps;
-    const claims = await delegationTokens.verify(token);
+    const claims = await delegationTokens.verify(
+      token,
+      door.kind === 'resource' ? door.audiences : [config.audience],
+    );
     const snapshot = await state.snapshot();
     if (snapshot.revokedTokenIds.has(claims.jti)) {
       throw new TokenRefusedError('revoked', 'the delegation token was revoked');

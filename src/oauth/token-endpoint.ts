@@ -6,6 +6,7 @@ import {
   tokenExchangeRequestSchema,
 } from '../identity/exchange/token-exchange-request.ts';
 import type { Logger } from '../logging/logger.ts';
+import { mcpResourceUrl, publicOrigin } from '../server/resource-urls.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { readFormBody } from './read-form-body.ts';
 
@@ -17,7 +18,12 @@ const maxBodyBytes = 32 * 1024;
  * POST /oauth/token: the HTTP side of RFC 8693 token exchange (form parsing, client credentials
  * from HTTP Basic or the body, RFC 6749 error responses). The exchange itself is the domain's.
  */
-export function tokenEndpoint(exchange: TokenExchange, logger: Logger, requestsPerMinute: number) {
+export function tokenEndpoint(
+  exchange: TokenExchange,
+  logger: Logger,
+  requestsPerMinute: number,
+  publicUrl: string | null,
+) {
   const limiter = new RateLimiter(requestsPerMinute);
   return async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
     if (request.method !== 'POST') {
@@ -54,7 +60,9 @@ export function tokenEndpoint(exchange: TokenExchange, logger: Logger, requestsP
       const parsed = tokenExchangeRequestSchema.safeParse(Object.fromEntries(params));
       if (!parsed.success)
         throw new OAuthError('invalid_request', parsed.error.issues.map((issue) => issue.message).join('; '));
-      const result = await exchange.exchange(parsed.data, client);
+      // RFC 8707: a token may be asked for this server's MCP endpoint, and is then bound to it.
+      const resources = [mcpResourceUrl(publicOrigin(request.headers.host, publicUrl))];
+      const result = await exchange.exchange(parsed.data, client, resources);
       send(response, 200, result);
     } catch (error) {
       if (!(error instanceof OAuthError)) {

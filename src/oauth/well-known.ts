@@ -3,6 +3,7 @@ import type { AuditLog } from '../audit/log/audit-log.ts';
 import type { IdentityConfig } from '../identity/identity-config.ts';
 import type { SigningKeys } from '../identity/tokens/signing-keys.ts';
 import { tokenExchangeGrantType } from '../identity/tokens/token-types.ts';
+import { mcpResourceMetadataPath, mcpResourceUrl, publicOrigin } from '../server/resource-urls.ts';
 import { tokenEndpointPath } from './token-endpoint.ts';
 
 export const wellKnownPath = '/.well-known';
@@ -26,8 +27,19 @@ export function wellKnownEndpoints(
     if (path === '/.well-known/jwks.json') {
       return json(response, await keys.jwks(), 'public, max-age=300');
     }
+    if (path === mcpResourceMetadataPath) {
+      // RFC 9728 for the MCP endpoint: its tokens come from our own token endpoint (RFC 8693
+      // exchange, with `resource` set to this endpoint), in the Authorization header only.
+      const base = publicOrigin(request.headers.host, publicUrl);
+      return json(response, {
+        resource: mcpResourceUrl(base),
+        authorization_servers: [base],
+        bearer_methods_supported: ['header'],
+        resource_name: 'aperture MCP',
+      });
+    }
     if (path === '/.well-known/oauth-authorization-server') {
-      const base = publicUrl ?? `http://${request.headers.host ?? 'localhost'}`;
+      const base = publicOrigin(request.headers.host, publicUrl);
       // Built from the Host header unless APERTURE_PUBLIC_URL is set: never cached by shared caches.
       return json(response, {
         issuer: config.issuer,

@@ -63,15 +63,20 @@ const minimumLifetimeMs = 5_000;
 export class TokenExchange {
   constructor(private readonly deps: TokenExchangeDeps) {}
 
+  /**
+   * `resources`: the RFC 8707 resource indicators this server answers for (its MCP endpoint's
+   * URL); a token asked for one of them is issued for it alone (its `aud`).
+   */
   async exchange(
     request: TokenExchangeRequest,
     client: ClientCredentials | undefined,
+    resources: readonly string[] = [],
   ): Promise<TokenExchangeResponse> {
     let agent: AgentState | undefined;
     try {
       const snapshot = await this.deps.state.snapshot();
       agent = await authenticateClient(snapshot, this.deps.verifiedSecrets, client);
-      return await this.exchangeFor(agent, snapshot, request);
+      return await this.exchangeFor(agent, snapshot, request, resources);
     } catch (error) {
       const refusal = error instanceof OAuthError ? error : undefined;
       if (!refusal) throw error;
@@ -82,17 +87,29 @@ export class TokenExchange {
     }
   }
 
-  private async exchangeFor(agent: AgentState, snapshot: IdentitySnapshot, request: TokenExchangeRequest) {
+  private async exchangeFor(
+    agent: AgentState,
+    snapshot: IdentitySnapshot,
+    request: TokenExchangeRequest,
+    resources: readonly string[],
+  ) {
     const { config } = this.deps;
     if (agent.status !== 'ACTIVE')
       throw new OAuthError('unauthorized_client', `agent ${agent.name} is ${agent.status.toLowerCase()}`);
     if (request.audience !== undefined && request.audience !== config.audience) {
       throw new OAuthError('invalid_target', `tokens can only be issued for audience ${config.audience}`);
     }
-    if (request.resource !== undefined)
-      throw new OAuthError('invalid_target', 'resource indicators are not supported');
+    const resource = request.resource?.replace(/\/$/, '');
+    if (resource !== undefined && !resources.includes(resource)) {
+      throw new OAuthError(
+        'invalid_target',
+        resources.length > 0
+          ? `tokens can be issued for the API (audience ${config.audience}) or for the resource ${resources.join(', ')}`
+          : `tokens can only be issued for audience ${config.audience}`,
+      );
+    }
 
-    const subject = await this.subject(request.subject_token, agent, snapshot);
+    const subject = await this.subject(request.subject_token, agent, snapshot, resources);
     const intent = request.intent ?? subject.inheritedIntent;
     if (!intent) throw new OAuthError('invalid_request', 'intent is required');
     if (subject.inheritedIntent && intent !== subject.inheritedIntent) {
@@ -130,6 +147,7 @@ export class TokenExchange {
       intent,
       taskId,
       expiresAt,
+      resource,
     });
     const audit: AuditEventInput = {
       type: 'token.exchanged',
@@ -141,6 +159,7 @@ export class TokenExchange {
         taskId,
         expiresAt: expiresAt.toISOString(),
         parentTokenId: subject.parentJti,
+        ...(resource ? { resource } : {}),
       },
     };
     const parentJti = subject.parentJti;
@@ -180,14 +199,20 @@ export class TokenExchange {
   }
 
   /** Verifies the subject token: the human's identity token, or the parent's delegation token. */
-  private async subject(token: string, agent: AgentState, snapshot: IdentitySnapshot): Promise<Subject> {
+  private async subject(
+    token: string,
+    agent: AgentState,
+    snapshot: IdentitySnapshot,
+    resources: readonly string[],
+  ): Promise<Subject> {
     let issuer: string | undefined;
     try {
       issuer = decodeJwt(token).iss;
     } catch {
       throw new OAuthError('invalid_grant', 'subject_token is not a JWT');
     }
-    if (this.deps.delegationTokens.isOurs(issuer)) return this.parentDelegation(token, agent, snapshot);
+    if (this.deps.delegationTokens.isOurs(issuer))
+      return this.parentDelegation(token, agent, snapshot, resources);
     if (agent.parentId)
       throw new OAuthError(
         'invalid_grant',
@@ -215,8 +240,11 @@ export class TokenExchange {
     token: string,
     agent: AgentState,
     snapshot: IdentitySnapshot,
+    resources: readonly string[],
   ): Promise<Subject> {
-    const claims = await this.deps.delegationTokens.verify(token).catch((error: unknown) => {
+    // A parent's token for the API or for one of this server's resources (the MCP endpoint).
+    const audiences = [this.deps.config.audience, ...resources];
+    const claims = await this.deps.delegationTokens.verify(token, audiences).catch((error: unknown) => {
       throw new OAuthError(
         'invalid_grant',
         error instanceof ApertureError ? error.message : 'subject_token is not valid',

@@ -43,6 +43,8 @@ export const delegationClaimsSchema = z.object({
   intent: z.string().min(1).max(100),
   task_id: z.string().max(200).optional(),
   client_id: z.string().min(1).max(100).optional(),
+  /** The API (`APERTURE_AUDIENCE`) or the RFC 8707 resource it was asked for (the MCP endpoint). */
+  aud: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
   exp: z.number(),
   iat: z.number(),
 });

@@ -18,6 +18,8 @@ export interface NewDelegationToken {
   intent: string;
   taskId: string | null;
   expiresAt: Date;
+  /** The RFC 8707 resource the token is for (the MCP endpoint); the API's audience when absent. */
+  resource?: string | undefined;
 }
 
 export interface SignedDelegationToken {
@@ -58,7 +60,7 @@ export class DelegationTokens {
     })
       .setProtectedHeader({ alg: signingAlgorithm, kid, typ: 'at+jwt' })
       .setIssuer(this.issuer)
-      .setAudience(this.audience)
+      .setAudience(token.resource ?? this.audience)
       .setSubject(token.humanId)
       .setJti(jti)
       .setIssuedAt(Math.floor(issuedAt.getTime() / 1000))
@@ -67,10 +69,21 @@ export class DelegationTokens {
     return { token: signed, jti, issuedAt };
   }
 
-  /** Signature, issuer, audience, expiry and claim shape. State (revocation, agent status) is checked by the caller. */
-  async verify(token: string): Promise<DelegationClaims> {
-    const cached = this.verified.get(token);
-    if (cached) return cached;
+  /**
+   * Signature, issuer, expiry and claim shape, then the audience: the token must have been issued
+   * for one of `audiences` (the API's by default; the MCP door passes its resource URL). State
+   * (revocation, agent status) is checked by the caller.
+   */
+  async verify(token: string, audiences: readonly string[] = [this.audience]): Promise<DelegationClaims> {
+    const claims = this.verified.get(token) ?? (await this.verifyAndRemember(token));
+    const issuedFor = typeof claims.aud === 'string' ? [claims.aud] : claims.aud;
+    if (!issuedFor.some((audience) => audiences.includes(audience))) {
+      throw new TokenRefusedError('wrong_audience', 'the delegation token was not issued for this resource');
+    }
+    return claims;
+  }
+
+  private async verifyAndRemember(token: string): Promise<DelegationClaims> {
     const payload = await this.verifySignature(token, true);
     const claims = delegationClaimsSchema.safeParse(payload);
     if (!claims.success)
@@ -88,7 +101,6 @@ export class DelegationTokens {
     try {
       const { payload } = await jwtVerify(token, await this.keys.verificationKeys(), {
         issuer: this.issuer,
-        audience: this.audience,
         algorithms: [signingAlgorithm],
         typ: 'at+jwt',
         requiredClaims: ['exp', 'iat', 'jti', 'sub'],
