@@ -1,4 +1,5 @@
 import { createGraphQLServer, graphqlPath } from '../graphql/yoga.ts';
+import { mcpHttpRoute } from '../mcp/mcp-http-route.ts';
 import { tokenEndpoint, tokenEndpointPath } from '../oauth/token-endpoint.ts';
 import { wellKnownEndpoints, wellKnownPath } from '../oauth/well-known.ts';
 import type { Route } from '../server/create-http-server.ts';
@@ -22,9 +23,16 @@ export async function serviceRoutes(services: Services): Promise<Route[]> {
       }),
       contentTypes: ['application/json'],
     },
+    // Agents over MCP (Streamable HTTP): the same modules, its own door and audience.
+    mcpHttpRoute(services, config.mcp, config.http.publicUrl),
     {
       prefix: tokenEndpointPath,
-      handle: tokenEndpoint(identity.tokenExchange, logger, config.identity.tokenRequestsPerMinute),
+      handle: tokenEndpoint(
+        identity.tokenExchange,
+        logger,
+        config.identity.tokenRequestsPerMinute,
+        config.http.publicUrl,
+      ),
     },
     ...slackRoute,
     homeRedirect(graphqlPath),

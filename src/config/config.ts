@@ -6,6 +6,7 @@ import { devIssuerAvailability } from '../identity/humans/dev-issuer-availabilit
 import { identityProvidersSchema } from '../identity/humans/identity-provider-config.ts';
 import type { IdentityConfig } from '../identity/identity-config.ts';
 import { redactUrl } from '../logging/redact-url.ts';
+import type { McpOptions } from '../mcp/mcp-modules.ts';
 import {
   defaultGrantMaximums,
   type GrantMaximums,
@@ -105,6 +106,8 @@ export const environmentSchema = z.object({
   SLACK_GOVERNANCE_CHANNEL: z.string().trim().min(1).optional(),
   SLACK_LOOKUP_BY_EMAIL: booleanFromEnv.optional(),
   SLACK_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The hard size budget of every MCP tool answer, in estimated tokens. */
+  APERTURE_MCP_RESULT_TOKENS: z.coerce.number().int().min(1_000).max(200_000).default(8_000),
   ...auditEnvironmentSchema.shape,
 });
 
@@ -137,6 +140,8 @@ export interface Config {
   slack: SlackConfig | null;
   /** The Merkle audit log: its checkpoint key, cadence and witnesses. */
   audit: AuditConfig;
+  /** The MCP door: the size budget of its answers. */
+  mcp: McpOptions;
 }
 
 /** Thrown when the environment holds a bad value; the message names each variable and its problem. */
@@ -223,6 +228,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     mining: { intervalSeconds: env.APERTURE_MINING_INTERVAL_SECONDS },
     slack: slackConfig(env),
     audit,
+    mcp: { resultTokens: env.APERTURE_MCP_RESULT_TOKENS },
   };
 }
 

@@ -20,7 +20,7 @@ const layers = [
   ['requests'],
   ['people', 'mining'],
   ['server'],
-  ['graphql', 'oauth', 'slack'],
+  ['graphql', 'mcp', 'oauth', 'slack'],
   ['seeds'],
   ['config'],
   ['app'],

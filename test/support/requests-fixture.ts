@@ -138,9 +138,14 @@ export interface RequestWorld {
   service: RunningService;
   governance: GovernanceClient;
   /** A delegation token of agent `name` (registered on first use, owned by Ana) for `email`. */
-  agentToken(email: string, options?: { agent?: string; taskId?: string }): Promise<string>;
+  agentToken(
+    email: string,
+    options?: { agent?: string; taskId?: string; resource?: string },
+  ): Promise<string>;
   humanToken(email: string): Promise<string>;
   agentClientId(name: string): string;
+  /** Agent `name`'s OAuth client credentials (registered on first use, owned by Ana). */
+  agentCredentials(name: string): Promise<{ clientId: string; clientSecret: string }>;
   gql<T = Record<string, unknown>>(
     token: string,
     query: string,
@@ -192,12 +197,14 @@ export async function worldAround(service: RunningService, idp: TestIdentityProv
         subject_token: await idp.subjectToken(email),
         intent: 'analytics',
         ...(options.taskId ? { task_id: options.taskId } : {}),
+        ...(options.resource ? { resource: options.resource } : {}),
       });
       if (!exchanged.body.access_token) throw new Error(JSON.stringify(exchanged.body));
       return exchanged.body.access_token;
     },
     humanToken: (email) => idp.token(email),
     agentClientId: (name) => agents.get(name)!.clientId,
+    agentCredentials: (name) => agentFor(name),
     gql: (token, query, variables = {}) => graphql(service.graphqlUrl, query, variables, token),
   };
 }

@@ -1,0 +1,109 @@
+import type http from 'node:http';
+import { type NodeIncomingMessageLike, toNodeHandler } from '@modelcontextprotocol/node';
+import { type AuthInfo, createMcpHandler } from '@modelcontextprotocol/server';
+import { TokenRefusedError } from '../identity/token-refusal.ts';
+import { type AgentViewer, isAgent, viewerLogContext } from '../identity/viewer.ts';
+import { SliceCatalogReader } from '../policy/slice/slice-catalog-reader.ts';
+import type { Route } from '../server/create-http-server.ts';
+import { requestIdHeader } from '../server/request-id.ts';
+import { mcpPath, mcpResourceMetadataPath, mcpResourceUrl, publicOrigin } from '../server/resource-urls.ts';
+import type { McpModules, McpOptions } from './mcp-modules.ts';
+import { buildMcpServer } from './mcp-server.ts';
+
+/** The viewer each verified request was authenticated as, for the server factory of that request. */
+const viewers = new WeakMap<AuthInfo, AgentViewer>();
+
+/**
+ * POST /mcp: Streamable HTTP (the 2026-07-28 revision, and 2025-era clients statelessly), an OAuth
+ * 2.1 resource server. Before the SDK sees a request, its bearer token must be a delegation token
+ * issued for this endpoint (RFC 8707 `aud`), checked against the current state as GraphQL checks
+ * it; otherwise 401 with the challenge that names the Protected Resource Metadata (RFC 9728).
+ */
+export function mcpHttpRoute(modules: McpModules, options: McpOptions, publicUrl: string | null): Route {
+  const handler = createMcpHandler(
+    ({ authInfo, requestInfo }) => {
+      const viewer = authInfo ? viewers.get(authInfo) : undefined;
+      // Only reachable if the route's check were bypassed: fail closed.
+      if (!viewer) throw new TokenRefusedError('anonymous', 'authentication is required');
+      const requestId = requestInfo?.headers.get(requestIdHeader) ?? 'unknown';
+      return buildMcpServer(modules, options, async (_context, client) => ({
+        viewer,
+        transport: 'http',
+        client,
+        requestId,
+        logger: modules.logger.child({ requestId, ...viewerLogContext(viewer), mcpClient: client?.name }),
+        catalog: new SliceCatalogReader(await modules.access.sliceFor(viewer)),
+      }));
+    },
+    { onerror: (error) => modules.logger.warn({ err: error }, 'mcp request rejected') },
+  );
+  const serve = toNodeHandler(handler, {
+    onerror: (error) => modules.logger.error({ err: error }, 'mcp request failed'),
+  });
+
+  return {
+    prefix: mcpPath,
+    contentTypes: ['application/json'],
+    async handle(request, response) {
+      const origin = publicOrigin(request.headers.host, publicUrl);
+      const challenge = { metadataUrl: `${origin}${mcpResourceMetadataPath}` };
+      const authorization = request.headers.authorization;
+      if (!authorization) return unauthorized(response, challenge);
+      let viewer: AgentViewer;
+      try {
+        const authenticated = await modules.identity.authenticator.authenticate(authorization, {
+          kind: 'resource',
+          audiences: [mcpResourceUrl(origin)],
+        });
+        // A resource door only ever yields agents; anything else is refused like a bad token.
+        if (!isAgent(authenticated))
+          throw new TokenRefusedError('wrong_audience', 'a delegation token is required');
+        viewer = authenticated;
+      } catch (error) {
+        if (!(error instanceof TokenRefusedError)) throw error;
+        modules.logger.info(
+          { requestId: request.headers[requestIdHeader], reason: error.reason },
+          'mcp bearer token refused',
+        );
+        return unauthorized(response, { ...challenge, error: error.message });
+      }
+      const authInfo: AuthInfo = {
+        token: authorization.slice('Bearer '.length),
+        clientId: viewer.chain.at(-1)?.clientId ?? '',
+        scopes: [],
+        expiresAt: Math.floor(viewer.expiresAt.getTime() / 1000),
+        resource: new URL(mcpResourceUrl(origin)),
+      };
+      viewers.set(authInfo, viewer);
+      // Node's message is the shape the adapter reads; only exactOptionalPropertyTypes tells them apart.
+      const message = Object.assign(request, { auth: authInfo }) as NodeIncomingMessageLike;
+      await serve(message, response);
+    },
+  };
+}
+
+/**
+ * 401 with `WWW-Authenticate: Bearer` (RFC 6750 §3): no error code when no token was sent,
+ * `invalid_token` and our one-line reason otherwise; always the metadata URL (RFC 9728 §5.1).
+ */
+function unauthorized(
+  response: http.ServerResponse,
+  challenge: { metadataUrl: string; error?: string },
+): void {
+  const quoted = (text: string) => `"${text.replace(/["\\]/g, "'")}"`;
+  const parameters = [
+    ...(challenge.error ? [`error="invalid_token"`, `error_description=${quoted(challenge.error)}`] : []),
+    `resource_metadata=${quoted(challenge.metadataUrl)}`,
+  ];
+  const body = JSON.stringify({
+    error: challenge.error ? 'invalid_token' : 'unauthorized',
+    error_description:
+      challenge.error ?? 'send Authorization: Bearer <a delegation token issued for this endpoint>',
+  });
+  response.writeHead(401, {
+    'content-type': 'application/json',
+    'www-authenticate': `Bearer ${parameters.join(', ')}`,
+    'cache-control': 'no-store',
+  });
+  response.end(body);
+}

@@ -1,0 +1,85 @@
+import { McpServer, type ServerContext } from '@modelcontextprotocol/server';
+import { viewerAuditActor } from '../identity/viewer.ts';
+import { apertureVersion } from '../version.ts';
+import { clientInfoOf } from './client-info.ts';
+import type { McpCaller, McpClientInfo } from './mcp-caller.ts';
+import type { McpModules, McpOptions } from './mcp-modules.ts';
+import type { McpTool } from './mcp-tool.ts';
+import { toolError } from './tool-errors.ts';
+import { mcpTools } from './tools/index.ts';
+
+const instructions = [
+  'aperture tells you what you may know of the company catalog for the person you act for, and lets you ask for more.',
+  'Start with whoami, find objects with search_catalog, read them with describe_object, and before writing SQL call get_sql_context with the tables you need.',
+  'What you do not see does not exist for you. When you need more, call request_access; a human may have to approve, so poll get_access_request.',
+  'Answers are trimmed to fit your context: follow the cursor they name to read on.',
+].join(' ');
+
+/**
+ * One MCP server instance, for one HTTP request or one stdio connection. Every tool call first
+ * finds its caller (`callerOf`: the delegation token checked against the current state), runs
+ * over the same domain modules as GraphQL, then audits what it handed out.
+ */
+export function buildMcpServer(
+  modules: McpModules,
+  options: McpOptions,
+  callerOf: (context: ServerContext, client: McpClientInfo | null) => Promise<McpCaller>,
+  tools: readonly McpTool[] = mcpTools,
+): McpServer {
+  const server = new McpServer({ name: 'aperture', version: apertureVersion }, { instructions });
+  for (const tool of tools) {
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.input,
+        outputSchema: tool.output,
+        annotations: tool.annotations,
+      },
+      async (args, context) => {
+        let caller: McpCaller | undefined;
+        try {
+          caller = await callerOf(context, clientInfoOf(context, server));
+          const answer = await tool.run(args, { caller, modules, options, mcp: context });
+          auditHandedOut(modules, caller, tool.name);
+          return {
+            content: [{ type: 'text' as const, text: answer.text }],
+            structuredContent: answer.structured,
+          };
+        } catch (error) {
+          const requestId = caller?.requestId ?? String(context.mcpReq.id);
+          const { result, expected } = toolError(error, requestId);
+          const logger = caller?.logger ?? modules.logger;
+          if (expected) logger.info({ tool: tool.name, refusal: result.content[0] }, 'mcp tool call refused');
+          else logger.error({ err: error, tool: tool.name }, 'mcp tool call failed');
+          return result;
+        }
+      },
+    );
+  }
+  return server;
+}
+
+/** Like GraphQL's slice audit: one event per call for the catalog objects it handed out. */
+function auditHandedOut(modules: McpModules, caller: McpCaller, tool: string): void {
+  const objects = caller.catalog.handedOut();
+  if (objects.length === 0) return;
+  const { viewer } = caller;
+  modules.auditBatcher.enqueue({
+    type: 'slice.queried',
+    actor: viewerAuditActor(viewer),
+    intent: viewer.intent,
+    policyVersion: caller.catalog.policyVersion,
+    subject: { kind: 'mcp-tool', id: tool },
+    payload: {
+      requestId: caller.requestId,
+      tokenId: viewer.tokenId,
+      taskId: viewer.taskId,
+      channel: 'mcp',
+      transport: caller.transport,
+      client: caller.client,
+      objects,
+    },
+  });
+}
