@@ -1,6 +1,7 @@
-import type { AgentViewer } from '../identity/viewer.ts';
+import { type AgentViewer, viewerLogContext } from '../identity/viewer.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { SliceCatalogReader } from '../policy/slice/slice-catalog-reader.ts';
+import { SliceCatalogReader } from '../policy/slice/slice-catalog-reader.ts';
+import type { McpModules } from './mcp-modules.ts';
 
 /** The client software an agent says it is (MCP `clientInfo`): recorded, never trusted for identity. */
 export interface McpClientInfo {
@@ -20,4 +21,17 @@ export interface McpCaller {
   requestId: string;
   logger: Logger;
   catalog: SliceCatalogReader;
+}
+
+/** The caller of one tool call, once its viewer is known (over HTTP or stdio alike). */
+export async function callerFor(
+  modules: Pick<McpModules, 'access' | 'logger'>,
+  call: Pick<McpCaller, 'viewer' | 'transport' | 'client' | 'requestId'>,
+): Promise<McpCaller> {
+  const { viewer, client, requestId } = call;
+  return {
+    ...call,
+    logger: modules.logger.child({ requestId, ...viewerLogContext(viewer), mcpClient: client?.name }),
+    catalog: new SliceCatalogReader(await modules.access.sliceFor(viewer)),
+  };
 }

@@ -2,11 +2,11 @@ import type http from 'node:http';
 import { type NodeIncomingMessageLike, toNodeHandler } from '@modelcontextprotocol/node';
 import { type AuthInfo, createMcpHandler } from '@modelcontextprotocol/server';
 import { TokenRefusedError } from '../identity/token-refusal.ts';
-import { type AgentViewer, isAgent, viewerLogContext } from '../identity/viewer.ts';
-import { SliceCatalogReader } from '../policy/slice/slice-catalog-reader.ts';
+import { type AgentViewer, isAgent } from '../identity/viewer.ts';
 import type { Route } from '../server/create-http-server.ts';
 import { requestIdHeader } from '../server/request-id.ts';
 import { mcpPath, mcpResourceMetadataPath, mcpResourceUrl, publicOrigin } from '../server/resource-urls.ts';
+import { callerFor } from './mcp-caller.ts';
 import type { McpModules, McpOptions } from './mcp-modules.ts';
 import { buildMcpServer } from './mcp-server.ts';
 
@@ -26,14 +26,9 @@ export function mcpHttpRoute(modules: McpModules, options: McpOptions, publicUrl
       // Only reachable if the route's check were bypassed: fail closed.
       if (!viewer) throw new TokenRefusedError('anonymous', 'authentication is required');
       const requestId = requestInfo?.headers.get(requestIdHeader) ?? 'unknown';
-      return buildMcpServer(modules, options, async (_context, client) => ({
-        viewer,
-        transport: 'http',
-        client,
-        requestId,
-        logger: modules.logger.child({ requestId, ...viewerLogContext(viewer), mcpClient: client?.name }),
-        catalog: new SliceCatalogReader(await modules.access.sliceFor(viewer)),
-      }));
+      return buildMcpServer(modules, options, (_context, client) =>
+        callerFor(modules, { viewer, transport: 'http', client, requestId }),
+      );
     },
     { onerror: (error) => modules.logger.warn({ err: error }, 'mcp request rejected') },
   );
