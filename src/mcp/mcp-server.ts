@@ -1,10 +1,12 @@
 import { McpServer, type ServerContext } from '@modelcontextprotocol/server';
 import { viewerAuditActor } from '../identity/viewer.ts';
+import { validateInput } from '../shared/validate.ts';
 import { apertureVersion } from '../version.ts';
 import { clientInfoOf } from './client-info.ts';
 import type { McpCaller, McpClientInfo } from './mcp-caller.ts';
 import type { McpModules, McpOptions } from './mcp-modules.ts';
 import type { McpTool } from './mcp-tool.ts';
+import { publishedInputSchema } from './published-schema.ts';
 import { toolError } from './tool-errors.ts';
 import { mcpTools } from './tools/index.ts';
 
@@ -33,7 +35,7 @@ export function buildMcpServer(
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: tool.input,
+        inputSchema: publishedInputSchema(tool.input),
         outputSchema: tool.output,
         annotations: tool.annotations,
       },
@@ -41,7 +43,8 @@ export function buildMcpServer(
         let caller: McpCaller | undefined;
         try {
           caller = await callerOf(context, clientInfoOf(context, server));
-          const answer = await tool.run(args, { caller, modules, options, mcp: context });
+          const input = validateInput(tool.input, args, `${tool.name} arguments`);
+          const answer = await tool.run(input, { caller, modules, options, mcp: context });
           auditHandedOut(modules, caller, tool.name);
           return {
             content: [{ type: 'text' as const, text: answer.text }],
