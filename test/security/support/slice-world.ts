@@ -53,7 +53,7 @@ export interface SliceWorld {
   /** The same document as raw response text, for byte-for-byte comparisons. */
   raw(token: string, query: string, variables?: Record<string, unknown>): Promise<string>;
   /** A delegation token of an agent (registered by the governance lead on first use) acting for `email`. */
-  agentToken(email: string, agent: AgentSpec): Promise<string>;
+  agentToken(email: string, agent: AgentSpec, options?: { resource?: string }): Promise<string>;
   /** What `email` may know, alone or through `agent`. */
   oracle(email: string, agent?: AgentSpec): Promise<Oracle>;
 }
@@ -97,7 +97,7 @@ export function useSliceWorld(): SliceWorld {
       });
       return `${response.status} ${await response.text()}`;
     },
-    async agentToken(email, spec) {
+    async agentToken(email, spec, options = {}) {
       let agent = agents.get(spec.name);
       if (!agent) {
         const governance = new GovernanceClient(
@@ -121,6 +121,7 @@ export function useSliceWorld(): SliceWorld {
       const exchanged = await exchangeToken(service!.url, agent, {
         subject_token: await idp!.subjectToken(email),
         intent: spec.intent.name,
+        ...(options.resource ? { resource: options.resource } : {}),
       });
       if (!exchanged.body.access_token) throw new Error(JSON.stringify(exchanged.body));
       return exchanged.body.access_token;
