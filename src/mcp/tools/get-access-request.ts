@@ -1,0 +1,120 @@
+import type { ServerContext } from '@modelcontextprotocol/server';
+import { z } from 'zod';
+import type { AccessRequest } from '../../../generated/prisma/client.ts';
+import type { Viewer } from '../../identity/viewer.ts';
+import { requestNotFound } from '../../requests/request-input.ts';
+import type { RequestsModule } from '../../requests/requests-module.ts';
+import { defineTool } from '../mcp-tool.ts';
+import { requestText, requestView, requestViewSchema } from './access-request-view.ts';
+
+/** The longest a call waits for a decision; clients time requests out at about a minute. */
+export const maxWaitSeconds = 60;
+
+/** How often a waiting call tells a client that asked for progress that it is still waiting. */
+export const progressIntervalMs = 5_000;
+
+const input = z
+  .object({
+    id: z.string().trim().min(1).max(200).describe('The id request_access returned.'),
+    wait_seconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(maxWaitSeconds)
+      .default(0)
+      .describe(
+        `Wait up to this many seconds (0 to ${maxWaitSeconds}) for the decision; the call returns as soon as it is decided. Default 0: answer at once.`,
+      ),
+  })
+  .strict();
+
+const output = z.object({
+  request: requestViewSchema,
+  waitedSeconds: z.number().describe('How long this call waited (0 without wait_seconds).'),
+});
+
+export const getAccessRequestTool = defineTool({
+  name: 'get_access_request',
+  title: 'Follow an access request',
+  description: [
+    'The status of an access request you made: what it still waits for, the decision and reason, and the grant.',
+    `With wait_seconds (up to ${maxWaitSeconds}) it waits for the decision and returns as soon as a human decides, so you need not poll;`,
+    'clients that send a progress token get a progress notification every few seconds while it waits.',
+    'You cannot approve or deny requests: humans decide them.',
+  ].join(' '),
+  input,
+  output,
+  annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: false },
+  async run({ id, wait_seconds }, { caller: { viewer }, modules: { requests }, mcp }) {
+    const started = Date.now();
+    const request =
+      wait_seconds > 0
+        ? await waitForDecision(requests, viewer, id, wait_seconds * 1000, mcp)
+        : await requests.get(viewer, id);
+    if (!request) throw requestNotFound(id);
+    const view = await requestView(requests, viewer, request);
+    const waitedSeconds = wait_seconds > 0 ? Math.round((Date.now() - started) / 100) / 10 : 0;
+    const lines = requestText(view);
+    if (wait_seconds > 0 && view.status === 'PENDING')
+      lines.push(`still pending after waiting ${waitedSeconds} s`);
+    return { structured: { request: view, waitedSeconds }, text: lines.join('\n') };
+  },
+});
+
+/**
+ * The request once it is no longer pending, or as it is when the wait ends, the client cancels or
+ * the token expires. Follows the same stream as GraphQL's accessRequestUpdated (it reads the
+ * request again on every change, from any replica); an unknown or foreign id is NOT_FOUND at once.
+ */
+async function waitForDecision(
+  requests: RequestsModule,
+  viewer: Viewer,
+  id: string,
+  waitMs: number,
+  mcp: ServerContext,
+): Promise<AccessRequest | null> {
+  const { signal, _meta } = mcp.mcpReq;
+  const progressToken = _meta?.progressToken;
+  const updates = requests.updates(viewer, id);
+  let latest: AccessRequest | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  let next: Promise<IteratorResult<AccessRequest>> | undefined;
+  const stop = new Promise<'stop'>((resolve) => {
+    timer = setTimeout(() => resolve('stop'), waitMs);
+    if (signal.aborted) resolve('stop');
+    signal.addEventListener('abort', () => resolve('stop'), { once: true });
+  });
+  const started = Date.now();
+  const progress = (message: string) => {
+    if (progressToken === undefined) return;
+    const elapsed = Math.min(waitMs, Date.now() - started) / 1000;
+    void mcp.mcpReq
+      .notify({
+        method: 'notifications/progress',
+        params: { progressToken, progress: Math.round(elapsed), total: waitMs / 1000, message },
+      })
+      .catch(() => {});
+  };
+  try {
+    for (;;) {
+      next = updates.next();
+      const outcome = await Promise.race([next, stop]);
+      if (outcome === 'stop' || outcome.done) return latest ?? (await requests.get(viewer, id));
+      latest = outcome.value;
+      if (latest.status !== 'PENDING') return latest;
+      if (!ticker) {
+        progress('waiting for a human to decide');
+        ticker = setInterval(() => progress('still waiting for a human to decide'), progressIntervalMs);
+      } else {
+        progress('an approval was counted; still waiting for the decision');
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+    clearInterval(ticker);
+    // The stream may be parked until the request's next change: ask it to stop without waiting.
+    next?.catch(() => {});
+    Promise.resolve(updates.return(undefined)).catch(() => {});
+  }
+}
