@@ -7,6 +7,7 @@ import { registerAuditCommands } from './commands/audit.ts';
 import { registerAuditExportCommand } from './commands/audit-export.ts';
 import { registerDevTokenCommand } from './commands/dev-token.ts';
 import { registerImportCommands } from './commands/import.ts';
+import { registerMcpCommand } from './commands/mcp.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerMiningCommands } from './commands/mine.ts';
 import { registerStartCommand } from './commands/start.ts';
@@ -26,6 +27,7 @@ registerAuditExportCommand(program);
 registerDevTokenCommand(program);
 registerVersionedSetCommands(program);
 registerMiningCommands(program);
+registerMcpCommand(program);
 
 /**
  * Expected failures print their message alone; anything else prints its stack. The error classes

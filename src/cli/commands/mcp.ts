@@ -1,0 +1,110 @@
+import type { Command } from 'commander';
+import type { Config } from '../../config/config.ts';
+import type { Logger } from '../../logging/logger.ts';
+
+/** Exit code of a bad or missing setting: the MCP client shows stderr's one line. */
+const badSettingExitCode = 2;
+
+function refuseToStart(problem: string): never {
+  console.error(`aperture mcp: ${problem}`);
+  process.exit(badSettingExitCode);
+}
+
+/**
+ * The process logger on stderr: stdout carries the protocol and nothing else. Human-readable
+ * lines unless LOG_FORMAT=json, as for the other commands.
+ */
+async function stderrLogger(config: Config): Promise<Logger> {
+  const [{ createLogger }, { pino }] = await Promise.all([import('../../logging/logger.ts'), import('pino')]);
+  if (config.log.format === 'json') return createLogger(config.log, pino.destination({ fd: 2, sync: true }));
+  const { default: pretty } = await import('pino-pretty');
+  return createLogger(
+    config.log,
+    pretty({
+      destination: 2,
+      colorize: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR,
+      singleLine: true,
+      ignore: 'pid,hostname,service',
+      translateTime: 'SYS:HH:MM:ss.l',
+    }),
+  );
+}
+
+export function registerMcpCommand(program: Command): void {
+  program
+    .command('mcp')
+    .description(
+      "serve MCP over stdio for a local agent: APERTURE_TOKEN (a delegation token), or APERTURE_HUMAN_TOKEN, APERTURE_CLIENT_ID, APERTURE_CLIENT_SECRET and APERTURE_INTENT (+ APERTURE_TASK_ID) to exchange a person's token",
+    )
+    .action(async () => {
+      const [{ stdioCredentialFromEnv }, { ConfigError }, { commandConfig }] = await Promise.all([
+        import('../../mcp/mcp-stdio.ts'),
+        import('../../config/config.ts'),
+        import('../command-context.ts'),
+      ]);
+      const found = stdioCredentialFromEnv(process.env);
+      if ('problem' in found) refuseToStart(found.problem);
+      let config: Config;
+      try {
+        config = commandConfig();
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        refuseToStart(`invalid configuration: ${error.problems.join('; ')}`);
+      }
+      await serve(config, found.credential);
+    });
+}
+
+/**
+ * Opens the services as the other commands do (background work stays with the running service),
+ * but logging to stderr; then serves until the client closes stdin or a signal arrives. The change
+ * feed is open: revocations, suspensions, grants and policy changes made by the service (any
+ * replica) count here on the next call.
+ */
+async function serve(
+  config: Config,
+  credential: import('../../mcp/mcp-stdio.ts').StdioCredential,
+): Promise<void> {
+  const [
+    { openDatabase },
+    { applyMigrations },
+    { databaseFromTemplate },
+    { createServices },
+    { serveMcpStdio, StdioViewers },
+    { mcpResourceUrl },
+  ] = await Promise.all([
+    import('../../db/open-database.ts'),
+    import('../../db/migrations/apply-migrations.ts'),
+    import('../../app/embedded-template.ts'),
+    import('../../app/create-services.ts'),
+    import('../../mcp/mcp-stdio.ts'),
+    import('../../server/resource-urls.ts'),
+  ]);
+  const logger = await stderrLogger(config);
+  const database = await openDatabase(config.database, logger, {
+    newDatabase: databaseFromTemplate({ demo: false }, logger),
+  });
+  try {
+    if (config.migrateOnStart) await applyMigrations(database.sql, logger);
+    const services = await createServices(config, logger, { database });
+    try {
+      // A given token may be one for the API or for this service's MCP resource.
+      const audiences = [
+        config.identity.audience,
+        ...(config.http.publicUrl ? [mcpResourceUrl(config.http.publicUrl)] : []),
+      ];
+      const viewers = new StdioViewers(services.identity, credential, audiences);
+      const server = serveMcpStdio(services, config.mcp, viewers);
+      const stop = () => void server.close();
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+      await server.closed;
+      await server.close();
+    } finally {
+      await services.close();
+    }
+  } finally {
+    await database.close();
+  }
+  process.exit(0);
+}

@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable, Writable } from 'node:stream';
+import { StdioServerTransport, serveStdio } from '@modelcontextprotocol/server/stdio';
+import { z } from 'zod';
+import { OAuthError } from '../identity/exchange/oauth-error.ts';
+import { tokenExchangeRequestSchema } from '../identity/exchange/token-exchange-request.ts';
+import { TokenRefusedError } from '../identity/token-refusal.ts';
+import { jwtTokenType, maxTokenLength, tokenExchangeGrantType } from '../identity/tokens/token-types.ts';
+import { type AgentViewer, isAgent } from '../identity/viewer.ts';
+import { ApertureError } from '../shared/errors.ts';
+import { callerFor } from './mcp-caller.ts';
+import type { McpModules, McpOptions } from './mcp-modules.ts';
+import { buildMcpServer } from './mcp-server.ts';
+
+const token = z
+  .string()
+  .trim()
+  .max(maxTokenLength, 'is too large for a token')
+  .regex(/^[A-Za-z0-9._~+/=-]+$/, 'is not a token (one JWT, nothing around it)');
+
+/** What `aperture mcp` reads from its environment besides the service's own settings. */
+const stdioEnvironmentSchema = z.object({
+  APERTURE_TOKEN: token.optional(),
+  APERTURE_HUMAN_TOKEN: token.optional(),
+  APERTURE_CLIENT_ID: z.string().trim().min(1).max(200).optional(),
+  APERTURE_CLIENT_SECRET: z.string().min(1).max(500).optional(),
+  APERTURE_INTENT: tokenExchangeRequestSchema.shape.intent,
+  APERTURE_TASK_ID: tokenExchangeRequestSchema.shape.task_id,
+});
+
+const exchangeVariables = [
+  'APERTURE_HUMAN_TOKEN',
+  'APERTURE_CLIENT_ID',
+  'APERTURE_CLIENT_SECRET',
+  'APERTURE_INTENT',
+] as const;
+
+/** How an stdio server proves whom it acts for: a delegation token, or the agent's exchange. */
+export type StdioCredential =
+  | { kind: 'token'; token: string }
+  | {
+      kind: 'exchange';
+      humanToken: string;
+      clientId: string;
+      clientSecret: string;
+      intent: string;
+      taskId: string | null;
+    };
+
+/**
+ * The credential named by the environment, or one line that says what is wrong (never a value):
+ * APERTURE_TOKEN alone, or all of the exchange variables (APERTURE_TASK_ID optional).
+ */
+export function stdioCredentialFromEnv(
+  env: NodeJS.ProcessEnv,
+): { credential: StdioCredential } | { problem: string } {
+  const given = Object.fromEntries(
+    Object.entries(env).filter(([name, value]) => name.startsWith('APERTURE_') && value !== ''),
+  );
+  const parsed = stdioEnvironmentSchema.safeParse(given);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { problem: `${issue.path.join('.')} ${issue.message}` };
+  }
+  const vars = parsed.data;
+  const exchange = exchangeVariables.filter((name) => vars[name] !== undefined);
+  if (vars.APERTURE_TOKEN !== undefined) {
+    if (exchange.length > 0 || vars.APERTURE_TASK_ID !== undefined) {
+      return {
+        problem: `set either APERTURE_TOKEN or the exchange variables (${exchangeVariables.join(', ')}), not both`,
+      };
+    }
+    return { credential: { kind: 'token', token: vars.APERTURE_TOKEN } };
+  }
+  const missing = exchangeVariables.filter((name) => vars[name] === undefined);
+  if (missing.length > 0) {
+    return {
+      problem:
+        exchange.length === 0
+          ? `set APERTURE_TOKEN (a delegation token) or ${exchangeVariables.join(', ')} (to exchange a person's token)`
+          : `missing ${missing.join(', ')} (needed with ${exchange.join(', ')} to exchange a person's token)`,
+    };
+  }
+  return {
+    credential: {
+      kind: 'exchange',
+      humanToken: vars.APERTURE_HUMAN_TOKEN!,
+      clientId: vars.APERTURE_CLIENT_ID!,
+      clientSecret: vars.APERTURE_CLIENT_SECRET!,
+      intent: vars.APERTURE_INTENT!,
+      taskId: vars.APERTURE_TASK_ID ?? null,
+    },
+  };
+}
+
+/** An exchanged token is replaced this long before it expires (or at half its life, if shorter). */
+const renewBeforeExpiryMs = 60_000;
+
+/**
+ * The agent every tool call acts as, authenticated again against the current state on every call
+ * (revocation, suspension, intent, the human still active), as over HTTP. A given token must be a
+ * delegation token for one of `audiences`; exchanged tokens are made in process for the API's
+ * audience and exchanged again shortly before they expire. A revoked token is not replaced: the
+ * session stays refused (someone meant to stop it).
+ */
+export class StdioViewers {
+  private exchanged: { token: string; renewAt: number } | undefined;
+  private exchanging: Promise<string> | undefined;
+  private revoked = false;
+
+  constructor(
+    private readonly identity: McpModules['identity'],
+    private readonly credential: StdioCredential,
+    private readonly audiences: readonly string[],
+  ) {}
+
+  async viewer(): Promise<AgentViewer> {
+    if (this.revoked && this.credential.kind === 'exchange') {
+      throw new TokenRefusedError(
+        'revoked',
+        'the delegation token was revoked: start aperture mcp again to exchange a new one',
+      );
+    }
+    const bearer = this.credential.kind === 'token' ? this.credential.token : await this.currentToken();
+    try {
+      const viewer = await this.identity.authenticator.authenticate(`Bearer ${bearer}`, {
+        kind: 'resource',
+        audiences: this.audiences,
+      });
+      if (!isAgent(viewer)) throw new TokenRefusedError('wrong_audience', 'a delegation token is required');
+      return viewer;
+    } catch (error) {
+      if (error instanceof TokenRefusedError && error.reason === 'revoked') this.revoked = true;
+      throw error;
+    }
+  }
+
+  private currentToken(): Promise<string> {
+    if (this.exchanged && Date.now() < this.exchanged.renewAt) return Promise.resolve(this.exchanged.token);
+    this.exchanging ??= this.exchange().finally(() => {
+      this.exchanging = undefined;
+    });
+    return this.exchanging;
+  }
+
+  private async exchange(): Promise<string> {
+    if (this.credential.kind !== 'exchange') throw new Error('no exchange credential');
+    const { humanToken, clientId, clientSecret, intent, taskId } = this.credential;
+    try {
+      const response = await this.identity.tokenExchange.exchange(
+        {
+          grant_type: tokenExchangeGrantType,
+          subject_token: humanToken,
+          subject_token_type: jwtTokenType,
+          intent,
+          ...(taskId ? { task_id: taskId } : {}),
+        },
+        { clientId, clientSecret },
+      );
+      const lifetimeMs = response.expires_in * 1000;
+      const renewAt = Date.now() + lifetimeMs - Math.min(renewBeforeExpiryMs, lifetimeMs / 2);
+      this.exchanged = { token: response.access_token, renewAt };
+      return response.access_token;
+    } catch (error) {
+      if (!(error instanceof OAuthError)) throw error;
+      throw new ApertureError(
+        'UNAUTHENTICATED',
+        `the token exchange was refused (${error.code}): ${error.description}`,
+      );
+    }
+  }
+}
+
+export interface StdioServer {
+  /** Settles when the client closes its end (stdin ends) or `close` is called. */
+  closed: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * MCP over stdio for `aperture mcp`: one connection, the same tools and checks as /mcp, each call
+ * authenticated again (see StdioViewers). Only the protocol goes to `output`; logs go elsewhere.
+ */
+export function serveMcpStdio(
+  modules: McpModules,
+  options: McpOptions,
+  viewers: StdioViewers,
+  io: { input?: Readable; output?: Writable } = {},
+): StdioServer {
+  const input = io.input ?? process.stdin;
+  const transport = new StdioServerTransport(input, io.output ?? process.stdout);
+  let ended = () => {};
+  const closed = new Promise<void>((resolve) => {
+    ended = resolve;
+    input.once('end', resolve);
+    input.once('close', resolve);
+  });
+  const handle = serveStdio(
+    () =>
+      buildMcpServer(modules, options, async (_context, client) =>
+        callerFor(modules, {
+          viewer: await viewers.viewer(),
+          transport: 'stdio',
+          client,
+          requestId: randomUUID(),
+        }),
+      ),
+    {
+      transport,
+      onerror: (error) => modules.logger.warn({ err: error }, 'mcp stdio connection error'),
+    },
+  );
+  return {
+    closed,
+    async close() {
+      await handle.close();
+      ended();
+    },
+  };
+}
