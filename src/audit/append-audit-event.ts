@@ -2,6 +2,7 @@ import { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import { toJson } from '../shared/json.ts';
 import type { AuditEventInput } from './audit-event.ts';
+import { type Channel, currentChannel } from './channel.ts';
 
 export type TransactionClient = Prisma.TransactionClient;
 
@@ -33,7 +34,7 @@ export function insertAuditEventsSql(inputs: readonly AuditEventInput[]): Prisma
       intent: input.intent ?? null,
       subjectKind: input.subject?.kind ?? null,
       subjectId: input.subject?.id ?? null,
-      payload: toJson(input.payload ?? {}),
+      payload: toJson(payloadVia(input.payload ?? {}, channelOf(input))),
       policyVersion: input.policyVersion ?? null,
     })),
   );
@@ -45,6 +46,27 @@ export function insertAuditEventsSql(inputs: readonly AuditEventInput[]): Prisma
            e->>'subjectKind', e->>'subjectId', e->'payload', (e->>'policyVersion')::int
     FROM jsonb_array_elements(${rows}::jsonb) WITH ORDINALITY AS input(e, position)
     ORDER BY position`;
+}
+
+/** The channel an event records: the one it names, else the one of the call being served. */
+function channelOf(input: AuditEventInput): Channel | null {
+  return input.channel === undefined ? currentChannel() : input.channel;
+}
+
+/**
+ * The payload with the channel as `via` ({ name, client }). The payload is hashed into the log's
+ * leaf, so the channel is as tamper-evident as the rest of the event, and events written before
+ * channels were recorded (no `via`) hash as they always did. A payload that is not an object is
+ * kept under `value`.
+ */
+function payloadVia(payload: unknown, channel: Channel | null): unknown {
+  if (!channel) return payload;
+  const via = { name: channel.name, client: channel.client };
+  return isPlainObject(payload) ? { ...payload, via } : { value: payload, via };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
 /** Appends one event inside the caller's transaction (see appendAuditEvents). */

@@ -2,6 +2,7 @@ import type { PrismaClient } from '../db/open-database.ts';
 import type { Logger } from '../logging/logger.ts';
 import { appendAuditEvents } from './append-audit-event.ts';
 import type { AuditEventInput } from './audit-event.ts';
+import { currentChannel } from './channel.ts';
 
 const maxBatch = 500;
 const maxQueued = 100_000;
@@ -27,7 +28,9 @@ export class AuditBatcher {
       this.logger.error({ type: event.type }, 'audit queue full: an event was dropped');
       return;
     }
-    this.queue.push(event);
+    // Written later, outside the call: the call's channel is taken now.
+    const channel = event.channel === undefined ? currentChannel() : event.channel;
+    this.queue.push(channel === event.channel ? event : { ...event, channel });
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       void this.flush();

@@ -1,3 +1,5 @@
+import type { Channel } from './channel.ts';
+
 /** Who acted: the human and the agent chain acting for them, outermost agent first. */
 export interface AuditActor {
   humanId?: string | null;
@@ -13,4 +15,9 @@ export interface AuditEventInput {
   /** Anything JSON can carry; stored as JSON (undefined dropped, dates as ISO strings). */
   payload?: unknown;
   policyVersion?: number | null | undefined;
+  /**
+   * The door the event came through; by default the channel of the call being served
+   * (`inChannel`). Recorded in the payload as `via`; null or none known: not recorded.
+   */
+  channel?: Channel | null | undefined;
 }
