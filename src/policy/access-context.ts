@@ -1,4 +1,5 @@
 import type { Tier } from '../../generated/prisma/enums.ts';
+import type { Channel } from '../audit/channel.ts';
 import type { Sensitivity } from '../catalog/sensitivity.ts';
 import type { CapabilityCeiling } from '../identity/agents/capability-ceiling.ts';
 import type { HumanIdentity } from '../identity/viewer.ts';
@@ -44,6 +45,8 @@ export interface AccessContext {
   /** One ceiling per agent of the chain (none for a human). */
   ceilings: CapabilityCeiling[];
   grants: AccessGrant[];
+  /** The door of the call; null or absent when unknown (then only channel-bound denies apply). */
+  channel?: Channel | null;
   now: Date;
 }
 

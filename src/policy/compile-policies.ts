@@ -1,5 +1,7 @@
+import type { Channel } from '../audit/channel.ts';
 import { compilePathGlob } from '../catalog/path-glob.ts';
 import type { PolicyHuman, PolicyObject } from './access-context.ts';
+import { compileChannelCondition } from './channel-condition.ts';
 import { conditionHolds } from './human-attributes.ts';
 import type { Mask, Policy, ResourceSelector, RowFilter } from './policy-schema.ts';
 
@@ -30,6 +32,10 @@ export interface CompiledPolicy {
   policy: Policy;
   appliesTo(human: PolicyHuman): boolean;
   appliesUnder(intent: string | null): boolean;
+  /** Whether the policy applies through this door (see ChannelCondition); always, when it names none. */
+  appliesOver(channel: Channel | null): boolean;
+  /** True when the policy names channels or clients. */
+  channelBound: boolean;
   activeAt(now: Date): boolean;
   resources: CompiledSelector;
   masks: { mask: Mask; columns: CompiledSelector }[];
@@ -39,10 +45,23 @@ export interface CompiledPolicy {
 export interface CompiledPolicySet {
   version: number;
   policies: CompiledPolicy[];
+  /** The policies that name channels or clients: the only ones a channel changes. */
+  channelBound: CompiledPolicy[];
 }
 
 export function compilePolicySet(policies: readonly Policy[], version: number): CompiledPolicySet {
-  return { version, policies: policies.map(compilePolicy) };
+  const compiled = policies.map(compilePolicy);
+  return { version, policies: compiled, channelBound: compiled.filter((policy) => policy.channelBound) };
+}
+
+/**
+ * Which channel-bound policies apply through this door, as a short key: calls through doors that
+ * no policy tells apart share one key (empty when no policy names a channel or a client).
+ */
+export function channelKey(policies: CompiledPolicySet, channel: Channel | null): string {
+  let key = '';
+  for (const policy of policies.channelBound) key += policy.appliesOver(channel) ? '1' : '0';
+  return key;
 }
 
 /** An empty selector matches everything. */
@@ -64,6 +83,7 @@ export function compileSelector(selector: ResourceSelector): CompiledSelector {
 
 function compilePolicy(policy: Policy): CompiledPolicy {
   const { subjects, intents } = policy;
+  const overChannel = compileChannelCondition(policy, policy.effect === 'deny');
   const rowFilters = policy.rowFilters.map((filter) => ({
     filter,
     datasets: filter.datasets?.map(compilePathGlob) ?? null,
@@ -79,6 +99,10 @@ function compilePolicy(policy: Policy): CompiledPolicy {
     appliesUnder(intent) {
       return intents === 'any' || (intent !== null && intents.includes(intent));
     },
+    appliesOver(channel) {
+      return !overChannel || overChannel(channel);
+    },
+    channelBound: overChannel !== null,
     activeAt(now) {
       return (
         (!policy.validFrom || policy.validFrom <= now) && (!policy.validUntil || now < policy.validUntil)

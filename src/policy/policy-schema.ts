@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Tier } from '../../generated/prisma/enums.ts';
+import { channelNames } from '../audit/channel.ts';
 import { pathGlob } from '../catalog/path-glob.ts';
 import { Sensitivity } from '../catalog/sensitivity.ts';
 
@@ -129,6 +130,15 @@ export const rowFilterSchema = z
 
 export type RowFilter = z.infer<typeof rowFilterSchema>;
 
+/** The doors a policy or rule applies through (`mcp`, `graphql`, ...). */
+export const channelsConditionSchema = z.array(z.enum(channelNames)).min(1).max(channelNames.length);
+
+/**
+ * The client software that says it makes the call (MCP `clientInfo.name`). What a client says is
+ * not proof: name clients to narrow what an allow gives, not as the only guard of a deny.
+ */
+export const clientsConditionSchema = z.array(z.string().trim().min(1).max(200)).min(1).max(100);
+
 export const policyIdSchema = z
   .string()
   .regex(
@@ -147,6 +157,13 @@ export const policySchema = z
     resources: resourceSelectorSchema.prefault({}),
     /** Intents the policy applies under; `any` (default) for every intent. */
     intents: z.union([z.literal('any'), z.array(z.string().min(1).max(100)).min(1)]).default('any'),
+    /**
+     * The doors the policy applies through; none: every door. Over any other door an allow gives
+     * nothing and a deny takes nothing away.
+     */
+    channels: channelsConditionSchema.optional(),
+    /** The clients (MCP `clientInfo.name`) the policy applies to; none: any client, or none. */
+    clients: clientsConditionSchema.optional(),
     masks: z.array(maskSchema).max(50).default([]),
     rowFilters: z.array(rowFilterSchema).max(50).default([]),
     validFrom: z.coerce.date().optional(),

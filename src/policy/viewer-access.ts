@@ -121,6 +121,7 @@ export class ViewerAccess {
       (compiled) =>
         compiled.activeAt(context.now) &&
         compiled.appliesUnder(context.intent?.name ?? null) &&
+        compiled.appliesOver(context.channel ?? null) &&
         compiled.appliesTo(context.human),
     );
     this.allows = applicable.filter((compiled) => compiled.policy.effect === 'allow');

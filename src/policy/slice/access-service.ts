@@ -1,4 +1,4 @@
-import { recordAuditEvent } from '../../audit/index.ts';
+import { type Channel, channelNames, currentChannel, recordAuditEvent } from '../../audit/index.ts';
 import type { StoredCatalogReader } from '../../catalog/read/catalog-reader.ts';
 import { leastSensitive, type Sensitivity } from '../../catalog/sensitivity.ts';
 import type { ChangeFeed } from '../../db/change-feed.ts';
@@ -10,7 +10,7 @@ import { checkDelegationState } from '../../identity/tokens/check-delegation-sta
 import { type Viewer, viewerAuditActor } from '../../identity/viewer.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { type AccessContext, type PolicyObject, policyHuman } from '../access-context.ts';
-import { type CompiledPolicySet, compilePolicySet } from '../compile-policies.ts';
+import { type CompiledPolicySet, channelKey, compilePolicySet } from '../compile-policies.ts';
 import { currentPolicySet } from '../store/policy-store.ts';
 import { type ObjectDecision, ViewerAccess } from '../viewer-access.ts';
 import type { CatalogIndex } from './catalog-index.ts';
@@ -92,12 +92,16 @@ export class AccessService {
     this.catalog.close();
   }
 
-  async sliceFor(viewer: Viewer): Promise<ViewerSlice> {
+  /**
+   * What `viewer` may see through `channel` (by default the channel of the call being served, see
+   * `inChannel`; null: a call from no door, where only channel-bound denies apply).
+   */
+  async sliceFor(viewer: Viewer, channel: Channel | null = currentChannel()): Promise<ViewerSlice> {
     const [policies, { index: catalog, stored }] = await Promise.all([
       this.policies.get(),
       this.catalog.get(),
     ]);
-    const context = await this.contextFor(viewer);
+    const context = await this.contextFor(viewer, channel);
     if (!context) {
       return {
         policyVersion: policies.version,
@@ -125,8 +129,9 @@ export class AccessService {
 
   /**
    * Decisions depend only on the policy version, the catalog, and the viewer's attributes, chain
-   * ceilings, intent and grants: viewers alike share one ViewerAccess (and its remembered
-   * decisions) until any of these changes or a policy's validity window opens or closes.
+   * ceilings, intent, grants and (when a policy names one) channel: viewers alike share one
+   * ViewerAccess (and its remembered decisions) until any of these changes or a policy's validity
+   * window opens or closes. The channel counts only as far as channel-bound policies tell it apart.
    */
   private viewerAccess(
     policies: CompiledPolicySet,
@@ -137,7 +142,7 @@ export class AccessService {
     if (this.accessCache.policies !== policies || this.accessCache.catalog !== catalog) {
       this.accessCache = { policies, catalog, entries: new Map() };
     }
-    const key = JSON.stringify([context.human, context.intent, context.ceilings, context.grants]);
+    const key = `${channelKey(policies, context.channel ?? null)}${JSON.stringify([context.human, context.intent, context.ceilings, context.grants])}`;
     const cached = this.accessCache.entries.get(key);
     if (cached && cached.expiresAt > now) return cached;
     // Each entry remembers the decisions its viewers asked for: keep the number of entries modest.
@@ -151,7 +156,7 @@ export class AccessService {
     return entry;
   }
 
-  private async contextFor(viewer: Viewer): Promise<AccessContext | null> {
+  private async contextFor(viewer: Viewer, channel: Channel | null): Promise<AccessContext | null> {
     if (viewer.kind === 'anonymous') return null;
     const { human } = viewer;
     const base: AccessContext = {
@@ -159,6 +164,7 @@ export class AccessService {
       intent: null,
       ceilings: [],
       grants: [],
+      channel,
       now: new Date(),
     };
     if (viewer.kind === 'human') return base;
@@ -190,7 +196,13 @@ export class AccessService {
    */
   async simulate(
     actor: Viewer,
-    input: { humanEmail: string; agentClientIds: string[]; intent: string | null },
+    input: {
+      humanEmail: string;
+      agentClientIds: string[];
+      intent: string | null;
+      /** The door to simulate; none: a call from no door (channel-bound allows give nothing). */
+      channel?: { name: string; client?: string | null | undefined } | null | undefined;
+    },
   ): Promise<SimulatedAccess[]> {
     const governor = requireGovernance(actor, this.limits.governanceGroup);
     const person = await this.identity.person({ email: input.humanEmail });
@@ -223,7 +235,8 @@ export class AccessService {
         expiresAt,
       };
     }
-    const slice = await this.sliceFor(viewer);
+    const channel = simulatedChannel(input.channel);
+    const slice = await this.sliceFor(viewer, channel);
     const rows: SimulatedAccess[] = [];
     for (const list of [slice.catalog.datasets, slice.catalog.metrics, slice.catalog.glossary]) {
       for (const { object } of list) {
@@ -254,7 +267,12 @@ export class AccessService {
       actor: viewerAuditActor(governor),
       intent: input.intent,
       policyVersion: slice.policyVersion,
-      payload: { humanEmail: input.humanEmail, agents: input.agentClientIds, visibleObjects: rows.length },
+      payload: {
+        humanEmail: input.humanEmail,
+        agents: input.agentClientIds,
+        simulatedChannel: channel,
+        visibleObjects: rows.length,
+      },
     });
     return rows;
   }
@@ -269,6 +287,15 @@ export interface SimulatedAccess {
   /** Datasets: readable columns, and those masked (`name (method)`). */
   visibleColumns: number;
   maskedColumns: string[];
+}
+
+function simulatedChannel(
+  channel: { name: string; client?: string | null | undefined } | null | undefined,
+): Channel | null {
+  if (!channel) return null;
+  const name = channelNames.find((known) => known === channel.name);
+  if (!name) throw invalid('channel', `${channel.name} is not a channel: use ${channelNames.join(', ')}`);
+  return { name, client: channel.client ?? null };
 }
 
 function invalid(field: string, message: string): InvalidInputError {
