@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { AccessRequest, Grant, Prisma } from '../../generated/prisma/client.ts';
+import { type Channel, currentChannel } from '../audit/channel.ts';
 import type { AuditEventInput } from '../audit/index.ts';
 import type { ChangeTopic } from '../db/change-feed.ts';
 import { advisoryLocks, takeAdvisoryLocks } from '../db/locks/index.ts';
@@ -40,8 +41,9 @@ async function requestedObjects(
   viewer: AgentViewer,
   input: AccessRequestInput,
   extending: boolean,
+  channel: Channel | null,
 ) {
-  const slice = await deps.access.sliceFor(viewer);
+  const slice = await deps.access.sliceFor(viewer, channel);
   const lookup = (path: string) => slice.catalog.byPath.get(path);
   const objects: PolicyObject[] = [];
   for (const path of input.paths) {
@@ -116,7 +118,9 @@ async function enforceRateLimits(
 /**
  * Files an agent's access request and decides it by the rules inside the same transaction: an
  * approval creates the grant, a denial says why, a routed request waits for approvers (and expires
- * on its own). An identical pending request is returned instead of a new one.
+ * on its own). An identical pending request is returned instead of a new one. The door it came
+ * through (the channel of the call being served) is a fact for the policies, the rules and the
+ * audit events, and is kept in the request's snapshot.
  */
 export async function fileAccessRequest(
   deps: RequestDeps,
@@ -129,11 +133,13 @@ export async function fileAccessRequest(
   if (input.scope === 'TASK' && !viewer.taskId) {
     throw new ApertureError('INVALID_INPUT', 'scope TASK needs a delegation token with a task id (task_id)');
   }
+  const channel = currentChannel();
   const { objects, lookup, stored, policyVersion, sensitivityCeiling } = await requestedObjects(
     deps,
     viewer,
     input,
     !!extendsGrant,
+    channel,
   );
   const objectPaths = objects.map((object) => object.path).sort();
   // The same objects, tier, scope (and task, for TASK scope) and grant being extended.
@@ -163,6 +169,7 @@ export async function fileAccessRequest(
     tier: input.tier,
     requestedSeconds: input.duration,
     at: now,
+    channel,
   });
   try {
     return await deps.prisma.$transaction(async (tx): Promise<FiledRequest> => {
@@ -190,7 +197,8 @@ export async function fileAccessRequest(
         scope: input.scope,
         status: statusOf(outcome),
         pendingKey: outcome.action === 'route' ? pendingKey : null,
-        snapshot: toJson(snapshot),
+        // The channel with the facts the rules saw, so that a later re-check sees it too.
+        snapshot: toJson({ ...snapshot, channel }),
         ruleSetVersion: ruleSet.version,
         ruleId: outcome.rule?.id ?? null,
         routing: outcome.action === 'route' ? toJson(outcome.routing) : null,
@@ -213,6 +221,7 @@ export async function fileAccessRequest(
           actor: { humanId: viewer.human.id, agentChain: request.chain },
           intent: viewer.intent,
           subject: { kind: 'access-request', id: request.id },
+          channel,
           policyVersion,
           payload: {
             paths: request.paths,
@@ -231,6 +240,7 @@ export async function fileAccessRequest(
           actor: { humanId: viewer.human.id, agentChain: request.chain },
           intent: viewer.intent,
           subject: { kind: 'access-request', id: request.id },
+          channel,
           payload: {
             decidedBy: request.decidedBy,
             ruleId: request.ruleId,
@@ -257,7 +267,7 @@ export async function fileAccessRequest(
       // Otherwise everything the request writes is known now: one statement.
       const made = outcome.action === 'approve' ? newGrant(request, terms, deps.config.grantMaximums) : null;
       if (made) {
-        audit.push(made.event);
+        audit.push({ ...made.event, channel });
         changes.push({ topic: 'grants', detail: grantKey(made.grant) });
       }
       await writeRequestRows(tx, {

@@ -1,5 +1,7 @@
 import type { Tier } from '../../../generated/prisma/enums.ts';
+import type { Channel } from '../../audit/channel.ts';
 import type { PolicyHuman, PolicyObject } from '../../policy/access-context.ts';
+import { compileChannelCondition } from '../../policy/channel-condition.ts';
 import { compileSelector, selectorMatches } from '../../policy/compile-policies.ts';
 import { conditionHolds } from '../../policy/human-attributes.ts';
 import type { Routing, Rule } from './rule-schema.ts';
@@ -15,6 +17,11 @@ export interface RequestFacts {
   tier: Tier;
   requestedSeconds: number;
   at: Date;
+  /**
+   * The door the request came through; null or absent when unknown: then rules naming channels or
+   * clients match only if they deny (not knowing the door never approves).
+   */
+  channel?: Channel | null;
 }
 
 export type RuleOutcome =
@@ -39,6 +46,8 @@ export function ruleMatches(rule: Rule, facts: RequestFacts): boolean {
   }
   if (when.agents && !when.agents.includes(facts.agentClientId)) return false;
   if (when.intents && !when.intents.includes(facts.intent)) return false;
+  const overChannel = compileChannelCondition(when, rule.action === 'deny');
+  if (overChannel && !overChannel(facts.channel ?? null)) return false;
   if (when.tiers && !when.tiers.includes(facts.tier)) return false;
   if (when.maxRequestedDuration !== undefined && facts.requestedSeconds > when.maxRequestedDuration)
     return false;

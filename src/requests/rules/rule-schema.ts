@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { Tier } from '../../../generated/prisma/enums.ts';
-import { resourceSelectorSchema, subjectSchema } from '../../policy/policy-schema.ts';
+import {
+  channelsConditionSchema,
+  clientsConditionSchema,
+  resourceSelectorSchema,
+  subjectSchema,
+} from '../../policy/policy-schema.ts';
 import { durationSchema } from '../../shared/duration.ts';
 
 /**
@@ -56,6 +61,13 @@ export const ruleConditionsSchema = z
     /** Client ids: the requesting agent (the last of the chain) must be one of them. */
     agents: z.array(z.string().min(1).max(200)).min(1).optional(),
     intents: z.array(z.string().min(1).max(100)).min(1).optional(),
+    /** The door the request came through (`mcp`, `graphql`, ...). */
+    channels: channelsConditionSchema.optional(),
+    /**
+     * The client software that says it filed the request (MCP `clientInfo.name`): said by the
+     * client, never proof, so it narrows approvals rather than guarding denies.
+     */
+    clients: clientsConditionSchema.optional(),
     /** Approve and route rules: every requested object must match; deny rules: any one. */
     resources: resourceSelectorSchema.optional(),
     tiers: z.array(z.enum(Tier)).min(1).optional(),
