@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createYoga } from 'graphql-yoga';
-import type { AuditBatcher } from '../audit/index.ts';
+import { type AuditBatcher, type Channel, inChannel } from '../audit/index.ts';
 import type { AuditLog } from '../audit/log/audit-log.ts';
 import type { Database } from '../db/open-database.ts';
 import type { IdentityModule } from '../identity/identity-module.ts';
@@ -14,6 +14,7 @@ import type { AccessService } from '../policy/slice/access-service.ts';
 import { SliceCatalogReader } from '../policy/slice/slice-catalog-reader.ts';
 import type { PolicyGovernance } from '../policy/store/policy-governance.ts';
 import type { RequestsModule } from '../requests/requests-module.ts';
+import type { RouteHandler } from '../server/create-http-server.ts';
 import { requestIdHeader } from '../server/request-id.ts';
 import { authenticatedViewer, useAuthentication } from './authentication.ts';
 import type { GraphQLContext } from './context.ts';
@@ -51,11 +52,20 @@ export interface GraphQLOptions {
 
 export const graphqlPath = '/graphql';
 
+/** GraphQL callers name no client software: policies tell GraphQL apart only as a door. */
+export const graphqlChannel: Channel = Object.freeze({ name: 'graphql', client: null });
+
 /**
  * The GraphQL endpoint. Each request gets its context: its id, the viewer authenticated from its
- * bearer token against the current state, a logger carrying both, and a catalog reader.
+ * bearer token against the current state, a logger carrying both, and a catalog reader. Each is
+ * served in the `graphql` channel: the slices it reads and every audit event it causes say so.
  */
-export function createGraphQLServer(
+export function createGraphQLServer(modules: GraphQLModules, options: GraphQLOptions): RouteHandler {
+  const yoga = createYogaServer(modules, options);
+  return (request, response) => inChannel(graphqlChannel, () => yoga(request, response));
+}
+
+function createYogaServer(
   { database, identity, access, requests, mining, policies, auditBatcher, auditLog, logger }: GraphQLModules,
   { graphiql, introspection }: GraphQLOptions,
 ) {
@@ -104,7 +114,7 @@ export function createGraphQLServer(
                 throw error;
               }),
           }),
-        catalog: new SliceCatalogReader(await access.sliceFor(viewer)),
+        catalog: new SliceCatalogReader(await access.sliceFor(viewer, graphqlChannel)),
         identity,
         access,
         requests,

@@ -1,3 +1,4 @@
+import { channelNames } from '../../audit/channel.ts';
 import type { SimulatedAccess } from '../../policy/slice/access-service.ts';
 import type { ApplyResult, PolicySet } from '../../policy/store/policy-store.ts';
 import { builder } from '../builder.ts';
@@ -23,6 +24,13 @@ export const ApplyResultRef = builder.objectRef<ApplyResult>('ApplyResult').impl
   }),
 });
 
+const ChannelEnum = builder.enumType('Channel', {
+  description: 'A door into aperture; policies and rules may name the doors they apply through.',
+  values: Object.fromEntries(channelNames.map((name) => [name.toUpperCase(), { value: name }])) as {
+    [Name in (typeof channelNames)[number] as Uppercase<Name>]: { value: Name };
+  },
+});
+
 const SimulatedAccessRef = builder.objectRef<SimulatedAccess>('SimulatedAccess').implement({
   fields: (t) => ({
     path: t.exposeString('path'),
@@ -44,14 +52,24 @@ builder.queryFields((t) => ({
     type: [SimulatedAccessRef],
     authScopes: { governance: true },
     description:
-      'What a human would see, alone or through a chain of agents (client ids, outermost first) under an intent.',
+      'What a human would see, alone or through a chain of agents (client ids, outermost first) under an intent, through a channel (none: policies that name channels or clients do not grant).',
     args: {
       humanEmail: t.arg.string({ required: true }),
       agentClientIds: t.arg.stringList({ required: false }),
       intent: t.arg.string({ required: false }),
+      channel: t.arg({ type: ChannelEnum, required: false }),
+      client: t.arg.string({
+        required: false,
+        description: 'With channel: the client software the call says it comes from (MCP clientInfo.name).',
+      }),
     },
-    resolve: (_root, { humanEmail, agentClientIds, intent }, { access, viewer }) =>
-      access.simulate(viewer, { humanEmail, agentClientIds: agentClientIds ?? [], intent: intent ?? null }),
+    resolve: (_root, { humanEmail, agentClientIds, intent, channel, client }, { access, viewer }) =>
+      access.simulate(viewer, {
+        humanEmail,
+        agentClientIds: agentClientIds ?? [],
+        intent: intent ?? null,
+        channel: channel ? { name: channel, client: client ?? null } : null,
+      }),
   }),
 }));
 
