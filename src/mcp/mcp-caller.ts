@@ -1,3 +1,4 @@
+import type { Channel } from '../audit/channel.ts';
 import { type AgentViewer, viewerLogContext } from '../identity/viewer.ts';
 import type { Logger } from '../logging/logger.ts';
 import { SliceCatalogReader } from '../policy/slice/slice-catalog-reader.ts';
@@ -18,9 +19,16 @@ export interface McpCaller {
   /** 'http' (Streamable HTTP at /mcp) or 'stdio' (`aperture mcp`). */
   transport: 'http' | 'stdio';
   client: McpClientInfo | null;
+  /** The door as policies, rules and audit events see it: `mcp`, with the client's name. */
+  channel: Channel;
   requestId: string;
   logger: Logger;
   catalog: SliceCatalogReader;
+}
+
+/** The channel of a call over MCP: the client is the name it gives, recorded, never identity. */
+export function mcpChannel(client: McpClientInfo | null): Channel {
+  return { name: 'mcp', client: client?.name ?? null };
 }
 
 /** The caller of one tool call, once its viewer is known (over HTTP or stdio alike). */
@@ -29,9 +37,11 @@ export async function callerFor(
   call: Pick<McpCaller, 'viewer' | 'transport' | 'client' | 'requestId'>,
 ): Promise<McpCaller> {
   const { viewer, client, requestId } = call;
+  const channel = mcpChannel(client);
   return {
     ...call,
+    channel,
     logger: modules.logger.child({ requestId, ...viewerLogContext(viewer), mcpClient: client?.name }),
-    catalog: new SliceCatalogReader(await modules.access.sliceFor(viewer)),
+    catalog: new SliceCatalogReader(await modules.access.sliceFor(viewer, channel)),
   };
 }

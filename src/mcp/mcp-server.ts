@@ -1,9 +1,10 @@
 import { McpServer, type ServerContext } from '@modelcontextprotocol/server';
+import { inChannel } from '../audit/channel.ts';
 import { viewerAuditActor } from '../identity/viewer.ts';
 import { validateInput } from '../shared/validate.ts';
 import { apertureVersion } from '../version.ts';
 import { clientInfoOf } from './client-info.ts';
-import type { McpCaller, McpClientInfo } from './mcp-caller.ts';
+import { type McpCaller, type McpClientInfo, mcpChannel } from './mcp-caller.ts';
 import type { McpModules, McpOptions } from './mcp-modules.ts';
 import type { McpTool } from './mcp-tool.ts';
 import { publishedInputSchema } from './published-schema.ts';
@@ -39,29 +40,40 @@ export function buildMcpServer(
         outputSchema: tool.output,
         annotations: tool.annotations,
       },
-      async (args, context) => {
-        let caller: McpCaller | undefined;
-        try {
-          caller = await callerOf(context, clientInfoOf(context, server));
-          const input = validateInput(tool.input, args, `${tool.name} arguments`);
-          const answer = await tool.run(input, { caller, modules, options, mcp: context });
-          auditHandedOut(modules, caller, tool.name);
-          return {
-            content: [{ type: 'text' as const, text: answer.text }],
-            structuredContent: answer.structured,
-          };
-        } catch (error) {
-          const requestId = caller?.requestId ?? String(context.mcpReq.id);
-          const { result, expected } = toolError(error, requestId);
-          const logger = caller?.logger ?? modules.logger;
-          if (expected) logger.info({ tool: tool.name, refusal: result.content[0] }, 'mcp tool call refused');
-          else logger.error({ err: error, tool: tool.name }, 'mcp tool call failed');
-          return result;
-        }
+      // Inside the call's channel: every audit event it causes, however deep, records it.
+      (args, context) => {
+        const client = clientInfoOf(context, server);
+        return inChannel(mcpChannel(client), () => callTool(tool, args, context, client));
       },
     );
   }
   return server;
+
+  async function callTool(
+    tool: McpTool,
+    args: unknown,
+    context: ServerContext,
+    client: McpClientInfo | null,
+  ) {
+    let caller: McpCaller | undefined;
+    try {
+      caller = await callerOf(context, client);
+      const input = validateInput(tool.input, args, `${tool.name} arguments`);
+      const answer = await tool.run(input, { caller, modules, options, mcp: context });
+      auditHandedOut(modules, caller, tool.name);
+      return {
+        content: [{ type: 'text' as const, text: answer.text }],
+        structuredContent: answer.structured,
+      };
+    } catch (error) {
+      const requestId = caller?.requestId ?? String(context.mcpReq.id);
+      const { result, expected } = toolError(error, requestId);
+      const logger = caller?.logger ?? modules.logger;
+      if (expected) logger.info({ tool: tool.name, refusal: result.content[0] }, 'mcp tool call refused');
+      else logger.error({ err: error, tool: tool.name }, 'mcp tool call failed');
+      return result;
+    }
+  }
 }
 
 /** Like GraphQL's slice audit: one event per call for the catalog objects it handed out. */
@@ -79,7 +91,6 @@ function auditHandedOut(modules: McpModules, caller: McpCaller, tool: string): v
       requestId: caller.requestId,
       tokenId: viewer.tokenId,
       taskId: viewer.taskId,
-      channel: 'mcp',
       transport: caller.transport,
       client: caller.client,
       objects,
