@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { Config } from '../../config/config.ts';
-import type { Logger } from '../../logging/logger.ts';
 
 /** Exit code of a bad or missing setting: the MCP client shows stderr's one line. */
 const badSettingExitCode = 2;
@@ -8,26 +7,6 @@ const badSettingExitCode = 2;
 function refuseToStart(problem: string): never {
   console.error(`aperture mcp: ${problem}`);
   process.exit(badSettingExitCode);
-}
-
-/**
- * The process logger on stderr: stdout carries the protocol and nothing else. Human-readable
- * lines unless LOG_FORMAT=json, as for the other commands.
- */
-async function stderrLogger(config: Config): Promise<Logger> {
-  const [{ createLogger }, { pino }] = await Promise.all([import('../../logging/logger.ts'), import('pino')]);
-  if (config.log.format === 'json') return createLogger(config.log, pino.destination({ fd: 2, sync: true }));
-  const { default: pretty } = await import('pino-pretty');
-  return createLogger(
-    config.log,
-    pretty({
-      destination: 2,
-      colorize: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR,
-      singleLine: true,
-      ignore: 'pid,hostname,service',
-      translateTime: 'SYS:HH:MM:ss.l',
-    }),
-  );
 }
 
 export function registerMcpCommand(program: Command): void {
@@ -57,37 +36,21 @@ export function registerMcpCommand(program: Command): void {
 
 /**
  * Opens the services as the other commands do (background work stays with the running service),
- * but logging to stderr; then serves until the client closes stdin or a signal arrives. The change
- * feed is open: revocations, suspensions, grants and policy changes made by the service (any
- * replica) count here on the next call.
+ * but logging to stderr: stdout carries the protocol and nothing else. Then serves until the
+ * client closes stdin or a signal arrives. The change feed is open: revocations, suspensions,
+ * grants and policy changes made by the service (any replica) count here on the next call.
  */
 async function serve(
   config: Config,
   credential: import('../../mcp/mcp-stdio.ts').StdioCredential,
 ): Promise<void> {
-  const [
-    { openDatabase },
-    { applyMigrations },
-    { databaseFromTemplate },
-    { createServices },
-    { serveMcpStdio, StdioViewers },
-    { mcpResourceUrl },
-  ] = await Promise.all([
-    import('../../db/open-database.ts'),
-    import('../../db/migrations/apply-migrations.ts'),
-    import('../../app/embedded-template.ts'),
-    import('../../app/create-services.ts'),
+  const [{ withServices }, { serveMcpStdio, StdioViewers }, { mcpResourceUrl }] = await Promise.all([
+    import('../command-context.ts'),
     import('../../mcp/mcp-stdio.ts'),
     import('../../server/resource-urls.ts'),
   ]);
-  const logger = await stderrLogger(config);
-  const database = await openDatabase(config.database, logger, {
-    newDatabase: databaseFromTemplate({ demo: false }, logger),
-  });
-  try {
-    if (config.migrateOnStart) await applyMigrations(database.sql, logger);
-    const services = await createServices(config, logger, { database });
-    try {
+  await withServices(
+    async (services) => {
       // A given token may be one for the API or for this service's MCP resource.
       const audiences = [
         config.identity.audience,
@@ -100,11 +63,8 @@ async function serve(
       process.once('SIGINT', stop);
       await server.closed;
       await server.close();
-    } finally {
-      await services.close();
-    }
-  } finally {
-    await database.close();
-  }
+    },
+    { config, logTo: 'stderr' },
+  );
   process.exit(0);
 }
