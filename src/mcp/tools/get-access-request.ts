@@ -7,8 +7,8 @@ import type { RequestsModule } from '../../requests/requests-module.ts';
 import { defineTool } from '../mcp-tool.ts';
 import { requestText, requestView, requestViewSchema } from './access-request-view.ts';
 
-/** The longest a call waits for a decision; clients time requests out at about a minute. */
-export const maxWaitSeconds = 60;
+/** The longest a call waits for a decision: under the minute most clients (the SDK too) allow a request. */
+export const maxWaitSeconds = 50;
 
 /** How often a waiting call tells a client that asked for progress that it is still waiting. */
 export const progressIntervalMs = 5_000;
