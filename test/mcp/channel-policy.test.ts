@@ -102,6 +102,26 @@ describe('a policy that names channels and clients', () => {
     }
   });
 
+  it('is simulated per channel and client for governance', async () => {
+    await applyPolicies();
+    const { clientId } = await t.world.agentCredentials('SQL agent');
+    const tierOver = async (variables: Record<string, unknown>) => {
+      const simulated = await t.world.governance.run(
+        `query ($agent: String!, $channel: Channel, $client: String) {
+          simulateAccess(humanEmail: "ana@acme.test", agentClientIds: [$agent], intent: "analytics", channel: $channel, client: $client) { path tier }
+        }`,
+        { agent: clientId, ...variables },
+      );
+      expect(simulated.errors).toBeUndefined();
+      const rows = (simulated.data as { simulateAccess: { path: string; tier: string }[] }).simulateAccess;
+      return rows.find((row) => row.path === customers)?.tier ?? 'HIDDEN';
+    };
+    expect(await tierOver({ channel: 'GRAPHQL' })).toBe('READ');
+    expect(await tierOver({ channel: 'MCP', client: 'finance-app' })).toBe('DISCOVER');
+    expect(await tierOver({ channel: 'MCP', client: 'claude-desktop' })).toBe('HIDDEN');
+    expect(await tierOver({})).toBe('HIDDEN');
+  });
+
   it('records the channel and the client in the audit events of each door', async () => {
     await applyPolicies();
     const before = await t.db.prisma.auditEvent.aggregate({ _max: { id: true } });
