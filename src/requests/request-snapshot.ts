@@ -1,3 +1,4 @@
+import type { Channel } from '../audit/channel.ts';
 import type { StoredCatalogReader } from '../catalog/read/catalog-reader.ts';
 import { mostSensitive, type Sensitivity } from '../catalog/sensitivity.ts';
 import type { HumanIdentity } from '../identity/viewer.ts';
@@ -19,6 +20,8 @@ export interface ResourceSnapshot {
 export interface RequestSnapshot {
   human: PolicyHuman & { id: string; name: string };
   resources: ResourceSnapshot[];
+  /** The door the request came through (absent on requests filed before channels were recorded). */
+  channel?: Channel | null;
 }
 
 export function humanSnapshot(human: HumanIdentity): RequestSnapshot['human'] {

@@ -1,13 +1,23 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
 import type { Channel } from '../../src/audit/channel.ts';
+import { applyPeople } from '../../src/people/import/apply-people.ts';
+import { parsePeopleFile } from '../../src/people/import/parse-people-file.ts';
 import type { PolicyHuman, PolicyObject } from '../../src/policy/access-context.ts';
 import { evaluateRules, type RequestFacts } from '../../src/requests/rules/evaluate-rules.ts';
 import type { RuleInput } from '../../src/requests/rules/rule-schema.ts';
 import { validateRuleSet } from '../../src/requests/rules/rule-store.ts';
 import { InvalidInputError } from '../../src/shared/errors.ts';
 import { mcpResource } from '../mcp/support/mcp-client.ts';
-import { requestAccessMutation, requestRules, useRequestWorld } from '../support/requests-fixture.ts';
+import {
+  requestAccessMutation,
+  requestPeople,
+  requestRules,
+  useRequestWorld,
+} from '../support/requests-fixture.ts';
 
 const ana: PolicyHuman = {
   email: 'ana@acme.test',
@@ -238,5 +248,34 @@ describe('a request filed through MCP', () => {
     expect(denied.status).toBe('DENIED');
     const overGraphql = await overGraphQL('GraphQL agent', stagingCustomers);
     expect(overGraphql.status).toBe('PENDING');
+  });
+
+  it('keeps a grant its MCP rule approved when the grants of its human are checked again', async () => {
+    await applyRules();
+    const approved = await overMcp('Recheck agent', 'finance-app', customers);
+    expect(approved.status).toBe('APPROVED');
+    const grant = await t.db.prisma.grant.findFirstOrThrow({ where: { requestId: approved.id } });
+    // A change of Ana's title (no rule reads it) has her grants checked again by a job.
+    const dir = await mkdtemp(path.join(tmpdir(), 'aperture-people-'));
+    const write = async (name: string, people: typeof requestPeople) => {
+      const file = path.join(dir, name);
+      await writeFile(file, JSON.stringify(people));
+      await applyPeople(t.db.prisma, file, await parsePeopleFile(file));
+    };
+    await write(
+      'retitled.json',
+      requestPeople.map((person) =>
+        person.email === 'ana@acme.test' ? { ...person, title: 'Lead' } : person,
+      ),
+    );
+    await expect
+      .poll(() => t.db.prisma.job.count({ where: { kind: 'grants.recheck' } }), { timeout: 15_000 })
+      .toBe(0);
+    expect(await t.db.prisma.job.count({ where: { failedAt: { not: null } } })).toBe(0);
+    expect(await t.db.prisma.grant.findUniqueOrThrow({ where: { id: grant.id } })).toMatchObject({
+      status: 'ACTIVE',
+      endedBy: null,
+    });
+    await write('original.json', requestPeople);
   });
 });

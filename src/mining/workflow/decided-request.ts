@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AccessRequest, Prisma } from '../../../generated/prisma/client.ts';
 import { Sensitivity, type Tier } from '../../../generated/prisma/enums.ts';
+import { type Channel, channelNames } from '../../audit/channel.ts';
 import type { PolicyHuman, PolicyObject } from '../../policy/access-context.ts';
 import { objectKinds } from '../../policy/policy-schema.ts';
 import { snapshotObject } from '../../requests/request-snapshot.ts';
@@ -48,6 +49,10 @@ const snapshotSchema = z.object({
       }),
     )
     .min(1),
+  channel: z
+    .object({ name: z.enum(channelNames), client: z.string().nullable() })
+    .nullish()
+    .catch(null),
 });
 
 /** A request a person approved or denied, with what they saw when they decided. */
@@ -64,6 +69,8 @@ export interface DecidedRequest {
   requestedSeconds: number;
   human: PolicyHuman;
   resources: PolicyObject[];
+  /** The door it came through; null or absent when unknown (filed before channels were recorded). */
+  channel?: Channel | null;
 }
 
 /**
@@ -75,7 +82,7 @@ export function parseDecidedRequest(row: DecidedRequestRow): DecidedRequest | nu
   if (!row.decidedBy?.startsWith('person:') || !row.decidedAt) return null;
   const snapshot = snapshotSchema.safeParse(row.snapshot);
   if (!snapshot.success) return null;
-  const { human, resources } = snapshot.data;
+  const { human, resources, channel } = snapshot.data;
   return {
     id: row.id,
     outcome: row.status === 'APPROVED' ? 'approved' : 'denied',
@@ -96,6 +103,7 @@ export function parseDecidedRequest(row: DecidedRequestRow): DecidedRequest | nu
       attributes: human.attributes as JsonObject,
     },
     resources: resources.map((resource) => snapshotObject({ ...resource, domain: resource.domain ?? null })),
+    channel: channel ?? null,
   };
 }
 

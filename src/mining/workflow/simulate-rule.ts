@@ -25,6 +25,7 @@ export async function simulateRule(prisma: PrismaClient, draft: Rule): Promise<R
           tier: request.tier,
           requestedSeconds: request.requestedSeconds,
           at: request.createdAt,
+          channel: request.channel ?? null,
         },
       });
     }

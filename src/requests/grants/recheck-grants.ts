@@ -66,8 +66,10 @@ export async function recheckGrants(deps: RequestDeps, humanIds: readonly string
         resources: snapshot.resources.map(snapshotObject),
         tier: request.tier,
         requestedSeconds: request.requestedDurationSeconds,
-        // As at the request: a time window that has closed since does not undo a decision.
+        // As at the request: a time window that has closed since does not undo a decision, nor
+        // does the door it came through (a rule for MCP requests still covers an MCP grant).
         at: request.createdAt,
+        channel: snapshot.channel ?? null,
       });
       const byRule = request.decidedBy?.startsWith('rule:') ?? false;
       if (outcome.action === 'deny') reason = `rule ${outcome.rule.id} now denies it: ${outcome.reason}`;
