@@ -1,10 +1,11 @@
+import { type Channel, inChannel } from '../audit/channel.ts';
 import { AuditBatcher } from '../audit/index.ts';
 import { AuditLog } from '../audit/log/audit-log.ts';
 import type { Config } from '../config/config.ts';
 import type { ChangeFeed } from '../db/change-feed.ts';
 import type { Database } from '../db/open-database.ts';
 import { createIdentityModule, type IdentityModule } from '../identity/identity-module.ts';
-import { JobWorker } from '../jobs/job-worker.ts';
+import { type JobHandler, JobWorker } from '../jobs/job-worker.ts';
 import type { Logger } from '../logging/logger.ts';
 import { MiningModule } from '../mining/workflow/mining-service.ts';
 import { AccessService } from '../policy/slice/access-service.ts';
@@ -134,7 +135,7 @@ export async function createServices(
     });
     const jobs = new JobWorker(
       database.prisma,
-      new Map([...requests.jobHandlers(notifier), ...mining.jobHandlers()]),
+      inJobChannel(new Map([...requests.jobHandlers(notifier), ...mining.jobHandlers()])),
       logger.child({ component: 'jobs' }),
       changes,
       { pollMs: config.jobs.pollMs, leaseMs: 60_000, batchSize: 10 },
@@ -199,4 +200,15 @@ async function createSlackWhenConfigured(
     requests: modules.requests,
     logger: logger.child({ component: 'slack' }),
   });
+}
+
+/**
+ * Every job runs as a call through the `job` channel: what it audits says so, and a job woken by
+ * a request's notification never runs in that request's channel.
+ */
+function inJobChannel(handlers: ReadonlyMap<string, JobHandler>): Map<string, JobHandler> {
+  const channel: Channel = { name: 'job', client: null };
+  return new Map(
+    [...handlers].map(([kind, handle]) => [kind, (job) => inChannel(channel, () => handle(job))]),
+  );
 }

@@ -1,8 +1,9 @@
+import { type ChannelName, inChannel } from '../audit/channel.ts';
 import { createGraphQLServer, graphqlPath } from '../graphql/yoga.ts';
 import { mcpHttpRoute } from '../mcp/mcp-http-route.ts';
 import { tokenEndpoint, tokenEndpointPath } from '../oauth/token-endpoint.ts';
 import { wellKnownEndpoints, wellKnownPath } from '../oauth/well-known.ts';
-import type { Route } from '../server/create-http-server.ts';
+import type { Route, RouteHandler } from '../server/create-http-server.ts';
 import { homeRedirect } from '../server/home-redirect.ts';
 import type { Services } from './create-services.ts';
 
@@ -11,7 +12,12 @@ export async function serviceRoutes(services: Services): Promise<Route[]> {
   const { config, identity, logger, slack, auditLog } = services;
   // Loaded already when Slack is configured (create-services.ts): Bolt stays unloaded otherwise.
   const slackRoute = slack?.handle
-    ? [{ prefix: (await import('../slack/slack-app.ts')).slackEventsPath, handle: slack.handle }]
+    ? [
+        {
+          prefix: (await import('../slack/slack-app.ts')).slackEventsPath,
+          handle: throughChannel('slack', slack.handle),
+        },
+      ]
     : [];
   return [
     // JSON only: a form or text/plain POST is what a cross-site page can send without a preflight.
@@ -27,11 +33,14 @@ export async function serviceRoutes(services: Services): Promise<Route[]> {
     mcpHttpRoute(services, config.mcp, config.http.publicUrl),
     {
       prefix: tokenEndpointPath,
-      handle: tokenEndpoint(
-        identity.tokenExchange,
-        logger,
-        config.identity.tokenRequestsPerMinute,
-        config.http.publicUrl,
+      handle: throughChannel(
+        'oauth',
+        tokenEndpoint(
+          identity.tokenExchange,
+          logger,
+          config.identity.tokenRequestsPerMinute,
+          config.http.publicUrl,
+        ),
       ),
     },
     ...slackRoute,
@@ -41,4 +50,10 @@ export async function serviceRoutes(services: Services): Promise<Route[]> {
       handle: wellKnownEndpoints(identity.signingKeys, config.identity, config.http.publicUrl, auditLog),
     },
   ];
+}
+
+/** What a door's handler audits names the door (GraphQL and MCP name theirs per call). */
+function throughChannel(name: ChannelName, handle: RouteHandler): RouteHandler {
+  const channel = { name, client: null };
+  return (request, response) => inChannel(channel, () => handle(request, response));
 }

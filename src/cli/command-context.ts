@@ -1,4 +1,5 @@
 import type { Services } from '../app/create-services.ts';
+import { inChannel } from '../audit/channel.ts';
 import { type Config, loadConfig } from '../config/config.ts';
 import type { Database } from '../db/open-database.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -55,7 +56,8 @@ export async function withDatabase<T>(
   });
   try {
     if (config.migrateOnStart) await applyMigrations(database.sql, logger);
-    return await work(database, logger, config);
+    // What a command audits names the command line (`aperture mcp` names MCP per tool call).
+    return await inChannel({ name: 'cli', client: null }, () => work(database, logger, config));
   } finally {
     await database.close();
   }

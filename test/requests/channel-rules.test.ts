@@ -278,4 +278,13 @@ describe('a request filed through MCP', () => {
     });
     await write('original.json', requestPeople);
   });
+
+  it('names the token endpoint as the door of the exchanges that made its tokens', async () => {
+    await t.world.agentToken('ana@acme.test', { agent: 'Exchange agent' });
+    const exchanges = await t.db.prisma.auditEvent.findMany({ where: { type: 'token.exchanged' } });
+    expect(exchanges.length).toBeGreaterThan(0);
+    for (const event of exchanges) {
+      expect((event.payload as { via?: unknown }).via).toEqual({ name: 'oauth', client: null });
+    }
+  });
 });
