@@ -32,3 +32,22 @@ export function fitItems<I, T>(
   }
   return { answer: render(items.slice(0, fits), items.length - fits), shown: fits };
 }
+
+/**
+ * Like fitItems, for answers with a header that may crowd out the list: tries each way to render
+ * in turn (the richest first) until one shows at least one item, so that a cursor always moves
+ * on. The last way should be lean enough for any single item.
+ */
+export function fitSomeItems<I, T>(
+  items: readonly I[],
+  budget: number,
+  renders: readonly ((shown: readonly I[], left: number) => ToolAnswer<T>)[],
+): { answer: ToolAnswer<T>; shown: number } {
+  let fitted: { answer: ToolAnswer<T>; shown: number } | undefined;
+  for (const render of renders) {
+    fitted = fitItems(items, budget, render);
+    if (fitted.shown > 0 || items.length === 0) return fitted;
+  }
+  if (!fitted) throw new Error('fitSomeItems needs at least one way to render');
+  return fitted;
+}

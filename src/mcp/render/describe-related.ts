@@ -52,23 +52,28 @@ export async function describeMetric(metric: Metric, scope: DescribeScope): Prom
   const access = catalog.access(metric.id);
   const cuts = new Map<string, number>();
   const dependencies = await catalog.metricDependencies(metric.id);
+  const first = scope.offset === 0;
   const header = {
     name: metric.name,
     label: clipField(metric.label, limits.short, 'label', cuts),
     type: metric.type,
     tier: access.tier,
     requestable: access.tier === 'DISCOVER',
-    description: clipField(metric.description, limits.long, 'description', cuts),
-    tags: clipList(metric.tags, 20, 'tags', cuts),
     sensitivity: metric.sensitivity,
-    domain: await domainName(catalog, metric.domainId),
-    owner: metric.ownerEmail,
-    definition: clipField(
-      metric.definition === null ? null : JSON.stringify(metric.definition),
-      limits.long,
-      'definition',
-      cuts,
-    ),
+    ...(first
+      ? {
+          description: clipField(metric.description, limits.long, 'description', cuts),
+          tags: clipList(metric.tags, 20, 'tags', cuts),
+          domain: await domainName(catalog, metric.domainId),
+          owner: metric.ownerEmail,
+          definition: clipField(
+            metric.definition === null ? null : JSON.stringify(metric.definition),
+            limits.long,
+            'definition',
+            cuts,
+          ),
+        }
+      : {}),
   };
   const refs = [
     ...refsOf(
@@ -101,10 +106,10 @@ export async function describeMetric(metric: Metric, scope: DescribeScope): Prom
         dependsOn,
       };
       const lines = [
-        `metric ${metric.name}${header.label ? ` "${header.label}"` : ''} (${headerParts({ '': metric.type, tier: header.tier, sensitivity: header.sensitivity, domain: header.domain, owner: header.owner })})`,
+        `metric ${metric.name}${header.label ? ` "${header.label}"` : ''} (${headerParts(first ? { '': metric.type, tier: header.tier, sensitivity: header.sensitivity, domain: header.domain, owner: header.owner } : { '': 'continued', tier: header.tier })})`,
       ];
       if (header.description) lines.push(`description: ${header.description}`);
-      if (header.tags.length > 0) lines.push(`tags: ${header.tags.join(', ')}`);
+      if (header.tags?.length) lines.push(`tags: ${header.tags.join(', ')}`);
       if (header.tier === 'DISCOVER') {
         lines.push(
           'DISCOVER only: its definition and dependencies are withheld; ask for READ with request_access.',
@@ -127,16 +132,21 @@ export async function describeTerm(term: ShownGlossaryTerm, scope: DescribeScope
   const access = catalog.access(term.id);
   const cuts = new Map<string, number>();
   const related = await catalog.glossaryRelated(term.id);
+  const first = scope.offset === 0;
   const header = {
     name: term.name,
     tier: access.tier,
     requestable: access.tier === 'DISCOVER',
-    tags: clipList(term.tags, 20, 'tags', cuts),
     sensitivity: term.sensitivity,
-    domain: await domainName(catalog, term.domainId),
-    owner: term.ownerEmail,
-    summary: clipField(term.summary, limits.long, 'summary', cuts) ?? '',
-    definition: clipField(term.definition, limits.long, 'definition', cuts),
+    ...(first
+      ? {
+          tags: clipList(term.tags, 20, 'tags', cuts),
+          domain: await domainName(catalog, term.domainId),
+          owner: term.ownerEmail,
+          summary: clipField(term.summary, limits.long, 'summary', cuts) ?? '',
+          definition: clipField(term.definition, limits.long, 'definition', cuts),
+        }
+      : {}),
   };
   const refs = [
     ...refsOf(
@@ -159,10 +169,11 @@ export async function describeTerm(term: ShownGlossaryTerm, scope: DescribeScope
     (shown, trimmed) => {
       const described = { ...header, relatedTotal: refs.length, relatedFrom: scope.offset, ...shown };
       const lines = [
-        `glossary term ${term.name} (${headerParts({ tier: header.tier, sensitivity: header.sensitivity, domain: header.domain, owner: header.owner })})`,
+        `glossary term ${term.name} (${headerParts(first ? { tier: header.tier, sensitivity: header.sensitivity, domain: header.domain, owner: header.owner } : { '': 'continued', tier: header.tier })})`,
       ];
-      if (header.tier === 'DISCOVER' || !header.definition) lines.push(`summary: ${header.summary}`);
-      if (header.tags.length > 0) lines.push(`tags: ${header.tags.join(', ')}`);
+      if (header.summary && (header.tier === 'DISCOVER' || !header.definition))
+        lines.push(`summary: ${header.summary}`);
+      if (header.tags?.length) lines.push(`tags: ${header.tags.join(', ')}`);
       if (header.tier === 'DISCOVER') {
         lines.push('DISCOVER only: its full definition is withheld; ask for READ with request_access.');
       } else {

@@ -6,13 +6,17 @@ import { trimmedSchema } from './trimmed.ts';
 
 /** What describe_object shows of each kind of object; at DISCOVER only what GraphQL shows there. */
 
+/** A field a continuation page (one asked for with `columns_cursor`) leaves out: the first page had it. */
+const firstPage = <T extends z.ZodType>(schema: T) => schema.optional();
+
 const common = {
   tier: tierSchema,
   requestable: requestableSchema,
-  tags: z.array(z.string()),
   sensitivity: z.string().describe('PUBLIC, INTERNAL, CONFIDENTIAL or RESTRICTED.'),
-  domain: z.string().nullable(),
-  owner: z.string().nullable().describe('The owner’s email.'),
+  tags: firstPage(z.array(z.string())),
+  domain: firstPage(z.string().nullable()),
+  owner: firstPage(z.string().nullable().describe('The owner’s email.')),
+  description: firstPage(z.string().nullable()),
 };
 
 export const describedDatasetSchema = z.object({
@@ -20,15 +24,14 @@ export const describedDatasetSchema = z.object({
   name: z.string(),
   kind: z.string().describe('TABLE, VIEW, MODEL, SOURCE, SEED or SNAPSHOT.'),
   ...common,
-  description: z.string().nullable(),
-  stewards: z.array(z.string()),
+  stewards: firstPage(z.array(z.string())),
   rowFilter: z
     .string()
     .nullable()
     .describe(
       'READ: the rows you may see, as a SQL predicate with the values of the person you act for; null: all rows (or not READ).',
     ),
-  joinPaths: z.array(joinSchema).describe('READ: how this dataset joins other readable datasets.'),
+  joinPaths: firstPage(z.array(joinSchema).describe('READ: how this dataset joins other readable datasets.')),
   columnsTotal: z.number().int().describe('How many columns you may see (READ only; none at DISCOVER).'),
   columnsFrom: z.number().int().describe('Position (0-based) of the first column shown in this answer.'),
   columns: z.array(columnSchema),
@@ -52,13 +55,14 @@ export const describedMetricSchema = z.object({
   label: z.string().nullable(),
   type: z.string().describe('simple, ratio, derived, cumulative or conversion.'),
   ...common,
-  description: z.string().nullable(),
-  definition: z
-    .string()
-    .nullable()
-    .describe(
-      'READ: the metric definition as imported (JSON text); null below READ (it names what the metric reads).',
-    ),
+  definition: firstPage(
+    z
+      .string()
+      .nullable()
+      .describe(
+        'READ: the metric definition as imported (JSON text); null below READ (it names what the metric reads).',
+      ),
+  ),
   dependenciesTotal: z.number().int(),
   dependenciesFrom: z.number().int(),
   dependsOn: z
@@ -66,17 +70,24 @@ export const describedMetricSchema = z.object({
     .describe('READ: the datasets and columns it reads and the metrics it is computed from.'),
 });
 
-export const describedTermSchema = z.object({
-  name: z.string(),
-  ...common,
-  summary: z.string().describe('A short description: the first sentence of the definition.'),
-  definition: z.string().nullable().describe('The full definition; null below READ.'),
-  relatedTotal: z.number().int(),
-  relatedFrom: z.number().int(),
-  relatedMetrics: z.array(z.string()).describe('READ: metrics this term is about.'),
-  relatedColumns: z.array(z.string()).describe('READ: columns this term is about.'),
-});
+export const describedTermSchema = z
+  .object({
+    name: z.string(),
+    ...common,
+    summary: firstPage(z.string().describe('A short description: the first sentence of the definition.')),
+    definition: firstPage(z.string().nullable().describe('The full definition; null below READ.')),
+    relatedTotal: z.number().int(),
+    relatedFrom: z.number().int(),
+    relatedMetrics: z.array(z.string()).describe('READ: metrics this term is about.'),
+    relatedColumns: z.array(z.string()).describe('READ: columns this term is about.'),
+  })
+  .omit({ description: true });
 
+/**
+ * describe_object's answer. A continuation (asked for with `columns_cursor`) repeats only what
+ * identifies the object and its list; description, tags, owner, definition and join paths are on
+ * the first page.
+ */
 export const describeOutputSchema = z.object({
   kind: z.enum(['dataset', 'column', 'metric', 'glossary']),
   dataset: describedDatasetSchema.optional(),
