@@ -339,6 +339,13 @@ describe('search_catalog and list_metrics', () => {
     }
   });
 
+  it('finds nothing for the name of a hidden object, exactly as for a name nothing has', async () => {
+    const hidden = await call('ana', 'search_catalog', { query: 'customers_snapshot' });
+    const missing = await call('ana', 'search_catalog', { query: 'no_such_snapshot' });
+    expect(hidden.structured).toMatchObject({ totalCount: 0, results: [] });
+    expect(withoutPath(hidden, 'customers_snapshot')).toBe(withoutPath(missing, 'no_such_snapshot'));
+  });
+
   it('filters by kind and domain, and says how many more there are and how to get them', async () => {
     const first = await call<Search>('ana', 'search_catalog', {
       query: 'order',
