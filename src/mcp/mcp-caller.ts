@@ -24,6 +24,12 @@ export interface McpCaller {
   requestId: string;
   logger: Logger;
   catalog: SliceCatalogReader;
+  /**
+   * Checks the credential again against the current state (revocation, suspension, intent, the
+   * human still active), for a call that outlives a moment (a wait for a decision). Throws
+   * TokenRefusedError.
+   */
+  recheck(): Promise<void>;
 }
 
 /** The channel of a call over MCP: the client is the name it gives, recorded, never identity. */
@@ -34,7 +40,7 @@ export function mcpChannel(client: McpClientInfo | null): Channel {
 /** The caller of one tool call, once its viewer is known (over HTTP or stdio alike). */
 export async function callerFor(
   modules: Pick<McpModules, 'access' | 'logger'>,
-  call: Pick<McpCaller, 'viewer' | 'transport' | 'client' | 'requestId'>,
+  call: Pick<McpCaller, 'viewer' | 'transport' | 'client' | 'requestId' | 'recheck'>,
 ): Promise<McpCaller> {
   const { viewer, client, requestId } = call;
   const channel = mcpChannel(client);

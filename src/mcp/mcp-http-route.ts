@@ -10,8 +10,8 @@ import { callerFor } from './mcp-caller.ts';
 import type { McpModules, McpOptions } from './mcp-modules.ts';
 import { buildMcpServer } from './mcp-server.ts';
 
-/** The viewer each verified request was authenticated as, for the server factory of that request. */
-const viewers = new WeakMap<AuthInfo, AgentViewer>();
+/** Whom each verified request was authenticated as, and at which resource, for its server factory. */
+const verified = new WeakMap<AuthInfo, { viewer: AgentViewer; resource: string }>();
 
 /**
  * POST /mcp: Streamable HTTP (the 2026-07-28 revision, and 2025-era clients statelessly), an OAuth
@@ -22,12 +22,19 @@ const viewers = new WeakMap<AuthInfo, AgentViewer>();
 export function mcpHttpRoute(modules: McpModules, options: McpOptions, publicUrl: string | null): Route {
   const handler = createMcpHandler(
     ({ authInfo, requestInfo }) => {
-      const viewer = authInfo ? viewers.get(authInfo) : undefined;
+      const authenticated = authInfo ? verified.get(authInfo) : undefined;
       // Only reachable if the route's check were bypassed: fail closed.
-      if (!viewer) throw new TokenRefusedError('anonymous', 'authentication is required');
+      if (!authInfo || !authenticated) throw new TokenRefusedError('anonymous', 'authentication is required');
+      const { viewer, resource } = authenticated;
       const requestId = requestInfo?.headers.get(requestIdHeader) ?? 'unknown';
+      const recheck = async () => {
+        await modules.identity.authenticator.authenticate(`Bearer ${authInfo.token}`, {
+          kind: 'resource',
+          audiences: [resource],
+        });
+      };
       return buildMcpServer(modules, options, (_context, client) =>
-        callerFor(modules, { viewer, transport: 'http', client, requestId }),
+        callerFor(modules, { viewer, transport: 'http', client, requestId, recheck }),
       );
     },
     { onerror: (error) => modules.logger.warn({ err: error }, 'mcp request rejected') },
@@ -69,7 +76,7 @@ export function mcpHttpRoute(modules: McpModules, options: McpOptions, publicUrl
         expiresAt: Math.floor(viewer.expiresAt.getTime() / 1000),
         resource: new URL(mcpResourceUrl(origin)),
       };
-      viewers.set(authInfo, viewer);
+      verified.set(authInfo, { viewer, resource: mcpResourceUrl(origin) });
       // Node's message is the shape the adapter reads; only exactOptionalPropertyTypes tells them apart.
       const message = Object.assign(request, { auth: authInfo }) as NodeIncomingMessageLike;
       await serve(message, response);

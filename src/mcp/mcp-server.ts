@@ -1,4 +1,4 @@
-import { McpServer, type ServerContext } from '@modelcontextprotocol/server';
+import { type CallToolResult, McpServer, type ServerContext } from '@modelcontextprotocol/server';
 import { inChannel } from '../audit/channel.ts';
 import { viewerAuditActor } from '../identity/viewer.ts';
 import { validateInput } from '../shared/validate.ts';
@@ -14,7 +14,7 @@ import { mcpTools } from './tools/index.ts';
 const instructions = [
   'aperture tells you what you may know of the company catalog for the person you act for, and lets you ask for more.',
   'Start with whoami, find objects with search_catalog, read them with describe_object, and before writing SQL call get_sql_context with the tables you need.',
-  'What you do not see does not exist for you. When you need more, call request_access; a human may have to approve, so poll get_access_request.',
+  'What you do not see does not exist for you. When you need more, call request_access; when a human has to approve, get_access_request with wait_seconds returns as soon as they decide.',
   'Answers are trimmed to fit your context: follow the cursor they name to read on.',
 ].join(' ');
 
@@ -26,7 +26,7 @@ const instructions = [
 export function buildMcpServer(
   modules: McpModules,
   options: McpOptions,
-  callerOf: (context: ServerContext, client: McpClientInfo | null) => Promise<McpCaller>,
+  callerOf: CallerOf,
   tools: readonly McpTool[] = mcpTools,
 ): McpServer {
   const server = new McpServer({ name: 'aperture', version: apertureVersion }, { instructions });
@@ -43,36 +43,42 @@ export function buildMcpServer(
       // Inside the call's channel: every audit event it causes, however deep, records it.
       (args, context) => {
         const client = clientInfoOf(context, server);
-        return inChannel(mcpChannel(client), () => callTool(tool, args, context, client));
+        return inChannel(mcpChannel(client), () =>
+          callTool({ tool, args, context, client, callerOf, modules, options }),
+        );
       },
     );
   }
   return server;
+}
 
-  async function callTool(
-    tool: McpTool,
-    args: unknown,
-    context: ServerContext,
-    client: McpClientInfo | null,
-  ) {
-    let caller: McpCaller | undefined;
-    try {
-      caller = await callerOf(context, client);
-      const input = validateInput(tool.input, args, `${tool.name} arguments`);
-      const answer = await tool.run(input, { caller, modules, options, mcp: context });
-      auditHandedOut(modules, caller, tool.name);
-      return {
-        content: [{ type: 'text' as const, text: answer.text }],
-        structuredContent: answer.structured,
-      };
-    } catch (error) {
-      const requestId = caller?.requestId ?? String(context.mcpReq.id);
-      const { result, expected } = toolError(error, requestId);
-      const logger = caller?.logger ?? modules.logger;
-      if (expected) logger.info({ tool: tool.name, refusal: result.content[0] }, 'mcp tool call refused');
-      else logger.error({ err: error, tool: tool.name }, 'mcp tool call failed');
-      return result;
-    }
+type CallerOf = (context: ServerContext, client: McpClientInfo | null) => Promise<McpCaller>;
+
+/** One tool call: its caller, its own validation of the arguments, the run, the audit; refusals as tool errors. */
+async function callTool(call: {
+  tool: McpTool;
+  args: unknown;
+  context: ServerContext;
+  client: McpClientInfo | null;
+  callerOf: CallerOf;
+  modules: McpModules;
+  options: McpOptions;
+}): Promise<CallToolResult> {
+  const { tool, context, modules } = call;
+  let caller: McpCaller | undefined;
+  try {
+    caller = await call.callerOf(context, call.client);
+    const input = validateInput(tool.input, call.args, `${tool.name} arguments`);
+    const answer = await tool.run(input, { caller, modules, options: call.options, mcp: context });
+    auditHandedOut(modules, caller, tool.name);
+    return { content: [{ type: 'text', text: answer.text }], structuredContent: answer.structured };
+  } catch (error) {
+    const requestId = caller?.requestId ?? String(context.mcpReq.id);
+    const { result, expected } = toolError(error, requestId);
+    const logger = caller?.logger ?? modules.logger;
+    if (expected) logger.info({ tool: tool.name, refusal: result.content[0] }, 'mcp tool call refused');
+    else logger.error({ err: error, tool: tool.name }, 'mcp tool call failed');
+    return result;
   }
 }
 

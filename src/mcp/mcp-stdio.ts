@@ -203,6 +203,9 @@ export function serveMcpStdio(
           transport: 'stdio',
           client,
           requestId: randomUUID(),
+          recheck: async () => {
+            await viewers.viewer();
+          },
         }),
       ),
     {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@modelcontextprotocol/client';
+import { decodeJwt } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { answerTokens } from '../../src/mcp/budget/fit-to-budget.ts';
 import { useRequestWorld } from '../support/requests-fixture.ts';
@@ -102,6 +103,31 @@ describe('a request routed to humans, and waiting for their decision', () => {
     expect(
       (grants.structuredContent as { grants: { id: string }[] }).grants.map((grant) => grant.id),
     ).toEqual([decided.grant!.id]);
+  });
+
+  it('a wait ends UNAUTHENTICATED within seconds when its token is revoked meanwhile', async () => {
+    const token = await t.world.agentToken('ana@acme.test', {
+      agent: 'MCP revoked waiter',
+      resource: mcpResource(t.world.service.url),
+    });
+    const client = await connectMcp(t.world.service.url, token);
+    clients.push(client);
+    const pending = requestOf(await requestAccess(client, { paths: ['analytics.marts.customers'] }));
+    const waiting = client.callTool({
+      name: 'get_access_request',
+      arguments: { id: pending.id, wait_seconds: 40 },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const revoked = await t.world.governance.run(
+      'mutation ($id: String!) { revokeDelegationToken(tokenId: $id) }',
+      { id: decodeJwt(token).jti },
+    );
+    expect(revoked.errors).toBeUndefined();
+    const revokedAt = Date.now();
+    const answer = await waiting;
+    expect(Date.now() - revokedAt).toBeLessThan(8_000);
+    expect(answer.isError).toBe(true);
+    expect(textOf(answer)).toBe('UNAUTHENTICATED: the delegation token was revoked');
   });
 
   it('a wait that ends undecided returns the request as it is, with progress every few seconds', async () => {

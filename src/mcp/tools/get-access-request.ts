@@ -1,9 +1,9 @@
 import type { ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { AccessRequest } from '../../../generated/prisma/client.ts';
-import type { Viewer } from '../../identity/viewer.ts';
 import { requestNotFound } from '../../requests/request-input.ts';
 import type { RequestsModule } from '../../requests/requests-module.ts';
+import type { McpCaller } from '../mcp-caller.ts';
 import { defineTool } from '../mcp-tool.ts';
 import { requestText, requestView, requestViewSchema } from './access-request-view.ts';
 
@@ -12,6 +12,9 @@ export const maxWaitSeconds = 50;
 
 /** How often a waiting call tells a client that asked for progress that it is still waiting. */
 export const progressIntervalMs = 5_000;
+
+/** How often a waiting call checks its credential again (revocation, suspension, intent). */
+const recheckIntervalMs = 2_000;
 
 const input = z
   .object({
@@ -45,11 +48,12 @@ export const getAccessRequestTool = defineTool({
   input,
   output,
   annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: false },
-  async run({ id, wait_seconds }, { caller: { viewer }, modules: { requests }, mcp }) {
+  async run({ id, wait_seconds }, { caller, modules: { requests }, mcp }) {
+    const { viewer } = caller;
     const started = Date.now();
     const request =
       wait_seconds > 0
-        ? await waitForDecision(requests, viewer, id, wait_seconds * 1000, mcp)
+        ? await waitForDecision(requests, caller, id, wait_seconds * 1000, mcp)
         : await requests.get(viewer, id);
     if (!request) throw requestNotFound(id);
     const view = await requestView(requests, viewer, request);
@@ -65,14 +69,17 @@ export const getAccessRequestTool = defineTool({
  * The request once it is no longer pending, or as it is when the wait ends, the client cancels or
  * the token expires. Follows the same stream as GraphQL's accessRequestUpdated (it reads the
  * request again on every change, from any replica); an unknown or foreign id is NOT_FOUND at once.
+ * The credential is checked again every few seconds: a token revoked (or an agent suspended)
+ * during the wait ends it with UNAUTHENTICATED, as a GraphQL stream ends.
  */
 async function waitForDecision(
   requests: RequestsModule,
-  viewer: Viewer,
+  caller: Pick<McpCaller, 'viewer' | 'recheck'>,
   id: string,
   waitMs: number,
   mcp: ServerContext,
 ): Promise<AccessRequest | null> {
+  const { viewer } = caller;
   const { signal, _meta } = mcp.mcpReq;
   const progressToken = _meta?.progressToken;
   const updates = requests.updates(viewer, id);
@@ -80,6 +87,11 @@ async function waitForDecision(
   let timer: ReturnType<typeof setTimeout> | undefined;
   let ticker: ReturnType<typeof setInterval> | undefined;
   let next: Promise<IteratorResult<AccessRequest>> | undefined;
+  let rechecker: ReturnType<typeof setInterval> | undefined;
+  const refused = new Promise<never>((_, reject) => {
+    rechecker = setInterval(() => caller.recheck().catch(reject), recheckIntervalMs);
+  });
+  refused.catch(() => {});
   const stop = new Promise<'stop'>((resolve) => {
     timer = setTimeout(() => resolve('stop'), waitMs);
     if (signal.aborted) resolve('stop');
@@ -99,7 +111,7 @@ async function waitForDecision(
   try {
     for (;;) {
       next = updates.next();
-      const outcome = await Promise.race([next, stop]);
+      const outcome = await Promise.race([next, stop, refused]);
       if (outcome === 'stop' || outcome.done) return latest ?? (await requests.get(viewer, id));
       latest = outcome.value;
       if (latest.status !== 'PENDING') return latest;
@@ -113,6 +125,7 @@ async function waitForDecision(
   } finally {
     clearTimeout(timer);
     clearInterval(ticker);
+    clearInterval(rechecker);
     // The stream may be parked until the request's next change: ask it to stop without waiting.
     next?.catch(() => {});
     Promise.resolve(updates.return(undefined)).catch(() => {});
