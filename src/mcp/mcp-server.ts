@@ -7,7 +7,7 @@ import { clientInfoOf } from './client-info.ts';
 import { type McpCaller, type McpClientInfo, mcpChannel } from './mcp-caller.ts';
 import type { McpModules, McpOptions } from './mcp-modules.ts';
 import type { McpTool } from './mcp-tool.ts';
-import { publishedInputSchema } from './published-schema.ts';
+import { publishedSchemas } from './published-schema.ts';
 import { toolError } from './tool-errors.ts';
 import { mcpTools } from './tools/index.ts';
 
@@ -31,13 +31,14 @@ export function buildMcpServer(
 ): McpServer {
   const server = new McpServer({ name: 'aperture', version: apertureVersion }, { instructions });
   for (const tool of tools) {
+    const schemas = publishedSchemas(tool);
     server.registerTool(
       tool.name,
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: publishedInputSchema(tool.input),
-        outputSchema: tool.output,
+        inputSchema: schemas.input,
+        outputSchema: schemas.output,
         annotations: tool.annotations,
       },
       // Inside the call's channel: every audit event it causes, however deep, records it.
