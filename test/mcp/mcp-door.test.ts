@@ -28,7 +28,7 @@ describe('the MCP door', () => {
     const token = await world.agentToken('mark@acme.test', { resource: mcpResource(world.service.url) });
     for (const client of [
       await modernClient(world.service.url, token),
-      await connectMcp(world.service.url, token),
+      await connectMcp(world.service.url, token, { era: 'legacy' }),
     ]) {
       const result = await client.callTool({ name: 'whoami', arguments: {} });
       expect(result.isError).toBeFalsy();
