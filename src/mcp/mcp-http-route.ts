@@ -4,6 +4,8 @@ import { type AuthInfo, createMcpHandler } from '@modelcontextprotocol/server';
 import { TokenRefusedError } from '../identity/token-refusal.ts';
 import { type AgentViewer, isAgent } from '../identity/viewer.ts';
 import type { Route } from '../server/create-http-server.ts';
+import { readJsonBody } from '../server/read-json-body.ts';
+import { maxBodyBytes } from '../server/request-guards.ts';
 import { requestIdHeader } from '../server/request-id.ts';
 import { mcpPath, mcpResourceMetadataPath, mcpResourceUrl, publicOrigin } from '../server/resource-urls.ts';
 import { callerFor } from './mcp-caller.ts';
@@ -79,7 +81,11 @@ export function mcpHttpRoute(modules: McpModules, options: McpOptions, publicUrl
       verified.set(authInfo, { viewer, resource: mcpResourceUrl(origin) });
       // Node's message is the shape the adapter reads; only exactOptionalPropertyTypes tells them apart.
       const message = Object.assign(request, { auth: authInfo }) as NodeIncomingMessageLike;
-      await serve(message, response);
+      if (request.method !== 'POST') return serve(message, response);
+      // Parsed once here: the SDK then neither re-reads nor clones the body to classify it.
+      const read = await readJsonBody(request, maxBodyBytes);
+      if (!read.ok) return jsonRpcParseError(response, read.status, read.reason);
+      await serve(message, response, read.body);
     },
   };
 }
@@ -108,4 +114,12 @@ function unauthorized(
     'cache-control': 'no-store',
   });
   response.end(body);
+}
+
+/** JSON-RPC's answer to a body that is not JSON (or too large to read), as the SDK gives it. */
+function jsonRpcParseError(response: http.ServerResponse, status: 400 | 413, reason: string): void {
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(
+    JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32700, message: `Parse error: ${reason}` } }),
+  );
 }
