@@ -142,6 +142,9 @@ function waitingLines(view: RequestView): string[] {
     });
 }
 
+/** The longest a call waits for a decision: under the minute most clients (the SDK too) allow a request. */
+export const maxWaitSeconds = 50;
+
 /** The compact text of a request: status, decision, what it waits for, its grant, what to do next. */
 export function requestText(view: RequestView): string[] {
   const rule = view.ruleId ? ` by rule ${view.ruleId}` : '';
@@ -151,14 +154,15 @@ export function requestText(view: RequestView): string[] {
       lines.push(
         `routed to human approvers${rule}; it expires undecided at ${view.pendingUntil}`,
         ...waitingLines(view),
-        `to wait for the decision: call get_access_request with id ${view.id} and wait_seconds (up to 60)`,
+        `to wait for the decision: call get_access_request with id ${view.id} and wait_seconds (up to ${maxWaitSeconds})`,
       );
       break;
-    case 'APPROVED':
-      lines.push(
-        `approved${view.decidedBy?.startsWith('rule:') ? rule : ''}${view.reason ? `: ${view.reason}` : ''}`,
-      );
+    case 'APPROVED': {
+      const approved = `approved${view.decidedBy?.startsWith('rule:') ? rule : ''}`;
+      // A rule's own reason may say just that; it is not said twice.
+      lines.push(view.reason && view.reason !== approved ? `${approved}: ${view.reason}` : approved);
       break;
+    }
     default:
       lines.push(
         `${view.status.toLowerCase()}${view.decidedBy ? ` by ${view.decidedBy}` : ''}${view.reason ? `: ${view.reason}` : ''}`,

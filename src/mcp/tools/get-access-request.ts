@@ -5,10 +5,7 @@ import { requestNotFound } from '../../requests/request-input.ts';
 import type { RequestsModule } from '../../requests/requests-module.ts';
 import type { McpCaller } from '../mcp-caller.ts';
 import { defineTool } from '../mcp-tool.ts';
-import { requestText, requestView, requestViewSchema } from './access-request-view.ts';
-
-/** The longest a call waits for a decision: under the minute most clients (the SDK too) allow a request. */
-export const maxWaitSeconds = 50;
+import { maxWaitSeconds, requestText, requestView, requestViewSchema } from './access-request-view.ts';
 
 /** How often a waiting call tells a client that asked for progress that it is still waiting. */
 export const progressIntervalMs = 5_000;
