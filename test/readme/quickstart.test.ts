@@ -1,8 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { Kind, parse } from 'graphql';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { parsePolicySet } from '../../src/policy/store/policy-store.ts';
 import { graphql } from '../support/graphql-client.ts';
 import { type RunningCli, startCli } from '../support/spawn-cli.ts';
 import { type ReadmeBlock, sectionBlocks } from './readme-blocks.ts';
@@ -131,6 +135,64 @@ describe('the README quickstart, word for word', () => {
     expect(refused.errors?.[0]?.message).toContain('this token can only be exchanged at /oauth/token');
   });
 });
+
+describe('the README section "Agents over MCP", word for word', () => {
+  it('after the quickstart: the challenge, the metadata, a token for /mcp, the example session', async () => {
+    const origin = new URL(server.graphqlUrl).origin;
+    const blocks = sectionBlocks('Agents over MCP');
+    const shell = blocks.filter((block) => block.language === 'sh');
+    expect(shell).toHaveLength(2);
+
+    const discovery = await runShellBlock(shell[0]!.code.replaceAll(readmeOrigin, origin), shellEnv);
+    const [challenge, metadata] = discovery.stdout.trim().split('\n');
+    expect(challenge!.trim()).toBe(
+      `www-authenticate: Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp"`,
+    );
+    expect(JSON.parse(metadata!)).toMatchObject({
+      resource: `${origin}/mcp`,
+      authorization_servers: [origin],
+      bearer_methods_supported: ['header'],
+    });
+
+    shellEnv = (await runShellBlock(shell[1]!.code.replaceAll(readmeOrigin, origin), shellEnv)).env;
+    expect(decodeJwt(shellEnv.MCP_TOKEN!).aud).toBe(`${origin}/mcp`);
+
+    // The stdio configuration is JSON; the policy example is a valid policy.
+    JSON.parse(blocks.find((block) => block.language === 'json')!.code);
+    const policies = parseYaml(blocks.find((block) => block.language === 'yaml')!.code) as unknown;
+    expect(parsePolicySet(policies, 'README')[0]).toMatchObject({ channels: ['graphql'] });
+
+    // The example session, call by call: each line the README shows (… stands for anything).
+    const client = new Client({ name: 'readme', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${origin}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${shellEnv.MCP_TOKEN}` } },
+      }),
+    );
+    try {
+      const session = blocks.find((block) => block.language === 'text')!.code.split('\n');
+      const calls = session.flatMap((line, index) => (line.startsWith('> ') ? [index] : []));
+      expect(calls.length).toBe(3);
+      for (const [position, start] of calls.entries()) {
+        const [, tool, args] = /^> (\w+) (.*)$/.exec(session[start]!)!;
+        const reply = await client.callTool({ name: tool!, arguments: JSON.parse(args!) });
+        const text = (reply.content as { text: string }[])[0]!.text.split('\n');
+        const shown = session.slice(start + 1, calls[position + 1] ?? session.length);
+        for (const line of shown.filter((expected) => expected.trim() !== '…')) {
+          const pattern = new RegExp(`^${line.split('…').map(escapeRegExp).join('.*')}$`);
+          expect(
+            text.some((actual) => pattern.test(actual)),
+            `${tool}: ${line}\n${text.join('\n')}`,
+          ).toBe(true);
+        }
+      }
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The token a block names in its first line: `# Token: $VAR` or `# Token: <shell command>`. */
 async function tokenFor(block: ReadmeBlock): Promise<string> {
