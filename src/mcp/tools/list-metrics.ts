@@ -57,22 +57,25 @@ export const listMetricsTool = defineTool({
       caller: cursorCaller(caller.viewer),
     };
     const { offset, after } = decodeCursorPosition(scope, cursor);
+    // One more than a page: whether metrics follow is known from the key on, not from a count
+    // that may have changed since the previous page (a grant, a policy, a re-import).
     const page = await caller.catalog.metrics(
-      { after, limit: pageSize, inverted: false },
+      { after, limit: pageSize + 1, inverted: false },
       domain ? { domain } : {},
     );
     const max = textLimits(options.resultTokens).short;
-    const items = page.items.map((metric) => lineOf(caller.catalog, metric, max));
+    const items = page.items.slice(0, pageSize).map((metric) => lineOf(caller.catalog, metric, max));
+    const morePages = page.items.length > pageSize;
     return fitItems(items, options.resultTokens, (shown) => {
       const trimmed: Trimmed[] = [];
       const next = offset + shown.length;
       const last = shown.at(-1)?.line.name ?? after;
-      if (next < page.totalCount) {
+      if (shown.length < items.length || morePages) {
         const more = encodeCursor(scope, next, last);
         trimmed.push(
           moreItems(
             'metrics',
-            page.totalCount - next,
+            Math.max(page.totalCount - next, items.length - shown.length + (morePages ? 1 : 0)),
             more,
             `call list_metrics with the same domain and cursor "${more}"`,
           ),
