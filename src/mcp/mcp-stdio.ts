@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import { StdioServerTransport, serveStdio } from '@modelcontextprotocol/server/stdio';
 import { z } from 'zod';
+import { inChannel } from '../audit/channel.ts';
 import { OAuthError } from '../identity/exchange/oauth-error.ts';
 import { tokenExchangeRequestSchema } from '../identity/exchange/token-exchange-request.ts';
-import { TokenRefusedError } from '../identity/token-refusal.ts';
+import { type TokenRefusalReason, TokenRefusedError } from '../identity/token-refusal.ts';
 import { jwtTokenType, maxTokenLength, tokenExchangeGrantType } from '../identity/tokens/token-types.ts';
 import { type AgentViewer, isAgent } from '../identity/viewer.ts';
 import { ApertureError } from '../shared/errors.ts';
-import { callerFor } from './mcp-caller.ts';
+import { callerFor, mcpChannel } from './mcp-caller.ts';
 import type { McpModules, McpOptions } from './mcp-modules.ts';
 import { buildMcpServer } from './mcp-server.ts';
 
@@ -103,6 +104,9 @@ const renewBeforeExpiryMs = 60_000;
  * audience and exchanged again shortly before they expire. A revoked token is not replaced: the
  * session stays refused (someone meant to stop it).
  */
+/** Refusals an exchanged token may get while the credential behind it still holds. */
+const renewable = new Set<TokenRefusalReason>(['expired', 'older_than_intent_allows']);
+
 export class StdioViewers {
   private exchanged: { token: string; renewAt: number } | undefined;
   private exchanging: Promise<string> | undefined;
@@ -115,6 +119,19 @@ export class StdioViewers {
   ) {}
 
   async viewer(): Promise<AgentViewer> {
+    try {
+      return await this.authenticated();
+    } catch (error) {
+      // An exchanged token that aged out (its intent's lifetime was shortened, or it expired
+      // early): exchange a fresh one, once. A revoked one is never replaced.
+      if (!(error instanceof TokenRefusedError) || !renewable.has(error.reason) || !this.exchanged)
+        throw error;
+      this.exchanged = undefined;
+      return this.authenticated();
+    }
+  }
+
+  private async authenticated(): Promise<AgentViewer> {
     if (this.revoked && this.credential.kind === 'exchange') {
       throw new TokenRefusedError(
         'revoked',
@@ -137,7 +154,8 @@ export class StdioViewers {
 
   private currentToken(): Promise<string> {
     if (this.exchanged && Date.now() < this.exchanged.renewAt) return Promise.resolve(this.exchanged.token);
-    this.exchanging ??= this.exchange().finally(() => {
+    // Shared by concurrent calls: it runs in no call's channel, so its audit names no call's client.
+    this.exchanging ??= inChannel(mcpChannel(null), () => this.exchange()).finally(() => {
       this.exchanging = undefined;
     });
     return this.exchanging;
