@@ -4,6 +4,7 @@ import { AccessRequestStatus, GrantScope, GrantStatus, Tier } from '../../../gen
 import type { Viewer } from '../../identity/viewer.ts';
 import type { ApprovalStepView } from '../../requests/approvals/approval-status.ts';
 import type { RequestsModule } from '../../requests/requests-module.ts';
+import { fitItems, type ToolAnswer } from '../budget/fit-to-budget.ts';
 
 /** A grant as an agent is shown it (the fields of GraphQL's Grant that matter to an agent). */
 export const grantViewSchema = z.object({
@@ -174,3 +175,41 @@ export function requestText(view: RequestView): string[] {
   }
   return lines;
 }
+
+/**
+ * A request's answer within the budget. A request may name up to 50 long paths, shown in its
+ * paths, in every approval step and in its grant: when they do not all fit, the answer shows the
+ * first ones that do (with what waits and what was granted for those) and says how many more the
+ * request holds (the agent named them itself).
+ */
+export function fitRequestAnswer<T>(
+  view: RequestView,
+  budget: number,
+  build: (view: RequestView, pathsNotShown: number) => ToolAnswer<T>,
+): ToolAnswer<T> {
+  return fitItems(view.paths, budget, (kept, left) =>
+    build(left === 0 ? view : withPaths(view, new Set(kept)), left),
+  ).answer;
+}
+
+function withPaths(view: RequestView, kept: ReadonlySet<string>): RequestView {
+  return {
+    ...view,
+    paths: view.paths.filter((path) => kept.has(path)),
+    waitingFor: view.waitingFor.map((step) => ({
+      ...step,
+      objects: step.objects.filter((object) => kept.has(object.path)),
+    })),
+    grant: view.grant && { ...view.grant, paths: view.grant.paths.filter((path) => kept.has(path)) },
+  };
+}
+
+/** The line that says a request holds more paths than its answer shows. */
+export function pathsNotShownLine(count: number): string[] {
+  return count > 0 ? [`${count} more paths of this request are not shown (the answer's size budget)`] : [];
+}
+
+export const pathsNotShownSchema = z
+  .number()
+  .int()
+  .describe("Paths of the request left out of this answer to keep it within the answer's size budget.");

@@ -5,7 +5,15 @@ import { requestNotFound } from '../../requests/request-input.ts';
 import type { RequestsModule } from '../../requests/requests-module.ts';
 import type { McpCaller } from '../mcp-caller.ts';
 import { defineTool } from '../mcp-tool.ts';
-import { maxWaitSeconds, requestText, requestView, requestViewSchema } from './access-request-view.ts';
+import {
+  fitRequestAnswer,
+  maxWaitSeconds,
+  pathsNotShownLine,
+  pathsNotShownSchema,
+  requestText,
+  requestView,
+  requestViewSchema,
+} from './access-request-view.ts';
 
 /** How often a waiting call tells a client that asked for progress that it is still waiting. */
 export const progressIntervalMs = 5_000;
@@ -30,6 +38,7 @@ const input = z
 
 const output = z.object({
   request: requestViewSchema,
+  pathsNotShown: pathsNotShownSchema,
   waitedSeconds: z.number().describe('How long this call waited (0 without wait_seconds).'),
 });
 
@@ -45,20 +54,25 @@ export const getAccessRequestTool = defineTool({
   input,
   output,
   annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: false },
-  async run({ id, wait_seconds }, { caller, modules: { requests }, mcp }) {
+  async run({ id, wait_seconds }, { caller, modules: { requests }, mcp, options }) {
     const { viewer } = caller;
     const started = Date.now();
     const request =
       wait_seconds > 0
         ? await waitForDecision(requests, caller, id, wait_seconds * 1000, mcp)
         : await requests.get(viewer, id);
+    // What a wait ends with is told only to a credential that still holds (checked every 2 s
+    // during the wait; once more now, for a revocation in the last moments or an expiry).
+    if (wait_seconds > 0) await caller.recheck();
     if (!request) throw requestNotFound(id);
     const view = await requestView(requests, viewer, request);
     const waitedSeconds = wait_seconds > 0 ? Math.round((Date.now() - started) / 100) / 10 : 0;
-    const lines = requestText(view);
-    if (wait_seconds > 0 && view.status === 'PENDING')
-      lines.push(`still pending after waiting ${waitedSeconds} s`);
-    return { structured: { request: view, waitedSeconds }, text: lines.join('\n') };
+    return fitRequestAnswer(view, options.resultTokens, (shown, pathsNotShown) => {
+      const lines = [...requestText(shown), ...pathsNotShownLine(pathsNotShown)];
+      if (wait_seconds > 0 && shown.status === 'PENDING')
+        lines.push(`still pending after waiting ${waitedSeconds} s`);
+      return { structured: { request: shown, pathsNotShown, waitedSeconds }, text: lines.join('\n') };
+    });
   },
 });
 

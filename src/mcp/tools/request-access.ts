@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { accessRequestInputSchema } from '../../requests/request-input.ts';
 import { defineTool } from '../mcp-tool.ts';
-import { requestText, requestView, requestViewSchema } from './access-request-view.ts';
+import {
+  fitRequestAnswer,
+  pathsNotShownLine,
+  pathsNotShownSchema,
+  requestText,
+  requestView,
+  requestViewSchema,
+} from './access-request-view.ts';
 
 /** When the agent names no duration: an hour, long enough for a session's questions. */
 export const defaultRequestDuration = 'PT1H';
@@ -28,6 +35,7 @@ const input = accessRequestInputSchema.extend({
 
 const output = z.object({
   request: requestViewSchema,
+  pathsNotShown: pathsNotShownSchema,
   duplicate: z
     .boolean()
     .describe(
@@ -50,11 +58,17 @@ export const requestAccessTool = defineTool({
   // Not idempotent: a retry of a pending request returns it, but a retry after a decision files
   // a new request (audited, counted against the hourly limits).
   annotations: { readOnlyHint: false, idempotentHint: false, destructiveHint: false, openWorldHint: false },
-  async run(args, { caller: { viewer }, modules: { requests } }) {
+  async run(args, { caller: { viewer }, modules: { requests }, options }) {
     const filed = await requests.request(viewer, args);
     const view = await requestView(requests, viewer, filed.request);
-    const lines = requestText(view);
-    if (filed.duplicate) lines.splice(1, 0, 'an identical request was already pending: this is that request');
-    return { structured: { request: view, duplicate: filed.duplicate }, text: lines.join('\n') };
+    return fitRequestAnswer(view, options.resultTokens, (shown, pathsNotShown) => {
+      const lines = [...requestText(shown), ...pathsNotShownLine(pathsNotShown)];
+      if (filed.duplicate)
+        lines.splice(1, 0, 'an identical request was already pending: this is that request');
+      return {
+        structured: { request: shown, pathsNotShown, duplicate: filed.duplicate },
+        text: lines.join('\n'),
+      };
+    });
   },
 });
