@@ -174,6 +174,14 @@ export const policySchema = z
     if (policy.validFrom && policy.validUntil && policy.validFrom >= policy.validUntil) {
       context.addIssue({ code: 'custom', path: ['validUntil'], message: 'must be after validFrom' });
     }
+    // A client names itself: any client can give another name, or none.
+    if (policy.effect === 'deny' && policy.clients) {
+      context.addIssue({
+        code: 'custom',
+        path: ['clients'],
+        message: 'a deny cannot rely on client names (a client can give any name): name channels instead',
+      });
+    }
     if (policy.effect === 'deny' && (policy.masks.length > 0 || policy.rowFilters.length > 0)) {
       context.addIssue({
         code: 'custom',

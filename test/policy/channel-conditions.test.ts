@@ -145,4 +145,18 @@ describe('channel conditions are validated like the rest of a policy', () => {
       expect(parsed.success, JSON.stringify(wrong)).toBe(false);
     }
   });
+
+  it('refuses a deny that relies on client names: a client can give any name, or none', () => {
+    const parsed = policySetSchema.safeParse([
+      { ...base, effect: 'deny', tier: 'DISCOVER', clients: ['finance-app'] },
+    ]);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]).toMatchObject({
+      path: [0, 'clients'],
+      message: expect.stringMatching(/any name/),
+    });
+    expect(
+      policySetSchema.safeParse([{ ...base, effect: 'deny', tier: 'DISCOVER', channels: ['mcp'] }]).success,
+    ).toBe(true);
+  });
 });

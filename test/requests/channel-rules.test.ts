@@ -110,6 +110,14 @@ describe('rules that name channels and clients', () => {
       maxDuration: 'PT1H',
     };
     expect(() => validateRuleSet([wrong], 'test')).toThrow(InvalidInputError);
+    const denyByClient: RuleInput = {
+      id: 'deny-by-client',
+      description: 'A deny a client escapes by giving another name',
+      when: { channels: ['mcp'], clients: ['claude-desktop'] },
+      action: 'deny',
+      reason: 'Not from this client',
+    };
+    expect(() => validateRuleSet([denyByClient], 'test')).toThrow(/cannot rely on client names/);
     try {
       validateRuleSet([wrong], 'test');
     } catch (error) {

@@ -191,6 +191,9 @@ export const ruleSchema = z
       problem('maxDuration', 'only approve rules have a maxDuration (route rules: route.maxDuration)');
     if (rule.action !== 'deny' && rule.reason !== undefined)
       problem('reason', 'only deny rules have a reason');
+    // A client names itself: any client can give another name, or none.
+    if (rule.action === 'deny' && rule.when.clients)
+      problem('when', 'a deny rule cannot rely on client names (a client can give any name): name channels or agents');
   });
 
 export type Rule = z.infer<typeof ruleSchema>;
