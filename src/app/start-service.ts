@@ -31,6 +31,11 @@ export async function startService(
     await services.close();
     throw error;
   }
+  if (config.env === 'production' && !config.http.publicUrl) {
+    // The MCP endpoint's resource URL (the `aud` its tokens are bound to) and the OAuth metadata
+    // then come from each request's Host header, which the caller chooses.
+    logger.warn('APERTURE_PUBLIC_URL is not set: set it to the URL clients reach the service at');
+  }
   await services.startBackgroundWork();
   const { port } = server.address() as AddressInfo;
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
