@@ -16,7 +16,7 @@ export interface CommandOptions {
   logTo?: 'stdout' | 'stderr';
 }
 
-async function commandLogger(config: Config, logTo: 'stdout' | 'stderr'): Promise<Logger> {
+export async function commandLogger(config: Config, logTo: 'stdout' | 'stderr'): Promise<Logger> {
   const { createLogger } = await import('../logging/logger.ts');
   if (logTo === 'stdout') return createLogger(config.log);
   const { pino } = await import('pino');

@@ -27,6 +27,8 @@ const stdioEnvironmentSchema = z.object({
   APERTURE_CLIENT_SECRET: z.string().min(1).max(500).optional(),
   APERTURE_INTENT: tokenExchangeRequestSchema.shape.intent,
   APERTURE_TASK_ID: tokenExchangeRequestSchema.shape.task_id,
+  /** A running aperture to forward to (its /mcp), instead of opening the database here. */
+  APERTURE_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 const exchangeVariables = [
@@ -54,7 +56,7 @@ export type StdioCredential =
  */
 export function stdioCredentialFromEnv(
   env: NodeJS.ProcessEnv,
-): { credential: StdioCredential } | { problem: string } {
+): { credential: StdioCredential; remote: string | null } | { problem: string } {
   const given = Object.fromEntries(
     Object.entries(env).filter(([name, value]) => name.startsWith('APERTURE_') && value !== ''),
   );
@@ -64,6 +66,7 @@ export function stdioCredentialFromEnv(
     return { problem: `${issue.path.join('.')} ${issue.message}` };
   }
   const vars = parsed.data;
+  const remote = vars.APERTURE_URL?.replace(/\/$/, '') ?? null;
   const exchange = exchangeVariables.filter((name) => vars[name] !== undefined);
   if (vars.APERTURE_TOKEN !== undefined) {
     if (exchange.length > 0 || vars.APERTURE_TASK_ID !== undefined) {
@@ -71,7 +74,7 @@ export function stdioCredentialFromEnv(
         problem: `set either APERTURE_TOKEN or the exchange variables (${exchangeVariables.join(', ')}), not both`,
       };
     }
-    return { credential: { kind: 'token', token: vars.APERTURE_TOKEN } };
+    return { credential: { kind: 'token', token: vars.APERTURE_TOKEN }, remote };
   }
   const missing = exchangeVariables.filter((name) => vars[name] === undefined);
   if (missing.length > 0) {
@@ -91,6 +94,7 @@ export function stdioCredentialFromEnv(
       intent: vars.APERTURE_INTENT!,
       taskId: vars.APERTURE_TASK_ID ?? null,
     },
+    remote,
   };
 }
 

@@ -15,7 +15,8 @@ export function toolError(error: unknown, requestId: string): { result: CallTool
   };
 }
 
-function errorResult(code: ErrorCode | 'INTERNAL_SERVER_ERROR', message: string): CallToolResult {
+/** A tool error in our words: the stable code first, and `{ error: { code, message } }`. */
+export function errorResult(code: ErrorCode | 'INTERNAL_SERVER_ERROR', message: string): CallToolResult {
   return {
     isError: true,
     content: [{ type: 'text', text: `${code}: ${message}` }],

@@ -221,3 +221,53 @@ describe('aperture mcp with a bad environment', () => {
     );
   });
 });
+
+describe('aperture mcp with APERTURE_URL: a proxy to a running aperture, no database', () => {
+  // Nothing of the database reaches the agent's machine: a DATABASE_URL that leads nowhere.
+  const remoteEnv = () => ({
+    APERTURE_URL: t.world.service.url,
+    DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/nowhere',
+  });
+
+  it('forwards the tools to /mcp with a token bound to it; a revoked token is refused there', async () => {
+    const token = await t.world.agentToken('ana@acme.test', {
+      agent: 'Stdio proxy agent',
+      resource: mcpResource(t.world.service.url),
+    });
+    const { client, stderr } = await startStdio({ ...remoteEnv(), APERTURE_TOKEN: token });
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name)).toContain('get_sql_context');
+    const me = await whoami(client);
+    expect(me.structuredContent).toMatchObject({
+      human: { email: 'ana@acme.test' },
+      agentChain: [{ name: 'Stdio proxy agent' }],
+    });
+    const found = await client.callTool({ name: 'search_catalog', arguments: { query: 'orders' } });
+    expect(JSON.stringify(found.structuredContent)).toContain('analytics.marts.fct_orders');
+
+    expect((await revoke(token)).errors).toBeUndefined();
+    const refused = await whoami(client);
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toMatch(/^UNAUTHENTICATED: /);
+    expect(stderr()).not.toContain(token);
+  });
+
+  it('exchanges the person token at the remote token endpoint, for /mcp', async () => {
+    const agent = await t.world.agentCredentials('Stdio proxy exchanger');
+    const { client } = await startStdio({
+      ...remoteEnv(),
+      APERTURE_HUMAN_TOKEN: await t.idp.subjectToken('ana@acme.test'),
+      APERTURE_CLIENT_ID: agent.clientId,
+      APERTURE_CLIENT_SECRET: agent.clientSecret,
+      APERTURE_INTENT: 'analytics',
+    });
+    const me = await whoami(client);
+    expect(me.isError).toBeFalsy();
+    expect(me.structuredContent).toMatchObject({ agentChain: [{ name: 'Stdio proxy exchanger' }] });
+    // The exchange went to the service: it is audited there, for the MCP resource.
+    const exchanged = await t.db.prisma.auditEvent.findMany({ where: { type: 'token.exchanged' } });
+    expect(exchanged.map((event) => (event.payload as { resource?: string }).resource)).toContain(
+      mcpResource(t.world.service.url),
+    );
+  });
+});

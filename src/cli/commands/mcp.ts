@@ -13,7 +13,7 @@ export function registerMcpCommand(program: Command): void {
   program
     .command('mcp')
     .description(
-      "serve MCP over stdio for a local agent: APERTURE_TOKEN (a delegation token), or APERTURE_HUMAN_TOKEN, APERTURE_CLIENT_ID, APERTURE_CLIENT_SECRET and APERTURE_INTENT (+ APERTURE_TASK_ID) to exchange a person's token",
+      "serve MCP over stdio for a local agent: APERTURE_TOKEN (a delegation token), or APERTURE_HUMAN_TOKEN, APERTURE_CLIENT_ID, APERTURE_CLIENT_SECRET and APERTURE_INTENT (+ APERTURE_TASK_ID) to exchange a person's token; with APERTURE_URL, forward to that aperture's /mcp instead of opening the database",
     )
     .action(async () => {
       const [{ stdioCredentialFromEnv }, { ConfigError }, { commandConfig }] = await Promise.all([
@@ -30,7 +30,8 @@ export function registerMcpCommand(program: Command): void {
         if (!(error instanceof ConfigError)) throw error;
         refuseToStart(`invalid configuration: ${error.problems.join('; ')}`);
       }
-      await serve(config, found.credential);
+      if (found.remote) await serveRemote(config, found.credential, found.remote);
+      else await serve(config, found.credential);
     });
 }
 
@@ -66,5 +67,27 @@ async function serve(
     },
     { config, logTo: 'stderr' },
   );
+  process.exit(0);
+}
+
+/**
+ * Forwards to a running aperture's /mcp: no database, no key, only the agent's credential on this
+ * machine. Serves until the client closes stdin or a signal arrives.
+ */
+async function serveRemote(
+  config: Config,
+  credential: import('../../mcp/mcp-stdio.ts').StdioCredential,
+  origin: string,
+): Promise<void> {
+  const [{ commandLogger }, { serveRemoteStdio }] = await Promise.all([
+    import('../command-context.ts'),
+    import('../../mcp/mcp-stdio-remote.ts'),
+  ]);
+  const server = serveRemoteStdio({ origin, credential, logger: await commandLogger(config, 'stderr') });
+  const stop = () => void server.close();
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  await server.closed;
+  await server.close();
   process.exit(0);
 }
