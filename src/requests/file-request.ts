@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { AccessRequest, Grant, Prisma } from '../../generated/prisma/client.ts';
 import { type Channel, currentChannel } from '../audit/channel.ts';
 import type { AuditEventInput } from '../audit/index.ts';
+import { objectNotFound } from '../catalog/read/object-not-found.ts';
 import type { ChangeTopic } from '../db/change-feed.ts';
 import { advisoryLocks, takeAdvisoryLocks } from '../db/locks/index.ts';
 import { type AgentViewer, requireAgent, type Viewer } from '../identity/viewer.ts';
@@ -50,7 +51,7 @@ async function requestedObjects(
     const object = lookup(path) ?? lookup(`glossary:${path}`);
     const decision = object ? slice.decide(object) : undefined;
     if (!object || !decision || decision.visibility === 'HIDDEN') {
-      throw new ApertureError('NOT_FOUND', `no object has the path ${path}`);
+      throw objectNotFound(path);
     }
     if (!extending && highest(decision.visibility, input.tier) === decision.visibility) {
       throw new ApertureError('CONFLICT', `${path} is already visible at ${decision.visibility}`, { path });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { objectNotFound } from '../../catalog/read/object-not-found.ts';
 import { ApertureError } from '../../shared/errors.ts';
 import { cursorCaller, decodeCursor, encodeCursor } from '../budget/result-cursor.ts';
 import type { McpCaller } from '../mcp-caller.ts';
@@ -6,7 +7,6 @@ import { defineTool } from '../mcp-tool.ts';
 import { describeDataset } from '../render/describe-dataset.ts';
 import { describeColumn, describeMetric, describeTerm } from '../render/describe-related.ts';
 import { type DescribeAnswer, type DescribeScope, describeOutputSchema } from '../render/describe-shapes.ts';
-import { noObject } from '../render/not-found.ts';
 import { readOnlyAnnotations } from '../render/read-only.ts';
 
 const input = z
@@ -74,7 +74,7 @@ async function describe(caller: McpCaller, path: string, scope: DescribeScope): 
     path.startsWith('glossary:') ? path.slice('glossary:'.length) : path,
   );
   if (term) return describeTerm(term, scope);
-  throw noObject(path);
+  throw objectNotFound(path);
 }
 
 /** A column has no list to page: a cursor for it cannot come from its answers. */

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { objectNotFound } from '../../catalog/read/object-not-found.ts';
 import { fitItems } from '../budget/fit-to-budget.ts';
 import { defineTool } from '../mcp-tool.ts';
 import { maskSchema, maskShape, maskText, requestableSchema, tierSchema } from '../render/catalog-shapes.ts';
 import { clipField, textLimits } from '../render/clip.ts';
-import { noObject } from '../render/not-found.ts';
 import { readOnlyAnnotations } from '../render/read-only.ts';
 import { cutTexts, itemsLeftOut, type Trimmed, trimmedLines, trimmedSchema } from '../render/trimmed.ts';
 
@@ -54,7 +54,7 @@ export const explainAccessTool = defineTool({
   annotations: readOnlyAnnotations,
   async run({ path }, { caller, options }) {
     const explanation = caller.catalog.explain(path);
-    if (!explanation) throw noObject(path);
+    if (!explanation) throw objectNotFound(path);
     const limits = textLimits(options.resultTokens);
     const cuts = new Map<string, number>();
     const mask = maskShape(explanation.mask, limits.long, cuts);

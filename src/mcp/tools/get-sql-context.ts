@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Dataset } from '../../catalog/read/catalog-reader.ts';
+import { objectNotFound } from '../../catalog/read/object-not-found.ts';
 import { ApertureError } from '../../shared/errors.ts';
 import { fitItems } from '../budget/fit-to-budget.ts';
 import { cursorCaller, decodeCursor, encodeCursor } from '../budget/result-cursor.ts';
@@ -18,7 +19,6 @@ import {
   tierSchema,
 } from '../render/catalog-shapes.ts';
 import { clipField, mergeCuts, textLimits } from '../render/clip.ts';
-import { noObject } from '../render/not-found.ts';
 import { readOnlyAnnotations } from '../render/read-only.ts';
 import { cutTexts, moreItems, type Trimmed, trimmedLines, trimmedSchema } from '../render/trimmed.ts';
 
@@ -137,7 +137,7 @@ async function contextItems(caller: McpCaller, paths: string[], budget: number) 
       continue;
     }
     const other = catalog.explain(path);
-    if (!other) throw noObject(path);
+    if (!other) throw objectNotFound(path);
     throw new ApertureError(
       'INVALID_INPUT',
       `${path} is a ${other.kind}: get_sql_context takes dataset paths`,

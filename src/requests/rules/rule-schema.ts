@@ -193,7 +193,10 @@ export const ruleSchema = z
       problem('reason', 'only deny rules have a reason');
     // A client names itself: any client can give another name, or none.
     if (rule.action === 'deny' && rule.when.clients)
-      problem('when', 'a deny rule cannot rely on client names (a client can give any name): name channels or agents');
+      problem(
+        'when',
+        'a deny rule cannot rely on client names (a client can give any name): name channels or agents',
+      );
   });
 
 export type Rule = z.infer<typeof ruleSchema>;
