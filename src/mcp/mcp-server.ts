@@ -20,8 +20,9 @@ const instructions = [
 
 /**
  * One MCP server instance, for one HTTP request or one stdio connection. Every tool call first
- * finds its caller (`callerOf`: the delegation token checked against the current state), runs
- * over the same domain modules as GraphQL, then audits what it handed out.
+ * finds its caller (`callerOf`: over HTTP the viewer the route authenticated for this request,
+ * which carries one call; over stdio the credential checked again for each call), runs over the
+ * same domain modules as GraphQL, then audits what it handed out.
  */
 export function buildMcpServer(
   modules: McpModules,
