@@ -1,6 +1,6 @@
 import { type ChannelName, inChannel } from '../audit/channel.ts';
 import { createGraphQLServer, graphqlPath } from '../graphql/yoga.ts';
-import { mcpHttpRoute } from '../mcp/mcp-http-route.ts';
+import { mcpHttpDoor } from '../mcp/mcp-http-door.ts';
 import { tokenEndpoint, tokenEndpointPath } from '../oauth/token-endpoint.ts';
 import { wellKnownEndpoints, wellKnownPath } from '../oauth/well-known.ts';
 import type { Route, RouteHandler } from '../server/create-http-server.ts';
@@ -30,7 +30,7 @@ export async function serviceRoutes(services: Services): Promise<Route[]> {
       contentTypes: ['application/json'],
     },
     // Agents over MCP (Streamable HTTP): the same modules, its own door and audience.
-    mcpHttpRoute(services, config.mcp, config.http.publicUrl),
+    mcpHttpDoor(services, config.mcp, config.http.publicUrl).route,
     {
       prefix: tokenEndpointPath,
       handle: throughChannel(
