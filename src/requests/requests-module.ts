@@ -230,10 +230,13 @@ export class RequestsModule {
 
   /**
    * The request now, then again after every change (from any replica), until it is final and its
-   * grant, if any, has ended. Unknown and foreign requests are NOT_FOUND.
+   * grant, if any, has ended, or `signal` aborts (a caller that stops waiting: its listener goes at
+   * once, not at the request's next change). Unknown and foreign requests are NOT_FOUND.
    */
-  async *updates(viewer: Viewer, requestId: string): AsyncGenerator<AccessRequest> {
+  async *updates(viewer: Viewer, requestId: string, signal?: AbortSignal): AsyncGenerator<AccessRequest> {
     let wake: (() => void) | undefined;
+    const stop = () => wake?.();
+    signal?.addEventListener('abort', stop, { once: true });
     let changed = true;
     const unsubscribe = this.changes.subscribe((topic, detail) => {
       if (topic === undefined || (topic === 'requests' && detail === requestId)) {
@@ -248,7 +251,8 @@ export class RequestsModule {
         : setTimeout(() => wake?.(), Math.max(0, viewer.expiresAt.getTime() - Date.now()));
     try {
       for (;;) {
-        if (!changed) await new Promise<void>((resolve) => (wake = resolve));
+        if (!changed && !signal?.aborted) await new Promise<void>((resolve) => (wake = resolve));
+        if (signal?.aborted) return;
         if (viewer.kind !== 'anonymous' && viewer.expiresAt.getTime() <= Date.now()) return;
         changed = false;
         const request = await this.get(viewer, requestId);
@@ -261,6 +265,7 @@ export class RequestsModule {
       }
     } finally {
       clearTimeout(expiry);
+      signal?.removeEventListener('abort', stop);
       unsubscribe();
     }
   }

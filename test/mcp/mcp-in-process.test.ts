@@ -2,6 +2,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../src/app/create-services.ts';
 import { loadConfig } from '../../src/config/config.ts';
+import type { ChangeFeed } from '../../src/db/change-feed.ts';
 import { type McpHttpDoor, mcpHttpDoor } from '../../src/mcp/mcp-http-door.ts';
 import { useRequestWorld } from '../support/requests-fixture.ts';
 import { silentLogger } from '../support/test-database.ts';
@@ -15,14 +16,35 @@ import { mcpResource } from './support/mcp-client.ts';
 const t = useRequestWorld();
 let services: Services;
 let door: McpHttpDoor;
+let feed: ChangeFeed;
+/** Listeners of the change feed the in-process door's modules hold now. */
+let listening = 0;
 
 beforeAll(async () => {
   const config = loadConfig({ DATABASE_URL: t.db.url, NODE_ENV: 'test', LOG_LEVEL: 'silent' });
-  services = await createServices(config, silentLogger, { database: t.db });
+  feed = await t.db.openChangeFeed(silentLogger);
+  const counted: ChangeFeed = {
+    get reliable() {
+      return feed.reliable;
+    },
+    subscribe(listener) {
+      listening += 1;
+      const unsubscribe = feed.subscribe(listener);
+      let subscribed = true;
+      return () => {
+        if (subscribed) listening -= 1;
+        subscribed = false;
+        unsubscribe();
+      };
+    },
+    close: () => feed.close(),
+  };
+  services = await createServices(config, silentLogger, { database: t.db, changes: counted });
   door = mcpHttpDoor(services, config.mcp, null);
 });
 afterAll(async () => {
   await services?.close();
+  await feed?.close();
 });
 
 /** A client whose requests go to `door.fetch` (the URL names the service, the network is not used). */
@@ -71,5 +93,27 @@ describe('the MCP door in process', () => {
     );
     const apiToken = await t.world.agentToken('ana@acme.test', { agent: 'In-process agent' });
     await expect(inProcessClient(apiToken)).rejects.toThrow(/401|invalid_token/);
+  });
+
+  it('a wait that ends undecided lets go of its change listener at once', async () => {
+    const token = await t.world.agentToken('ana@acme.test', {
+      agent: 'In-process waiter',
+      resource: mcpResource(t.world.service.url),
+    });
+    const client = await inProcessClient(token);
+    const filed = await client.callTool({
+      name: 'request_access',
+      arguments: {
+        paths: ['analytics.marts.customers'],
+        tier: 'READ',
+        justification: 'Churn analysis for the board',
+      },
+    });
+    const { id } = (filed.structuredContent as { request: { id: string } }).request;
+    const before = listening;
+    const waited = await client.callTool({ name: 'get_access_request', arguments: { id, wait_seconds: 1 } });
+    expect((waited.structuredContent as { request: { status: string } }).request.status).toBe('PENDING');
+    expect(listening).toBe(before);
+    await client.close();
   });
 });

@@ -93,7 +93,9 @@ async function waitForDecision(
   const { viewer } = caller;
   const { signal, _meta } = mcp.mcpReq;
   const progressToken = _meta?.progressToken;
-  const updates = requests.updates(viewer, id);
+  // Ends the stream (and its change listener) as soon as this wait ends, whatever ended it.
+  const ended = new AbortController();
+  const updates = requests.updates(viewer, id, ended.signal);
   let latest: AccessRequest | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let ticker: ReturnType<typeof setInterval> | undefined;
@@ -137,8 +139,7 @@ async function waitForDecision(
     clearTimeout(timer);
     clearInterval(ticker);
     clearInterval(rechecker);
-    // The stream may be parked until the request's next change: ask it to stop without waiting.
+    ended.abort();
     next?.catch(() => {});
-    Promise.resolve(updates.return(undefined)).catch(() => {});
   }
 }
