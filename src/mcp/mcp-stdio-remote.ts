@@ -7,11 +7,9 @@ import { jwtTokenType, tokenExchangeGrantType } from '../identity/tokens/token-t
 import type { Logger } from '../logging/logger.ts';
 import { mcpResourceUrl } from '../server/resource-urls.ts';
 import { apertureVersion } from '../version.ts';
-import type { StdioCredential, StdioServer } from './mcp-stdio.ts';
+import { type StdioCredential, type StdioServer, stdioLifetime } from './mcp-stdio.ts';
+import { type ExchangedToken, RenewingToken } from './renewing-token.ts';
 import { errorResult } from './tool-errors.ts';
-
-/** An exchanged token is exchanged again this long before it expires. */
-const renewBeforeExpiryMs = 60_000;
 
 const tokenAnswerSchema = z.object({ access_token: z.string().min(1), expires_in: z.number().positive() });
 const refusalSchema = z.object({ error: z.string(), error_description: z.string().optional() });
@@ -20,60 +18,44 @@ const refusalSchema = z.object({ error: z.string(), error_description: z.string(
  * The bearer token the proxy presents at a remote `/mcp`: the one it was given, or one it exchanges
  * at the remote `/oauth/token` for that endpoint (RFC 8707 `resource`), again before it expires.
  */
-class RemoteToken {
-  private exchanged: { token: string; renewAt: number } | undefined;
-  private exchanging: Promise<string> | undefined;
+function remoteBearer(origin: string, credential: StdioCredential): () => Promise<string> {
+  if (credential.kind === 'token') return () => Promise.resolve(credential.token);
+  const renewing = new RenewingToken(() => exchangeAt(origin, credential));
+  return () => renewing.current();
+}
 
-  constructor(
-    private readonly origin: string,
-    private readonly credential: StdioCredential,
-  ) {}
-
-  current(): Promise<string> {
-    if (this.credential.kind === 'token') return Promise.resolve(this.credential.token);
-    if (this.exchanged && Date.now() < this.exchanged.renewAt) return Promise.resolve(this.exchanged.token);
-    this.exchanging ??= this.exchange().finally(() => {
-      this.exchanging = undefined;
-    });
-    return this.exchanging;
-  }
-
-  private async exchange(): Promise<string> {
-    if (this.credential.kind !== 'exchange') throw new Error('no exchange credential');
-    const { humanToken, clientId, clientSecret, intent, taskId } = this.credential;
-    const form = new URLSearchParams({
-      grant_type: tokenExchangeGrantType,
-      subject_token: humanToken,
-      subject_token_type: jwtTokenType,
-      intent,
-      resource: mcpResourceUrl(this.origin),
-      ...(taskId ? { task_id: taskId } : {}),
-    });
-    const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString(
-      'base64',
+async function exchangeAt(
+  origin: string,
+  credential: Extract<StdioCredential, { kind: 'exchange' }>,
+): Promise<ExchangedToken> {
+  const { humanToken, clientId, clientSecret, intent, taskId } = credential;
+  const form = new URLSearchParams({
+    grant_type: tokenExchangeGrantType,
+    subject_token: humanToken,
+    subject_token_type: jwtTokenType,
+    intent,
+    resource: mcpResourceUrl(origin),
+    ...(taskId ? { task_id: taskId } : {}),
+  });
+  const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString(
+    'base64',
+  );
+  const response = await fetch(`${origin}/oauth/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: form,
+  });
+  const body: unknown = await response.json().catch(() => null);
+  const answer = tokenAnswerSchema.safeParse(body);
+  if (!response.ok || !answer.success) {
+    const refusal = refusalSchema.safeParse(body);
+    throw new RemoteRefusal(
+      refusal.success
+        ? `the token exchange was refused (${refusal.data.error}): ${refusal.data.error_description ?? ''}`.trim()
+        : `the token exchange failed (HTTP ${response.status})`,
     );
-    const response = await fetch(`${this.origin}/oauth/token`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: form,
-    });
-    const body: unknown = await response.json().catch(() => null);
-    const answer = tokenAnswerSchema.safeParse(body);
-    if (!response.ok || !answer.success) {
-      const refusal = refusalSchema.safeParse(body);
-      throw new RemoteRefusal(
-        refusal.success
-          ? `the token exchange was refused (${refusal.data.error}): ${refusal.data.error_description ?? ''}`.trim()
-          : `the token exchange failed (HTTP ${response.status})`,
-      );
-    }
-    const lifetimeMs = answer.data.expires_in * 1000;
-    this.exchanged = {
-      token: answer.data.access_token,
-      renewAt: Date.now() + lifetimeMs - Math.min(renewBeforeExpiryMs, lifetimeMs / 2),
-    };
-    return answer.data.access_token;
   }
+  return { token: answer.data.access_token, expiresInSeconds: answer.data.expires_in };
 }
 
 class RemoteRefusal extends Error {}
@@ -88,7 +70,7 @@ export function serveRemoteStdio(
   options: { origin: string; credential: StdioCredential; logger: Logger },
   io: { input?: Readable; output?: Writable } = {},
 ): StdioServer {
-  const token = new RemoteToken(options.origin, options.credential);
+  const bearer = remoteBearer(options.origin, options.credential);
   let remote: Promise<Client> | undefined;
   const connect = (clientName: string) => {
     remote ??= (async () => {
@@ -101,7 +83,7 @@ export function serveRemoteStdio(
         new StreamableHTTPClientTransport(new URL(mcpResourceUrl(options.origin)), {
           fetch: async (url, init) => {
             const headers = new Headers(init?.headers);
-            headers.set('authorization', `Bearer ${await token.current()}`);
+            headers.set('authorization', `Bearer ${await bearer()}`);
             return fetch(url, { ...init, headers });
           },
         }),
@@ -115,12 +97,6 @@ export function serveRemoteStdio(
   };
 
   const input = io.input ?? process.stdin;
-  let ended = () => {};
-  const closed = new Promise<void>((resolve) => {
-    ended = resolve;
-    input.once('end', resolve);
-    input.once('close', resolve);
-  });
   const handle = serveStdio(
     () => {
       const server = new Server(
@@ -170,13 +146,8 @@ export function serveRemoteStdio(
       onerror: (error) => options.logger.warn({ err: error }, 'mcp stdio connection error'),
     },
   );
-  return {
-    closed,
-    async close() {
-      await handle.close();
-      const client = await remote?.catch(() => undefined);
-      await client?.close();
-      ended();
-    },
-  };
+  return stdioLifetime(input, handle, async () => {
+    const client = await remote?.catch(() => undefined);
+    await client?.close();
+  });
 }

@@ -12,6 +12,7 @@ import { ApertureError } from '../shared/errors.ts';
 import { callerFor, mcpChannel } from './mcp-caller.ts';
 import type { McpModules, McpOptions } from './mcp-modules.ts';
 import { buildMcpServer } from './mcp-server.ts';
+import { type ExchangedToken, RenewingToken } from './renewing-token.ts';
 
 const token = z
   .string()
@@ -98,8 +99,8 @@ export function stdioCredentialFromEnv(
   };
 }
 
-/** An exchanged token is replaced this long before it expires (or at half its life, if shorter). */
-const renewBeforeExpiryMs = 60_000;
+/** Refusals an exchanged token may get while the credential behind it still holds. */
+const renewable = new Set<TokenRefusalReason>(['expired', 'older_than_intent_allows']);
 
 /**
  * The agent every tool call acts as, authenticated again against the current state on every call
@@ -108,19 +109,27 @@ const renewBeforeExpiryMs = 60_000;
  * audience and exchanged again shortly before they expire. A revoked token is not replaced: the
  * session stays refused (someone meant to stop it).
  */
-/** Refusals an exchanged token may get while the credential behind it still holds. */
-const renewable = new Set<TokenRefusalReason>(['expired', 'older_than_intent_allows']);
-
 export class StdioViewers {
-  private exchanged: { token: string; renewAt: number } | undefined;
-  private exchanging: Promise<string> | undefined;
+  private readonly exchanged: RenewingToken | null;
+  private readonly bearer: () => Promise<string>;
   private revoked = false;
 
   constructor(
     private readonly identity: McpModules['identity'],
-    private readonly credential: StdioCredential,
+    credential: StdioCredential,
     private readonly audiences: readonly string[],
-  ) {}
+  ) {
+    if (credential.kind === 'exchange') {
+      // Shared by concurrent calls: it runs in no call's channel, so its audit names no call's client.
+      const renewing = new RenewingToken(() => inChannel(mcpChannel(null), () => this.exchange(credential)));
+      this.exchanged = renewing;
+      this.bearer = () => renewing.current();
+    } else {
+      const { token } = credential;
+      this.exchanged = null;
+      this.bearer = () => Promise.resolve(token);
+    }
+  }
 
   async viewer(): Promise<AgentViewer> {
     try {
@@ -128,21 +137,21 @@ export class StdioViewers {
     } catch (error) {
       // An exchanged token that aged out (its intent's lifetime was shortened, or it expired
       // early): exchange a fresh one, once. A revoked one is never replaced.
-      if (!(error instanceof TokenRefusedError) || !renewable.has(error.reason) || !this.exchanged)
+      if (!(error instanceof TokenRefusedError) || !renewable.has(error.reason) || !this.exchanged?.holds)
         throw error;
-      this.exchanged = undefined;
+      this.exchanged.forget();
       return this.authenticated();
     }
   }
 
   private async authenticated(): Promise<AgentViewer> {
-    if (this.revoked && this.credential.kind === 'exchange') {
+    if (this.revoked && this.exchanged) {
       throw new TokenRefusedError(
         'revoked',
         'the delegation token was revoked: start aperture mcp again to exchange a new one',
       );
     }
-    const bearer = this.credential.kind === 'token' ? this.credential.token : await this.currentToken();
+    const bearer = await this.bearer();
     try {
       const viewer = await this.identity.authenticator.authenticate(`Bearer ${bearer}`, {
         kind: 'resource',
@@ -156,18 +165,10 @@ export class StdioViewers {
     }
   }
 
-  private currentToken(): Promise<string> {
-    if (this.exchanged && Date.now() < this.exchanged.renewAt) return Promise.resolve(this.exchanged.token);
-    // Shared by concurrent calls: it runs in no call's channel, so its audit names no call's client.
-    this.exchanging ??= inChannel(mcpChannel(null), () => this.exchange()).finally(() => {
-      this.exchanging = undefined;
-    });
-    return this.exchanging;
-  }
-
-  private async exchange(): Promise<string> {
-    if (this.credential.kind !== 'exchange') throw new Error('no exchange credential');
-    const { humanToken, clientId, clientSecret, intent, taskId } = this.credential;
+  private async exchange(
+    credential: Extract<StdioCredential, { kind: 'exchange' }>,
+  ): Promise<ExchangedToken> {
+    const { humanToken, clientId, clientSecret, intent, taskId } = credential;
     try {
       const response = await this.identity.tokenExchange.exchange(
         {
@@ -179,10 +180,7 @@ export class StdioViewers {
         },
         { clientId, clientSecret },
       );
-      const lifetimeMs = response.expires_in * 1000;
-      const renewAt = Date.now() + lifetimeMs - Math.min(renewBeforeExpiryMs, lifetimeMs / 2);
-      this.exchanged = { token: response.access_token, renewAt };
-      return response.access_token;
+      return { token: response.access_token, expiresInSeconds: response.expires_in };
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
       throw new ApertureError(
@@ -200,6 +198,31 @@ export interface StdioServer {
 }
 
 /**
+ * A stdio connection's lifetime: it ends when the client closes its end of `input`, or on
+ * `close` (the SDK's handle first, then whatever else the server holds).
+ */
+export function stdioLifetime(
+  input: Readable,
+  handle: { close(): Promise<void> },
+  alsoClose: () => Promise<void> = async () => {},
+): StdioServer {
+  let ended = () => {};
+  const closed = new Promise<void>((resolve) => {
+    ended = resolve;
+    input.once('end', resolve);
+    input.once('close', resolve);
+  });
+  return {
+    closed,
+    async close() {
+      await handle.close();
+      await alsoClose();
+      ended();
+    },
+  };
+}
+
+/**
  * MCP over stdio for `aperture mcp`: one connection, the same tools and checks as /mcp, each call
  * authenticated again (see StdioViewers). Only the protocol goes to `output`; logs go elsewhere.
  */
@@ -210,13 +233,6 @@ export function serveMcpStdio(
   io: { input?: Readable; output?: Writable } = {},
 ): StdioServer {
   const input = io.input ?? process.stdin;
-  const transport = new StdioServerTransport(input, io.output ?? process.stdout);
-  let ended = () => {};
-  const closed = new Promise<void>((resolve) => {
-    ended = resolve;
-    input.once('end', resolve);
-    input.once('close', resolve);
-  });
   const handle = serveStdio(
     () =>
       buildMcpServer(modules, options, async (_context, client) =>
@@ -231,15 +247,9 @@ export function serveMcpStdio(
         }),
       ),
     {
-      transport,
+      transport: new StdioServerTransport(input, io.output ?? process.stdout),
       onerror: (error) => modules.logger.warn({ err: error }, 'mcp stdio connection error'),
     },
   );
-  return {
-    closed,
-    async close() {
-      await handle.close();
-      ended();
-    },
-  };
+  return stdioLifetime(input, handle);
 }

@@ -58,12 +58,7 @@ async function serve(
         ...(config.http.publicUrl ? [mcpResourceUrl(config.http.publicUrl)] : []),
       ];
       const viewers = new StdioViewers(services.identity, credential, audiences);
-      const server = serveMcpStdio(services, config.mcp, viewers);
-      const stop = () => void server.close();
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-      await server.closed;
-      await server.close();
+      await untilClosed(serveMcpStdio(services, config.mcp, viewers));
     },
     { config, logTo: 'stderr' },
   );
@@ -83,11 +78,19 @@ async function serveRemote(
     import('../command-context.ts'),
     import('../../mcp/mcp-stdio-remote.ts'),
   ]);
-  const server = serveRemoteStdio({ origin, credential, logger: await commandLogger(config, 'stderr') });
-  const stop = () => void server.close();
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  await server.closed;
-  await server.close();
+  await untilClosed(serveRemoteStdio({ origin, credential, logger: await commandLogger(config, 'stderr') }));
   process.exit(0);
+}
+
+/** Serves until the client closes stdin or a signal arrives, then closes once. */
+async function untilClosed(server: import('../../mcp/mcp-stdio.ts').StdioServer): Promise<void> {
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= server.close();
+    return closing;
+  };
+  process.once('SIGTERM', () => void close());
+  process.once('SIGINT', () => void close());
+  await server.closed;
+  await close();
 }
