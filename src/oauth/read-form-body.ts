@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import { readBody } from '../server/read-body.ts';
 
 /** Reads an application/x-www-form-urlencoded body of at most `limit` bytes. */
 export async function readFormBody(
@@ -9,12 +10,7 @@ export async function readFormBody(
   if (type !== 'application/x-www-form-urlencoded') {
     return { ok: false, reason: 'the body must be application/x-www-form-urlencoded' };
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) return { ok: false, reason: `the body is larger than ${limit} bytes` };
-    chunks.push(chunk as Buffer);
-  }
-  return { ok: true, params: new URLSearchParams(Buffer.concat(chunks).toString('utf8')) };
+  const bytes = await readBody(request, limit);
+  if (!bytes) return { ok: false, reason: `the body is larger than ${limit} bytes` };
+  return { ok: true, params: new URLSearchParams(bytes.toString('utf8')) };
 }
