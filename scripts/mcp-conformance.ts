@@ -17,7 +17,6 @@
  *
  * Usage: npx tsx scripts/mcp-conformance.ts [--verbose]   (needs PostgreSQL, as the tests do)
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -25,6 +24,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadRequestCompany, startRequestWorld } from '../test/support/requests-fixture.ts';
+import { runToCompletion } from '../test/support/spawn-cli.ts';
 import { createTestDatabase } from '../test/support/test-database.ts';
 import { TestIdentityProvider } from '../test/support/test-identity-provider.ts';
 
@@ -95,7 +95,11 @@ try {
         .map((id) => `  - ${id}\n`)
         .join('')}`,
     );
-    const { code, output } = await run(process.execPath, [
+    const {
+      exitCode: code,
+      stdout,
+      stderr,
+    } = await runToCompletion(process.execPath, [
       ...node20FsGlobSync(),
       cli,
       'server',
@@ -106,6 +110,7 @@ try {
       '--output-dir',
       path.join(scratch, 'results'),
     ]);
+    const output = `${stdout}${stderr}`;
     const summary = output.slice(output.indexOf('=== SUMMARY ==='));
     process.stdout.write(verbose || code !== 0 ? output : summary);
     console.log(
@@ -175,19 +180,4 @@ function node20FsGlobSync(): string[] {
     `export async function resolve(specifier, context, next) { if ((specifier === 'fs' || specifier === 'node:fs') && context.parentURL?.includes('/@modelcontextprotocol/conformance/')) return { url: ${JSON.stringify(fs)}, shortCircuit: true }; return next(specifier, context); }`,
   );
   return ['--import', module(`import { register } from 'node:module'; register(${JSON.stringify(hooks)});`)];
-}
-
-function run(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
 }

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { runToCompletion } from '../support/spawn-cli.ts';
 
 /**
  * The official MCP conformance suite against /mcp (scripts/mcp-conformance.ts: a fresh database,
@@ -8,21 +8,11 @@ import { describe, expect, it } from 'vitest';
  */
 describe('the official MCP conformance suite', () => {
   it('passes every scenario that applies to aperture', async () => {
-    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/mcp-conformance.ts'], {
-        env: process.env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-      });
-      child.on('error', reject);
-      child.on('close', (exitCode) => resolve({ code: exitCode, output }));
+    const run = await runToCompletion(process.execPath, ['--import', 'tsx', 'scripts/mcp-conformance.ts'], {
+      env: process.env,
     });
+    const output = `${run.stdout}${run.stderr}`;
+    const code = run.exitCode;
     expect(code, output).toBe(0);
     expect(output).toContain('conformance: as expected');
     expect(output).toMatch(/tools-list/);
