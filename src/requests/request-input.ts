@@ -17,6 +17,9 @@ export const requestNotFound = (id: string) =>
 
 export const grantNotFound = (id: string) => new ApertureError('NOT_FOUND', `no grant has the id ${id}`);
 
+/** When a request names no duration: an hour, long enough for a session's questions (rules may shorten it). */
+export const defaultRequestDuration = 'PT1H';
+
 /** What an agent asks for. Paths are catalog paths; metrics and glossary terms go by name. */
 export const accessRequestInputSchema = z
   .object({
@@ -27,7 +30,7 @@ export const accessRequestInputSchema = z
       .transform((paths) => [...new Set(paths)].sort()),
     tier: z.enum(Tier),
     justification: z.string().trim().min(10, 'say why, in at least 10 characters').max(2000),
-    duration: durationSchema,
+    duration: durationSchema.prefault(defaultRequestDuration),
     scope: z.enum(GrantScope).default('TIME'),
   })
   .strict();

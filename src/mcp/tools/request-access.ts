@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accessRequestInputSchema } from '../../requests/request-input.ts';
+import { accessRequestInputSchema, defaultRequestDuration } from '../../requests/request-input.ts';
 import { defineTool } from '../mcp-tool.ts';
 import {
   fitRequestAnswer,
@@ -10,11 +10,8 @@ import {
   requestViewSchema,
 } from './access-request-view.ts';
 
-/** When the agent names no duration: an hour, long enough for a session's questions. */
-export const defaultRequestDuration = 'PT1H';
-
 // The same input as GraphQL's requestAccess (the module validates it again, as for every door),
-// with field descriptions for the agent and a default duration.
+// with field descriptions for the agent.
 const input = accessRequestInputSchema.extend({
   paths: accessRequestInputSchema.shape.paths.describe(
     'Catalog paths of datasets, columns or metrics, or glossary term names (1 to 50).',
@@ -25,9 +22,9 @@ const input = accessRequestInputSchema.extend({
   justification: accessRequestInputSchema.shape.justification.describe(
     'Why the person you act for needs it (10 to 2000 characters); approvers read it.',
   ),
-  duration: accessRequestInputSchema.shape.duration
-    .prefault(defaultRequestDuration)
-    .describe('How long: ISO 8601 (PT1H, P1D) or whole seconds. Default PT1H; rules may shorten it.'),
+  duration: accessRequestInputSchema.shape.duration.describe(
+    `How long: ISO 8601 (PT1H, P1D) or whole seconds. Default ${defaultRequestDuration}; rules may shorten it.`,
+  ),
   scope: accessRequestInputSchema.shape.scope.describe(
     'TIME (default): until it expires. TASK: also only within the task of your token.',
   ),
