@@ -147,3 +147,13 @@ export function columnShape(
 export function columnText(column: ColumnShape): string {
   return `${sqlColumnText(column)}${column.primaryKey ? ' primary key' : ''}${column.description ? ` — ${column.description}` : ''}`;
 }
+
+/** The argument that names one catalog object, as describe_object and explain_access take it. */
+export const objectPathArgument = z
+  .string()
+  .trim()
+  .min(1)
+  .max(1_000)
+  .describe(
+    'A dataset or column path (`source.schema.dataset[.column]`), a metric name, or a glossary term (`glossary:<name>` or its name).',
+  );

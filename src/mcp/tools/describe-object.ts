@@ -4,6 +4,7 @@ import { ApertureError } from '../../shared/errors.ts';
 import { cursorCaller, decodeCursor, encodeCursor } from '../budget/result-cursor.ts';
 import type { McpCaller } from '../mcp-caller.ts';
 import { defineTool } from '../mcp-tool.ts';
+import { objectPathArgument } from '../render/catalog-shapes.ts';
 import { describeDataset } from '../render/describe-dataset.ts';
 import { describeColumn, describeMetric, describeTerm } from '../render/describe-related.ts';
 import { type DescribeAnswer, type DescribeScope, describeOutputSchema } from '../render/describe-shapes.ts';
@@ -11,14 +12,7 @@ import { readOnlyAnnotations } from '../render/read-only.ts';
 
 const input = z
   .object({
-    path: z
-      .string()
-      .trim()
-      .min(1)
-      .max(1_000)
-      .describe(
-        'A dataset or column path (`source.schema.dataset[.column]`), a metric name, or a glossary term (`glossary:<name>` or its name).',
-      ),
+    path: objectPathArgument,
     columns_cursor: z
       .string()
       .min(1)

@@ -2,21 +2,21 @@ import { z } from 'zod';
 import { objectNotFound } from '../../catalog/read/object-not-found.ts';
 import { fitItems } from '../budget/fit-to-budget.ts';
 import { defineTool } from '../mcp-tool.ts';
-import { maskSchema, maskShape, maskText, requestableSchema, tierSchema } from '../render/catalog-shapes.ts';
+import {
+  maskSchema,
+  maskShape,
+  maskText,
+  objectPathArgument,
+  requestableSchema,
+  tierSchema,
+} from '../render/catalog-shapes.ts';
 import { clipField, textLimits } from '../render/clip.ts';
 import { readOnlyAnnotations } from '../render/read-only.ts';
 import { cutTexts, itemsLeftOut, type Trimmed, trimmedLines, trimmedSchema } from '../render/trimmed.ts';
 
 const input = z
   .object({
-    path: z
-      .string()
-      .trim()
-      .min(1)
-      .max(1_000)
-      .describe(
-        'A dataset or column path, a metric name, or a glossary term (`glossary:<name>` or its name).',
-      ),
+    path: objectPathArgument,
   })
   .strict();
 
