@@ -6,7 +6,7 @@ import {
   pathsNotShownLine,
   type RequestView,
   requestText,
-} from '../../src/mcp/tools/access-request-view.ts';
+} from '../../src/mcp/render/access-request-view.ts';
 import { useRequestWorld } from '../support/requests-fixture.ts';
 import { connectMcp, mcpResource } from './support/mcp-client.ts';
 import { callTool } from './support/tool-call.ts';

@@ -13,7 +13,7 @@ import {
   requestText,
   requestView,
   requestViewSchema,
-} from './access-request-view.ts';
+} from '../render/access-request-view.ts';
 
 /** How often a waiting call tells a client that asked for progress that it is still waiting. */
 export const progressIntervalMs = 5_000;

@@ -10,7 +10,7 @@ import {
   encodeCursor,
 } from '../budget/result-cursor.ts';
 import { defineTool } from '../mcp-tool.ts';
-import { type GrantView, grantLine, grantView, grantViewSchema } from './access-request-view.ts';
+import { type GrantView, grantLine, grantView, grantViewSchema } from '../render/access-request-view.ts';
 
 /** Grants read per call; fewer are shown when they do not fit the answer's budget. */
 export const grantsPerPage = 50;

@@ -8,7 +8,7 @@ import {
   requestText,
   requestView,
   requestViewSchema,
-} from './access-request-view.ts';
+} from '../render/access-request-view.ts';
 
 // The same input as GraphQL's requestAccess (the module validates it again, as for every door),
 // with field descriptions for the agent.
