@@ -1,7 +1,7 @@
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useRequestWorld } from '../support/requests-fixture.ts';
-import { mcpResource } from './support/mcp-client.ts';
+import { connectMcp, mcpResource } from './support/mcp-client.ts';
 import { callTool } from './support/tool-call.ts';
 
 /**
@@ -30,15 +30,9 @@ describe('an agent session over MCP', () => {
       agent: 'Session agent',
       resource: mcpResource(t.world.service.url),
     });
-    const client = new Client(
-      { name: 'session-test', version: '1.0.0' },
-      { versionNegotiation: { mode: 'auto' } },
-    );
-    await client.connect(
-      new StreamableHTTPClientTransport(new URL(`${t.world.service.url}/mcp`), {
-        requestInit: { headers: { authorization: `Bearer ${token}` } },
-      }),
-    );
+    const client = await connectMcp(t.world.service.url, token, {
+      clientInfo: { name: 'session-test', version: '1.0.0' },
+    });
     clients.push(client);
 
     const me = await callTool(client, 'whoami', {});

@@ -1,8 +1,8 @@
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { Client } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
 import type { PolicyInput } from '../../src/policy/policy-schema.ts';
 import { useRequestWorld } from '../support/requests-fixture.ts';
-import { mcpResource } from './support/mcp-client.ts';
+import { connectMcp, mcpResource } from './support/mcp-client.ts';
 
 /**
  * Channels as a policy attribute, end to end: the same human, agent and intent see the confidential
@@ -53,13 +53,7 @@ async function applyPolicies() {
 /** The SDK's client in the 2026-07-28 era, whose every call names the client (clientInfo). */
 async function mcpClient(clientName: string): Promise<Client> {
   const token = await t.world.agentToken('ana@acme.test', { resource: mcpResource(t.world.service.url) });
-  const client = new Client({ name: clientName, version: '2.0.0' }, { versionNegotiation: { mode: 'auto' } });
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL(`${t.world.service.url}/mcp`), {
-      requestInit: { headers: { authorization: `Bearer ${token}` } },
-    }),
-  );
-  return client;
+  return connectMcp(t.world.service.url, token, { clientInfo: { name: clientName, version: '2.0.0' } });
 }
 
 async function describeOver(client: Client, path: string) {

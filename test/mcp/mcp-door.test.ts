@@ -1,4 +1,4 @@
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { Client } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
 import { useRequestWorld } from '../support/requests-fixture.ts';
 import { connectMcp, mcpResource } from './support/mcp-client.ts';
@@ -9,18 +9,8 @@ import { connectMcp, mcpResource } from './support/mcp-client.ts';
  */
 const test = useRequestWorld();
 
-async function modernClient(serviceUrl: string, token: string): Promise<Client> {
-  const client = new Client(
-    { name: 'finance-app', version: '2.0.0' },
-    { versionNegotiation: { mode: 'auto' } },
-  );
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL(`${serviceUrl}/mcp`), {
-      requestInit: { headers: { authorization: `Bearer ${token}` } },
-    }),
-  );
-  return client;
-}
+const modernClient = (serviceUrl: string, token: string): Promise<Client> =>
+  connectMcp(serviceUrl, token, { clientInfo: { name: 'finance-app', version: '2.0.0' } });
 
 describe('the MCP door', () => {
   it('serves 2026-07-28 clients and 2025 clients alike, statelessly', async () => {

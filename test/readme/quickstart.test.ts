@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { Kind, parse } from 'graphql';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parsePolicySet } from '../../src/policy/store/policy-store.ts';
+import { connectMcp } from '../mcp/support/mcp-client.ts';
 import { graphql } from '../support/graphql-client.ts';
 import { type RunningCli, startCli } from '../support/spawn-cli.ts';
 import { type ReadmeBlock, sectionBlocks } from './readme-blocks.ts';
@@ -163,12 +163,9 @@ describe('the README section "Agents over MCP", word for word', () => {
     expect(parsePolicySet(policies, 'README')[0]).toMatchObject({ channels: ['graphql'] });
 
     // The example session, call by call: each line the README shows (… stands for anything).
-    const client = new Client({ name: 'readme', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
-    await client.connect(
-      new StreamableHTTPClientTransport(new URL(`${origin}/mcp`), {
-        requestInit: { headers: { authorization: `Bearer ${shellEnv.MCP_TOKEN}` } },
-      }),
-    );
+    const client = await connectMcp(origin, shellEnv.MCP_TOKEN!, {
+      clientInfo: { name: 'readme', version: '1.0.0' },
+    });
     try {
       const session = blocks.find((block) => block.language === 'text')!.code.split('\n');
       const calls = session.flatMap((line, index) => (line.startsWith('> ') ? [index] : []));

@@ -1,7 +1,6 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
 import type { Channel } from '../../src/audit/channel.ts';
 import { applyPeople } from '../../src/people/import/apply-people.ts';
@@ -11,7 +10,7 @@ import { evaluateRules, type RequestFacts } from '../../src/requests/rules/evalu
 import type { RuleInput } from '../../src/requests/rules/rule-schema.ts';
 import { validateRuleSet } from '../../src/requests/rules/rule-store.ts';
 import { InvalidInputError } from '../../src/shared/errors.ts';
-import { mcpResource } from '../mcp/support/mcp-client.ts';
+import { connectMcp, mcpResource } from '../mcp/support/mcp-client.ts';
 import {
   requestAccessMutation,
   requestPeople,
@@ -165,15 +164,9 @@ describe('a request filed through MCP', () => {
     });
     // The 2026-07-28 envelope names the client on every call (a 2025-era stateless HTTP client
     // names it only in its initialize request, which another request served).
-    const client = new Client(
-      { name: clientName, version: '2.0.0' },
-      { versionNegotiation: { mode: 'auto' } },
-    );
-    await client.connect(
-      new StreamableHTTPClientTransport(new URL(`${t.world.service.url}/mcp`), {
-        requestInit: { headers: { authorization: `Bearer ${token}` } },
-      }),
-    );
+    const client = await connectMcp(t.world.service.url, token, {
+      clientInfo: { name: clientName, version: '2.0.0' },
+    });
     try {
       const result = await client.callTool({
         name: 'request_access',

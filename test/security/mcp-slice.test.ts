@@ -1,6 +1,6 @@
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mcpResource } from '../mcp/support/mcp-client.ts';
+import { connectMcp, mcpResource } from '../mcp/support/mcp-client.ts';
 import { findLeaks } from './support/slice-leak-detector.ts';
 import { type AgentSpec, type Oracle, useSliceWorld } from './support/slice-world.ts';
 
@@ -31,12 +31,9 @@ afterAll(async () => {
 
 async function clientFor(agent: AgentSpec): Promise<Client> {
   const token = await world.agentToken(ana, agent, { resource: mcpResource(world.service.url) });
-  const client = new Client({ name: 'attacker', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL(`${world.service.url}/mcp`), {
-      requestInit: { headers: { authorization: `Bearer ${token}` } },
-    }),
-  );
+  const client = await connectMcp(world.service.url, token, {
+    clientInfo: { name: 'attacker', version: '1.0.0' },
+  });
   clients.push(client);
   return client;
 }
