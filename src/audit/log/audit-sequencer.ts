@@ -152,7 +152,9 @@ export class AuditSequencer {
             ok: false,
             failures,
             lastError: message,
-            nextAttemptAt: now + Math.min(maxWitnessBackoffMs, 500 * 2 ** failures),
+            // Counted from the failure, not from the attempt's start: a slow refusal (a loaded
+            // witness or service) never shortens the wait before the next attempt.
+            nextAttemptAt: Date.now() + Math.min(maxWitnessBackoffMs, 500 * 2 ** failures),
           });
           this.options.logger.warn(
             { witness: witness.name, failures, reason: message },
