@@ -10,6 +10,7 @@ import { registerImportCommands } from './commands/import.ts';
 import { registerMcpCommand } from './commands/mcp.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerMiningCommands } from './commands/mine.ts';
+import { registerSourceCommands } from './commands/sources.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { registerVersionedSetCommands } from './commands/versioned-sets.ts';
 
@@ -28,6 +29,7 @@ registerDevTokenCommand(program);
 registerVersionedSetCommands(program);
 registerMiningCommands(program);
 registerMcpCommand(program);
+registerSourceCommands(program);
 
 /**
  * Expected failures print their message alone; anything else prints its stack. The error classes
