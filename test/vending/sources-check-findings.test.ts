@@ -126,15 +126,15 @@ describe('source check findings', () => {
     ]);
   });
 
-  it('row-filtered relations need their owner: membership, or the relation itself from a superuser', () => {
+  it('row-filtered tables need their owner: membership, or the table itself from a superuser', () => {
     const findings = sourceCheckFindings(
       facts({
         relations: [
           relation('sales', 'customers', { rowFiltered: true }),
           relation('sales', 'leads', { rowFiltered: true }),
-          relation('sales', 'regional', {
+          relation('sales', 'events', {
             rowFiltered: true,
-            kind: 'm',
+            kind: 'p',
             owner: 'postgres',
             ownerSuperuser: true,
           }),
@@ -145,7 +145,30 @@ describe('source check findings', () => {
     expect(notOk(findings).map((finding) => [finding.check, finding.fix])).toEqual([
       [
         'row-filter-owner',
-        'GRANT "shop_owner" TO "aperture_admin";\nALTER MATERIALIZED VIEW "sales"."regional" OWNER TO "aperture_admin";',
+        'GRANT "shop_owner" TO "aperture_admin";\nALTER TABLE "sales"."events" OWNER TO "aperture_admin";',
+      ],
+    ]);
+  });
+
+  it('a row-filtered view cannot be filtered (row security is for tables): it needs SELECT only', () => {
+    const findings = sourceCheckFindings(
+      facts({
+        relations: [
+          relation('sales', 'big_orders', { rowFiltered: true, kind: 'v', grantOption: false }),
+          relation('sales', 'revenue', { rowFiltered: true, kind: 'm' }),
+        ],
+      }),
+    );
+    expect(notOk(findings).map((finding) => [finding.check, finding.detail, finding.fix])).toEqual([
+      [
+        'grant-select',
+        '1 relation: aperture_admin cannot grant SELECT (neither owner nor WITH GRANT OPTION): sales.big_orders',
+        'GRANT SELECT ON "sales"."big_orders" TO "aperture_admin" WITH GRANT OPTION;',
+      ],
+      [
+        'row-filter-tables',
+        '2 relations with row filters are not tables (PostgreSQL has row level security on tables only), so vending cannot filter their rows: sales.big_orders, sales.revenue; filter the tables they read instead',
+        null,
       ],
     ]);
   });
@@ -192,6 +215,7 @@ describe('source check findings', () => {
       "✓ schema-usage: aperture_admin can use the schemas of the catalog's relations",
       '✓ grant-select: aperture_admin can grant SELECT on 1 relation (owner or WITH GRANT OPTION)',
       '✓ row-filter-owner: no policy filters the rows of these relations',
+      '✓ row-filter-tables: every relation with row filters is a table',
       '✓ public-select: no relation of the catalog grants SELECT to PUBLIC',
       '! public-select-outside-catalog: 1 relation outside the catalog grants SELECT to PUBLIC, so every vended role reads them whatever its slice says: tmp.scratch',
       '    REVOKE SELECT ON "tmp"."scratch" FROM PUBLIC;',

@@ -143,6 +143,7 @@ describe('aperture sources check', () => {
       'not-superuser',
       'login',
       'inherit',
+      'row-filter-tables',
     ]);
   });
 

@@ -152,11 +152,15 @@ function relationFindings(facts: SourceFacts): SourceCheckFinding[] {
   const found = relations.filter((relation) => relation.found);
   const absent = relations.filter((relation) => !relation.found);
   const noUsage = found.filter((relation) => !relation.schemaUsage);
+  // Row security exists on tables only: a filtered view needs just SELECT, and a finding of its own.
+  const filteredTables = found.filter((relation) => relation.rowFiltered && isTable(relation));
+  const filteredOthers = found.filter((relation) => relation.rowFiltered && !isTable(relation));
   const cannotGrant = found.filter(
-    (relation) => !relation.rowFiltered && !relation.ownerMember && !relation.grantOption,
+    (relation) =>
+      !(relation.rowFiltered && isTable(relation)) && !relation.ownerMember && !relation.grantOption,
   );
-  const notOwned = found.filter((relation) => relation.rowFiltered && !relation.ownerMember);
-  const filtered = found.filter((relation) => relation.rowFiltered).length;
+  const notOwned = filteredTables.filter((relation) => !relation.ownerMember);
+  const filtered = filteredTables.length;
   const usageSchemas = [...new Set(noUsage.map((relation) => relation.schema))];
   return [
     {
@@ -206,9 +210,24 @@ function relationFindings(facts: SourceFacts): SourceCheckFinding[] {
           : `${count(notOwned.length, 'relation')} with row filters: ${admin.role} does not own them (only an owner can enable row level security and create policies): ${names(notOwned)}`,
       fix: notOwned.length === 0 ? null : ownershipStatements(notOwned, role),
     },
+    {
+      check: 'row-filter-tables',
+      ok: filteredOthers.length === 0,
+      severity: 'missing',
+      detail:
+        filteredOthers.length === 0
+          ? 'every relation with row filters is a table'
+          : `${count(filteredOthers.length, 'relation')} with row filters ${filteredOthers.length === 1 ? 'is not a table' : 'are not tables'} (PostgreSQL has row level security on tables only), so vending cannot filter their rows: ${names(filteredOthers)}; filter the tables they read instead`,
+      fix: null,
+    },
     publicSelectFinding(facts, true),
     publicSelectFinding(facts, false),
   ];
+}
+
+/** Plain and partitioned tables: the relations row level security applies to. */
+function isTable(relation: Relation): boolean {
+  return relation.kind === 'r' || relation.kind === 'p';
 }
 
 /** PUBLIC reads of catalog relations are missing fixes; of other relations, warnings. */
