@@ -15,6 +15,11 @@ import {
 } from '../requests/grants/grant-limits.ts';
 import type { RequestsConfig } from '../requests/requests-config.ts';
 import type { SlackConfig } from '../slack/slack-config.ts';
+import {
+  parseSourceConnections,
+  type SourceConnections,
+  sourceConnectionsText,
+} from '../vending/source-connections.ts';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -108,6 +113,13 @@ export const environmentSchema = z.object({
   SLACK_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** The hard size budget of every MCP tool answer, in estimated tokens. */
   APERTURE_MCP_RESULT_TOKENS: z.coerce.number().int().min(1_000).max(200_000).default(8_000),
+  /** Role vending: per catalog source, the admin connection (JSON, or a file holding it). */
+  APERTURE_SOURCE_CONNECTIONS: z.string().optional(),
+  APERTURE_SOURCE_CONNECTIONS_FILE: z.string().trim().min(1).optional(),
+  /** The longest a vended database login lives. */
+  APERTURE_VENDED_ROLE_MAX_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  /** How often the sweep reconciles vended roles with the source databases. */
+  APERTURE_VENDING_SWEEP_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   ...auditEnvironmentSchema.shape,
 });
 
@@ -142,6 +154,8 @@ export interface Config {
   audit: AuditConfig;
   /** The MCP door: the size budget of its answers. */
   mcp: McpOptions;
+  /** Role vending: the registered sources and how long a vended login may live. */
+  vending: { sources: SourceConnections; maxSeconds: number; sweepSeconds: number };
 }
 
 /** Thrown when the environment holds a bad value; the message names each variable and its problem. */
@@ -186,6 +200,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
   });
   if ('problem' in audit) throw new ConfigError([audit.problem]);
+  const connectionsText = sourceConnectionsText(env);
+  if ('problem' in connectionsText) throw new ConfigError([connectionsText.problem]);
+  const sources = connectionsText.text === null ? new Map() : parseSourceConnections(connectionsText.text);
+  if ('problems' in sources) throw new ConfigError(sources.problems);
   return {
     env: env.NODE_ENV,
     http: {
@@ -229,6 +247,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     slack: slackConfig(env),
     audit,
     mcp: { resultTokens: env.APERTURE_MCP_RESULT_TOKENS },
+    vending: {
+      sources,
+      maxSeconds: env.APERTURE_VENDED_ROLE_MAX_SECONDS,
+      sweepSeconds: env.APERTURE_VENDING_SWEEP_SECONDS,
+    },
   };
 }
 
@@ -277,6 +300,7 @@ function nonEmpty(source: NodeJS.ProcessEnv): Record<string, string> {
 function shownValue(name: string, value: string | undefined): string {
   if (value === undefined) return 'nothing';
   if (name === 'DATABASE_URL') return JSON.stringify(redactUrl(value));
-  if (/SECRET|TOKEN|PASSWORD|KEY|PROVIDERS/.test(name)) return `a value of ${value.length} characters`;
+  if (/SECRET|TOKEN|PASSWORD|KEY|PROVIDERS|CONNECTIONS/.test(name))
+    return `a value of ${value.length} characters`;
   return JSON.stringify(value);
 }

@@ -18,7 +18,7 @@ const layers = [
   ['identity'],
   ['policy'],
   ['requests'],
-  ['people', 'mining'],
+  ['people', 'mining', 'vending'],
   ['server'],
   ['graphql', 'mcp', 'oauth', 'slack'],
   ['seeds'],
