@@ -35,6 +35,8 @@ export interface AccessGrant {
   id: string;
   paths: string[];
   tier: Tier;
+  /** When it ends (a vended database role lives no longer than the grants it relies on). */
+  expiresAt?: Date;
 }
 
 /** Everything a decision depends on besides the policies and the object. */

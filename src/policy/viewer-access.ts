@@ -335,16 +335,28 @@ export class ViewerAccess {
   }
 
   /**
+   * The rows a readable dataset shows, as unrendered `{{human.<attribute>}}` templates combined the
+   * same way as the decision's filter (for enforcement that reads the human's values elsewhere, e.g.
+   * a vended database role); null: every row. Only meaningful for a dataset decided READ.
+   */
+  rowFilterTemplate(dataset: PolicyObject): string | null {
+    return this.rowFilter(dataset, (filter) => filter.predicate);
+  }
+
+  /**
    * Access is the union of what each granting policy allows: a granting policy without filters
    * means every row; otherwise the rows of any granting policy (each policy's filters together).
    * A READ grant adds the rows that every restricting policy of the dataset allows together.
    */
-  private rowFilter(dataset: PolicyObject): string | null {
+  private rowFilter(
+    dataset: PolicyObject,
+    predicate: (filter: RowFilter) => string = (filter) =>
+      renderRowFilter(filter.predicate, this.context.human),
+  ): string | null {
     const granting = this.granting(dataset).policies;
     const granted = this.grantedRead(dataset);
     if (granting.length === 0 && !granted) return null;
-    const render = (filters: RowFilter[]) =>
-      filters.map((filter) => `(${renderRowFilter(filter.predicate, this.context.human)})`).join(' AND ');
+    const render = (filters: RowFilter[]) => filters.map((filter) => `(${predicate(filter)})`).join(' AND ');
     const alternatives: string[] = [];
     for (const allow of granting) {
       const filters = allow.rowFiltersFor(dataset.path);

@@ -25,6 +25,11 @@ export interface ViewerSlice {
   stored: StoredCatalogReader;
   decide(object: PolicyObject): ObjectDecision;
   /**
+   * A readable dataset's row filter as unrendered templates (see ViewerAccess.rowFilterTemplate),
+   * for enforcement that reads the human's values itself; null: every row.
+   */
+  rowFilterTemplate(dataset: PolicyObject): string | null;
+  /**
    * A result derived only from this slice's decisions and catalog (e.g. the visible matches of a
    * search), computed once and shared by alike viewers until their decisions may change.
    */
@@ -108,6 +113,7 @@ export class AccessService {
         catalog,
         stored,
         decide: () => nothing,
+        rowFilterTemplate: () => null,
         remember: (_key, compute) => compute(),
         sensitivityCeiling: 'PUBLIC',
       };
@@ -119,6 +125,7 @@ export class AccessService {
       catalog,
       stored,
       decide: (object) => access.decide(object, lookup),
+      rowFilterTemplate: (dataset) => access.rowFilterTemplate(dataset),
       remember: rememberIn(results),
       sensitivityCeiling:
         context.ceilings.length === 0

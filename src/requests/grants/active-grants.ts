@@ -58,7 +58,7 @@ export class ActiveGrants implements GrantSource {
           grant.expiresAt > now &&
           (grant.scope === 'TIME' || (grant.taskId !== null && grant.taskId === delegation.taskId)),
       )
-      .map((grant) => ({ id: grant.id, paths: grant.paths, tier: grant.tier }));
+      .map((grant) => ({ id: grant.id, paths: grant.paths, tier: grant.tier, expiresAt: grant.expiresAt }));
   }
 
   private load(delegation: {
