@@ -5,7 +5,8 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'UNAUTHENTICATED'
   | 'CONFLICT'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  | 'UNAVAILABLE';
 
 /** An expected failure with a stable code, safe to show to the caller. */
 export class ApertureError extends Error {

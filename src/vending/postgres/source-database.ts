@@ -1,0 +1,302 @@
+import pg from 'pg';
+import { redactUrl } from '../../logging/redact-url.ts';
+import { ApertureError } from '../../shared/errors.ts';
+import type { SourceConnection } from '../source-connections.ts';
+import { ensureShapes, type NeededFilter } from './ensure-shapes.ts';
+import { installManagedObjects } from './install-managed-objects.ts';
+import { type ManagedNames, managedNames, quoteIdent, quoteLiteral } from './managed-names.ts';
+import { scramVerifier } from './scram-verifier.ts';
+import type { ViewShape } from './view-shape.ts';
+
+/** What a vended role reads and who it is for, as the source database records it. */
+export interface RoleGrants {
+  shapes: ViewShape[];
+  filters: NeededFilter[];
+  /** Every relation the role reads, with its filter key (`all`: no filter). */
+  rowFilters: { relation: string; key: string }[];
+  /** The human's values of the attributes row filters read. */
+  attributes: { attribute: string; value: string }[];
+  expiresAt: Date;
+}
+
+export interface RoleIdentity {
+  roleName: string;
+  apertureId: string;
+  humanEmail: string;
+  chain: string[];
+  intent: string;
+}
+
+/** How ending a role went: dropped, or left unable to log in and holding nothing. */
+export type EndOutcome =
+  | { ended: 'dropped'; sessions: number }
+  | { ended: 'disabled'; sessions: number; reason: string };
+
+const connectionLimit = 20;
+
+/**
+ * One source database, as its admin role sees it: a small pool and the role operations of
+ * vending. Every change that must hold together runs in one transaction (PostgreSQL's DDL,
+ * CREATE ROLE and GRANT included), so a failed vend leaves nothing behind.
+ */
+export class SourceDatabase {
+  readonly names: ManagedNames;
+  private readonly pool: pg.Pool;
+  private installed: Promise<void> | null = null;
+
+  constructor(readonly connection: SourceConnection) {
+    this.names = managedNames(connection);
+    this.pool = new pg.Pool({ connectionString: connection.adminUrl, max: 4, idleTimeoutMillis: 30_000 });
+    // An idle client's error (the database restarted) must not end the process.
+    this.pool.on('error', () => {});
+  }
+
+  /** The shared lock the sweep takes exclusively to drop unused shapes. */
+  private get shapesLock(): string {
+    return `aperture:shapes:${this.connection.rolePrefix}`;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  /** Runs `work` in a transaction as the admin. */
+  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      throw new ApertureError(
+        'UNAVAILABLE',
+        `source ${this.connection.source} cannot be reached (${redactUrl(this.connection.adminUrl)}): ${(error as Error).message}`,
+        undefined,
+        { cause: error },
+      );
+    }
+  }
+
+  /**
+   * Runs `work` while holding this source's follow lock (a session advisory lock in the source
+   * database), so that replicas recheck and sweep its roles one at a time and a stale recheck never
+   * overwrites a newer one.
+   */
+  async exclusively<T>(work: () => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    const key = `aperture:follow:${this.connection.rolePrefix}`;
+    try {
+      await client.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+      try {
+        return await work();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Creates the managed schema, roles and tables once per process (idempotent). */
+  install(): Promise<void> {
+    this.installed ??= this.transaction((client) => installManagedObjects(client, this.names)).catch(
+      (error: unknown) => {
+        this.installed = null;
+        throw error;
+      },
+    );
+    return this.installed;
+  }
+
+  /** Creates a login with exactly `grants`, in one transaction. */
+  async createRole(identity: RoleIdentity, password: string, grants: RoleGrants): Promise<void> {
+    await this.install();
+    const role = quoteIdent(identity.roleName);
+    await this.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock_shared(hashtext($1))', [this.shapesLock]);
+      await ensureShapes(client, this.names, this.connection.rolePrefix, grants.shapes, grants.filters);
+      await client.query(
+        `CREATE ROLE ${role} LOGIN PASSWORD ${quoteLiteral(scramVerifier(password))}
+         VALID UNTIL ${quoteLiteral(grants.expiresAt.toISOString())}
+         NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION INHERIT
+         CONNECTION LIMIT ${connectionLimit} IN ROLE ${quoteIdent(this.names.vendedMarker)}`,
+      );
+      await client.query(
+        `INSERT INTO ${this.names.vendedRolesTable} (role_name, human_email, agent_chain, intent, expires_at, aperture_id)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [
+          identity.roleName,
+          identity.humanEmail,
+          identity.chain,
+          identity.intent,
+          grants.expiresAt,
+          identity.apertureId,
+        ],
+      );
+      await this.writeGrants(client, identity.roleName, grants, []);
+    });
+  }
+
+  /**
+   * Brings a live role to `grants`: memberships added and revoked, its filters, attributes and
+   * expiry rewritten. Takes effect for the role's next statement, in open sessions too.
+   */
+  async updateRole(roleName: string, grants: RoleGrants): Promise<void> {
+    await this.install();
+    await this.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock_shared(hashtext($1))', [this.shapesLock]);
+      await ensureShapes(client, this.names, this.connection.rolePrefix, grants.shapes, grants.filters);
+      const held = await this.capabilitiesOf(client, roleName);
+      await client.query(
+        `ALTER ROLE ${quoteIdent(roleName)} VALID UNTIL ${quoteLiteral(grants.expiresAt.toISOString())}`,
+      );
+      await client.query(`UPDATE ${this.names.vendedRolesTable} SET expires_at = $2 WHERE role_name = $1`, [
+        roleName,
+        grants.expiresAt,
+      ]);
+      await client.query(`DELETE FROM ${this.names.attributesTable} WHERE role_name = $1`, [roleName]);
+      await client.query(`DELETE FROM ${this.names.rowFiltersTable} WHERE role_name = $1`, [roleName]);
+      await this.writeGrants(client, roleName, grants, held);
+    });
+  }
+
+  private async writeGrants(
+    client: pg.ClientBase,
+    roleName: string,
+    grants: RoleGrants,
+    held: readonly string[],
+  ): Promise<void> {
+    const role = quoteIdent(roleName);
+    const wanted = new Set(grants.shapes.map((shape) => shape.capabilityRole));
+    const revoke = held.filter((capability) => !wanted.has(capability));
+    const add = [...wanted].filter((capability) => !held.includes(capability));
+    if (revoke.length > 0) await client.query(`REVOKE ${revoke.map(quoteIdent).join(', ')} FROM ${role}`);
+    if (add.length > 0) await client.query(`GRANT ${add.map(quoteIdent).join(', ')} TO ${role}`);
+    if (grants.attributes.length > 0) {
+      await client.query(
+        `INSERT INTO ${this.names.attributesTable} (role_name, attribute, value)
+         SELECT $1, a, v FROM unnest($2::text[], $3::text[]) AS t(a, v) ON CONFLICT DO NOTHING`,
+        [
+          roleName,
+          grants.attributes.map((entry) => entry.attribute),
+          grants.attributes.map((entry) => entry.value),
+        ],
+      );
+    }
+    if (grants.rowFilters.length > 0) {
+      await client.query(
+        `INSERT INTO ${this.names.rowFiltersTable} (role_name, relation, filter_key)
+         SELECT $1, r, k FROM unnest($2::text[], $3::text[]) AS t(r, k)`,
+        [
+          roleName,
+          grants.rowFilters.map((entry) => entry.relation),
+          grants.rowFilters.map((entry) => entry.key),
+        ],
+      );
+    }
+  }
+
+  private async capabilitiesOf(client: pg.ClientBase, roleName: string): Promise<string[]> {
+    const { rows } = await client.query<{ rolname: string }>(
+      `SELECT r.rolname FROM pg_auth_members m
+       JOIN pg_roles r ON r.oid = m.roleid
+       JOIN pg_roles v ON v.oid = m.member
+       WHERE v.rolname = $1 AND starts_with(r.rolname, $2)`,
+      [roleName, this.names.capabilityPrefix],
+    );
+    return rows.map((row) => row.rolname);
+  }
+
+  /**
+   * Ends a login: its rights go first (memberships and mapping, so an open session's next
+   * statement reads nothing), then it cannot log in, then its sessions are terminated, then it is
+   * dropped. If the drop fails (it owns something) it stays disabled, and the reason is returned.
+   */
+  async endRole(roleName: string): Promise<EndOutcome> {
+    const role = quoteIdent(roleName);
+    const exists = await this.transaction(async (client) => {
+      const found = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [roleName]);
+      await client.query(`DELETE FROM ${this.names.vendedRolesTable} WHERE role_name = $1`, [roleName]).catch(
+        // The managed schema may not exist yet (nothing was ever vended here).
+        (error: { code?: string }) => {
+          if (error.code !== '42P01' && error.code !== '3F000') throw error;
+        },
+      );
+      if (found.rowCount === 0) return false;
+      const held = await this.capabilitiesOf(client, roleName);
+      if (held.length > 0) await client.query(`REVOKE ${held.map(quoteIdent).join(', ')} FROM ${role}`);
+      await client.query(`ALTER ROLE ${role} NOLOGIN`);
+      return true;
+    });
+    if (!exists) return { ended: 'dropped', sessions: 0 };
+    const sessions = await this.terminateSessions(roleName);
+    try {
+      await this.pool.query(`DROP ROLE IF EXISTS ${role}`);
+      return { ended: 'dropped', sessions };
+    } catch (error) {
+      return { ended: 'disabled', sessions, reason: (error as Error).message };
+    }
+  }
+
+  /** Terminates the role's sessions and waits (briefly) until they are gone. */
+  async terminateSessions(roleName: string): Promise<number> {
+    const { rows } = await this.pool.query<{ terminated: boolean }>(
+      'SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity WHERE usename = $1',
+      [roleName],
+    );
+    return rows.filter((row) => row.terminated).length;
+  }
+
+  /** The vended logins the database has (members of the marker role). */
+  async vendedRoles(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ rolname: string }>(
+      `SELECT v.rolname FROM pg_auth_members m
+       JOIN pg_roles marker ON marker.oid = m.roleid
+       JOIN pg_roles v ON v.oid = m.member
+       WHERE marker.rolname = $1`,
+      [this.names.vendedMarker],
+    );
+    return rows.map((row) => row.rolname);
+  }
+
+  /**
+   * Drops the views and capability roles no vended role holds any more (after a policy change or
+   * a re-import, old shapes fall out of use). Under the exclusive shapes lock, so no vend is
+   * between checking a shape and granting it.
+   */
+  async dropUnusedShapes(): Promise<number> {
+    await this.install();
+    return this.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [this.shapesLock]);
+      const { rows } = await client.query<{ rolname: string }>(
+        `SELECT r.rolname FROM pg_roles r
+         WHERE starts_with(r.rolname, $1)
+           AND NOT EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.roleid = r.oid)`,
+        [this.names.capabilityPrefix],
+      );
+      for (const { rolname } of rows) {
+        const views = await client.query<{ view: string }>(
+          `SELECT format('%I.%I', n.nspname, c.relname) AS view
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = $1 AND c.relkind = 'v' AND has_table_privilege($2, c.oid, 'SELECT')`,
+          [this.names.schema, rolname],
+        );
+        for (const { view } of views.rows) await client.query(`DROP VIEW IF EXISTS ${view}`);
+        await client.query(`DROP ROLE IF EXISTS ${quoteIdent(rolname)}`);
+      }
+      return rows.length;
+    });
+  }
+}

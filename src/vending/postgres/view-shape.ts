@@ -1,0 +1,71 @@
+import type { VendedDataset } from '../plan/vended-access.ts';
+import { type ManagedNames, quoteIdent, quoteLiteral, shortHash } from './managed-names.ts';
+import { maskSql } from './mask-sql.ts';
+
+/**
+ * One view per dataset shape (the dataset, its readable columns and their masks), shared by every
+ * vended role that reads the dataset alike, and the capability role that holds SELECT on it: a
+ * vended role only ever gets memberships, never grants of its own (see the note on relacl bloat).
+ */
+export interface ViewShape {
+  key: string;
+  dataset: string;
+  /** The base relation, quoted (`"finance"."payments"`). */
+  base: string;
+  /** `schema.table` as the row filter mapping names it. */
+  relation: string;
+  /** The view's name in the managed schema (unquoted) and qualified (quoted). */
+  viewName: string;
+  view: string;
+  capabilityRole: string;
+  columns: { name: string; masked: string | null }[];
+  /** CREATE VIEW ... (run by the admin, then owned by the reader). */
+  createSql: string;
+}
+
+export function viewShape(source: string, dataset: VendedDataset, names: ManagedNames): ViewShape {
+  const key = shortHash(
+    JSON.stringify([source, dataset.path, dataset.columns.map((c) => [c.name, c.dataType, c.mask])]),
+    12,
+  );
+  const readable = `${dataset.schema}__${dataset.table}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  const viewName = `${readable.slice(0, 48)}_${key.slice(0, 8)}`;
+  const view = `${quoteIdent(names.schema)}.${quoteIdent(viewName)}`;
+  const base = `${quoteIdent(dataset.schema)}.${quoteIdent(dataset.table)}`;
+  const salt = `(SELECT hash_salt FROM ${names.settingsTable})`;
+  const selectList = dataset.columns
+    .map((column) =>
+      column.mask
+        ? `${maskSql(column.name, column.dataType, column.mask, salt)} AS ${quoteIdent(column.name)}`
+        : quoteIdent(column.name),
+    )
+    .join(',\n       ');
+  // security_barrier: this view's own condition runs before any condition the caller adds, so a
+  // leaky function in the caller's WHERE never sees a row the view would not show. The condition
+  // ends the login's reach at its expiry, even for a session still open then.
+  const createSql = `CREATE VIEW ${view} WITH (security_barrier = true) AS
+SELECT ${selectList}
+FROM ${base}
+WHERE EXISTS (SELECT 1 FROM ${names.vendedRolesTable} WHERE role_name = session_user AND expires_at > now())`;
+  return {
+    key,
+    dataset: dataset.path,
+    base,
+    relation: `${dataset.schema}.${dataset.table}`,
+    viewName,
+    view,
+    capabilityRole: `${names.capabilityPrefix}${key}`,
+    columns: dataset.columns.map((column) => ({ name: column.name, masked: column.mask?.method ?? null })),
+    createSql,
+  };
+}
+
+/** The key a row filter template is known by in the mapping table; `all` is no filter. */
+export function rowFilterKey(template: string | null): string {
+  return template === null ? 'all' : shortHash(template, 12);
+}
+
+/** `COMMENT ON VIEW`: what operators see in `\dv+`. */
+export function viewComment(shape: ViewShape): string {
+  return `COMMENT ON VIEW ${shape.view} IS ${quoteLiteral(`aperture: ${shape.dataset} (shape ${shape.key})`)}`;
+}
