@@ -15,6 +15,7 @@ import { ActiveGrants } from '../requests/grants/active-grants.ts';
 import { revokeGrantsOfAgent } from '../requests/grants/end-grant.ts';
 import { RequestsModule } from '../requests/requests-module.ts';
 import type { SlackApp } from '../slack/slack-app.ts';
+import { VendingModule } from '../vending/vending-module.ts';
 import { prepareDatabase } from './prepare-database.ts';
 
 /** Every module of the service, built once; the doors (HTTP, GraphQL, OAuth, Slack, CLI) take these. */
@@ -33,6 +34,8 @@ export interface Services {
   mining: MiningModule;
   /** The policy set, for governance. */
   policies: PolicyGovernance;
+  /** Role vending: short-lived database logins that enforce the slice where the SQL runs. */
+  vending: VendingModule;
   /** The Merkle audit log. */
   auditLog: AuditLog;
   /** Where the audit events of queries go. */
@@ -133,9 +136,22 @@ export async function createServices(
       intervalMs: config.mining.intervalSeconds * 1000,
       ...(slack?.digest ? { digest: slack.digest } : {}),
     });
+    const vending = new VendingModule({
+      prisma: database.prisma,
+      access,
+      identity: identity.state,
+      grants,
+      changes,
+      logger: logger.child({ component: 'vending' }),
+      config: config.vending,
+      maxDelegationDepth: config.identity.maxDelegationDepth,
+    });
+    closers.push(() => vending.close());
     const jobs = new JobWorker(
       database.prisma,
-      inJobChannel(new Map([...requests.jobHandlers(notifier), ...mining.jobHandlers()])),
+      inJobChannel(
+        new Map([...requests.jobHandlers(notifier), ...mining.jobHandlers(), ...vending.jobHandlers()]),
+      ),
       logger.child({ component: 'jobs' }),
       changes,
       { pollMs: config.jobs.pollMs, leaseMs: 60_000, batchSize: 10 },
@@ -154,6 +170,7 @@ export async function createServices(
       requests,
       mining,
       policies: new PolicyGovernance(database.prisma, config.identity.governanceGroup),
+      vending,
       auditLog,
       auditBatcher,
       jobs,
@@ -170,6 +187,11 @@ export async function createServices(
           .scheduleFirstRun()
           .catch((error: unknown) =>
             logger.error({ err: error }, 'the first mining run could not be scheduled'),
+          );
+        await vending
+          .scheduleSweep()
+          .catch((error: unknown) =>
+            logger.error({ err: error }, 'the vending sweep could not be scheduled'),
           );
         jobs.start();
         auditLog.start();

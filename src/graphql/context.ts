@@ -8,6 +8,7 @@ import type { MiningModule } from '../mining/workflow/mining-service.ts';
 import type { AccessService } from '../policy/slice/access-service.ts';
 import type { PolicyGovernance } from '../policy/store/policy-governance.ts';
 import type { RequestsModule } from '../requests/requests-module.ts';
+import type { VendingModule } from '../vending/vending-module.ts';
 
 export type { Viewer };
 
@@ -35,4 +36,6 @@ export interface GraphQLContext {
   database: Pick<Database, 'kind' | 'sql'>;
   /** The Merkle audit log: witness health, and the events for governance. */
   auditLog: AuditLog;
+  /** Vended database logins (role vending). */
+  vending: VendingModule;
 }

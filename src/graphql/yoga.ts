@@ -16,6 +16,7 @@ import type { PolicyGovernance } from '../policy/store/policy-governance.ts';
 import type { RequestsModule } from '../requests/requests-module.ts';
 import type { RouteHandler } from '../server/create-http-server.ts';
 import { requestIdHeader } from '../server/request-id.ts';
+import type { VendingModule } from '../vending/vending-module.ts';
 import { authenticatedViewer, useAuthentication } from './authentication.ts';
 import type { GraphQLContext } from './context.ts';
 import { logUnexpectedErrors, maskError, yogaLogger } from './errors.ts';
@@ -41,6 +42,8 @@ export interface GraphQLModules {
   auditBatcher: AuditBatcher;
   /** The Merkle audit log (its health, and governance reads). */
   auditLog: AuditLog;
+  /** Vended database logins. */
+  vending: VendingModule;
   logger: Logger;
 }
 
@@ -66,7 +69,18 @@ export function createGraphQLServer(modules: GraphQLModules, options: GraphQLOpt
 }
 
 function createYogaServer(
-  { database, identity, access, requests, mining, policies, auditBatcher, auditLog, logger }: GraphQLModules,
+  {
+    database,
+    identity,
+    access,
+    requests,
+    mining,
+    policies,
+    auditBatcher,
+    auditLog,
+    vending,
+    logger,
+  }: GraphQLModules,
   { graphiql, introspection }: GraphQLOptions,
 ) {
   // Served from our own origin, files included: no CDN is reachable where data is governed.
@@ -123,6 +137,7 @@ function createYogaServer(
         logger: requestLogger,
         database,
         auditLog,
+        vending,
       };
     },
   });

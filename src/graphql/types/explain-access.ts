@@ -24,6 +24,12 @@ const AccessExplanationRef = builder.objectRef<AccessExplanationShape>('AccessEx
     maskMethod: t.string({ nullable: true, resolve: (explanation) => explanation.mask?.method ?? null }),
     maskPolicy: t.string({ nullable: true, resolve: (explanation) => explanation.mask?.policyId ?? null }),
     rowFilter: t.exposeString('rowFilter', { nullable: true }),
+    vendedRoles: t.stringList({
+      description:
+        'The active database logins vended to you (an agent: this delegation; a person: any of your agents) whose reach includes this object.',
+      resolve: (explanation, _args, { vending, viewer }) =>
+        explanation.tier === 'READ' ? vending.rolesCarrying(viewer, explanation.path) : [],
+    }),
   }),
 });
 
