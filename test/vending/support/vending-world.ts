@@ -9,6 +9,8 @@ import { applyPeople } from '../../../src/people/import/apply-people.ts';
 import { parsePeopleFile } from '../../../src/people/import/parse-people-file.ts';
 import type { PolicyInput } from '../../../src/policy/policy-schema.ts';
 import { applyPolicySet, validatePolicySet } from '../../../src/policy/store/policy-store.ts';
+import type { RuleInput } from '../../../src/requests/rules/rule-schema.ts';
+import { applyRuleSet, validateRuleSet } from '../../../src/requests/rules/rule-store.ts';
 import { type RequestWorld, requestPeople, worldAround } from '../../support/requests-fixture.ts';
 import {
   adminUrl,
@@ -73,6 +75,28 @@ export const vendingPolicies: PolicyInput[] = [
     effect: 'allow',
     tier: 'READ',
     resources: { paths: ['shop.sales.regions', 'shop.sales.regions.*'] },
+  },
+  {
+    id: 'everyone-discovers-sales',
+    description: 'Everyone may know what sales data exists (and request it)',
+    effect: 'allow',
+    tier: 'DISCOVER',
+    resources: { paths: ['shop.sales.*', 'shop.sales.*.*'] },
+  },
+];
+
+/** Engineers get the orders at once, for an hour (a JIT grant a vended login then carries). */
+export const vendingRules: RuleInput[] = [
+  {
+    id: 'engineers-orders',
+    description: 'Engineers read the orders for an hour',
+    when: {
+      human: { conditions: [{ attribute: 'department', op: 'equals', value: 'engineering' }] },
+      resources: { paths: ['shop.sales.orders', 'shop.sales.orders.*'] },
+      tiers: ['READ'],
+    },
+    action: 'approve',
+    maxDuration: 'PT1H',
   },
 ];
 
@@ -170,6 +194,7 @@ export async function loadVendingCompany(db: TestDatabase, source: ShopSource, p
   await applyPeople(db.prisma, file, await parsePeopleFile(file));
   await importPostgresCatalog(db.prisma, source.url, { sourceName: shopSource, schemas: ['sales', 'hr'] });
   await applyPolicySet(db.prisma, validatePolicySet(policies, 'test'), { source: 'test' });
+  await applyRuleSet(db.prisma, validateRuleSet(vendingRules, 'test'), { source: 'test' });
 }
 
 export interface VendingTestWorld {
