@@ -1,0 +1,111 @@
+import { describe, expect, it, vi } from 'vitest';
+import { scheduleJobs } from '../../src/jobs/job-queue.ts';
+import { vendingJobKind } from '../../src/vending/vending-module.ts';
+import { useVendingWorld } from './support/vending-world.ts';
+
+const within = { timeout: 10_000, interval: 100 };
+
+describe('the vending sweep', () => {
+  const vending = useVendingWorld();
+
+  const runSweep = async () => {
+    await scheduleJobs(vending.db.prisma, [
+      { kind: vendingJobKind.sweep, key: `test-sweep:${Date.now()}`, payload: {}, runAt: new Date() },
+    ]);
+  };
+  const lastSweep = async () => {
+    const health = await vending.world.gql<{
+      health: { vendingSweeps: Record<string, unknown>[] | null };
+    }>(
+      await vending.world.humanToken('gina@acme.test'),
+      '{ health { vendingSweeps { source at active expiredEnded orphansEnded missing disabled shapesDropped error } } }',
+    );
+    return health.data?.health.vendingSweeps?.[0] ?? null;
+  };
+  const roleExists = async (name: string) =>
+    (await vending.source.asSuperuser('SELECT 1 FROM pg_roles WHERE rolname = $1', [name])).rowCount === 1;
+
+  it('is scheduled when the service starts', async () => {
+    const jobs = await vending.db.prisma.job.count({ where: { kind: vendingJobKind.sweep } });
+    expect(jobs).toBeGreaterThanOrEqual(1);
+  });
+
+  it('ends expired and orphaned logins, marks vanished ones, keeps what cannot be dropped disabled, drops unused shapes', async () => {
+    const token = await vending.world.agentToken('ana@acme.test');
+    const expired = await vending.vend(token);
+    const vanished = await vending.vend(token);
+    const stuck = await vending.vend(token);
+    const prefix = vending.source.rolePrefix;
+    const orphan = `${prefix}_v_orphanfromacrash`;
+    await vending.source.asSuperuser(`CREATE ROLE ${orphan} LOGIN IN ROLE ${prefix}_vended`);
+    await vending.db.prisma.vendedRole.updateMany({
+      where: { roleName: expired.username },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    await vending.source.asSuperuser(`DROP ROLE ${vanished.username}`);
+    // A login that came to own something (an operator's mistake) cannot be dropped.
+    await vending.source.asSuperuser(
+      `CREATE TABLE public.leftover (id int); ALTER TABLE public.leftover OWNER TO ${stuck.username}`,
+    );
+    const released = await vending.world.gql(
+      token,
+      'mutation ($u: String!) { releaseDatabaseCredential(username: $u) }',
+      {
+        u: stuck.username,
+      },
+    );
+    expect(released.errors).toBeUndefined();
+    expect(
+      await vending.db.prisma.vendedRole.findFirst({ where: { roleName: stuck.username } }),
+    ).toMatchObject({
+      status: 'DISABLED',
+    });
+    const disabled = await vending.source.asSuperuser<{ rolcanlogin: boolean; memberships: string[] }>(
+      `SELECT r.rolcanlogin, ARRAY(SELECT g.rolname::text FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+        WHERE m.member = r.oid ORDER BY 1) AS memberships FROM pg_roles r WHERE r.rolname = $1`,
+      [stuck.username],
+    );
+    expect(disabled.rows).toEqual([{ rolcanlogin: false, memberships: [`${prefix}_vended`] }]);
+
+    await runSweep();
+    const report = await vi.waitFor(async () => {
+      const sweep = await lastSweep();
+      expect(sweep).not.toBeNull();
+      return sweep!;
+    }, within);
+    expect(report).toMatchObject({
+      source: 'shop',
+      active: 0,
+      expiredEnded: 1,
+      orphansEnded: 1,
+      missing: 1,
+      disabled: 1,
+      error: null,
+    });
+    expect(report.shapesDropped).toBeGreaterThan(0);
+    expect(await roleExists(expired.username)).toBe(false);
+    expect(await roleExists(orphan)).toBe(false);
+    expect(await roleExists(stuck.username)).toBe(true);
+    const views = await vending.source.asSuperuser(
+      `SELECT count(*)::int AS views FROM pg_views WHERE schemaname = 'aperture'`,
+    );
+    expect(views.rows[0]).toEqual({ views: 0 });
+    const records = await vending.db.prisma.vendedRole.findMany({
+      select: { roleName: true, status: true, endReason: true },
+    });
+    expect(records).toEqual(
+      expect.arrayContaining([
+        { roleName: expired.username, status: 'ENDED', endReason: 'expired' },
+        { roleName: vanished.username, status: 'ENDED', endReason: 'role missing in the database' },
+        { roleName: stuck.username, status: 'DISABLED', endReason: 'released by the agent' },
+      ]),
+    );
+
+    // Once what it owned is gone, the next sweep drops it.
+    await vending.source.asSuperuser('DROP TABLE public.leftover');
+    await runSweep();
+    await vi.waitFor(async () => expect(await roleExists(stuck.username)).toBe(false), within);
+    const swept = await vending.db.prisma.auditEvent.findFirst({ where: { type: 'database.roles.swept' } });
+    expect(swept?.payload).toMatchObject({ source: 'shop', orphansEnded: 1 });
+  });
+});
