@@ -27,6 +27,8 @@ const readyAdmin: AdminFacts = {
   schemaExists: false,
   schemaOwner: null,
   schemaOwned: false,
+  publicTemporary: false,
+  publicCreateSchemas: [],
 };
 
 function relation(schema: string, name: string, facts: Partial<SourceFacts['relations'][number]> = {}) {
@@ -211,6 +213,8 @@ describe('source check findings', () => {
       '    ALTER ROLE "aperture_admin" CREATEROLE;',
       '✓ signal-backend: aperture_admin can end vended sessions (pg_signal_backend)',
       '✓ managed-schema: aperture_admin can create schema aperture',
+      '✓ no-public-create: no schema lets PUBLIC create objects',
+      '✓ no-public-temporary: PUBLIC may not create temporary tables',
       '✓ relations-exist: 1 relation of the catalog exists',
       "✓ schema-usage: aperture_admin can use the schemas of the catalog's relations",
       '✓ grant-select: aperture_admin can grant SELECT on 1 relation (owner or WITH GRANT OPTION)',
@@ -282,5 +286,24 @@ describe('which relations a policy may row-filter', () => {
       { schema: 'sales', name: 'leads', rowFiltered: false },
       { schema: 'sales', name: 'orders', rowFiltered: false },
     ]);
+  });
+
+  it('names the schemas where PUBLIC creates objects, and PUBLIC temporary tables, with the REVOKE', () => {
+    const findings = sourceCheckFindings(
+      facts({ admin: { ...readyAdmin, publicTemporary: true, publicCreateSchemas: ['public', 'scratch'] } }),
+    );
+    expect(findings.find((finding) => finding.check === 'no-public-create')).toEqual({
+      check: 'no-public-create',
+      ok: false,
+      severity: 'missing',
+      detail:
+        'PUBLIC may create objects in public, scratch: a vended role could too, and a role that owns something cannot be dropped',
+      fix: 'REVOKE CREATE ON SCHEMA "public" FROM PUBLIC;\nREVOKE CREATE ON SCHEMA "scratch" FROM PUBLIC;',
+    });
+    expect(findings.find((finding) => finding.check === 'no-public-temporary')).toMatchObject({
+      ok: false,
+      severity: 'warning',
+      fix: 'REVOKE TEMPORARY ON DATABASE "shop" FROM PUBLIC;',
+    });
   });
 });

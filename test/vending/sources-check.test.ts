@@ -143,6 +143,8 @@ describe('aperture sources check', () => {
       'not-superuser',
       'login',
       'inherit',
+      'no-public-create',
+      'no-public-temporary',
       'row-filter-tables',
     ]);
   });

@@ -94,6 +94,32 @@ export function sourceCheckFindings(facts: SourceFacts): SourceCheckFinding[] {
       `GRANT pg_signal_backend TO ${role};`,
     ),
     managedSchemaFinding(facts),
+    {
+      check: 'no-public-create',
+      ok: admin.publicCreateSchemas.length === 0,
+      severity: 'missing',
+      detail:
+        admin.publicCreateSchemas.length === 0
+          ? 'no schema lets PUBLIC create objects'
+          : `PUBLIC may create objects in ${admin.publicCreateSchemas.join(', ')}: a vended role could too, and a role that owns something cannot be dropped`,
+      fix:
+        admin.publicCreateSchemas.length === 0
+          ? null
+          : admin.publicCreateSchemas
+              .map((schema) => `REVOKE CREATE ON SCHEMA ${quoteIdent(schema)} FROM PUBLIC;`)
+              .join('\n'),
+    },
+    {
+      check: 'no-public-temporary',
+      ok: !admin.publicTemporary,
+      severity: 'warning',
+      detail: admin.publicTemporary
+        ? `PUBLIC may create temporary tables in ${admin.database}: a vended role could too (they end with its session); grant TEMPORARY to the roles that need it instead`
+        : 'PUBLIC may not create temporary tables',
+      fix: admin.publicTemporary
+        ? `REVOKE TEMPORARY ON DATABASE ${quoteIdent(admin.database)} FROM PUBLIC;`
+        : null,
+    },
     ...relationFindings(facts),
   ];
   return findings;

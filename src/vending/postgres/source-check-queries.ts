@@ -18,7 +18,12 @@ export const adminFactsQuery = `
          has_database_privilege(current_database(), 'CREATE') AS "createOnDatabase",
          n.oid IS NOT NULL AS "schemaExists",
          pg_get_userbyid(n.nspowner) AS "schemaOwner",
-         COALESCE(pg_has_role(n.nspowner, 'USAGE'), false) AS "schemaOwned"
+         COALESCE(pg_has_role(n.nspowner, 'USAGE'), false) AS "schemaOwned",
+         has_database_privilege('public', current_database(), 'TEMPORARY') AS "publicTemporary",
+         ARRAY(SELECT s.nspname::text FROM pg_namespace s
+                WHERE has_schema_privilege('public', s.oid, 'CREATE')
+                  AND s.nspname NOT LIKE 'pg_%' AND s.nspname <> 'information_schema'
+                ORDER BY 1) AS "publicCreateSchemas"
     FROM pg_roles r
     LEFT JOIN pg_namespace n ON n.nspname = $1
    WHERE r.rolname = current_user`;
@@ -37,6 +42,10 @@ export interface AdminFacts {
   schemaExists: boolean;
   schemaOwner: string | null;
   schemaOwned: boolean;
+  /** PUBLIC may create temporary tables in the database (so may every vended role). */
+  publicTemporary: boolean;
+  /** Schemas where PUBLIC may create objects (so may every vended role, which then owns them). */
+  publicCreateSchemas: string[];
 }
 
 /** `$1`, `$2`: the schemas and names of the relations the catalog names, in one order. */

@@ -38,6 +38,7 @@ export async function createSourceFixture(): Promise<SourceFixture> {
   };
   await asSuperuser(`
     CREATE ROLE ${adminRole} LOGIN PASSWORD '${password}';
+    REVOKE TEMPORARY ON DATABASE "${database.name}" FROM PUBLIC;
     CREATE ROLE ${ownerRole} NOLOGIN;
     CREATE SCHEMA sales;
     CREATE SCHEMA hr;
