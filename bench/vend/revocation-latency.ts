@@ -1,0 +1,147 @@
+import { decodeJwt } from 'jose';
+import pg from 'pg';
+import type { RequestWorld } from '../../test/support/requests-fixture.ts';
+import { benchSource } from './bench-source.ts';
+import { vendMutation } from './vend-latency.ts';
+
+const revokeMutation = 'mutation ($id: String!) { revokeDelegationToken(tokenId: $id, reason: "bench") }';
+/** How long a session may outlive its revocation before the bench calls it not terminated. */
+const giveUpMs = 10_000;
+
+interface VendedLogin {
+  username: string;
+  password: string;
+  host: string;
+  port: number;
+  database: string;
+}
+
+/** How a session's long query ended: `57P01` when the server terminated it. */
+interface QueryEnd {
+  code: string;
+  at: number;
+}
+
+interface OpenSession {
+  username: string;
+  tokenId: string;
+  client: pg.Client;
+  ended: Promise<QueryEnd>;
+}
+
+export interface RevocationFigures {
+  /** Revoke sent → the session's query failed, in ms, one revocation at a time. */
+  sequential: number[];
+  /** The same, all revocations sent at once (from the first send). */
+  burst: number[];
+  /** The revoke mutation's own answer time, one at a time. */
+  mutationMs: number[];
+  /** Sessions that did not end with 57P01 within the give-up time. */
+  notTerminated: string[];
+}
+
+/**
+ * Revocation to termination: each vended login (its own delegation token) has a session running
+ * `SELECT pg_sleep(30)`; governance revokes the token over GraphQL and the clock runs until the
+ * query fails with 57P01 (admin shutdown). First one revocation at a time (the others' sessions
+ * still open), then a burst of the same number revoked at once.
+ */
+export async function measureRevocation(options: {
+  world: RequestWorld;
+  emails: string[];
+  /** Counts the sessions of `usernames` running a query (read as the superuser). */
+  activeSessions(usernames: string[]): Promise<number>;
+}): Promise<RevocationFigures> {
+  const figures: RevocationFigures = { sequential: [], burst: [], mutationMs: [], notTerminated: [] };
+  const sequential = await openSessions(options);
+  try {
+    for (const session of sequential) {
+      const sent = performance.now();
+      await revoke(options.world, session.tokenId);
+      figures.mutationMs.push(performance.now() - sent);
+      const end = await endOf(session);
+      if (end.code !== '57P01') figures.notTerminated.push(`${session.username}: ${end.code}`);
+      else figures.sequential.push(end.at - sent);
+    }
+  } finally {
+    await closeAll(sequential);
+  }
+  const burst = await openSessions(options);
+  try {
+    const sent = performance.now();
+    await Promise.all(burst.map((session) => revoke(options.world, session.tokenId)));
+    for (const session of burst) {
+      const end = await endOf(session);
+      if (end.code !== '57P01') figures.notTerminated.push(`${session.username} (burst): ${end.code}`);
+      else figures.burst.push(end.at - sent);
+    }
+  } finally {
+    await closeAll(burst);
+  }
+  return figures;
+}
+
+async function openSessions(options: {
+  world: RequestWorld;
+  emails: string[];
+  activeSessions(usernames: string[]): Promise<number>;
+}): Promise<OpenSession[]> {
+  const sessions: OpenSession[] = [];
+  try {
+    for (const email of options.emails) sessions.push(await openSession(options.world, email));
+    const usernames = sessions.map((session) => session.username);
+    const deadline = performance.now() + 10_000;
+    while ((await options.activeSessions(usernames)) < sessions.length) {
+      if (performance.now() > deadline) throw new Error('the vended sessions did not all start their query');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } catch (error) {
+    await closeAll(sessions);
+    throw error;
+  }
+  return sessions;
+}
+
+async function openSession(world: RequestWorld, email: string): Promise<OpenSession> {
+  const token = await world.agentToken(email);
+  const vended = await world.gql<{ vendDatabaseCredential: VendedLogin }>(token, vendMutation, {
+    source: benchSource,
+  });
+  const login = vended.data?.vendDatabaseCredential;
+  if (!login) throw new Error(`vend for ${email}: ${JSON.stringify(vended.errors)}`);
+  const client = new pg.Client({
+    host: login.host,
+    port: login.port,
+    database: login.database,
+    user: login.username,
+    password: login.password,
+  });
+  // A terminated session also emits an error event; the query's rejection is what is timed.
+  client.on('error', () => {});
+  await client.connect();
+  const ended = client.query('SELECT pg_sleep(30)').then(
+    (): QueryEnd => ({ code: 'completed', at: performance.now() }),
+    (error: { code?: string }): QueryEnd => ({ code: error.code ?? 'no code', at: performance.now() }),
+  );
+  return { username: login.username, tokenId: decodeJwt(token).jti!, client, ended };
+}
+
+async function revoke(world: RequestWorld, tokenId: string): Promise<void> {
+  const result = await world.governance.run(revokeMutation, { id: tokenId });
+  if (result.errors) throw new Error(`revokeDelegationToken: ${JSON.stringify(result.errors)}`);
+}
+
+function endOf(session: OpenSession): Promise<QueryEnd> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const giveUp = new Promise<QueryEnd>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ code: `still running after ${giveUpMs} ms`, at: Number.NaN }),
+      giveUpMs,
+    );
+  });
+  return Promise.race([session.ended, giveUp]).finally(() => clearTimeout(timer));
+}
+
+async function closeAll(sessions: OpenSession[]): Promise<void> {
+  await Promise.all(sessions.map((session) => session.client.end().catch(() => {})));
+}
