@@ -187,7 +187,11 @@ export async function createShopSource(): Promise<ShopSource> {
 }
 
 /** Loads people, the shop's catalog (imported from the live source) and the vending policies. */
-export async function loadVendingCompany(db: TestDatabase, source: ShopSource, policies = vendingPolicies) {
+export async function loadVendingCompany(
+  db: TestDatabase,
+  source: Pick<ShopSource, 'url'>,
+  policies = vendingPolicies,
+) {
   const dir = await mkdtemp(path.join(tmpdir(), 'aperture-people-'));
   const file = path.join(dir, 'people.json');
   await writeFile(file, JSON.stringify(requestPeople));
