@@ -1,3 +1,4 @@
+import type { Mask } from '../../policy/policy-schema.ts';
 import type { ViewerSlice } from '../../policy/slice/access-service.ts';
 import type { VendedAccess, VendedColumn, VendedDataset } from './vended-access.ts';
 
@@ -10,34 +11,36 @@ const grantReason = 'grant:';
  */
 export async function planVendedAccess(slice: ViewerSlice, source: string): Promise<VendedAccess> {
   const prefix = `${source}.`;
-  const datasets: VendedDataset[] = [];
   const grantIds = new Set<string>();
   const noteGrants = (allowedBy: readonly string[]) => {
-    for (const reason of allowedBy)
+    for (const reason of allowedBy) {
       if (reason.startsWith(grantReason)) grantIds.add(reason.slice(grantReason.length));
+    }
   };
-  for (const { object } of slice.catalog.datasets) {
-    if (!object.path.startsWith(prefix)) continue;
-    const decision = slice.decide(object);
-    if (decision.visibility !== 'READ') continue;
+  const readable = slice.catalog.datasets
+    .map(({ object }) => object)
+    .filter((object) => object.path.startsWith(prefix) && slice.decide(object).visibility === 'READ');
+  // Column types come from the stored rows: loaded together, in one batch.
+  const storedColumns = await Promise.all(readable.map((object) => slice.stored.columnsOf(object.id)));
+  const datasets: VendedDataset[] = [];
+  readable.forEach((object, index) => {
     const [, schema, ...rest] = object.path.split('.');
-    if (!schema || rest.length === 0) continue;
-    const stored = await slice.stored.columnsOf(object.id);
-    const dataTypes = new Map(stored.map((column) => [column.path, column.dataType]));
+    if (!schema || rest.length === 0) return;
+    const dataTypes = new Map(storedColumns[index]!.map((column) => [column.path, column.dataType]));
     const columns: VendedColumn[] = [];
     for (const { object: column } of slice.catalog.columnsByDataset.get(object.path) ?? []) {
-      const columnDecision = slice.decide(column);
-      if (columnDecision.visibility !== 'READ') continue;
-      noteGrants(columnDecision.reasons.allowedBy);
-      const { policyId: _policyId, ...mask } = columnDecision.mask ?? { policyId: '' };
+      const decision = slice.decide(column);
+      if (decision.visibility !== 'READ') continue;
+      noteGrants(decision.reasons.allowedBy);
       columns.push({
         name: column.path.slice(object.path.length + 1),
         dataType: dataTypes.get(column.path) ?? 'text',
-        mask: columnDecision.mask ? (mask as VendedColumn['mask']) : null,
+        mask: withoutPolicy(decision.mask),
       });
     }
     // A dataset with no readable column gives nothing to select.
-    if (columns.length === 0) continue;
+    if (columns.length === 0) return;
+    const decision = slice.decide(object);
     noteGrants(decision.reasons.allowedBy);
     datasets.push({
       path: object.path,
@@ -47,6 +50,13 @@ export async function planVendedAccess(slice: ViewerSlice, source: string): Prom
       rowFilterTemplate: slice.rowFilterTemplate(object),
       rowFilter: decision.rowFilter,
     });
-  }
+  });
   return { source, datasets, grantIds: [...grantIds].sort(), policyVersion: slice.policyVersion };
+}
+
+/** The mask as the database applies it (which policy chose it is for explanations, not SQL). */
+function withoutPolicy(mask: (Mask & { policyId: string }) | null): Mask | null {
+  if (!mask) return null;
+  const { policyId: _policyId, ...applied } = mask;
+  return applied;
 }
