@@ -364,9 +364,11 @@ export class VendingModule {
       actor: { humanId: record.humanId, agentChain: record.chain },
       intent: record.intent,
       subject: { kind: 'vended-role', id: record.roleName },
+      policyVersion: record.policyVersion,
       payload: {
         source: record.source,
         role: record.roleName,
+        grants: record.grantIds,
         reason,
         outcome: outcome?.ended ?? 'source unregistered',
         sessionsTerminated: outcome?.sessions ?? 0,
