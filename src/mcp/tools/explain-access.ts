@@ -41,6 +41,9 @@ const output = z.object({
   mask: maskSchema.nullable().describe('For a column: how its values reach you; null: as stored.'),
   maskPolicy: z.string().nullable().describe('The policy that set the mask.'),
   rowFilter: z.string().nullable().describe('For a readable dataset: the rows you may see; null: all.'),
+  vendedRoles: z
+    .array(z.string())
+    .describe('Your live database logins (get_database_credential) whose reach includes this object.'),
   trimmed: trimmedSchema,
 });
 
@@ -52,9 +55,11 @@ export const explainAccessTool = defineTool({
   input,
   output,
   annotations: readOnlyAnnotations,
-  async run({ path }, { caller, options }) {
+  async run({ path }, { caller, modules: { vending }, options }) {
     const explanation = caller.catalog.explain(path);
     if (!explanation) throw objectNotFound(path);
+    const vendedRoles =
+      explanation.tier === 'READ' ? await vending.rolesCarrying(caller.viewer, explanation.path) : [];
     const limits = textLimits(options.resultTokens);
     const cuts = new Map<string, number>();
     const mask = maskShape(explanation.mask, limits.long, cuts);
@@ -88,6 +93,7 @@ export const explainAccessTool = defineTool({
         mask,
         maskPolicy: explanation.mask?.policyId ?? null,
         rowFilter,
+        vendedRoles,
         trimmed,
       };
       const lines = [
@@ -97,6 +103,7 @@ export const explainAccessTool = defineTool({
           .map((reason) => `${reason}: ${lists[reason].join(', ')}`),
         ...(mask ? [`mask:${maskText(mask)} (policy ${structured.maskPolicy})`] : []),
         ...(rowFilter ? [`rows: ${rowFilter}`] : []),
+        ...(vendedRoles.length > 0 ? [`carried by your database logins: ${vendedRoles.join(', ')}`] : []),
         ...trimmedLines(trimmed),
       ];
       return { structured, text: lines.join('\n') };

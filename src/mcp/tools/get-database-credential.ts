@@ -61,7 +61,8 @@ export const getDatabaseCredentialTool = defineTool({
     "A short-lived PostgreSQL login for one source that reads exactly what you may read there: each readable dataset is a view in aperture's schema with only your columns, masks applied and rows filtered by the database itself. Query the `relation` of each dataset. The login follows changes to your access and ends at expiresAt (or sooner, if your access ends).",
   input,
   output,
-  annotations: { readOnlyHint: false, idempotentHint: false, destructiveHint: false, openWorldHint: true },
+  // It makes a login in a source the operator registered: a closed world, and nothing is destroyed.
+  annotations: { readOnlyHint: false, idempotentHint: false, destructiveHint: false, openWorldHint: false },
   async run({ source, ttlSeconds }, { caller: { viewer }, modules: { vending }, options }) {
     const credential = await vending.vend(viewer, source, ttlSeconds ?? null);
     const render = (
