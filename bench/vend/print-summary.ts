@@ -1,7 +1,7 @@
 import type { LoadResult } from '../load/load-spec.ts';
 import { percentile } from '../load/percentile.ts';
 import type { QueryCostFigures } from './query-cost.ts';
-import type { RevocationFigures } from './revocation-latency.ts';
+import type { RevocationRun } from './revocation-latency.ts';
 import type { VendFigures } from './vend-latency.ts';
 
 /** The issue's target: a revoked delegation's sessions end within 2 s (p95). */
@@ -27,7 +27,7 @@ function stepRow(label: string, result: LoadResult, step: string, extra: string)
 export function printSummary(figures: {
   connections: number;
   vend: VendFigures;
-  revocation: RevocationFigures;
+  revocation: { label: string; run: RevocationRun }[];
   queries: QueryCostFigures;
 }): boolean {
   const { connections, vend, revocation, queries } = figures;
@@ -59,35 +59,31 @@ export function printSummary(figures: {
   console.log('');
   row(['revocation -> session terminated (57P01)', 'p50', 'p95', 'max', 'n', '']);
   let met = true;
-  for (const [label, values] of [
-    ['one at a time', revocation.sequential],
-    ['all at once', revocation.burst],
-  ] as const) {
-    const p95 = percentile(values, 95);
-    const ok = values.length > 0 && p95 <= revocationTargetMs;
-    met &&= ok;
+  for (const { label, run } of revocation) {
+    const p95 = percentile(run.latencies, 95);
+    // The issue's target is for the issue's case; the run with other logins active is a finding.
+    const counts = !label.includes('other logins');
+    const ok = run.latencies.length > 0 && p95 <= revocationTargetMs && run.notTerminated.length === 0;
+    if (counts) met &&= ok;
     row([
       `  ${label}`,
-      ms(percentile(values, 50)),
+      ms(percentile(run.latencies, 50)),
       ms(p95),
-      ms(Math.max(...values)),
-      String(values.length),
+      ms(Math.max(...run.latencies)),
+      String(run.latencies.length),
       ok ? 'MET' : 'NOT MET',
     ]);
+    row([
+      '    (the revoke mutation answering)',
+      ms(percentile(run.mutationMs, 50)),
+      ms(percentile(run.mutationMs, 95)),
+      ms(Math.max(...run.mutationMs)),
+      '',
+      '',
+    ]);
+    if (run.notTerminated.length > 0) console.log(`    NOT TERMINATED: ${run.notTerminated.join('; ')}`);
   }
-  row([
-    '  (revoke mutation answer, one at a time)',
-    ms(percentile(revocation.mutationMs, 50)),
-    ms(percentile(revocation.mutationMs, 95)),
-    ms(Math.max(...revocation.mutationMs)),
-    String(revocation.mutationMs.length),
-    '',
-  ]);
-  if (revocation.notTerminated.length > 0)
-    console.log(`  NOT TERMINATED: ${revocation.notTerminated.join('; ')}`);
-  console.log(
-    `${met && revocation.notTerminated.length === 0 ? 'MET' : 'NOT MET'}: revocation -> termination p95 <= ${revocationTargetMs} ms`,
-  );
+  console.log(`${met ? 'MET' : 'NOT MET'}: revocation -> termination p95 <= ${revocationTargetMs} ms`);
   console.log('');
   row(['query (p50)', 'view+RLS', 'owner', 'ratio', 'runs', 'rows']);
   for (const compared of queries.comparisons) {
@@ -100,5 +96,5 @@ export function printSummary(figures: {
       String(compared.rows),
     ]);
   }
-  return met && revocation.notTerminated.length === 0;
+  return met;
 }

@@ -2,7 +2,7 @@ import { decodeJwt } from 'jose';
 import pg from 'pg';
 import type { RequestWorld } from '../../test/support/requests-fixture.ts';
 import { benchSource } from './bench-source.ts';
-import { vendMutation } from './vend-latency.ts';
+import { vendMutation } from './vend-load.ts';
 
 const revokeMutation = 'mutation ($id: String!) { revokeDelegationToken(tokenId: $id, reason: "bench") }';
 /** How long a session may outlive its revocation before the bench calls it not terminated. */
@@ -29,12 +29,10 @@ interface OpenSession {
   ended: Promise<QueryEnd>;
 }
 
-export interface RevocationFigures {
-  /** Revoke sent → the session's query failed, in ms, one revocation at a time. */
-  sequential: number[];
-  /** The same, all revocations sent at once (from the first send). */
-  burst: number[];
-  /** The revoke mutation's own answer time, one at a time. */
+export interface RevocationRun {
+  /** Revoke sent → the session's query failed, in ms (from the first send when all at once). */
+  latencies: number[];
+  /** The revoke mutation's own answer time. */
   mutationMs: number[];
   /** Sessions that did not end with 57P01 within the give-up time. */
   notTerminated: string[];
@@ -43,42 +41,43 @@ export interface RevocationFigures {
 /**
  * Revocation to termination: each vended login (its own delegation token) has a session running
  * `SELECT pg_sleep(30)`; governance revokes the token over GraphQL and the clock runs until the
- * query fails with 57P01 (admin shutdown). First one revocation at a time (the others' sessions
- * still open), then a burst of the same number revoked at once.
+ * query fails with 57P01 (admin shutdown). One revocation at a time (the other sessions still
+ * open), or all of them sent at once.
  */
 export async function measureRevocation(options: {
   world: RequestWorld;
   emails: string[];
+  together: boolean;
   /** Counts the sessions of `usernames` running a query (read as the superuser). */
   activeSessions(usernames: string[]): Promise<number>;
-}): Promise<RevocationFigures> {
-  const figures: RevocationFigures = { sequential: [], burst: [], mutationMs: [], notTerminated: [] };
-  const sequential = await openSessions(options);
-  try {
-    for (const session of sequential) {
-      const sent = performance.now();
-      await revoke(options.world, session.tokenId);
-      figures.mutationMs.push(performance.now() - sent);
-      const end = await endOf(session);
-      if (end.code !== '57P01') figures.notTerminated.push(`${session.username}: ${end.code}`);
-      else figures.sequential.push(end.at - sent);
-    }
-  } finally {
-    await closeAll(sequential);
-  }
-  const burst = await openSessions(options);
-  try {
+}): Promise<RevocationRun> {
+  const run: RevocationRun = { latencies: [], mutationMs: [], notTerminated: [] };
+  const sessions = await openSessions(options);
+  const timeRevoke = async (session: OpenSession) => {
     const sent = performance.now();
-    await Promise.all(burst.map((session) => revoke(options.world, session.tokenId)));
-    for (const session of burst) {
-      const end = await endOf(session);
-      if (end.code !== '57P01') figures.notTerminated.push(`${session.username} (burst): ${end.code}`);
-      else figures.burst.push(end.at - sent);
+    await revoke(options.world, session.tokenId);
+    run.mutationMs.push(performance.now() - sent);
+  };
+  const record = (session: OpenSession, end: QueryEnd, sent: number) => {
+    if (end.code !== '57P01') run.notTerminated.push(`${session.username}: ${end.code}`);
+    else run.latencies.push(end.at - sent);
+  };
+  try {
+    if (options.together) {
+      const sent = performance.now();
+      await Promise.all(sessions.map(timeRevoke));
+      for (const session of sessions) record(session, await endOf(session), sent);
+    } else {
+      for (const session of sessions) {
+        const sent = performance.now();
+        await timeRevoke(session);
+        record(session, await endOf(session), sent);
+      }
     }
   } finally {
-    await closeAll(burst);
+    await closeAll(sessions);
   }
-  return figures;
+  return run;
 }
 
 async function openSessions(options: {
