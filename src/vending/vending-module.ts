@@ -29,7 +29,7 @@ export interface VendingConfig {
   sweepSeconds: number;
 }
 
-export const vendingJobKind = { sweep: 'vending.sweep' } as const;
+export const vendingJobKind = { sweep: 'vending.sweep', expire: 'vending.expire' } as const;
 
 /** Shorter than this, a login is not worth vending: the agent should exchange a fresh token. */
 const minimumSeconds = 10;
@@ -146,6 +146,7 @@ export class VendingModule {
           expiresAt,
         },
       });
+      await scheduleJobs(this.deps.prisma, [expiryJob(id, expiresAt)]);
     } catch (error) {
       await database.endRole(roleName).catch(() => {});
       throw error;
@@ -280,6 +281,9 @@ export class VendingModule {
     const before = (record.access as unknown as StoredAccess).datasets;
     if (sameReach(before, datasets) && expiresAt.getTime() === record.expiresAt.getTime()) return;
     await database.updateRole(record.roleName, roleGrants);
+    if (expiresAt.getTime() !== record.expiresAt.getTime()) {
+      await scheduleJobs(this.deps.prisma, [expiryJob(record.id, expiresAt)]);
+    }
     await this.deps.prisma.vendedRole.update({
       where: { id: record.id },
       data: {
@@ -487,8 +491,24 @@ export class VendingModule {
     };
   }
 
+  /** Ends a login at its expiry (a durable timer per login; the sweep is the safety net). */
+  private async expire(id: string): Promise<void> {
+    const record = await this.deps.prisma.vendedRole.findUnique({ where: { id } });
+    if (record?.status !== 'ACTIVE' || record.expiresAt.getTime() > Date.now()) return;
+    const database = this.databases.get(record.source);
+    if (!database) return void (await this.end(record, 'source no longer registered'));
+    await database.exclusively(() => this.end(record, 'expired'));
+  }
+
   jobHandlers(): Map<string, JobHandler> {
     return new Map([
+      [
+        vendingJobKind.expire,
+        async (job) => {
+          const { id } = job.payload as { id: string };
+          await this.expire(id);
+        },
+      ],
       [
         vendingJobKind.sweep,
         async (job) => {
@@ -520,6 +540,15 @@ function channelOf(stored: Prisma.JsonValue): Channel | null {
     return null;
   const name = channelNames.find((known) => known === stored.name);
   return name ? { name, client: typeof stored.client === 'string' ? stored.client : null } : null;
+}
+
+function expiryJob(id: string, expiresAt: Date) {
+  return {
+    kind: vendingJobKind.expire,
+    key: `${vendingJobKind.expire}:${id}:${expiresAt.toISOString()}`,
+    payload: { id },
+    runAt: expiresAt,
+  };
 }
 
 function nothingToQuery(source: string): ApertureError {

@@ -67,7 +67,7 @@ describe('vended logins follow changes', () => {
     await vi.waitFor(async () => {
       await expect(session.query(`SELECT count(*) FROM ${orders}`)).rejects.toThrow(/permission denied/);
     }, within);
-    const regions = await session.query('SELECT count(*) FROM ' + login.datasets[0]!.relation);
+    const regions = await session.query(`SELECT count(*) FROM ${login.datasets[0]!.relation}`);
     expect(Number(regions.rows[0].count)).toBe(3);
   });
 

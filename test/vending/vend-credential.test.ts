@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { useVendingWorld } from './support/vending-world.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { scheduleJobs } from '../../src/jobs/job-queue.ts';
+import { vendingJobKind } from '../../src/vending/vending-module.ts';
+import { useVendingWorld, vendMutation } from './support/vending-world.ts';
 
 describe('vendDatabaseCredential', () => {
   const vending = useVendingWorld();
@@ -27,5 +29,47 @@ describe('vendDatabaseCredential', () => {
     expect(new Set(rows.rows.map((row) => row.region))).toEqual(new Set(['emea']));
     expect(rows.rows[0].card_number).toMatch(/^\*{12}\d{4}$/);
     expect(rows.rows[0].email).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('lives no longer than asked, and a durable timer ends it at its expiry', async () => {
+    const token = await vending.world.agentToken('ana@acme.test');
+    const login = await vending.vend(token, 120);
+    expect(login.limitedBy).toBe('requested');
+    const record = await vending.db.prisma.vendedRole.findFirstOrThrow({
+      where: { roleName: login.username },
+    });
+    expect(record.expiresAt.toISOString()).toBe(login.expiresAt);
+    const timer = await vending.db.prisma.job.findFirstOrThrow({
+      where: { kind: vendingJobKind.expire, key: { startsWith: `${vendingJobKind.expire}:${record.id}:` } },
+    });
+    expect(timer.runAt).toEqual(record.expiresAt);
+    const session = await vending.connectAs(login);
+    // Time passes: the record says it is over, and its timer fires.
+    await vending.db.prisma.vendedRole.update({ where: { id: record.id }, data: { expiresAt: new Date() } });
+    await scheduleJobs(vending.db.prisma, [
+      { ...timer, key: `${timer.key}:now`, runAt: new Date(), payload: { id: record.id } },
+    ]);
+    await vi.waitFor(
+      async () => {
+        const ended = await vending.db.prisma.vendedRole.findUniqueOrThrow({ where: { id: record.id } });
+        expect(ended).toMatchObject({ status: 'ENDED', endReason: 'expired' });
+      },
+      { timeout: 5_000, interval: 50 },
+    );
+    await expect(session.query('SELECT 1')).rejects.toThrow();
+    const role = await vending.source.asSuperuser('SELECT 1 FROM pg_roles WHERE rolname = $1', [
+      login.username,
+    ]);
+    expect(role.rowCount).toBe(0);
+  });
+
+  it('is for agents: a person with their own token is refused', async () => {
+    const result = await vending.world.gql(await vending.world.humanToken('ana@acme.test'), vendMutation, {
+      source: 'shop',
+    });
+    expect(result.errors?.[0]).toMatchObject({
+      message: 'vendDatabaseCredential is for agents acting with a delegation token',
+      extensions: { code: 'FORBIDDEN' },
+    });
   });
 });
