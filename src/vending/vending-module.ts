@@ -34,6 +34,9 @@ export const vendingJobKind = { sweep: 'vending.sweep', expire: 'vending.expire'
 /** Shorter than this, a login is not worth vending: the agent should exchange a fresh token. */
 const minimumSeconds = 10;
 
+/** Logins rechecked at once (each recheck takes a source connection or two). */
+const followConcurrency = 4;
+
 /** Changes that can narrow or widen what a vended role reads. */
 const followedTopics = new Set(['policies', 'grants', 'identity', 'people', 'catalog', undefined]);
 
@@ -122,11 +125,15 @@ export class VendingModule {
     const roleName = `${database.names.vendedPrefix}${randomRoleSuffix()}`;
     const password = randomPassword();
     const chain = agent.chain.map((hop) => hop.clientId);
-    await database.createRole(
-      { roleName, apertureId: id, humanEmail: agent.human.email, chain, intent: agent.intent },
-      password,
-      roleGrants,
-    );
+    await database
+      .createRole(
+        { roleName, apertureId: id, humanEmail: agent.human.email, chain, intent: agent.intent },
+        password,
+        roleGrants,
+      )
+      .catch((error: unknown) => {
+        throw this.sourceFailure(source, error);
+      });
     try {
       await this.deps.prisma.vendedRole.create({
         data: {
@@ -181,6 +188,22 @@ export class VendingModule {
       limitedBy,
       datasets: datasets.map(({ shape: _shape, filterKey: _filterKey, ...shown }) => shown),
     };
+  }
+
+  /**
+   * What the agent hears when the source database refuses (the admin lacks a privilege, the
+   * catalog is stale): no database detail, which is for operators and goes to the log.
+   */
+  private sourceFailure(source: string, error: unknown): ApertureError {
+    if (error instanceof ApertureError) return error;
+    this.deps.logger.warn(
+      { source, err: error },
+      `source ${source} refused to vend a login: run \`aperture sources check ${source}\``,
+    );
+    return new ApertureError(
+      'UNAVAILABLE',
+      `the source ${source} cannot vend a login now; its operators are told why in aperture's log`,
+    );
   }
 
   /** Ends a login the same agent chain holds (an agent done with its query releases it). */
@@ -245,7 +268,21 @@ export class VendingModule {
       const database = this.databases.get(source)!;
       await database.exclusively(async () => {
         const records = await this.deps.prisma.vendedRole.findMany({ where: { source, status: 'ACTIVE' } });
-        for (const record of records) await this.recheck(record);
+        // A few at a time: ending many logins at once (an agent many people use was suspended)
+        // must not take one round of statements per login in turn.
+        for (let start = 0; start < records.length; start += followConcurrency) {
+          await Promise.all(
+            records.slice(start, start + followConcurrency).map((record) =>
+              // One login that cannot be brought up to date must not keep the others from it.
+              this.recheck(record).catch((error: unknown) =>
+                this.deps.logger.warn(
+                  { source, role: record.roleName, err: error },
+                  'a vended login could not follow a change; the sweep retries',
+                ),
+              ),
+            ),
+          );
+        }
       });
     }
   }

@@ -1,4 +1,7 @@
-import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { createHash, createHmac, pbkdf2, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+
+const pbkdf2Async = promisify(pbkdf2);
 
 const iterations = 4096;
 
@@ -8,8 +11,9 @@ const iterations = 4096;
  * itself never reaches the database's statement log, only what the server would store anyway.
  * The passwords aperture makes are ASCII, which SASLprep leaves as they are.
  */
-export function scramVerifier(password: string, salt: Buffer = randomBytes(16)): string {
-  const salted = pbkdf2Sync(password, salt, iterations, 32, 'sha256');
+export async function scramVerifier(password: string, salt: Buffer = randomBytes(16)): Promise<string> {
+  // 4096 rounds of PBKDF2 take a millisecond or more: off the event loop, in libuv's pool.
+  const salted = await pbkdf2Async(password, salt, iterations, 32, 'sha256');
   const clientKey = createHmac('sha256', salted).update('Client Key').digest();
   const storedKey = createHash('sha256').update(clientKey).digest();
   const serverKey = createHmac('sha256', salted).update('Server Key').digest();

@@ -46,7 +46,8 @@ export class SourceDatabase {
 
   constructor(readonly connection: SourceConnection) {
     this.names = managedNames(connection);
-    this.pool = new pg.Pool({ connectionString: connection.adminUrl, max: 4, idleTimeoutMillis: 30_000 });
+    // Vends run at once up to this many; followers and the sweep take one more each.
+    this.pool = new pg.Pool({ connectionString: connection.adminUrl, max: 8, idleTimeoutMillis: 30_000 });
     // An idle client's error (the database restarted) must not end the process.
     this.pool.on('error', () => {});
   }
@@ -124,11 +125,12 @@ export class SourceDatabase {
   async createRole(identity: RoleIdentity, password: string, grants: RoleGrants): Promise<void> {
     await this.install();
     const role = quoteIdent(identity.roleName);
+    const verifier = await scramVerifier(password);
     await this.transaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock_shared(hashtext($1))', [this.shapesLock]);
       await ensureShapes(client, this.names, this.connection.rolePrefix, grants.shapes, grants.filters);
       await client.query(
-        `CREATE ROLE ${role} LOGIN PASSWORD ${quoteLiteral(scramVerifier(password))}
+        `CREATE ROLE ${role} LOGIN PASSWORD ${quoteLiteral(verifier)}
          VALID UNTIL ${quoteLiteral(grants.expiresAt.toISOString())}
          NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION INHERIT
          CONNECTION LIMIT ${connectionLimit} IN ROLE ${quoteIdent(this.names.vendedMarker)}`,
