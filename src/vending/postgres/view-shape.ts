@@ -23,9 +23,21 @@ export interface ViewShape {
   createSql: string;
 }
 
+/**
+ * Part of every shape's key: a change to the view's SQL gets new views and capability roles, which
+ * the next recheck moves live logins to (views are only created when missing, never replaced).
+ * 2: the expiry is checked against the statement's time, not the transaction's.
+ */
+const viewSqlVersion = 2;
+
 export function viewShape(source: string, dataset: VendedDataset, names: ManagedNames): ViewShape {
   const key = shortHash(
-    JSON.stringify([source, dataset.path, dataset.columns.map((c) => [c.name, c.dataType, c.mask])]),
+    JSON.stringify([
+      viewSqlVersion,
+      source,
+      dataset.path,
+      dataset.columns.map((c) => [c.name, c.dataType, c.mask]),
+    ]),
     12,
   );
   const readable = `${dataset.schema}__${dataset.table}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
@@ -42,11 +54,12 @@ export function viewShape(source: string, dataset: VendedDataset, names: Managed
     .join(',\n       ');
   // security_barrier: this view's own condition runs before any condition the caller adds, so a
   // leaky function in the caller's WHERE never sees a row the view would not show. The condition
-  // ends the login's reach at its expiry, even for a session still open then.
+  // ends the login's reach at its expiry, even for a session still open then: statement_timestamp(),
+  // not now(), which stays at the start of a transaction opened before the expiry.
   const createSql = `CREATE VIEW ${view} WITH (security_barrier = true) AS
 SELECT ${selectList}
 FROM ${base}
-WHERE EXISTS (SELECT 1 FROM ${names.vendedRolesTable} WHERE role_name = session_user AND expires_at > now())`;
+WHERE EXISTS (SELECT 1 FROM ${names.vendedRolesTable} WHERE role_name = session_user AND expires_at > statement_timestamp())`;
   return {
     key,
     dataset: dataset.path,
