@@ -88,6 +88,10 @@ export async function createServices(
     if (!overrides.database) closers.push(() => database.close());
     const changes = overrides.changes ?? (await database.openChangeFeed(logger));
     if (!overrides.changes) closers.push(() => changes.close());
+    // Revocations end the vended logins resting on them before they answer; vending is built
+    // after identity and requests, which take this late-bound hook.
+    let vendingModule: VendingModule | undefined;
+    const afterRevocation = async () => vendingModule?.followNow();
     const builtIdentity = await createIdentityModule({
       prisma: database.prisma,
       config: config.identity,
@@ -96,6 +100,7 @@ export async function createServices(
       // Zero standing privileges: what a stopped agent holds ends with it, through a callback
       // wired here so identity need not import requests.
       onAgentStopped: revokeGrantsOfAgent,
+      afterRevocation,
     });
     closers.push(() => builtIdentity.close());
     const identity = overrides.identity?.(builtIdentity) ?? builtIdentity;
@@ -113,6 +118,7 @@ export async function createServices(
       config: config.requests,
       governanceGroup: config.identity.governanceGroup,
       logger,
+      afterRevocation,
     });
     closers.push(() => requests.close());
     const slack = await createSlackWhenConfigured(config, logger, { database, identity, requests });
@@ -146,6 +152,7 @@ export async function createServices(
       config: config.vending,
       maxDelegationDepth: config.identity.maxDelegationDepth,
     });
+    vendingModule = vending;
     closers.push(() => vending.close());
     const jobs = new JobWorker(
       database.prisma,

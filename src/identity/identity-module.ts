@@ -41,6 +41,11 @@ export async function createIdentityModule(deps: {
   logger: Logger;
   /** Zero standing privileges: what a suspended or retired agent holds ends with it. */
   onAgentStopped: AgentStoppedHandler;
+  /**
+   * Runs after a token revocation or an agent's stop commits, before it answers (vended database
+   * logins resting on them end first). Its failures are its own to log: the revocation holds.
+   */
+  afterRevocation?: () => Promise<void>;
 }): Promise<IdentityModule> {
   const { prisma, config, changes, logger } = deps;
   const state = new IdentityState(prisma, changes);
@@ -71,9 +76,17 @@ export async function createIdentityModule(deps: {
       verifiedSecrets,
       logger,
     }),
-    agents: new AgentService({ ...services, onAgentStopped: deps.onAgentStopped }),
+    agents: new AgentService({
+      ...services,
+      onAgentStopped: deps.onAgentStopped,
+      ...(deps.afterRevocation ? { afterRevocation: deps.afterRevocation } : {}),
+    }),
     intents: new IntentService(services),
-    revokeToken: (viewer, jti, reason) => revokeDelegationToken(services, viewer, jti, reason),
+    revokeToken: async (viewer, jti, reason) => {
+      const revoked = await revokeDelegationToken(services, viewer, jti, reason);
+      await deps.afterRevocation?.();
+      return revoked;
+    },
     streamAuthorization: (authorization, viewer) => ({
       check: () => recheckCredential(authenticator, authorization),
       watch: (listener) =>

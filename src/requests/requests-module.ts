@@ -75,13 +75,21 @@ export class RequestsModule {
     config: RequestsConfig;
     governanceGroup: string;
     logger: Logger;
+    /**
+     * Runs after a revocation commits, before it answers: what outlives the transaction (a vended
+     * database login relying on the grant) ends before the revoker is told it is revoked.
+     */
+    afterRevocation?: () => Promise<void>;
   }) {
+    const { afterRevocation, ...deps } = options;
     this.rules = new InvalidatedCache(options.changes, ['rules'], () => currentRuleSet(options.prisma));
-    this.deps = { ...options, rules: this.rules };
+    this.deps = { ...deps, rules: this.rules };
     this.grants = options.grants;
     this.changes = options.changes;
+    this.afterRevocation = afterRevocation ?? (async () => {});
   }
 
+  private readonly afterRevocation: () => Promise<void>;
   private readonly grants: ActiveGrants;
   private readonly changes: ChangeFeed;
 
@@ -131,8 +139,10 @@ export class RequestsModule {
     return this.changing(cancelRequest(this.deps, viewer, requestId));
   }
 
-  revokeGrant(viewer: Viewer, grantId: string, reason: string): Promise<Grant> {
-    return this.changing(revokeGrant(this.deps, viewer, grantId, reason));
+  async revokeGrant(viewer: Viewer, grantId: string, reason: string): Promise<Grant> {
+    const revoked = await this.changing(revokeGrant(this.deps, viewer, grantId, reason));
+    await this.afterRevocation();
+    return revoked;
   }
 
   /** A request this viewer may see, or null (also when it exists but is not theirs). */

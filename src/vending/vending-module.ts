@@ -113,7 +113,8 @@ export class VendingModule {
       intentMaxSeconds: intent?.maxTokenLifetimeSeconds ?? 0,
       grantExpiries: grants.map((grant) => grant.expiresAt),
     });
-    if (expiresAt.getTime() - now.getTime() < minimumSeconds * 1000) {
+    // VALID UNTIL has whole seconds: the lifetime was rounded down by less than one.
+    if (expiresAt.getTime() - now.getTime() <= (minimumSeconds - 1) * 1000) {
       throw new ApertureError(
         'INVALID_INPUT',
         `a login would live less than ${minimumSeconds} s (its ${limitedBy} ends first): exchange a fresh token first`,
@@ -248,6 +249,25 @@ export class VendingModule {
       .sort();
   }
 
+  /**
+   * Rechecks every active login now, and resolves when done: a revocation awaits it before it
+   * answers, so that no login resting on what was revoked reads anything once it has. Failures are
+   * logged (the revocation itself holds; the change feed and the sweep try again).
+   */
+  followNow(): Promise<void> {
+    if (this.closed || !this.configured) return Promise.resolve();
+    clearTimeout(this.followTimer);
+    this.following = this.following
+      .then(() => this.followAll())
+      .catch((error: unknown) =>
+        this.deps.logger.error(
+          { err: error },
+          'vended roles could not follow a revocation; the sweep retries',
+        ),
+      );
+    return this.following;
+  }
+
   /** Rechecks every active role soon (coalescing a burst of changes into one pass). */
   private followSoon(): void {
     if (this.closed || !this.configured) return;
@@ -317,7 +337,7 @@ export class VendingModule {
     );
     const before = (record.access as unknown as StoredAccess).datasets;
     if (sameReach(before, datasets) && expiresAt.getTime() === record.expiresAt.getTime()) return;
-    await database.updateRole(record.roleName, roleGrants);
+    await database.updateRole(record.roleName, roleGrants, narrows(before, datasets));
     if (expiresAt.getTime() !== record.expiresAt.getTime()) {
       await scheduleJobs(this.deps.prisma, [expiryJob(record.id, expiresAt)]);
     }
@@ -603,6 +623,25 @@ function auditedDataset(dataset: VendedDatasetAccess) {
     masked: dataset.masked,
     rowFilter: dataset.rowFilter,
   };
+}
+
+/**
+ * Whether `after` takes anything away from `before`: a dataset, a column, rows (any change of the
+ * filter), or a column's raw value (a mask set or changed). Lifting a mask or adding columns or
+ * datasets does not.
+ */
+function narrows(before: readonly VendedDatasetAccess[], after: readonly VendedDatasetAccess[]): boolean {
+  const kept = new Map(after.map((dataset) => [dataset.dataset, dataset]));
+  return before.some((dataset) => {
+    const now = kept.get(dataset.dataset);
+    if (!now || now.filterKey !== dataset.filterKey || now.rowFilter !== dataset.rowFilter) return true;
+    const columns = new Set(now.columns);
+    const maskedBefore = new Map(dataset.masked.map((entry) => [entry.column, entry.method]));
+    return (
+      dataset.columns.some((column) => !columns.has(column)) ||
+      now.masked.some((entry) => maskedBefore.get(entry.column) !== entry.method)
+    );
+  });
 }
 
 function sameReach(a: readonly VendedDatasetAccess[], b: readonly VendedDatasetAccess[]): boolean {

@@ -35,6 +35,11 @@ export interface AgentServiceDeps {
   state: IdentityState;
   governanceGroup: string;
   onAgentStopped: AgentStoppedHandler;
+  /**
+   * Runs after a stop commits and before it answers: what outlives the transaction (a vended
+   * database login) ends before the caller is told the agent is stopped.
+   */
+  afterRevocation?: () => Promise<void>;
 }
 
 /** An agent and the secret to show once. */
@@ -200,8 +205,10 @@ export class AgentService {
     return { agent, clientSecret };
   }
 
-  suspend(viewer: Viewer, clientId: string, reason?: string | null) {
-    return this.changeStatus(viewer, clientId, 'suspend', reason);
+  async suspend(viewer: Viewer, clientId: string, reason?: string | null) {
+    const agent = await this.changeStatus(viewer, clientId, 'suspend', reason);
+    await this.deps.afterRevocation?.();
+    return agent;
   }
 
   reactivate(viewer: Viewer, clientId: string, reason?: string | null) {
@@ -209,8 +216,10 @@ export class AgentService {
   }
 
   /** Terminal: the agent's credentials are revoked too. */
-  retire(viewer: Viewer, clientId: string, reason?: string | null) {
-    return this.changeStatus(viewer, clientId, 'retire', reason);
+  async retire(viewer: Viewer, clientId: string, reason?: string | null) {
+    const agent = await this.changeStatus(viewer, clientId, 'retire', reason);
+    await this.deps.afterRevocation?.();
+    return agent;
   }
 
   private async changeStatus(

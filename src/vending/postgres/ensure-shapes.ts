@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { lockManaged, managedLocks } from './managed-locks.ts';
 import { type ManagedNames, quoteIdent } from './managed-names.ts';
 import { policyStatement, rowFilterCondition, rowFilterPolicyNames } from './row-filter-policy.ts';
 import { type ViewShape, viewComment } from './view-shape.ts';
@@ -27,9 +28,7 @@ export async function ensureShapes(
 ): Promise<void> {
   const missing = await missingShapes(client, shapes);
   for (const shape of missing) {
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
-      `aperture:shape:${shape.capabilityRole}`,
-    ]);
+    await lockManaged(client, names, managedLocks.shape(shape.capabilityRole), 'exclusive');
     // Another vend may have made it while this one waited for the lock.
     if ((await missingShapes(client, [shape])).length === 0) continue;
     const reader = quoteIdent(names.reader);
@@ -82,7 +81,7 @@ async function ensureRowFilterArms(
     const knownKeys = new Set(known.rows.map((row) => row.filter_key));
     const fresh = needed.filter((filter) => !knownKeys.has(filter.key));
     if (fresh.length === 0) continue;
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`aperture:rls:${prefix}:${relation}`]);
+    await lockManaged(client, names, managedLocks.rowFilter(relation), 'exclusive');
     for (const filter of fresh) {
       await client.query(
         `INSERT INTO ${schema}.row_filter_arms (relation, filter_key, template) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,

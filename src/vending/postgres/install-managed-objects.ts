@@ -8,12 +8,13 @@ const roleOptions = 'NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOR
  * Creates (idempotently) what aperture keeps in a source database: the reader and marker roles,
  * the managed schema and its mapping tables. Run by the admin inside a transaction; a failure
  * (a privilege the admin lacks) rolls it all back and names what `aperture sources check` reports.
+ * It takes no lock (a vended login could hold an advisory one): two replicas installing at once
+ * may collide on a name, and the loser tries again (see SourceDatabase.install).
  */
 export async function installManagedObjects(client: pg.ClientBase, names: ManagedNames): Promise<void> {
   const schema = quoteIdent(names.schema);
   const reader = quoteIdent(names.reader);
   const marker = quoteIdent(names.vendedMarker);
-  await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`aperture:install:${names.reader}`]);
   const existing = await client.query<{ rolname: string }>(
     'SELECT rolname FROM pg_roles WHERE rolname = ANY($1::text[])',
     [[names.reader, names.vendedMarker]],
@@ -73,6 +74,7 @@ export async function installManagedObjects(client: pg.ClientBase, names: Manage
       singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
       hash_salt text NOT NULL
     )`);
+  await client.query(`CREATE TABLE IF NOT EXISTS ${names.locksTable} (name text PRIMARY KEY)`);
   await client.query(
     `INSERT INTO ${names.settingsTable} (hash_salt) VALUES (${quoteLiteral(randomBytes(32).toString('hex'))}) ON CONFLICT DO NOTHING`,
   );
@@ -83,6 +85,7 @@ export async function installManagedObjects(client: pg.ClientBase, names: Manage
     `${schema}.row_filter_arms`,
     `${schema}.row_security_tables`,
     names.settingsTable,
+    names.locksTable,
   ];
   await client.query(`REVOKE ALL ON ${tables.join(', ')} FROM PUBLIC`);
   // Views and row filters read the mapping as the reader; a vended role reads none of it.

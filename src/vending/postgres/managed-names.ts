@@ -20,6 +20,8 @@ export interface ManagedNames {
   attributesTable: string;
   rowFiltersTable: string;
   settingsTable: string;
+  /** Rows aperture locks (see managed-locks.ts). */
+  locksTable: string;
 }
 
 export function managedNames(connection: Pick<SourceConnection, 'rolePrefix' | 'schema'>): ManagedNames {
@@ -34,6 +36,7 @@ export function managedNames(connection: Pick<SourceConnection, 'rolePrefix' | '
     attributesTable: `${quoteIdent(schema)}.vended_attributes`,
     rowFiltersTable: `${quoteIdent(schema)}.vended_row_filters`,
     settingsTable: `${quoteIdent(schema)}.settings`,
+    locksTable: `${quoteIdent(schema)}.locks`,
   };
 }
 

@@ -4,6 +4,7 @@ import { ApertureError } from '../../shared/errors.ts';
 import type { SourceConnection } from '../source-connections.ts';
 import { ensureShapes, type NeededFilter } from './ensure-shapes.ts';
 import { installManagedObjects } from './install-managed-objects.ts';
+import { lockManaged, managedLocks } from './managed-locks.ts';
 import { type ManagedNames, managedNames, quoteIdent, quoteLiteral } from './managed-names.ts';
 import { scramVerifier } from './scram-verifier.ts';
 import type { ViewShape } from './view-shape.ts';
@@ -35,6 +36,15 @@ export type EndOutcome =
 const connectionLimit = 20;
 
 /**
+ * A new shape or row filter alters a table (CREATE/ALTER POLICY, ENABLE ROW LEVEL SECURITY), which
+ * waits for every open transaction on it, and every reader of the table would queue behind that
+ * wait: a vend that cannot get its locks soon fails instead.
+ */
+async function limitLockWaits(client: pg.ClientBase): Promise<void> {
+  await client.query("SET LOCAL lock_timeout = '5s'");
+}
+
+/**
  * One source database, as its admin role sees it: a small pool and the role operations of
  * vending. Every change that must hold together runs in one transaction (PostgreSQL's DDL,
  * CREATE ROLE and GRANT included), so a failed vend leaves nothing behind.
@@ -50,11 +60,6 @@ export class SourceDatabase {
     this.pool = new pg.Pool({ connectionString: connection.adminUrl, max: 8, idleTimeoutMillis: 30_000 });
     // An idle client's error (the database restarted) must not end the process.
     this.pool.on('error', () => {});
-  }
-
-  /** The shared lock the sweep takes exclusively to drop unused shapes. */
-  private get shapesLock(): string {
-    return `aperture:shapes:${this.connection.rolePrefix}`;
   }
 
   async close(): Promise<void> {
@@ -91,34 +96,37 @@ export class SourceDatabase {
   }
 
   /**
-   * Runs `work` while holding this source's follow lock (a session advisory lock in the source
-   * database), so that replicas recheck and sweep its roles one at a time and a stale recheck never
-   * overwrites a newer one.
+   * Runs `work` while holding this source's follow lock (a row lock in aperture's schema of the
+   * source database, held by a transaction open for as long), so that replicas recheck and sweep
+   * its roles one at a time and a stale recheck never overwrites a newer one.
    */
   async exclusively<T>(work: () => Promise<T>): Promise<T> {
-    const client = await this.connect();
-    const key = `aperture:follow:${this.connection.rolePrefix}`;
-    try {
-      await client.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
-      try {
-        return await work();
-      } finally {
-        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
-      }
-    } finally {
-      client.release();
-    }
+    await this.install();
+    return this.transaction(async (client) => {
+      await lockManaged(client, this.names, managedLocks.follow, 'exclusive');
+      return work();
+    });
   }
 
   /** Creates the managed schema, roles and tables once per process (idempotent). */
   install(): Promise<void> {
-    this.installed ??= this.transaction((client) => installManagedObjects(client, this.names)).catch(
-      (error: unknown) => {
-        this.installed = null;
-        throw error;
-      },
-    );
+    this.installed ??= this.installOnce().catch((error: unknown) => {
+      this.installed = null;
+      throw error;
+    });
     return this.installed;
+  }
+
+  /** Two replicas installing at once may both create a role or schema: the loser tries again. */
+  private async installOnce(attempts = 3): Promise<void> {
+    try {
+      await this.transaction((client) => installManagedObjects(client, this.names));
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      const collided = code === '23505' || code === '42710' || code === '42P06' || code === '42P07';
+      if (!collided || attempts <= 1) throw error;
+      await this.installOnce(attempts - 1);
+    }
   }
 
   /** Creates a login with exactly `grants`, in one transaction. */
@@ -127,7 +135,8 @@ export class SourceDatabase {
     const role = quoteIdent(identity.roleName);
     const verifier = await scramVerifier(password);
     await this.transaction(async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock_shared(hashtext($1))', [this.shapesLock]);
+      await limitLockWaits(client);
+      await lockManaged(client, this.names, managedLocks.shapes, 'shared');
       await ensureShapes(client, this.names, this.connection.rolePrefix, grants.shapes, grants.filters);
       await client.query(
         `CREATE ROLE ${role} LOGIN PASSWORD ${quoteLiteral(verifier)}
@@ -153,12 +162,16 @@ export class SourceDatabase {
 
   /**
    * Brings a live role to `grants`: memberships added and revoked, its filters, attributes and
-   * expiry rewritten. Takes effect for the role's next statement, in open sessions too.
+   * expiry rewritten. Takes effect for the role's next statement, in open sessions too; but a
+   * transaction opened before (REPEATABLE READ keeps its snapshot of the mapping tables) would go
+   * on seeing the old filter, so when the change `narrows` what the role reads, its sessions are
+   * terminated (the login stays: the agent connects again).
    */
-  async updateRole(roleName: string, grants: RoleGrants): Promise<void> {
+  async updateRole(roleName: string, grants: RoleGrants, narrows: boolean): Promise<void> {
     await this.install();
     await this.transaction(async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock_shared(hashtext($1))', [this.shapesLock]);
+      await limitLockWaits(client);
+      await lockManaged(client, this.names, managedLocks.shapes, 'shared');
       await ensureShapes(client, this.names, this.connection.rolePrefix, grants.shapes, grants.filters);
       const held = await this.capabilitiesOf(client, roleName);
       await client.query(
@@ -172,6 +185,9 @@ export class SourceDatabase {
       await client.query(`DELETE FROM ${this.names.rowFiltersTable} WHERE role_name = $1`, [roleName]);
       await this.writeGrants(client, roleName, grants, held);
     });
+    // The admin cannot see which of the role's sessions are inside a transaction (pg_stat_activity
+    // hides that from non-members): a narrowing ends them all, and the agent logs in again.
+    if (narrows) await this.terminateSessions(roleName);
   }
 
   private async writeGrants(
@@ -281,7 +297,7 @@ export class SourceDatabase {
   async dropUnusedShapes(): Promise<number> {
     await this.install();
     return this.transaction(async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [this.shapesLock]);
+      await lockManaged(client, this.names, managedLocks.shapes, 'exclusive');
       const { rows } = await client.query<{ rolname: string }>(
         `SELECT r.rolname FROM pg_roles r
          WHERE starts_with(r.rolname, $1)
