@@ -39,9 +39,11 @@ const openFields = [
   'mutation approveAccessRequest',
   'mutation cancelAccessRequest',
   'mutation denyAccessRequest',
+  'mutation releaseDatabaseCredential',
   'mutation requestAccess',
   'mutation requestGrantExtension',
   'mutation revokeGrant',
+  'mutation vendDatabaseCredential',
   'subscription accessRequestUpdated',
 ];
 

@@ -105,15 +105,12 @@ describe('attacks by a vended login over time, and on the doors that vend', () =
     expect(await count(held, customers)).toBe(0);
   });
 
-  // BUG (src/vending/postgres/source-database.ts, updateRole): a narrowing rewrites the mapping
-  // tables, which a REPEATABLE READ (or SERIALIZABLE) transaction opened before it never sees: it
-  // keeps reading the old rows for as long as it stays open. updateRole should terminate the role's
-  // sessions that are inside a transaction older than the update (or all of them) when it narrows.
-  it.fails('keeps a REPEATABLE READ transaction open across a narrowing of its row filter', async () => {
+  // A narrowing rewrites the mapping tables, which a REPEATABLE READ (or SERIALIZABLE) transaction
+  // opened before it would never see: such transactions are ended by the narrowing.
+  it('keeps a REPEATABLE READ transaction open across a narrowing of its row filter', async () => {
     const login = await vending.vend(await vending.world.agentToken('ana@acme.test'));
     const customers = customersOf(login);
     const held = await vending.connectAs(login);
-    const fresh = await vending.connectAs(login);
     await held.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
     expect(await count(held, customers)).toBe(100);
     const moveAna = async (region: string) => {
@@ -123,7 +120,10 @@ describe('attacks by a vended login over time, and on the doors that vend', () =
     try {
       await moveAna('apac');
       await vi.waitFor(async () => {
+        // A new session each time: the narrowing ends the open ones.
+        const fresh = await vending.connectAs(login);
         const { rows } = await fresh.query(`SELECT DISTINCT region FROM ${customers}`);
+        await fresh.end();
         expect(rows).toEqual([{ region: 'apac' }]);
       }, within);
       const stale = await held
@@ -224,10 +224,8 @@ describe('attacks by a vended login over time, and on the doors that vend', () =
     });
   });
 
-  // BUG (src/vending/vending-module.ts): the lifetime is rounded down to whole seconds before the
-  // minimum is checked, so the smallest ttl the API and the MCP tool accept (10) is always refused
-  // ("a login would live less than 10 s (its requested ends first)").
-  it.fails('asks for the shortest login the doors accept (ttlSeconds 10)', async () => {
+  // The lifetime is rounded down to whole seconds (VALID UNTIL): the minimum the doors accept works.
+  it('asks for the shortest login the doors accept (ttlSeconds 10)', async () => {
     const login = await vending.vend(await vending.world.agentToken('ana@acme.test'), 10);
     expect(login.username).toBeTruthy();
   });
@@ -324,11 +322,8 @@ describe('attacks by a vended login over time, and on the doors that vend', () =
       expect(results.at(-1)!.rows).toBeNull();
     });
 
-    // BUG (src/vending/vending-module.ts): a revocation reaches vended logins through the change
-    // feed, after the mutation has answered: for ~50-100 ms after revokeDelegationToken returns,
-    // the login still reads (70-120 queries here). The mutation should end the logins resting on
-    // the revoked tokens before it answers.
-    it.fails('revokes the delegation token while queries run: after the revoke returns, no query reads a row', async () => {
+    // The revocation ends the logins resting on the revoked tokens before it answers.
+    it('revokes the delegation token while queries run: after the revoke returns, no query reads a row', async () => {
       const token = await vending.world.agentToken('ana@acme.test', { agent: 'Raced agent 2' });
       const login = await vending.vend(token);
       const session = await vending.connectAs(login);
@@ -346,18 +341,21 @@ describe('attacks by a vended login over time, and on the doors that vend', () =
     });
   });
 
-  // BUG (src/vending/postgres/source-database.ts): `exclusively` serialises the follow and the sweep
-  // with a PostgreSQL advisory lock, and any role can take any advisory lock. A vended login that
-  // holds `aperture:follow:<prefix>` stalls every recheck and sweep of the source: its own
-  // revocation (and everyone's) never reaches the database while it holds on.
-  it.fails('holds aperture’s follow lock so that revoking its delegation never ends it', async () => {
+  // aperture's locks are rows of its own table, which no vended login may read or lock; any role
+  // may take any advisory lock, so none of aperture's work waits for one.
+  it('holds aperture’s follow lock so that revoking its delegation never ends it', async () => {
     const token = await vending.world.agentToken('ana@acme.test', { agent: 'Locking agent' });
     const login = await vending.vend(token);
     const locker = await vending.connectAs(login);
     try {
-      await locker.query('SELECT pg_advisory_lock(hashtext($1))', [
-        `aperture:follow:${vending.source.rolePrefix}`,
-      ]);
+      await expect(locker.query('SELECT name FROM aperture.locks FOR UPDATE')).rejects.toThrow(
+        /permission denied/,
+      );
+      for (const name of ['follow', 'shapes', 'install', 'shape', 'rls']) {
+        await locker.query('SELECT pg_advisory_lock(hashtext($1))', [
+          `aperture:${name}:${vending.source.rolePrefix}`,
+        ]);
+      }
       const revoked = await vending.world.gql(
         await governance(),
         'mutation ($id: String!) { revokeDelegationToken(tokenId: $id) }',
