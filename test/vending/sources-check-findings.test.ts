@@ -29,6 +29,7 @@ const readyAdmin: AdminFacts = {
   schemaOwned: false,
   publicTemporary: false,
   publicCreateSchemas: [],
+  publicConnectDatabases: [],
 };
 
 function relation(schema: string, name: string, facts: Partial<SourceFacts['relations'][number]> = {}) {
@@ -52,6 +53,7 @@ function facts(overrides: Partial<SourceFacts> = {}): SourceFacts {
   return {
     source: 'shop',
     managedSchema: 'aperture',
+    vendedMarker: 'aperture_shop_vended',
     admin: readyAdmin,
     relations,
     publicReadable: [],
@@ -215,6 +217,7 @@ describe('source check findings', () => {
       '✓ managed-schema: aperture_admin can create schema aperture',
       '✓ no-public-create: no schema lets PUBLIC create objects',
       '✓ no-public-temporary: PUBLIC may not create temporary tables',
+      '✓ other-databases: PUBLIC may connect to no other database of the cluster',
       '✓ relations-exist: 1 relation of the catalog exists',
       "✓ schema-usage: aperture_admin can use the schemas of the catalog's relations",
       '✓ grant-select: aperture_admin can grant SELECT on 1 relation (owner or WITH GRANT OPTION)',

@@ -27,6 +27,8 @@ export interface SourceFacts {
   source: string;
   /** The schema aperture manages in the source database. */
   managedSchema: string;
+  /** The role every vended login is a member of (pg_hba.conf can confine it). */
+  vendedMarker: string;
   admin: AdminFacts;
   /** In the order of the catalog's relations. */
   relations: (RelationFacts & { rowFiltered: boolean })[];
@@ -120,9 +122,34 @@ export function sourceCheckFindings(facts: SourceFacts): SourceCheckFinding[] {
         ? `REVOKE TEMPORARY ON DATABASE ${quoteIdent(admin.database)} FROM PUBLIC;`
         : null,
     },
+    otherDatabasesFinding(facts),
     ...relationFindings(facts),
   ];
   return findings;
+}
+
+/**
+ * Roles are cluster-wide and PUBLIC may connect to every database by default: a vended login could
+ * log in to the others and read what PUBLIC may read there. Either REVOKE CONNECT, or confine the
+ * vended marker role to this database in pg_hba.conf.
+ */
+function otherDatabasesFinding({ admin, vendedMarker }: SourceFacts): SourceCheckFinding {
+  const others = admin.publicConnectDatabases;
+  return {
+    check: 'other-databases',
+    ok: others.length === 0,
+    severity: 'warning',
+    detail:
+      others.length === 0
+        ? 'PUBLIC may connect to no other database of the cluster'
+        : `PUBLIC may connect to ${others.length} other database${others.length === 1 ? '' : 's'} of the cluster (${others.slice(0, shownRelations).join(', ')}${others.length > shownRelations ? ', ...' : ''}): a vended login could log in there too; REVOKE CONNECT, or confine the vended roles in pg_hba.conf to this database (\`host ${admin.database} +${vendedMarker} ... scram-sha-256\`, then \`host all +${vendedMarker} ... reject\`)`,
+    fix:
+      others.length === 0
+        ? null
+        : others
+            .map((database) => `REVOKE CONNECT ON DATABASE ${quoteIdent(database)} FROM PUBLIC;`)
+            .join('\n'),
+  };
 }
 
 function attribute(check: string, ok: boolean, detail: string, fix: string): SourceCheckFinding {

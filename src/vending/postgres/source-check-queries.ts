@@ -23,7 +23,11 @@ export const adminFactsQuery = `
          ARRAY(SELECT s.nspname::text FROM pg_namespace s
                 WHERE has_schema_privilege('public', s.oid, 'CREATE')
                   AND s.nspname NOT LIKE 'pg_%' AND s.nspname <> 'information_schema'
-                ORDER BY 1) AS "publicCreateSchemas"
+                ORDER BY 1) AS "publicCreateSchemas",
+         ARRAY(SELECT d.datname::text FROM pg_database d
+                WHERE d.datallowconn AND NOT d.datistemplate AND d.datname <> current_database()
+                  AND has_database_privilege('public', d.datname, 'CONNECT')
+                ORDER BY 1) AS "publicConnectDatabases"
     FROM pg_roles r
     LEFT JOIN pg_namespace n ON n.nspname = $1
    WHERE r.rolname = current_user`;
@@ -46,6 +50,8 @@ export interface AdminFacts {
   publicTemporary: boolean;
   /** Schemas where PUBLIC may create objects (so may every vended role, which then owns them). */
   publicCreateSchemas: string[];
+  /** Other databases of the cluster PUBLIC may connect to (so may every vended login). */
+  publicConnectDatabases: string[];
 }
 
 /** `$1`, `$2`: the schemas and names of the relations the catalog names, in one order. */

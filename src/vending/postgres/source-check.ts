@@ -2,6 +2,7 @@ import pg from 'pg';
 import { redactUrl } from '../../logging/redact-url.ts';
 import { ApertureError } from '../../shared/errors.ts';
 import type { SourceConnection } from '../source-connections.ts';
+import { managedNames } from './managed-names.ts';
 import {
   type CheckedRelation,
   type SourceCheckFinding,
@@ -72,6 +73,7 @@ export async function checkSource(
     const findings = sourceCheckFindings({
       source: connection.source,
       managedSchema: connection.schema,
+      vendedMarker: managedNames(connection).vendedMarker,
       admin,
       relations: found.map((facts, index) => ({ ...facts, rowFiltered: relations[index]!.rowFiltered })),
       publicReadable,
