@@ -23,7 +23,7 @@ const section = 'Querying the data: vended database roles';
  * `shop` there and `db.internal` is the database host.
  */
 describe(`the README section "${section}", word for word`, () => {
-  const [setupSql, shell, checkOutput, vendGraphql, querySql] = sectionBlocks(section);
+  const [setupSql, hbaLines, shell, checkOutput, vendGraphql, querySql] = sectionBlocks(section);
   let source: { url: string; name: string; drop(): Promise<void> };
   let db: TestDatabase;
   let idp: TestIdentityProvider;
@@ -70,14 +70,12 @@ describe(`the README section "${section}", word for word`, () => {
   });
 
   it('sets up the admin role, registers and checks the source, vends a login, and queries through it', async () => {
-    expect([setupSql, shell, checkOutput, vendGraphql, querySql].map((block) => block?.language)).toEqual([
-      'sql',
-      'sh',
-      'text',
-      'graphql',
-      'sql',
-    ]);
+    expect(
+      [setupSql, hbaLines, shell, checkOutput, vendGraphql, querySql].map((block) => block?.language),
+    ).toEqual(['sql', 'text', 'sh', 'text', 'graphql', 'sql']);
     await superuser(setupSql!.code.replaceAll('DATABASE shop', `DATABASE "${source.name}"`));
+    // pg_hba.conf cannot change here: its lines name the marker role every vended login joins.
+    expect(hbaLines!.code).toContain('+aperture_shop_vended');
 
     // The shell lines: the export and the list, then the check (which exits 1 while anything is missing).
     const lines = inSource(shell!.code).split('\n');
@@ -120,6 +118,10 @@ describe(`the README section "${section}", word for word`, () => {
       const login = vended.data!.vendDatabaseCredential;
       expect(login).toMatchObject({ host: 'db.example.com', port: 5432, database: source.name });
       expect(login.username).toMatch(/^aperture_shop_v_/);
+      const member = await superuser(
+        `SELECT pg_has_role('${login.username}', 'aperture_shop_vended', 'MEMBER') AS member`,
+      );
+      expect(member.rows).toEqual([{ member: true }]);
       const orders = login.datasets.find((dataset) => dataset.dataset === `${shopSource}.sales.orders`)!;
       const query = querySql!.code.replace(/aperture\."sales__orders_[0-9a-f]{8}"/, orders.relation);
       expect(query).not.toBe(querySql!.code);

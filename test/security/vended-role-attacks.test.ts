@@ -516,16 +516,16 @@ describe('attacks by a vended login inside the source database', () => {
     });
   });
 
-  // BUG (operator set-up, not aperture's code): PUBLIC keeps CONNECT on every database of the
-  // cluster, so a vended login also logs in to the others (here aperture's own database). The README
-  // should tell operators to confine the marker role in pg_hba.conf (`host <source db>
-  // +<prefix>_vended ... scram-sha-256`, then `host all +<prefix>_vended ... reject`), and
-  // `aperture sources check` could warn about other databases PUBLIC may connect to.
-  it.fails('logs in to another database of the cluster (aperture’s own)', async () => {
+  // PUBLIC keeps CONNECT on every database of a cluster by default: `aperture sources check` warns
+  // (other-databases) and prints the REVOKE CONNECT; once an operator ran it (or confined the vended
+  // roles in pg_hba.conf), a vended login cannot log in to aperture's own database.
+  it('logs in to another database of the cluster (aperture’s own), once the operator followed the check', async () => {
+    const apertureDatabase = new URL(vending.db.url).pathname.slice(1);
+    await vending.source.asSuperuser(`REVOKE CONNECT ON DATABASE "${apertureDatabase}" FROM PUBLIC`);
     const other = new pg.Client({
       host: anaLogin.host,
       port: anaLogin.port,
-      database: new URL(vending.db.url).pathname.slice(1),
+      database: apertureDatabase,
       user: anaLogin.username,
       password: anaLogin.password,
     });
