@@ -401,16 +401,9 @@ describe('attacks by a vended login inside the source database', () => {
   });
 
   describe("aperture's mapping tables", () => {
-    const tables = [
-      'vended_roles',
-      'vended_attributes',
-      'vended_row_filters',
-      'settings',
-      'row_filter_arms',
-      'row_security_tables',
-    ];
+    const tables = ['vended_roles', 'vended_attributes', 'settings', 'row_security_tables', 'locks'];
 
-    it('reads them (who is who, the attributes, the filters, the hash salt)', async () => {
+    it('reads them (who is who, the attributes, the hash salt, the locks)', async () => {
       for (const table of tables) await refused(ana, `SELECT * FROM aperture.${table}`);
       await refused(ana, 'SELECT hash_salt FROM aperture.settings');
     });
@@ -419,16 +412,13 @@ describe('attacks by a vended login inside the source database', () => {
       const me = anaLogin.username;
       await refused(ana, `INSERT INTO aperture.vended_attributes VALUES ('${me}', 'region', 'amer')`);
       await refused(ana, `UPDATE aperture.vended_attributes SET value = 'amer' WHERE role_name = '${me}'`);
-      await refused(
-        ana,
-        `UPDATE aperture.vended_row_filters SET filter_key = 'all' WHERE role_name = '${me}'`,
-      );
+      await refused(ana, `DELETE FROM aperture.vended_attributes WHERE role_name = '${me}'`);
       await refused(
         ana,
         `UPDATE aperture.vended_roles SET expires_at = 'infinity' WHERE role_name = '${me}'`,
       );
-      await refused(ana, `DELETE FROM aperture.vended_row_filters WHERE role_name = '${me}'`);
-      await refused(ana, 'TRUNCATE aperture.row_filter_arms');
+      await refused(ana, "INSERT INTO aperture.locks VALUES ('follow-hijack')");
+      await refused(ana, 'TRUNCATE aperture.locks');
       await refused(ana, "UPDATE aperture.settings SET hash_salt = ''");
       expect(await countOf(ana, `SELECT count(*) FROM ${customers}`)).toBe(100);
     });

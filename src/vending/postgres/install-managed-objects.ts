@@ -51,20 +51,6 @@ export async function installManagedObjects(client: pg.ClientBase, names: Manage
       PRIMARY KEY (role_name, attribute, value)
     )`);
   await client.query(`
-    CREATE TABLE IF NOT EXISTS ${names.rowFiltersTable} (
-      role_name text NOT NULL REFERENCES ${names.vendedRolesTable} ON DELETE CASCADE,
-      relation text NOT NULL,
-      filter_key text NOT NULL,
-      PRIMARY KEY (role_name, relation)
-    )`);
-  await client.query(`
-    CREATE TABLE IF NOT EXISTS ${schema}.row_filter_arms (
-      relation text NOT NULL,
-      filter_key text NOT NULL,
-      template text NOT NULL,
-      PRIMARY KEY (relation, filter_key)
-    )`);
-  await client.query(`
     CREATE TABLE IF NOT EXISTS ${schema}.row_security_tables (
       relation text PRIMARY KEY,
       enabled_by_aperture boolean NOT NULL
@@ -81,15 +67,13 @@ export async function installManagedObjects(client: pg.ClientBase, names: Manage
   const tables = [
     names.vendedRolesTable,
     names.attributesTable,
-    names.rowFiltersTable,
-    `${schema}.row_filter_arms`,
     `${schema}.row_security_tables`,
     names.settingsTable,
     names.locksTable,
   ];
   await client.query(`REVOKE ALL ON ${tables.join(', ')} FROM PUBLIC`);
-  // Views and row filters read the mapping as the reader; a vended role reads none of it.
+  // Views read the mapping as their owner; a vended role reads none of it.
   await client.query(
-    `GRANT SELECT ON ${names.vendedRolesTable}, ${names.attributesTable}, ${names.rowFiltersTable}, ${names.settingsTable} TO ${reader}`,
+    `GRANT SELECT ON ${names.vendedRolesTable}, ${names.attributesTable}, ${names.settingsTable} TO ${reader}`,
   );
 }

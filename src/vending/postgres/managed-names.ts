@@ -7,10 +7,12 @@ import type { SourceConnection } from '../source-connections.ts';
  */
 export interface ManagedNames {
   schema: string;
-  /** NOLOGIN: owns the views, holds SELECT on the base tables; row filters (RLS) apply to it. */
+  /** NOLOGIN: owns the views that show every row, holds SELECT on their base tables. */
   reader: string;
   /** NOLOGIN: every vended role is a member (the sweep finds them by it). */
   vendedMarker: string;
+  /** `<prefix>_f_<hash>`: per row filter, owns the views it filters (the table's RLS is for it). */
+  filterPrefix: string;
   /** `<prefix>_c_<hash>`: a capability role, SELECT on one view. */
   capabilityPrefix: string;
   /** `<prefix>_v_<random>`: a vended login. */
@@ -18,7 +20,6 @@ export interface ManagedNames {
   /** Tables in the managed schema. */
   vendedRolesTable: string;
   attributesTable: string;
-  rowFiltersTable: string;
   settingsTable: string;
   /** Rows aperture locks (see managed-locks.ts). */
   locksTable: string;
@@ -30,11 +31,11 @@ export function managedNames(connection: Pick<SourceConnection, 'rolePrefix' | '
     schema,
     reader: `${prefix}_reader`,
     vendedMarker: `${prefix}_vended`,
+    filterPrefix: `${prefix}_f_`,
     capabilityPrefix: `${prefix}_c_`,
     vendedPrefix: `${prefix}_v_`,
     vendedRolesTable: `${quoteIdent(schema)}.vended_roles`,
     attributesTable: `${quoteIdent(schema)}.vended_attributes`,
-    rowFiltersTable: `${quoteIdent(schema)}.vended_row_filters`,
     settingsTable: `${quoteIdent(schema)}.settings`,
     locksTable: `${quoteIdent(schema)}.locks`,
   };

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { redactUrl } from '../../logging/redact-url.ts';
 import { ApertureError } from '../../shared/errors.ts';
 import type { SourceConnection } from '../source-connections.ts';
-import { ensureShapes, type NeededFilter } from './ensure-shapes.ts';
+import { ensureShapes } from './ensure-shapes.ts';
 import { installManagedObjects } from './install-managed-objects.ts';
 import { lockManaged, managedLocks } from './managed-locks.ts';
 import { type ManagedNames, managedNames, quoteIdent, quoteLiteral } from './managed-names.ts';
@@ -12,9 +12,6 @@ import type { ViewShape } from './view-shape.ts';
 /** What a vended role reads and who it is for, as the source database records it. */
 export interface RoleGrants {
   shapes: ViewShape[];
-  filters: NeededFilter[];
-  /** Every relation the role reads, with its filter key (`all`: no filter). */
-  rowFilters: { relation: string; key: string }[];
   /** The human's values of the attributes row filters read. */
   attributes: { attribute: string; value: string }[];
   expiresAt: Date;
@@ -137,7 +134,7 @@ export class SourceDatabase {
     await this.transaction(async (client) => {
       await limitLockWaits(client);
       await lockManaged(client, this.names, managedLocks.shapes, 'shared');
-      await ensureShapes(client, this.names, this.connection.rolePrefix, grants.shapes, grants.filters);
+      await ensureShapes(client, this.names, this.connection.rolePrefix, grants.shapes);
       await client.query(
         `CREATE ROLE ${role} LOGIN PASSWORD ${quoteLiteral(verifier)}
          VALID UNTIL ${quoteLiteral(grants.expiresAt.toISOString())}
@@ -172,7 +169,7 @@ export class SourceDatabase {
     await this.transaction(async (client) => {
       await limitLockWaits(client);
       await lockManaged(client, this.names, managedLocks.shapes, 'shared');
-      await ensureShapes(client, this.names, this.connection.rolePrefix, grants.shapes, grants.filters);
+      await ensureShapes(client, this.names, this.connection.rolePrefix, grants.shapes);
       const held = await this.capabilitiesOf(client, roleName);
       await client.query(
         `ALTER ROLE ${quoteIdent(roleName)} VALID UNTIL ${quoteLiteral(grants.expiresAt.toISOString())}`,
@@ -182,7 +179,6 @@ export class SourceDatabase {
         grants.expiresAt,
       ]);
       await client.query(`DELETE FROM ${this.names.attributesTable} WHERE role_name = $1`, [roleName]);
-      await client.query(`DELETE FROM ${this.names.rowFiltersTable} WHERE role_name = $1`, [roleName]);
       await this.writeGrants(client, roleName, grants, held);
     });
     // The admin cannot see which of the role's sessions are inside a transaction (pg_stat_activity
@@ -210,17 +206,6 @@ export class SourceDatabase {
           roleName,
           grants.attributes.map((entry) => entry.attribute),
           grants.attributes.map((entry) => entry.value),
-        ],
-      );
-    }
-    if (grants.rowFilters.length > 0) {
-      await client.query(
-        `INSERT INTO ${this.names.rowFiltersTable} (role_name, relation, filter_key)
-         SELECT $1, r, k FROM unnest($2::text[], $3::text[]) AS t(r, k)`,
-        [
-          roleName,
-          grants.rowFilters.map((entry) => entry.relation),
-          grants.rowFilters.map((entry) => entry.key),
         ],
       );
     }
@@ -313,6 +298,16 @@ export class SourceDatabase {
         );
         for (const { view } of views.rows) await client.query(`DROP VIEW IF EXISTS ${view}`);
         await client.query(`DROP ROLE IF EXISTS ${quoteIdent(rolname)}`);
+      }
+      // A row filter no view uses any more: its policies and grants go with its role.
+      const filters = await client.query<{ rolname: string }>(
+        `SELECT r.rolname FROM pg_roles r
+         WHERE starts_with(r.rolname, $1) AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.relowner = r.oid)`,
+        [this.names.filterPrefix],
+      );
+      for (const { rolname } of filters.rows) {
+        await client.query(`DROP OWNED BY ${quoteIdent(rolname)}`);
+        await client.query(`DROP ROLE ${quoteIdent(rolname)}`);
       }
       return rows.length;
     });

@@ -2,24 +2,36 @@ import type { VendedDataset } from '../plan/vended-access.ts';
 import { type ManagedNames, quoteIdent, quoteLiteral, shortHash } from './managed-names.ts';
 import { maskSql } from './mask-sql.ts';
 
+/** A row filter as the database applies it: a no-login role that owns the views it filters. */
+export interface ShapeFilter {
+  /** The template's digest. */
+  key: string;
+  template: string;
+  /** `<prefix>_f_<key>`: owns the filtered views; the table's restrictive policy is for it. */
+  role: string;
+}
+
 /**
- * One view per dataset shape (the dataset, its readable columns and their masks), shared by every
- * vended role that reads the dataset alike, and the capability role that holds SELECT on it: a
- * vended role only ever gets memberships, never grants of its own (see the note on relacl bloat).
+ * One view per dataset shape (the dataset, its readable columns, their masks and its row filter),
+ * shared by every vended login that reads the dataset alike, and the capability role that holds
+ * SELECT on it: a vended login only ever gets memberships, never grants of its own (see the note
+ * on relacl bloat).
  */
 export interface ViewShape {
   key: string;
   dataset: string;
   /** The base relation, quoted (`"finance"."payments"`). */
   base: string;
-  /** `schema.table` as the row filter mapping names it. */
+  /** `schema.table`. */
   relation: string;
   /** The view's name in the managed schema (unquoted) and qualified (quoted). */
   viewName: string;
   view: string;
   capabilityRole: string;
-  columns: { name: string; masked: string | null }[];
-  /** CREATE VIEW ... (run by the admin, then owned by the reader). */
+  /** Who owns the view: the reader (every row) or the filter's role (its rows). */
+  owner: string;
+  filter: ShapeFilter | null;
+  /** CREATE VIEW ... (run by the admin, then owned by `owner`). */
   createSql: string;
 }
 
@@ -27,16 +39,19 @@ export interface ViewShape {
  * Part of every shape's key: a change to the view's SQL gets new views and capability roles, which
  * the next recheck moves live logins to (views are only created when missing, never replaced).
  * 2: the expiry is checked against the statement's time, not the transaction's.
+ * 3: row filters are owned by a role per filter (indexable policies), not one CASE over all.
  */
-const viewSqlVersion = 2;
+const viewSqlVersion = 3;
 
 export function viewShape(source: string, dataset: VendedDataset, names: ManagedNames): ViewShape {
+  const filter = dataset.rowFilterTemplate === null ? null : shapeFilter(dataset.rowFilterTemplate, names);
   const key = shortHash(
     JSON.stringify([
       viewSqlVersion,
       source,
       dataset.path,
       dataset.columns.map((c) => [c.name, c.dataType, c.mask]),
+      filter?.key ?? null,
     ]),
     12,
   );
@@ -55,7 +70,8 @@ export function viewShape(source: string, dataset: VendedDataset, names: Managed
   // security_barrier: this view's own condition runs before any condition the caller adds, so a
   // leaky function in the caller's WHERE never sees a row the view would not show. The condition
   // ends the login's reach at its expiry, even for a session still open then: statement_timestamp(),
-  // not now(), which stays at the start of a transaction opened before the expiry.
+  // not now(), which stays at the start of a transaction opened before the expiry. Row filters are
+  // not here but in row-level security on the table, for the view's owner.
   const createSql = `CREATE VIEW ${view} WITH (security_barrier = true) AS
 SELECT ${selectList}
 FROM ${base}
@@ -68,14 +84,15 @@ WHERE EXISTS (SELECT 1 FROM ${names.vendedRolesTable} WHERE role_name = session_
     viewName,
     view,
     capabilityRole: `${names.capabilityPrefix}${key}`,
-    columns: dataset.columns.map((column) => ({ name: column.name, masked: column.mask?.method ?? null })),
+    owner: filter?.role ?? names.reader,
+    filter,
     createSql,
   };
 }
 
-/** The key a row filter template is known by in the mapping table; `all` is no filter. */
-export function rowFilterKey(template: string | null): string {
-  return template === null ? 'all' : shortHash(template, 12);
+function shapeFilter(template: string, names: ManagedNames): ShapeFilter {
+  const key = shortHash(template, 12);
+  return { key, template, role: `${names.filterPrefix}${key}` };
 }
 
 /** `COMMENT ON VIEW`: what operators see in `\dv+`. */
