@@ -35,11 +35,15 @@ export class VendingModule {
   private followTimer: ReturnType<typeof setTimeout> | undefined;
   private following: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Followed changes heard so far (a vend that overlapped one rechecks its new login). */
+  private changesHeard = 0;
 
   constructor(deps: Omit<VendingDeps, 'databases'>) {
     this.deps = { ...deps, databases: new SourceDatabases(deps.config.sources) };
     this.unsubscribe = deps.changes.subscribe((topic) => {
-      if (followedTopics.has(topic)) this.followSoon();
+      if (!followedTopics.has(topic)) return;
+      this.changesHeard += 1;
+      this.followSoon();
     });
   }
 
@@ -52,9 +56,15 @@ export class VendingModule {
     return [...this.deps.config.sources.keys()].sort();
   }
 
-  /** See vendLogin: a login whose rights are the agent's slice of `source`. */
-  vend(viewer: Viewer, source: string, ttlSeconds: number | null): Promise<VendedCredential> {
-    return vendLogin(this.deps, viewer, source, ttlSeconds);
+  /**
+   * See vendLogin: a login whose rights are the agent's slice of `source`. A change heard while it
+   * was being made may have been followed before its record existed: then it is rechecked too.
+   */
+  async vend(viewer: Viewer, source: string, ttlSeconds: number | null): Promise<VendedCredential> {
+    const heard = this.changesHeard;
+    const credential = await vendLogin(this.deps, viewer, source, ttlSeconds);
+    if (this.changesHeard !== heard) this.followSoon();
+    return credential;
   }
 
   /** Ends a login the same agent chain holds (an agent done with its query releases it). */
