@@ -117,5 +117,32 @@ export function parseSourceConnections(text: string): SourceConnections | { prob
       ),
     };
   }
-  return resolveSourceConnections(parsed.data);
+  const connections = resolveSourceConnections(parsed.data);
+  const overlaps = overlappingPrefixes(connections);
+  return overlaps.length > 0 ? { problems: overlaps } : connections;
+}
+
+/**
+ * Roles are cluster-wide and aperture finds its roles by prefix: two sources on one server whose
+ * prefixes are equal, or one of which starts the other's roles (`shop` and `shop_f`), would end
+ * or drop each other's roles.
+ */
+function overlappingPrefixes(connections: SourceConnections): string[] {
+  const problems: string[] = [];
+  const list = [...connections.values()];
+  list.forEach((a, index) => {
+    for (const b of list.slice(index + 1)) {
+      if (a.host !== b.host || a.port !== b.port) continue;
+      const overlap =
+        a.rolePrefix === b.rolePrefix ||
+        a.rolePrefix.startsWith(`${b.rolePrefix}_`) ||
+        b.rolePrefix.startsWith(`${a.rolePrefix}_`);
+      if (overlap) {
+        problems.push(
+          `APERTURE_SOURCE_CONNECTIONS: sources ${a.source} and ${b.source} share a server and their role prefixes overlap (${a.rolePrefix}, ${b.rolePrefix}): give each a rolePrefix that does not start the other's`,
+        );
+      }
+    }
+  });
+  return problems;
 }

@@ -63,7 +63,8 @@ export class VendingModule {
   async vend(viewer: Viewer, source: string, ttlSeconds: number | null): Promise<VendedCredential> {
     const heard = this.changesHeard;
     const credential = await vendLogin(this.deps, viewer, source, ttlSeconds);
-    if (this.changesHeard !== heard) this.followSoon();
+    // Before it is handed out: a login vended across a revocation must not answer wider than it is.
+    if (this.changesHeard !== heard || !this.deps.changes.reliable) await this.followNow();
     return credential;
   }
 
@@ -110,64 +111,74 @@ export class VendingModule {
   }
 
   /**
-   * Rechecks every active login now, and resolves when done: a revocation awaits it before it
-   * answers, so that no login resting on what was revoked reads anything once it has. Failures are
-   * logged (the revocation itself holds; the change feed and the sweep try again).
+   * Rechecks every active login now, and resolves when done (or after 15 s: a source that hangs
+   * must not hang a revocation, which the change feed and the sweep then finish): a revocation
+   * awaits it before it answers, so that no login resting on what was revoked reads anything once
+   * it has. Failures are logged; the revocation itself holds.
    */
   followNow(): Promise<void> {
     if (this.closed || !this.configured) return Promise.resolve();
     clearTimeout(this.followTimer);
-    this.following = this.following
-      .then(() => this.followAll())
-      .catch((error: unknown) =>
-        this.deps.logger.error(
-          { err: error },
-          'vended logins could not follow a revocation; the sweep retries',
-        ),
-      );
-    return this.following;
+    const pass = this.enqueueFollow();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const limit = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.deps.logger.warn('vended logins are still following a revocation after 15 s; it answers now');
+        resolve();
+      }, 15_000);
+      timer.unref();
+    });
+    return Promise.race([pass, limit]).finally(() => clearTimeout(timer));
   }
 
   /** Rechecks every active login soon (coalescing a burst of changes into one pass). */
   private followSoon(): void {
     if (this.closed || !this.configured) return;
     clearTimeout(this.followTimer);
-    this.followTimer = setTimeout(() => {
-      this.following = this.following
-        .then(() => this.followAll())
-        .catch((error: unknown) =>
-          this.deps.logger.error(
-            { err: error },
-            'vended logins could not follow a change; the sweep retries',
-          ),
-        );
-    }, 25);
+    this.followTimer = setTimeout(() => void this.enqueueFollow(), 25);
     this.followTimer.unref();
+  }
+
+  /** One more pass after the ones queued, never two at once in this process. */
+  private enqueueFollow(): Promise<void> {
+    this.following = this.following
+      .then(() => this.followAll())
+      .catch((error: unknown) =>
+        this.deps.logger.error({ err: error }, 'vended logins could not follow a change; the sweep retries'),
+      );
+    return this.following;
   }
 
   /** Rechecks every active login of every source against the current state, a source at a time. */
   async followAll(): Promise<void> {
     for (const source of this.sourceNames()) {
-      const database = this.deps.databases.get(source)!;
-      await database.exclusively(async () => {
-        const records = await this.deps.prisma.vendedRole.findMany({ where: { source, status: 'ACTIVE' } });
-        // A few at a time: ending many logins at once (an agent many people use was suspended)
-        // must not take one round of statements per login in turn.
-        for (let start = 0; start < records.length; start += followConcurrency) {
-          await Promise.all(
-            records.slice(start, start + followConcurrency).map((record) =>
-              // One login that cannot be brought up to date must not keep the others from it.
-              recheckLogin(this.deps, record).catch((error: unknown) =>
-                this.deps.logger.warn(
-                  { source, role: record.roleName, err: error },
-                  'a vended login could not follow a change; the sweep retries',
-                ),
+      // A source that is down must not keep the others from following.
+      await this.followSource(source).catch((error: unknown) =>
+        this.deps.logger.warn({ source, err: error }, 'vended logins of a source could not follow a change'),
+      );
+    }
+  }
+
+  private async followSource(source: string): Promise<void> {
+    const database = this.deps.databases.get(source)!;
+    await database.exclusively(async () => {
+      const records = await this.deps.prisma.vendedRole.findMany({ where: { source, status: 'ACTIVE' } });
+      // A few at a time: ending many logins at once (an agent many people use was suspended)
+      // must not take one round of statements per login in turn.
+      for (let start = 0; start < records.length; start += followConcurrency) {
+        await Promise.all(
+          records.slice(start, start + followConcurrency).map((record) =>
+            // One login that cannot be brought up to date must not keep the others from it.
+            recheckLogin(this.deps, record).catch((error: unknown) =>
+              this.deps.logger.warn(
+                { source, role: record.roleName, err: error },
+                'a vended login could not follow a change; the sweep retries',
               ),
             ),
-          );
-        }
-      });
-    }
+          ),
+        );
+      }
+    });
   }
 
   /** Reconciles every source (see sweepSource); counts go to health, changes to the audit log. */

@@ -81,4 +81,18 @@ describe('APERTURE_SOURCE_CONNECTIONS', () => {
       'APERTURE_VENDED_ROLE_MAX_SECONDS',
     );
   });
+
+  it('refuses two sources on one server whose role prefixes overlap (they would end each other’s roles)', () => {
+    const message = configError({
+      APERTURE_SOURCE_CONNECTIONS: JSON.stringify({
+        shop: { adminUrl },
+        shop_f: { adminUrl },
+        other: { adminUrl: 'postgresql://a:b@elsewhere:5432/shop', rolePrefix: 'aperture_shop' },
+      }),
+    });
+    expect(message).toContain(
+      'sources shop and shop_f share a server and their role prefixes overlap (aperture_shop, aperture_shop_f)',
+    );
+    expect(message).not.toMatch(/and other|other and/);
+  });
 });

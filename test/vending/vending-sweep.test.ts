@@ -90,12 +90,14 @@ describe('the vending sweep', () => {
       `SELECT count(*)::int AS views FROM pg_views WHERE schemaname = 'aperture'`,
     );
     expect(views.rows[0]).toEqual({ views: 0 });
-    // The row filters' roles and their policies go with the last view they owned.
+    // The row filters' roles and their policies go with the last view they owned, and the row
+    // security aperture turned on goes with its last policy on the table.
     const filters = await vending.source.asSuperuser(
       `SELECT (SELECT count(*)::int FROM pg_roles WHERE starts_with(rolname, '${prefix}_f_')) AS roles,
-              (SELECT array_agg(polname::text ORDER BY polname) FROM pg_policy WHERE polrelid = 'sales.customers'::regclass) AS policies`,
+              (SELECT count(*)::int FROM pg_policy WHERE polrelid = 'sales.customers'::regclass) AS policies,
+              (SELECT relrowsecurity FROM pg_class WHERE oid = 'sales.customers'::regclass) AS "rowSecurity"`,
     );
-    expect(filters.rows).toEqual([{ roles: 0, policies: [`${prefix}_keep_others`] }]);
+    expect(filters.rows).toEqual([{ roles: 0, policies: 0, rowSecurity: false }]);
     const records = await vending.db.prisma.vendedRole.findMany({
       select: { roleName: true, status: true, endReason: true },
     });

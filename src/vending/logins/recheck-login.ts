@@ -45,7 +45,19 @@ export async function recheckLogin(deps: VendingDeps, record: VendedRole): Promi
   const before = storedAccess(record);
   const shortened = expiresAt.getTime() !== record.expiresAt.getTime();
   if (sameReach(before, datasets) && !shortened) return;
-  await database.updateRole(record.roleName, roleGrants, narrows(before, datasets));
+  const narrowed = narrows(before, datasets);
+  try {
+    await database.updateRole(record.roleName, roleGrants, narrowed);
+  } catch (error) {
+    // A login that cannot be narrowed (a stale catalog, a privilege missing, a table lock held too
+    // long) must not keep what it may no longer read: it ends. A widening can wait for a retry.
+    if (!narrowed) throw error;
+    deps.logger.warn(
+      { source: record.source, role: record.roleName, err: error },
+      'a vended login could not be narrowed: ended',
+    );
+    return void (await endLogin(deps, record, 'its access narrowed and the database could not follow'));
+  }
   if (shortened) await scheduleJobs(deps.prisma, [expiryJob(record.id, expiresAt)]);
   await deps.prisma.vendedRole.update({
     where: { id: record.id },

@@ -19,7 +19,8 @@ export async function reliedGrants(
     },
     now,
   );
-  return inForce
-    .filter((grant) => wanted.has(grant.id))
-    .map((grant) => ({ id: grant.id, expiresAt: grant.expiresAt ?? now }));
+  return inForce.flatMap((grant) =>
+    // A grant with no known end does not shorten the login (the grant store always tells one).
+    wanted.has(grant.id) && grant.expiresAt ? [{ id: grant.id, expiresAt: grant.expiresAt }] : [],
+  );
 }

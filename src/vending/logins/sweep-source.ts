@@ -24,12 +24,12 @@ export async function sweepSource(deps: VendingDeps, source: string): Promise<Sw
   if (!database) return { ...report, error: 'not registered' };
   try {
     await database.exclusively(async () => {
-      const inDatabase = new Set(await database.vendedRoles());
       const records = await deps.prisma.vendedRole.findMany({
         where: { source, status: { in: ['ACTIVE', 'DISABLED'] } },
       });
+      const existing = await database.existingRoles(records.map((record) => record.roleName));
       for (const record of records) {
-        if (!inDatabase.has(record.roleName)) {
+        if (!existing.has(record.roleName)) {
           report.missing += 1;
           await deps.prisma.vendedRole.updateMany({
             where: { id: record.id, status: { in: ['ACTIVE', 'DISABLED'] } },
@@ -42,7 +42,10 @@ export async function sweepSource(deps: VendingDeps, source: string): Promise<Sw
         } else if (record.status === 'DISABLED') {
           const outcome = await database.endRole(record.roleName);
           if (outcome.ended === 'dropped') {
-            await deps.prisma.vendedRole.update({ where: { id: record.id }, data: { status: 'ENDED' } });
+            await deps.prisma.vendedRole.update({
+              where: { id: record.id },
+              data: { status: 'ENDED', endedAt: new Date() },
+            });
           } else report.disabled += 1;
         } else if (record.expiresAt <= new Date()) {
           report.expiredEnded += 1;
@@ -51,8 +54,17 @@ export async function sweepSource(deps: VendingDeps, source: string): Promise<Sw
           await recheckLogin(deps, record);
         }
       }
-      const known = new Set(records.map((record) => record.roleName));
-      for (const roleName of inDatabase) {
+      // Read after the records: a login vended meanwhile is recent, and not listed.
+      const settled = await database.settledVendedRoles();
+      const known = new Set(
+        (
+          await deps.prisma.vendedRole.findMany({
+            where: { source, status: { in: ['ACTIVE', 'DISABLED'] } },
+            select: { roleName: true },
+          })
+        ).map((record) => record.roleName),
+      );
+      for (const roleName of settled) {
         if (known.has(roleName)) continue;
         const outcome = await database.endRole(roleName);
         report.orphansEnded += 1;

@@ -144,7 +144,6 @@ function nothingToQuery(source: string): ApertureError {
  * catalog is stale): no database detail, which is for operators and goes to the log.
  */
 function sourceFailure(deps: VendingDeps, source: string, error: unknown): ApertureError {
-  if (error instanceof ApertureError) return error;
   deps.logger.warn(
     { source, err: error },
     `source ${source} refused to vend a login: run \`aperture sources check ${source}\``,

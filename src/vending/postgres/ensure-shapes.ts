@@ -93,7 +93,7 @@ async function ensureFilter(
     );
     await client.query(
       `INSERT INTO ${quoteIdent(names.schema)}.row_security_tables (relation, enabled_by_aperture) VALUES ($1, true) ON CONFLICT DO NOTHING`,
-      [shape.relation],
+      [shape.base],
     );
   }
   await client.query(filterPolicySql(shape.base, filter, names));

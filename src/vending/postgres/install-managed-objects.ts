@@ -52,6 +52,7 @@ export async function installManagedObjects(client: pg.ClientBase, names: Manage
     )`);
   await client.query(`
     CREATE TABLE IF NOT EXISTS ${schema}.row_security_tables (
+      -- quoted, "schema"."table": turned back off when aperture's last row filter on it goes
       relation text PRIMARY KEY,
       enabled_by_aperture boolean NOT NULL
     )`);

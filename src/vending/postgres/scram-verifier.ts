@@ -20,7 +20,7 @@ export async function scramVerifier(password: string, salt: Buffer = randomBytes
   return `SCRAM-SHA-256$${iterations}:${salt.toString('base64')}$${storedKey.toString('base64')}:${serverKey.toString('base64')}`;
 }
 
-/** A password of 32 random characters from an unambiguous ASCII alphabet. */
+/** A password of 32 random base64url characters (192 bits; ASCII, so SASLprep keeps it as it is). */
 export function randomPassword(): string {
   return randomBytes(24).toString('base64url');
 }

@@ -1,11 +1,11 @@
 import pg from 'pg';
 import { redactUrl } from '../../logging/redact-url.ts';
-import { ApertureError } from '../../shared/errors.ts';
 import type { SourceConnection } from '../source-connections.ts';
 import { ensureShapes } from './ensure-shapes.ts';
 import { installManagedObjects } from './install-managed-objects.ts';
 import { lockManaged, managedLocks } from './managed-locks.ts';
 import { type ManagedNames, managedNames, quoteIdent, quoteLiteral } from './managed-names.ts';
+import { keepOthersPolicyName } from './row-filter-policy.ts';
 import { scramVerifier } from './scram-verifier.ts';
 import type { ViewShape } from './view-shape.ts';
 
@@ -30,7 +30,7 @@ export type EndOutcome =
   | { ended: 'dropped'; sessions: number }
   | { ended: 'disabled'; sessions: number; reason: string };
 
-const connectionLimit = 20;
+const connectionLimit = 5;
 
 /**
  * A new shape or row filter alters a table (CREATE/ALTER POLICY, ENABLE ROW LEVEL SECURITY), which
@@ -49,23 +49,35 @@ async function limitLockWaits(client: pg.ClientBase): Promise<void> {
 export class SourceDatabase {
   readonly names: ManagedNames;
   private readonly pool: pg.Pool;
+  /**
+   * The connections that wait for and hold the follow lock, apart from the work's: were they one
+   * pool, lock waiters could take every connection while the holder waits for one to do its work.
+   */
+  private readonly lockPool: pg.Pool;
   private installed: Promise<void> | null = null;
 
   constructor(readonly connection: SourceConnection) {
     this.names = managedNames(connection);
-    // Vends run at once up to this many; followers and the sweep take one more each.
-    this.pool = new pg.Pool({ connectionString: connection.adminUrl, max: 8, idleTimeoutMillis: 30_000 });
+    const options = {
+      connectionString: connection.adminUrl,
+      idleTimeoutMillis: 30_000,
+      connectionTimeoutMillis: 10_000,
+    };
+    // Vends run at once up to this many; rechecks take one each.
+    this.pool = new pg.Pool({ ...options, max: 8 });
+    this.lockPool = new pg.Pool({ ...options, max: 2 });
     // An idle client's error (the database restarted) must not end the process.
     this.pool.on('error', () => {});
+    this.lockPool.on('error', () => {});
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.lockPool.end()]);
   }
 
   /** Runs `work` in a transaction as the admin. */
-  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.connect();
+  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>, pool = this.pool): Promise<T> {
+    const client = await this.connect(pool);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -79,14 +91,13 @@ export class SourceDatabase {
     }
   }
 
-  private async connect(): Promise<pg.PoolClient> {
+  /** A connection, or an error for operators (it names the server: callers keep it from agents). */
+  private async connect(pool: pg.Pool): Promise<pg.PoolClient> {
     try {
-      return await this.pool.connect();
+      return await pool.connect();
     } catch (error) {
-      throw new ApertureError(
-        'UNAVAILABLE',
+      throw new Error(
         `source ${this.connection.source} cannot be reached (${redactUrl(this.connection.adminUrl)}): ${(error as Error).message}`,
-        undefined,
         { cause: error },
       );
     }
@@ -102,7 +113,7 @@ export class SourceDatabase {
     return this.transaction(async (client) => {
       await lockManaged(client, this.names, managedLocks.follow, 'exclusive');
       return work();
-    });
+    }, this.lockPool);
   }
 
   /** Creates the managed schema, roles and tables once per process (idempotent). */
@@ -141,6 +152,9 @@ export class SourceDatabase {
          NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION INHERIT
          CONNECTION LIMIT ${connectionLimit} IN ROLE ${quoteIdent(this.names.vendedMarker)}`,
       );
+      // A session idle inside a transaction holds its tables' locks, which would keep a new row
+      // filter's policy (and every other reader queued behind it) waiting.
+      await client.query(`ALTER ROLE ${role} SET idle_in_transaction_session_timeout = '60s'`);
       await client.query(
         `INSERT INTO ${this.names.vendedRolesTable} (role_name, human_email, agent_chain, intent, expires_at, aperture_id)
          VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -253,25 +267,71 @@ export class SourceDatabase {
     }
   }
 
-  /** Terminates the role's sessions and waits (briefly) until they are gone. */
+  /**
+   * Row security turned on by aperture is turned off again when its last row filter on the table
+   * goes: with it on, other roles lose `COPY ... FROM` and `row_security = off` (pg_dump).
+   */
+  private async restoreRowSecurity(client: pg.ClientBase): Promise<void> {
+    const keepOthers = keepOthersPolicyName(this.connection.rolePrefix);
+    const { rows } = await client.query<{ relation: string }>(
+      `SELECT t.relation FROM ${quoteIdent(this.names.schema)}.row_security_tables t
+       WHERE t.enabled_by_aperture AND NOT EXISTS (
+         SELECT 1 FROM pg_policy p WHERE p.polrelid = to_regclass(t.relation) AND p.polname <> $1)`,
+      [keepOthers],
+    );
+    for (const { relation } of rows) {
+      if (
+        await client.query('SELECT to_regclass($1) AS oid', [relation]).then((r) => r.rows[0]?.oid !== null)
+      ) {
+        await client.query(`DROP POLICY IF EXISTS ${quoteIdent(keepOthers)} ON ${relation}`);
+        await client.query(`ALTER TABLE ${relation} DISABLE ROW LEVEL SECURITY`);
+      }
+      await client.query(
+        `DELETE FROM ${quoteIdent(this.names.schema)}.row_security_tables WHERE relation = $1`,
+        [relation],
+      );
+    }
+  }
+
+  /** Terminates the role's sessions and waits (up to 2 s) until they are gone. */
   async terminateSessions(roleName: string): Promise<number> {
     const { rows } = await this.pool.query<{ terminated: boolean }>(
       'SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity WHERE usename = $1',
       [roleName],
     );
+    // A backend still exiting would make DROP ROLE fail and leave the role disabled.
+    for (let waited = 0; waited < 2000; waited += 50) {
+      const left = await this.pool.query('SELECT 1 FROM pg_stat_activity WHERE usename = $1', [roleName]);
+      if (left.rowCount === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     return rows.filter((row) => row.terminated).length;
   }
 
-  /** The vended logins the database has (members of the marker role). */
-  async vendedRoles(): Promise<string[]> {
+  /**
+   * The vended logins the database has (members of the marker role) but those vended in the last
+   * two minutes: a vend commits its role before aperture records it, and must not be taken for an
+   * orphan meanwhile.
+   */
+  async settledVendedRoles(): Promise<string[]> {
     const { rows } = await this.pool.query<{ rolname: string }>(
       `SELECT v.rolname FROM pg_auth_members m
        JOIN pg_roles marker ON marker.oid = m.roleid
        JOIN pg_roles v ON v.oid = m.member
-       WHERE marker.rolname = $1`,
+       LEFT JOIN ${this.names.vendedRolesTable} mapped ON mapped.role_name = v.rolname
+       WHERE marker.rolname = $1 AND (mapped.vended_at IS NULL OR mapped.vended_at < now() - interval '2 minutes')`,
       [this.names.vendedMarker],
     );
     return rows.map((row) => row.rolname);
+  }
+
+  /** Which of these roles exist in the cluster. */
+  async existingRoles(roleNames: readonly string[]): Promise<Set<string>> {
+    const { rows } = await this.pool.query<{ rolname: string }>(
+      'SELECT rolname FROM pg_roles WHERE rolname = ANY($1::text[])',
+      [[...roleNames]],
+    );
+    return new Set(rows.map((row) => row.rolname));
   }
 
   /**
@@ -309,6 +369,7 @@ export class SourceDatabase {
         await client.query(`DROP OWNED BY ${quoteIdent(rolname)}`);
         await client.query(`DROP ROLE ${quoteIdent(rolname)}`);
       }
+      await this.restoreRowSecurity(client);
       return rows.length;
     });
   }
