@@ -116,4 +116,34 @@ describe('the vending sweep', () => {
     const swept = await vending.db.prisma.auditEvent.findFirst({ where: { type: 'database.roles.swept' } });
     expect(swept?.payload).toMatchObject({ source: 'shop', orphansEnded: 1 });
   });
+
+  it('ends a dozen logins whose timers fire together (they share one follow lock)', async () => {
+    const token = await vending.world.agentToken('ana@acme.test', { agent: 'Busy agent' });
+    const logins = await Promise.all(Array.from({ length: 12 }, () => vending.vend(token)));
+    const records = await vending.db.prisma.vendedRole.findMany({
+      where: { roleName: { in: logins.map((login) => login.username) } },
+    });
+    await vending.db.prisma.vendedRole.updateMany({
+      where: { id: { in: records.map((record) => record.id) } },
+      data: { expiresAt: new Date() },
+    });
+    await scheduleJobs(
+      vending.db.prisma,
+      records.map((record) => ({
+        kind: vendingJobKind.expire,
+        key: `test-expire:${record.id}`,
+        payload: { id: record.id },
+        runAt: new Date(),
+      })),
+    );
+    await vi.waitFor(
+      async () => {
+        const ended = await vending.db.prisma.vendedRole.count({
+          where: { id: { in: records.map((record) => record.id) }, status: 'ENDED' },
+        });
+        expect(ended).toBe(12);
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+  });
 });
