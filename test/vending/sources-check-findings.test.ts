@@ -30,6 +30,7 @@ const readyAdmin: AdminFacts = {
   publicTemporary: false,
   publicCreateSchemas: [],
   publicConnectDatabases: [],
+  publicDefinerFunctions: [],
 };
 
 function relation(schema: string, name: string, facts: Partial<SourceFacts['relations'][number]> = {}) {
@@ -218,6 +219,7 @@ describe('source check findings', () => {
       '✓ no-public-create: no schema lets PUBLIC create objects',
       '✓ no-public-temporary: PUBLIC may not create temporary tables',
       '✓ other-databases: PUBLIC may connect to no other database of the cluster',
+      '✓ public-definer-functions: PUBLIC may execute no SECURITY DEFINER function',
       '✓ relations-exist: 1 relation of the catalog exists',
       "✓ schema-usage: aperture_admin can use the schemas of the catalog's relations",
       '✓ grant-select: aperture_admin can grant SELECT on 1 relation (owner or WITH GRANT OPTION)',

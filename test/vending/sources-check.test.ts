@@ -96,8 +96,9 @@ describe('aperture sources check', () => {
       adminRole: shop.adminRole,
       relations: 7,
       missing: 8,
-      // PUBLIC may connect to the cluster's other databases (the test cluster has many).
-      warnings: 2,
+      // PUBLIC may connect to the cluster's other databases (the test cluster has many), and call
+      // a SECURITY DEFINER function.
+      warnings: 3,
     });
     expect(failing(report)).toEqual({
       createrole: { severity: 'missing', fix: `ALTER ROLE ${admin} CREATEROLE;` },
@@ -131,6 +132,10 @@ describe('aperture sources check', () => {
       'public-select-outside-catalog': {
         severity: 'warning',
         fix: 'REVOKE SELECT ON "public"."scratch" FROM PUBLIC;',
+      },
+      'public-definer-functions': {
+        severity: 'warning',
+        fix: 'REVOKE EXECUTE ON FUNCTION hr.salary_of(bigint) FROM PUBLIC;',
       },
     });
     const detail = (check: string) => report.findings.find((finding) => finding.check === check)?.detail;
@@ -170,7 +175,7 @@ describe('aperture sources check', () => {
       true,
     );
     expect(lines.at(-1)).toBe(
-      "8 checks failed, 2 warnings: run the SQL above as a superuser (or the objects' owners), then check again.",
+      "8 checks failed, 3 warnings: run the SQL above as a superuser (or the objects' owners), then check again.",
     );
     expect(run.stdout + run.stderr).not.toContain(shop.password);
 

@@ -123,6 +123,7 @@ export function sourceCheckFindings(facts: SourceFacts): SourceCheckFinding[] {
         : null,
     },
     otherDatabasesFinding(facts),
+    definerFunctionsFinding(facts),
     ...relationFindings(facts),
   ];
   return findings;
@@ -149,6 +150,24 @@ function otherDatabasesFinding({ admin, vendedMarker }: SourceFacts): SourceChec
         : others
             .map((database) => `REVOKE CONNECT ON DATABASE ${quoteIdent(database)} FROM PUBLIC;`)
             .join('\n'),
+  };
+}
+
+/** A SECURITY DEFINER function runs with its owner's rights: whoever may call it reads what it reads. */
+function definerFunctionsFinding({ admin }: SourceFacts): SourceCheckFinding {
+  const functions = admin.publicDefinerFunctions;
+  return {
+    check: 'public-definer-functions',
+    ok: functions.length === 0,
+    severity: 'warning',
+    detail:
+      functions.length === 0
+        ? 'PUBLIC may execute no SECURITY DEFINER function'
+        : `PUBLIC may execute ${functions.length} SECURITY DEFINER function${functions.length === 1 ? '' : 's'} (${functions.slice(0, shownRelations).join(', ')}${functions.length > shownRelations ? ', ...' : ''}): a vended login could read through them whatever its slice`,
+    fix:
+      functions.length === 0
+        ? null
+        : functions.map((fn) => `REVOKE EXECUTE ON FUNCTION ${fn} FROM PUBLIC;`).join('\n'),
   };
 }
 

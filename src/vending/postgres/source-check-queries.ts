@@ -27,7 +27,13 @@ export const adminFactsQuery = `
          ARRAY(SELECT d.datname::text FROM pg_database d
                 WHERE d.datallowconn AND NOT d.datistemplate AND d.datname <> current_database()
                   AND has_database_privilege('public', d.datname, 'CONNECT')
-                ORDER BY 1) AS "publicConnectDatabases"
+                ORDER BY 1) AS "publicConnectDatabases",
+         ARRAY(SELECT format('%I.%I(%s)', fn.nspname, p.proname, pg_get_function_identity_arguments(p.oid))
+                 FROM pg_proc p JOIN pg_namespace fn ON fn.oid = p.pronamespace
+                WHERE p.prosecdef AND has_function_privilege('public', p.oid, 'EXECUTE')
+                  AND fn.nspname NOT IN ('pg_catalog', 'information_schema', $1)
+                  AND fn.nspname NOT LIKE 'pg_%'
+                ORDER BY 1) AS "publicDefinerFunctions"
     FROM pg_roles r
     LEFT JOIN pg_namespace n ON n.nspname = $1
    WHERE r.rolname = current_user`;
@@ -52,6 +58,8 @@ export interface AdminFacts {
   publicCreateSchemas: string[];
   /** Other databases of the cluster PUBLIC may connect to (so may every vended login). */
   publicConnectDatabases: string[];
+  /** SECURITY DEFINER functions PUBLIC may execute (`schema.name(arguments)`), quoted. */
+  publicDefinerFunctions: string[];
 }
 
 /** `$1`, `$2`: the schemas and names of the relations the catalog names, in one order. */

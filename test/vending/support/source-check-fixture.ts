@@ -56,6 +56,9 @@ export async function createSourceFixture(): Promise<SourceFixture> {
     CREATE TABLE sales.legacy (id bigint);
 
     CREATE TABLE hr.salaries (employee_id bigint PRIMARY KEY, salary numeric);
+    -- Runs with its owner's rights, and PUBLIC may call it (the default for a new function).
+    CREATE FUNCTION hr.salary_of(bigint) RETURNS numeric LANGUAGE sql SECURITY DEFINER
+      AS 'SELECT salary FROM hr.salaries WHERE employee_id = $1';
     CREATE TABLE hr.reviews (employee_id bigint, rating int, region text);
   `);
   const url = new URL(adminUrl);
