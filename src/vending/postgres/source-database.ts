@@ -1,11 +1,11 @@
 import pg from 'pg';
 import { redactUrl } from '../../logging/redact-url.ts';
 import type { SourceConnection } from '../source-connections.ts';
+import { dropUnusedShapes } from './drop-unused-shapes.ts';
 import { ensureShapes } from './ensure-shapes.ts';
 import { installManagedObjects } from './install-managed-objects.ts';
 import { lockManaged, managedLocks } from './managed-locks.ts';
 import { type ManagedNames, managedNames, quoteIdent, quoteLiteral } from './managed-names.ts';
-import { keepOthersPolicyName } from './row-filter-policy.ts';
 import { scramVerifier } from './scram-verifier.ts';
 import type { ViewShape } from './view-shape.ts';
 
@@ -267,32 +267,6 @@ export class SourceDatabase {
     }
   }
 
-  /**
-   * Row security turned on by aperture is turned off again when its last row filter on the table
-   * goes: with it on, other roles lose `COPY ... FROM` and `row_security = off` (pg_dump).
-   */
-  private async restoreRowSecurity(client: pg.ClientBase): Promise<void> {
-    const keepOthers = keepOthersPolicyName(this.connection.rolePrefix);
-    const { rows } = await client.query<{ relation: string }>(
-      `SELECT t.relation FROM ${quoteIdent(this.names.schema)}.row_security_tables t
-       WHERE t.enabled_by_aperture AND NOT EXISTS (
-         SELECT 1 FROM pg_policy p WHERE p.polrelid = to_regclass(t.relation) AND p.polname <> $1)`,
-      [keepOthers],
-    );
-    for (const { relation } of rows) {
-      if (
-        await client.query('SELECT to_regclass($1) AS oid', [relation]).then((r) => r.rows[0]?.oid !== null)
-      ) {
-        await client.query(`DROP POLICY IF EXISTS ${quoteIdent(keepOthers)} ON ${relation}`);
-        await client.query(`ALTER TABLE ${relation} DISABLE ROW LEVEL SECURITY`);
-      }
-      await client.query(
-        `DELETE FROM ${quoteIdent(this.names.schema)}.row_security_tables WHERE relation = $1`,
-        [relation],
-      );
-    }
-  }
-
   /** Terminates the role's sessions and waits (up to 2 s) until they are gone. */
   async terminateSessions(roleName: string): Promise<number> {
     const { rows } = await this.pool.query<{ terminated: boolean }>(
@@ -335,42 +309,14 @@ export class SourceDatabase {
   }
 
   /**
-   * Drops the views and capability roles no vended role holds any more (after a policy change or
-   * a re-import, old shapes fall out of use). Under the exclusive shapes lock, so no vend is
-   * between checking a shape and granting it.
+   * Drops the shapes no vended login holds any more (see dropUnusedShapes), under the exclusive
+   * shapes lock, so no vend is between checking a shape and granting it.
    */
   async dropUnusedShapes(): Promise<number> {
     await this.install();
     return this.transaction(async (client) => {
       await lockManaged(client, this.names, managedLocks.shapes, 'exclusive');
-      const { rows } = await client.query<{ rolname: string }>(
-        `SELECT r.rolname FROM pg_roles r
-         WHERE starts_with(r.rolname, $1)
-           AND NOT EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.roleid = r.oid)`,
-        [this.names.capabilityPrefix],
-      );
-      for (const { rolname } of rows) {
-        const views = await client.query<{ view: string }>(
-          `SELECT format('%I.%I', n.nspname, c.relname) AS view
-           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-           WHERE n.nspname = $1 AND c.relkind = 'v' AND has_table_privilege($2, c.oid, 'SELECT')`,
-          [this.names.schema, rolname],
-        );
-        for (const { view } of views.rows) await client.query(`DROP VIEW IF EXISTS ${view}`);
-        await client.query(`DROP ROLE IF EXISTS ${quoteIdent(rolname)}`);
-      }
-      // A row filter no view uses any more: its policies and grants go with its role.
-      const filters = await client.query<{ rolname: string }>(
-        `SELECT r.rolname FROM pg_roles r
-         WHERE starts_with(r.rolname, $1) AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.relowner = r.oid)`,
-        [this.names.filterPrefix],
-      );
-      for (const { rolname } of filters.rows) {
-        await client.query(`DROP OWNED BY ${quoteIdent(rolname)}`);
-        await client.query(`DROP ROLE ${quoteIdent(rolname)}`);
-      }
-      await this.restoreRowSecurity(client);
-      return rows.length;
+      return dropUnusedShapes(client, this.names, this.connection.rolePrefix);
     });
   }
 }
