@@ -72,4 +72,17 @@ describe('vendDatabaseCredential', () => {
       extensions: { code: 'FORBIDDEN' },
     });
   });
+
+  it('refuses a life it cannot give, through either door alike, and changes nothing', async () => {
+    const token = await vending.world.agentToken('ana@acme.test');
+    const before = await vending.db.prisma.vendedRole.count();
+    for (const [ttl, message] of [
+      [5, 'ttlSeconds must be at least 10'],
+      [100_000, 'ttlSeconds must be at most 86400 (a day)'],
+    ] as const) {
+      const result = await vending.world.gql(token, vendMutation, { source: 'shop', ttl });
+      expect(result.errors?.[0]).toMatchObject({ message, extensions: { code: 'INVALID_INPUT' } });
+    }
+    expect(await vending.db.prisma.vendedRole.count()).toBe(before);
+  });
 });

@@ -55,7 +55,9 @@ builder.mutationFields((t) => ({
       "For an agent: a database login for one source that reads exactly what your slice shows at READ, with masks and row filters enforced by the database. It follows every change (grants, policies, suspensions) and ends with your token, your intent's maximum, the grants it relies on, or APERTURE_VENDED_ROLE_MAX_SECONDS, whichever comes first.",
     args: {
       source: t.arg.string({ required: true, description: 'The catalog source (first path segment).' }),
-      ttlSeconds: t.arg.int({ description: 'A shorter life than the maximum, in seconds (at least 10).' }),
+      ttlSeconds: t.arg.int({
+        description: 'A shorter life than the maximum, in seconds (10 to 86400).',
+      }),
     },
     resolve: (_root, { source, ttlSeconds }, { vending, viewer }) =>
       vending.vend(viewer, source, ttlSeconds ?? null),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ttlSecondsSchema } from '../../vending/vend-input.ts';
 import type { VendedCredential } from '../../vending/vended-credential.ts';
 import { fitItems, type ToolAnswer } from '../budget/fit-to-budget.ts';
 import { defineTool } from '../mcp-tool.ts';
@@ -10,13 +11,7 @@ const input = z
       .min(1)
       .max(200)
       .describe('The catalog source to query (the first segment of a dataset path).'),
-    ttlSeconds: z
-      .number()
-      .int()
-      .min(10)
-      .max(86_400)
-      .optional()
-      .describe('A shorter life than the maximum, in seconds.'),
+    ttlSeconds: ttlSecondsSchema.optional().describe('A shorter life than the maximum, in seconds.'),
   })
   .strict();
 

@@ -8,14 +8,12 @@ import { planVendedAccess } from '../plan/plan-vended-access.ts';
 import { randomPassword, randomRoleSuffix } from '../postgres/scram-verifier.ts';
 import { roleGrantsFor } from '../role-grants.ts';
 import { vendedRoleLifetime } from '../role-lifetime.ts';
+import { minimumLoginSeconds, ttlSecondsSchema } from '../vend-input.ts';
 import type { VendedCredential } from '../vended-credential.ts';
 import type { VendingDeps } from '../vending-deps.ts';
 import { expiryJob } from '../vending-jobs.ts';
 import { accessToStore, auditedDataset, storedChannel } from './login-record.ts';
 import { reliedGrants } from './relied-grants.ts';
-
-/** Shorter than this, a login is not worth vending: the agent should exchange a fresh token. */
-export const minimumLoginSeconds = 10;
 
 /**
  * Vends a login for `viewer` (an agent chain) in `source`. A source that is not registered and
@@ -28,11 +26,9 @@ export async function vendLogin(
   ttlSeconds: number | null,
 ): Promise<VendedCredential> {
   const agent = requireAgent(viewer, 'vendDatabaseCredential');
-  if (ttlSeconds !== null && (!Number.isInteger(ttlSeconds) || ttlSeconds < minimumLoginSeconds)) {
-    throw new ApertureError(
-      'INVALID_INPUT',
-      `ttlSeconds must be a whole number of at least ${minimumLoginSeconds}`,
-    );
+  const ttl = ttlSeconds === null ? null : ttlSecondsSchema.safeParse(ttlSeconds);
+  if (ttl && !ttl.success) {
+    throw new ApertureError('INVALID_INPUT', `ttlSeconds ${ttl.error.issues[0]?.message ?? 'is not valid'}`);
   }
   const database = deps.databases.get(source);
   const channel = currentChannel();
