@@ -2,6 +2,7 @@ import { recordAuditEvent } from '../audit/index.ts';
 import { requireAgent, type Viewer } from '../identity/viewer.ts';
 import { scheduleJobs } from '../jobs/job-queue.ts';
 import type { JobHandler } from '../jobs/job-worker.ts';
+import { grantKey } from '../requests/grants/active-grants.ts';
 import { ApertureError } from '../shared/errors.ts';
 import { endLogin } from './logins/end-login.ts';
 import { storedAccess } from './logins/login-record.ts';
@@ -16,6 +17,9 @@ import { type SweepReport, VendingStatus } from './vending-status.ts';
 
 export type { VendingConfig } from './vending-deps.ts';
 export { vendingJobKind } from './vending-jobs.ts';
+
+/** Which logins a pass rechecks: all, or those of the delegations with these grant keys. */
+type FollowScope = 'all' | Set<string>;
 
 /** Logins rechecked at once (each recheck takes a source connection or two). */
 const followConcurrency = 4;
@@ -37,13 +41,16 @@ export class VendingModule {
   private closed = false;
   /** Followed changes heard so far (a vend that overlapped one rechecks its new login). */
   private changesHeard = 0;
+  /** What the next pass rechecks: every login, or those of these delegations (grant keys). */
+  private pendingScope: FollowScope = new Set();
 
   constructor(deps: Omit<VendingDeps, 'databases'>) {
     this.deps = { ...deps, databases: new SourceDatabases(deps.config.sources) };
-    this.unsubscribe = deps.changes.subscribe((topic) => {
+    this.unsubscribe = deps.changes.subscribe((topic, detail) => {
       if (!followedTopics.has(topic)) return;
       this.changesHeard += 1;
-      this.followSoon();
+      // A new grant names its delegation: only that delegation's logins can read more.
+      this.followSoon(topic === 'grants' && detail !== undefined ? detail : 'all');
     });
   }
 
@@ -119,6 +126,7 @@ export class VendingModule {
   followNow(): Promise<void> {
     if (this.closed || !this.configured) return Promise.resolve();
     clearTimeout(this.followTimer);
+    this.pendingScope = 'all';
     const pass = this.enqueueFollow();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const limit = new Promise<void>((resolve) => {
@@ -131,38 +139,47 @@ export class VendingModule {
     return Promise.race([pass, limit]).finally(() => clearTimeout(timer));
   }
 
-  /** Rechecks every active login soon (coalescing a burst of changes into one pass). */
-  private followSoon(): void {
+  /** Rechecks the logins a change may touch soon (coalescing a burst of changes into one pass). */
+  private followSoon(touched: string | 'all'): void {
     if (this.closed || !this.configured) return;
+    if (touched === 'all') this.pendingScope = 'all';
+    else if (this.pendingScope !== 'all') this.pendingScope.add(touched);
     clearTimeout(this.followTimer);
     this.followTimer = setTimeout(() => void this.enqueueFollow(), 25);
     this.followTimer.unref();
   }
 
-  /** One more pass after the ones queued, never two at once in this process. */
+  /** One more pass (over what is pending) after the ones queued, never two at once in this process. */
   private enqueueFollow(): Promise<void> {
+    const scope = this.pendingScope;
+    this.pendingScope = new Set();
     this.following = this.following
-      .then(() => this.followAll())
+      .then(() => this.followAll(scope))
       .catch((error: unknown) =>
         this.deps.logger.error({ err: error }, 'vended logins could not follow a change; the sweep retries'),
       );
     return this.following;
   }
 
-  /** Rechecks every active login of every source against the current state, a source at a time. */
-  async followAll(): Promise<void> {
+  /**
+   * Rechecks the active logins of every source in `scope` (all, or those of some delegations)
+   * against the current state, a source at a time.
+   */
+  async followAll(scope: FollowScope = 'all'): Promise<void> {
+    if (scope !== 'all' && scope.size === 0) return;
     for (const source of this.sourceNames()) {
       // A source that is down must not keep the others from following.
-      await this.followSource(source).catch((error: unknown) =>
+      await this.followSource(source, scope).catch((error: unknown) =>
         this.deps.logger.warn({ source, err: error }, 'vended logins of a source could not follow a change'),
       );
     }
   }
 
-  private async followSource(source: string): Promise<void> {
+  private async followSource(source: string, scope: FollowScope): Promise<void> {
     const database = this.deps.databases.get(source)!;
     await database.exclusively(async () => {
-      const records = await this.deps.prisma.vendedRole.findMany({ where: { source, status: 'ACTIVE' } });
+      const active = await this.deps.prisma.vendedRole.findMany({ where: { source, status: 'ACTIVE' } });
+      const records = scope === 'all' ? active : active.filter((record) => scope.has(grantKey(record)));
       // A few at a time: ending many logins at once (an agent many people use was suspended)
       // must not take one round of statements per login in turn.
       for (let start = 0; start < records.length; start += followConcurrency) {
