@@ -21,7 +21,6 @@
  * writes a CPU profile (.cpuprofile) of the service, this process, during the timed round trips only.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { applyPeople } from '../src/people/import/apply-people.ts';
@@ -36,9 +35,11 @@ import {
 import { adminUrl, createTestDatabase } from '../test/support/test-database.ts';
 import { TestIdentityProvider } from '../test/support/test-identity-provider.ts';
 import { benchAuditEnv } from './audit-bench-env.ts';
-import type { LoadResult, LoadStep } from './load/load-spec.ts';
+import { gqlStep } from './load/graphql-step.ts';
+import type { LoadResult } from './load/load-spec.ts';
 import { describeLoad, runLoad } from './load/run-load.ts';
 import { describeGoal, measurePgbenchFloor } from './pgbench-floor.ts';
+import { profiled } from './profiled.ts';
 
 const connections = 16;
 const timedRounds = Number(process.env.BENCH_ROUNDS ?? 1600);
@@ -84,24 +85,6 @@ async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => P
   await Promise.all(Array.from({ length: limit }, worker));
 }
 
-function gqlStep(
-  label: string,
-  graphqlPath: string,
-  token: string,
-  query: string,
-  variables: Record<string, unknown>,
-  expect: string,
-): LoadStep {
-  return {
-    label,
-    method: 'POST',
-    path: graphqlPath,
-    headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-    body: JSON.stringify({ query, variables }),
-    expect,
-  };
-}
-
 const load = () =>
   loadavg()
     .map((value) => value.toFixed(2))
@@ -113,23 +96,6 @@ function report(label: string, result: LoadResult, expected: number): LoadResult
   if (result.failures > 0 || result.scenarios !== expected)
     failed.push(`${label}: ${result.scenarios}/${expected} scenarios, ${result.failures} failures`);
   return result;
-}
-/** A CPU profile of this process (the service; the load runs elsewhere) around `work`, if asked for. */
-async function profiled<T>(work: () => Promise<T>): Promise<T> {
-  const file = process.env.BENCH_CPU_PROFILE;
-  if (!file) return work();
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  try {
-    return await work();
-  } finally {
-    const { profile } = await session.post('Profiler.stop');
-    await writeFile(file, JSON.stringify(profile));
-    session.disconnect();
-    console.log(`CPU profile of the timed round trips: ${file}`);
-  }
 }
 const p95Of = (result: LoadResult, label: string) =>
   result.steps.find((step) => step.label === label)?.p95 ?? Number.NaN;
@@ -236,7 +202,7 @@ try {
   const timedTokens = takeTokens(timedRounds);
   const timed = report(
     `round trips, ${connections} connections`,
-    await profiled(() =>
+    await profiled('the timed round trips', () =>
       runLoad({ origin, connections, seconds: 300, cycle: false, scenarios: roundTrips(timedTokens) }),
     ),
     timedRounds,

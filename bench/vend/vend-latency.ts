@@ -1,7 +1,8 @@
+import { gqlStep } from '../load/graphql-step.ts';
 import type { LoadResult } from '../load/load-spec.ts';
 import { describeLoad, runLoad } from '../load/run-load.ts';
-import { profiled } from './profiled.ts';
-import { gqlStep, releaseAll, type VendTarget, vendLogins, viewerQuery } from './vend-load.ts';
+import { profiled } from '../profiled.ts';
+import { releaseAll, type VendTarget, vendLogins, viewerQuery } from './vend-load.ts';
 
 export interface VendFigures {
   vend: LoadResult;

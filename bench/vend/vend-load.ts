@@ -1,6 +1,7 @@
 import { decodeJwt } from 'jose';
 import type { TestDatabase } from '../../test/support/test-database.ts';
-import type { LoadResult, LoadStep } from '../load/load-spec.ts';
+import { gqlStep } from '../load/graphql-step.ts';
+import type { LoadResult } from '../load/load-spec.ts';
 import { runLoad } from '../load/run-load.ts';
 import { benchSource } from './bench-source.ts';
 
@@ -20,24 +21,6 @@ export interface VendTarget {
   graphqlPath: string;
   db: TestDatabase;
   tokens: string[];
-}
-
-export function gqlStep(
-  label: string,
-  graphqlPath: string,
-  token: string,
-  query: string,
-  variables: Record<string, unknown>,
-  expect: string,
-): LoadStep {
-  return {
-    label,
-    method: 'POST',
-    path: graphqlPath,
-    headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-    body: JSON.stringify({ query, variables }),
-    expect,
-  };
 }
 
 /** `count` vends (a multiple of the callers), one connection per caller, from the load process. */
