@@ -94,11 +94,12 @@ export class VendingModule {
   }
 
   /**
-   * Active logins whose reach includes `path` (for explainAccess): an agent's own delegation's,
-   * or for a person every login vended to their agents.
+   * Active logins whose reach includes an object the viewer was just told about (for
+   * explainAccess): an agent's own delegation's, or for a person every login vended to their
+   * agents. Only an object the viewer reads now: a login's record may lag a narrowing by moments.
    */
-  async rolesCarrying(viewer: Viewer, path: string): Promise<string[]> {
-    if (viewer.kind === 'anonymous') return [];
+  async rolesCarrying(viewer: Viewer, { path, tier }: { path: string; tier: string }): Promise<string[]> {
+    if (viewer.kind === 'anonymous' || tier !== 'READ') return [];
     const delegation =
       viewer.kind === 'agent'
         ? { intent: viewer.intent, chain: { equals: viewer.chain.map((hop) => hop.id) } }
@@ -176,6 +177,8 @@ export class VendingModule {
   }
 
   private async followSource(source: string, scope: FollowScope): Promise<void> {
+    // Most changes find no live login of a source: then its database is not disturbed at all.
+    if ((await this.deps.prisma.vendedRole.count({ where: { source, status: 'ACTIVE' } })) === 0) return;
     const database = this.deps.databases.get(source)!;
     await database.exclusively(async () => {
       const active = await this.deps.prisma.vendedRole.findMany({ where: { source, status: 'ACTIVE' } });

@@ -27,8 +27,7 @@ const AccessExplanationRef = builder.objectRef<AccessExplanationShape>('AccessEx
     vendedRoles: t.stringList({
       description:
         'The active database logins vended to you (an agent: this delegation; a person: any of your agents) whose reach includes this object.',
-      resolve: (explanation, _args, { vending, viewer }) =>
-        explanation.tier === 'READ' ? vending.rolesCarrying(viewer, explanation.path) : [],
+      resolve: (explanation, _args, { vending, viewer }) => vending.rolesCarrying(viewer, explanation),
     }),
   }),
 });

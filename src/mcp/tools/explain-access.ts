@@ -58,8 +58,7 @@ export const explainAccessTool = defineTool({
   async run({ path }, { caller, modules: { vending }, options }) {
     const explanation = caller.catalog.explain(path);
     if (!explanation) throw objectNotFound(path);
-    const vendedRoles =
-      explanation.tier === 'READ' ? await vending.rolesCarrying(caller.viewer, explanation.path) : [];
+    const vendedRoles = await vending.rolesCarrying(caller.viewer, explanation);
     const limits = textLimits(options.resultTokens);
     const cuts = new Map<string, number>();
     const mask = maskShape(explanation.mask, limits.long, cuts);
