@@ -96,21 +96,15 @@ export function sourceCheckFindings(facts: SourceFacts): SourceCheckFinding[] {
       `GRANT pg_signal_backend TO ${role};`,
     ),
     managedSchemaFinding(facts),
-    {
+    noneFinding({
       check: 'no-public-create',
-      ok: admin.publicCreateSchemas.length === 0,
       severity: 'missing',
-      detail:
-        admin.publicCreateSchemas.length === 0
-          ? 'no schema lets PUBLIC create objects'
-          : `PUBLIC may create objects in ${admin.publicCreateSchemas.join(', ')}: a vended role could too, and a role that owns something cannot be dropped`,
-      fix:
-        admin.publicCreateSchemas.length === 0
-          ? null
-          : admin.publicCreateSchemas
-              .map((schema) => `REVOKE CREATE ON SCHEMA ${quoteIdent(schema)} FROM PUBLIC;`)
-              .join('\n'),
-    },
+      items: admin.publicCreateSchemas,
+      ok: 'no schema lets PUBLIC create objects',
+      problem: (shown) =>
+        `PUBLIC may create objects in ${shown}: a vended role could too, and a role that owns something cannot be dropped`,
+      statement: (schema) => `REVOKE CREATE ON SCHEMA ${quoteIdent(schema)} FROM PUBLIC;`,
+    }),
     {
       check: 'no-public-temporary',
       ok: !admin.publicTemporary,
@@ -136,38 +130,49 @@ export function sourceCheckFindings(facts: SourceFacts): SourceCheckFinding[] {
  */
 function otherDatabasesFinding({ admin, vendedMarker }: SourceFacts): SourceCheckFinding {
   const others = admin.publicConnectDatabases;
-  return {
+  return noneFinding({
     check: 'other-databases',
-    ok: others.length === 0,
     severity: 'warning',
-    detail:
-      others.length === 0
-        ? 'PUBLIC may connect to no other database of the cluster'
-        : `PUBLIC may connect to ${others.length} other database${others.length === 1 ? '' : 's'} of the cluster (${others.slice(0, shownRelations).join(', ')}${others.length > shownRelations ? ', ...' : ''}): a vended login could log in there too; REVOKE CONNECT, or confine the vended roles in pg_hba.conf to this database (\`host ${admin.database} +${vendedMarker} ... scram-sha-256\`, then \`host all +${vendedMarker} ... reject\`)`,
-    fix:
-      others.length === 0
-        ? null
-        : others
-            .map((database) => `REVOKE CONNECT ON DATABASE ${quoteIdent(database)} FROM PUBLIC;`)
-            .join('\n'),
-  };
+    items: others,
+    ok: 'PUBLIC may connect to no other database of the cluster',
+    problem: (shown) =>
+      `PUBLIC may connect to ${count(others.length, 'other database')} of the cluster (${shown}): a vended login could log in there too; REVOKE CONNECT, or confine the vended roles in pg_hba.conf to this database (\`host ${admin.database} +${vendedMarker} ... scram-sha-256\`, then \`host all +${vendedMarker} ... reject\`)`,
+    statement: (database) => `REVOKE CONNECT ON DATABASE ${quoteIdent(database)} FROM PUBLIC;`,
+  });
 }
 
 /** A SECURITY DEFINER function runs with its owner's rights: whoever may call it reads what it reads. */
 function definerFunctionsFinding({ admin }: SourceFacts): SourceCheckFinding {
   const functions = admin.publicDefinerFunctions;
-  return {
+  return noneFinding({
     check: 'public-definer-functions',
-    ok: functions.length === 0,
     severity: 'warning',
-    detail:
-      functions.length === 0
-        ? 'PUBLIC may execute no SECURITY DEFINER function'
-        : `PUBLIC may execute ${functions.length} SECURITY DEFINER function${functions.length === 1 ? '' : 's'} (${functions.slice(0, shownRelations).join(', ')}${functions.length > shownRelations ? ', ...' : ''}): a vended login could read through them whatever its slice`,
-    fix:
-      functions.length === 0
-        ? null
-        : functions.map((fn) => `REVOKE EXECUTE ON FUNCTION ${fn} FROM PUBLIC;`).join('\n'),
+    items: functions,
+    ok: 'PUBLIC may execute no SECURITY DEFINER function',
+    problem: (shown) =>
+      `PUBLIC may execute ${count(functions.length, 'SECURITY DEFINER function')} (${shown}): a vended login could read through them whatever its slice`,
+    statement: (fn) => `REVOKE EXECUTE ON FUNCTION ${fn} FROM PUBLIC;`,
+  });
+}
+
+/** A check that passes when `items` is empty; else it names the first few, and fixes each. */
+function noneFinding(finding: {
+  check: string;
+  severity: FindingSeverity;
+  items: readonly string[];
+  ok: string;
+  problem: (shown: string) => string;
+  statement: (item: string) => string;
+}): SourceCheckFinding {
+  const { check, severity, items } = finding;
+  if (items.length === 0) return { check, ok: true, severity, detail: finding.ok, fix: null };
+  const shown = `${items.slice(0, shownRelations).join(', ')}${items.length > shownRelations ? ', ...' : ''}`;
+  return {
+    check,
+    ok: false,
+    severity,
+    detail: finding.problem(shown),
+    fix: items.map(finding.statement).join('\n'),
   };
 }
 
