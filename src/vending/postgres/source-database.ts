@@ -139,13 +139,9 @@ export class SourceDatabase {
 
   /** Creates a login with exactly `grants`, in one transaction. */
   async createRole(identity: RoleIdentity, password: string, grants: RoleGrants): Promise<void> {
-    await this.install();
     const role = quoteIdent(identity.roleName);
     const verifier = await scramVerifier(password);
-    await this.transaction(async (client) => {
-      await limitLockWaits(client);
-      await lockManaged(client, this.names, managedLocks.shapes, 'shared');
-      await ensureShapes(client, this.names, this.connection.rolePrefix, grants.shapes);
+    await this.withShapes(grants, async (client) => {
       await client.query(
         `CREATE ROLE ${role} LOGIN PASSWORD ${quoteLiteral(verifier)}
          VALID UNTIL ${quoteLiteral(grants.expiresAt.toISOString())}
@@ -179,11 +175,7 @@ export class SourceDatabase {
    * terminated (the login stays: the agent connects again).
    */
   async updateRole(roleName: string, grants: RoleGrants, narrows: boolean): Promise<void> {
-    await this.install();
-    await this.transaction(async (client) => {
-      await limitLockWaits(client);
-      await lockManaged(client, this.names, managedLocks.shapes, 'shared');
-      await ensureShapes(client, this.names, this.connection.rolePrefix, grants.shapes);
+    await this.withShapes(grants, async (client) => {
       const held = await this.capabilitiesOf(client, roleName);
       await client.query(
         `ALTER ROLE ${quoteIdent(roleName)} VALID UNTIL ${quoteLiteral(grants.expiresAt.toISOString())}`,
@@ -198,6 +190,23 @@ export class SourceDatabase {
     // The admin cannot see which of the role's sessions are inside a transaction (pg_stat_activity
     // hides that from non-members): a narrowing ends them all, and the agent logs in again.
     if (narrows) await this.terminateSessions(roleName);
+  }
+
+  /**
+   * Runs `work` in a transaction once the shapes `grants` names exist, holding the shared shapes
+   * lock so the sweep cannot drop one before `work` grants it.
+   */
+  private async withShapes(
+    grants: RoleGrants,
+    work: (client: pg.PoolClient) => Promise<void>,
+  ): Promise<void> {
+    await this.install();
+    await this.transaction(async (client) => {
+      await limitLockWaits(client);
+      await lockManaged(client, this.names, managedLocks.shapes, 'shared');
+      await ensureShapes(client, this.names, this.connection.rolePrefix, grants.shapes);
+      await work(client);
+    });
   }
 
   private async writeGrants(
