@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { adminUrl, createEmptyPostgresDatabase } from '../../test/support/test-database.ts';
+import { dropRolesOf, superuserIn } from '../../test/vending/support/source-database.ts';
 
 /** The catalog source's name in aperture (first path segment). */
 export const benchSource = 'shop';
@@ -47,15 +48,7 @@ export async function createBenchSource(): Promise<BenchSource> {
     url.pathname = `/${database.name}`;
     return url.toString();
   };
-  const asSuperuser = async <R extends pg.QueryResultRow>(sql: string, values?: unknown[]) => {
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      return await client.query<R>(sql, values);
-    } finally {
-      await client.end();
-    }
-  };
+  const asSuperuser = superuserIn(database.url);
   const source: BenchSource = {
     url: database.url,
     name: database.name,
@@ -69,18 +62,8 @@ export async function createBenchSource(): Promise<BenchSource> {
     asSuperuser,
     async drop() {
       await database.drop();
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        // Vended logins first (members), then capability roles, reader and marker, then ours.
-        const { rows } = await client.query<{ rolname: string }>(
-          'SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1) ORDER BY rolname DESC',
-          [`${rolePrefix}_`],
-        );
-        for (const { rolname } of rows) await client.query(`DROP ROLE IF EXISTS "${rolname}"`);
-      } finally {
-        await client.end();
-      }
+      // Vended logins, capability and filter roles, reader and marker, then ours: all carry the prefix.
+      await dropRolesOf(rolePrefix);
     },
   };
   const regionArray = `ARRAY[${regions.map((region) => `'${region}'`).join(', ')}]`;

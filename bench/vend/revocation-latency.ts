@@ -1,6 +1,7 @@
 import { decodeJwt } from 'jose';
-import pg from 'pg';
+import type pg from 'pg';
 import type { RequestWorld } from '../../test/support/requests-fixture.ts';
+import { connectVended } from '../../test/vending/support/source-database.ts';
 import { benchSource } from './bench-source.ts';
 import { vendMutation } from './vend-load.ts';
 
@@ -108,16 +109,8 @@ async function openSession(world: RequestWorld, email: string): Promise<OpenSess
   });
   const login = vended.data?.vendDatabaseCredential;
   if (!login) throw new Error(`vend for ${email}: ${JSON.stringify(vended.errors)}`);
-  const client = new pg.Client({
-    host: login.host,
-    port: login.port,
-    database: login.database,
-    user: login.username,
-    password: login.password,
-  });
-  // A terminated session also emits an error event; the query's rejection is what is timed.
-  client.on('error', () => {});
-  await client.connect();
+  // A terminated session's query rejects: that rejection is what is timed.
+  const client = await connectVended(login);
   const ended = client.query('SELECT pg_sleep(30)').then(
     (): QueryEnd => ({ code: 'completed', at: performance.now() }),
     (error: { code?: string }): QueryEnd => ({ code: error.code ?? 'no code', at: performance.now() }),

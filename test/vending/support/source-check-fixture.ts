@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { adminUrl, createEmptyPostgresDatabase } from '../../support/test-database.ts';
+import { dropRolesOf, superuserIn } from './source-database.ts';
 
 /**
  * A source database with two schemas and an admin role that lacks some of what vending needs:
@@ -27,14 +27,9 @@ export async function createSourceFixture(): Promise<SourceFixture> {
   const ownerRole = `srcchk_${suffix}_owner`;
   const password = `pw-${randomBytes(12).toString('hex')}`;
   const database = await createEmptyPostgresDatabase('aperture_srccheck');
+  const superuser = superuserIn(database.url);
   const asSuperuser = async (sql: string) => {
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
+    await superuser(sql);
   };
   await asSuperuser(`
     CREATE ROLE ${adminRole} LOGIN PASSWORD '${password}';
@@ -75,14 +70,7 @@ export async function createSourceFixture(): Promise<SourceFixture> {
     asSuperuser,
     async drop() {
       await database.drop();
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP ROLE IF EXISTS ${adminRole}`);
-        await client.query(`DROP ROLE IF EXISTS ${ownerRole}`);
-      } finally {
-        await client.end();
-      }
+      await dropRolesOf(`srcchk_${suffix}`);
     },
   };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { importPostgresCatalog } from '../../../src/catalog/import/import-postgres-catalog.ts';
 import { applyPeople } from '../../../src/people/import/apply-people.ts';
@@ -20,6 +20,7 @@ import {
 } from '../../support/test-database.ts';
 import { TestIdentityProvider } from '../../support/test-identity-provider.ts';
 import { startTestService } from '../../support/test-service.ts';
+import { connectVended, dropRolesOf, superuserIn } from './source-database.ts';
 
 /** The source catalog's name in aperture (first path segment). */
 export const shopSource = 'shop';
@@ -124,15 +125,7 @@ export async function createShopSource(): Promise<ShopSource> {
   const rolePrefix = `vt_${suffix}`;
   const password = `pw-${randomBytes(12).toString('hex')}`;
   const database = await createEmptyPostgresDatabase('aperture_vending');
-  const asSuperuser = async <R extends pg.QueryResultRow>(sql: string, values?: unknown[]) => {
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      return await client.query<R>(sql, values);
-    } finally {
-      await client.end();
-    }
-  };
+  const asSuperuser = superuserIn(database.url);
   await asSuperuser(`
     CREATE ROLE ${ownerRole} NOLOGIN;
     ${shopSchemaSql}
@@ -168,20 +161,8 @@ export async function createShopSource(): Promise<ShopSource> {
     }),
     async drop() {
       await database.drop();
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        // Every role this source's prefix names: vended logins left by a failed test, capability roles.
-        const { rows } = await client.query<{ rolname: string }>(
-          'SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1) ORDER BY rolname DESC',
-          [`${rolePrefix}_`],
-        );
-        for (const { rolname } of rows) await client.query(`DROP ROLE IF EXISTS "${rolname}"`);
-        await client.query(`DROP ROLE IF EXISTS ${adminRole}`);
-        await client.query(`DROP ROLE IF EXISTS ${ownerRole}`);
-      } finally {
-        await client.end();
-      }
+      // The admin, the owner, and whatever aperture made under the prefix (all start with it).
+      await dropRolesOf(rolePrefix);
     },
   };
 }
@@ -279,16 +260,7 @@ export function useVendingWorld(options: { env?: Record<string, string> } = {}):
       return result.data.vendDatabaseCredential;
     },
     async connectAs(login) {
-      const client = new pg.Client({
-        host: login.host,
-        port: login.port,
-        database: login.database,
-        user: login.username,
-        password: login.password,
-      });
-      // A terminated session emits an error event; the tests read it from the failing query.
-      client.on('error', () => {});
-      await client.connect();
+      const client = await connectVended(login);
       clients.push(client);
       return client;
     },
