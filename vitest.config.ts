@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The console's static files (dist/console) built from the current console/ sources.
+    globalSetup: ['test/support/console-build.ts'],
     // Each test file creates its own PostgreSQL database; files run in parallel workers.
     pool: 'forks',
     // Most of a test's time is spent waiting on PostgreSQL, HTTP and child processes: two files

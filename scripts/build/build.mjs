@@ -13,6 +13,7 @@ import { cpSync, existsSync, readdirSync, renameSync, rmSync, writeFileSync } fr
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildConsole } from './build-console.mjs';
 import { buildStampFile, distFolder, sourceFingerprint } from './source-fingerprint.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -50,6 +51,15 @@ for (const entry of readdirSync(sources, { recursive: true, withFileTypes: true 
   if (!entry.isFile() || entry.name.endsWith('.ts')) continue;
   const file = path.join(entry.parentPath, entry.name);
   cpSync(file, path.join(staging, 'src', path.relative(sources, file)));
+}
+
+// The console's static files (console/, React + Vite), served at /console by the same process.
+try {
+  await buildConsole(path.join(staging, 'console'));
+} catch (error) {
+  rmSync(staging, { recursive: true, force: true });
+  console.error(`aperture build: the console did not build; dist/ is unchanged: ${error}`);
+  process.exit(1);
 }
 
 writeFileSync(

@@ -1,4 +1,5 @@
 import { type ChannelName, inChannel } from '../audit/channel.ts';
+import { consoleRoute } from '../console/static/console-route.ts';
 import { createGraphQLServer, graphqlPath } from '../graphql/yoga.ts';
 import { mcpHttpDoor } from '../mcp/mcp-http-door.ts';
 import { tokenEndpoint, tokenEndpointPath } from '../oauth/token-endpoint.ts';
@@ -44,6 +45,8 @@ export async function serviceRoutes(services: Services): Promise<Route[]> {
       ),
     },
     ...slackRoute,
+    // The console's page and files (its session routes, /console/api, come before it).
+    consoleRoute(),
     homeRedirect(graphqlPath),
     {
       prefix: wellKnownPath,

@@ -1,0 +1,9 @@
+import { Page } from '../../ui/page.tsx';
+
+export function ExplainPage() {
+  return (
+    <Page title="Explain">
+      <p>Coming in this change.</p>
+    </Page>
+  );
+}

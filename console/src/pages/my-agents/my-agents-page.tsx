@@ -1,0 +1,9 @@
+import { Page } from '../../ui/page.tsx';
+
+export function MyAgentsPage() {
+  return (
+    <Page title="My agents">
+      <p>Coming in this change.</p>
+    </Page>
+  );
+}
