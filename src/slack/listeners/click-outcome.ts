@@ -1,6 +1,6 @@
 import { recordAuditEvent } from '../../audit/index.ts';
+import { loadRequestView } from '../../requests/request-view.ts';
 import { ApertureError } from '../../shared/errors.ts';
-import { loadRequestView } from '../messages/request-view.ts';
 import type { SlackDeps } from '../slack-deps.ts';
 import { slackPerson } from '../slack-person.ts';
 

@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 
 type KnownBlock = types.KnownBlock;
 
-import type { RequestView } from './request-view.ts';
+import type { RequestView } from '../../requests/request-view.ts';
 
 /** Approve buttons offer these lengths, within what the request asked and the rule allows. */
 const approveChoices = [

@@ -1,8 +1,9 @@
-import type { AccessRequest } from '../../../generated/prisma/client.ts';
-import type { PrismaClient } from '../../db/open-database.ts';
-import { type ApprovalStepView, approvalStatus } from '../../requests/approvals/approval-status.ts';
-import type { RequestSnapshot, ResourceSnapshot } from '../../requests/request-snapshot.ts';
-import { type Routing, routingSchema } from '../../requests/rules/rule-schema.ts';
+import type { AccessRequest } from '../../generated/prisma/client.ts';
+import type { PrismaClient } from '../db/open-database.ts';
+import { type ApprovalStepView, approvalStatus } from './approvals/approval-status.ts';
+import type { RequestSnapshot, ResourceSnapshot } from './request-snapshot.ts';
+import { type Routing, routingSchema } from './rules/rule-schema.ts';
+import { type SimilarDecisions, similarDecisions } from './similar-decisions.ts';
 
 /** Everything a Slack message about a request shows, with names rather than ids. */
 export interface RequestView {
@@ -19,7 +20,7 @@ export interface RequestView {
   decidedBy: string | null;
   grant: { status: string; expiresAt: Date; endReason: string | null } | null;
   /** Earlier human decisions on requests for any of the same objects at the same tier. */
-  similar: { approved: number; denied: number };
+  similar: SimilarDecisions;
 }
 
 export async function loadRequestView(prisma: PrismaClient, requestId: string): Promise<RequestView | null> {
@@ -33,27 +34,16 @@ export async function loadRequestView(prisma: PrismaClient, requestId: string): 
     ...request.approvals.map((approval) => approval.approverId),
     ...(request.decidedBy?.startsWith('person:') ? [request.decidedBy.slice('person:'.length)] : []),
   ];
-  const [agents, people, similar, steps] = await Promise.all([
+  const [agents, people, [similar], steps] = await Promise.all([
     prisma.agent.findMany({ where: { id: { in: request.chain } }, select: { id: true, name: true } }),
     prisma.person.findMany({ where: { id: { in: personIds } }, select: { id: true, name: true } }),
-    prisma.accessRequest.groupBy({
-      by: ['status'],
-      where: {
-        id: { not: request.id },
-        paths: { hasSome: request.paths },
-        tier: request.tier,
-        status: { in: ['APPROVED', 'DENIED'] },
-        decidedBy: { startsWith: 'person:' },
-      },
-      _count: { _all: true },
-    }),
+    similarDecisions(prisma, [request.id]),
     // Prompts go to approvers, who are entitled to see who decides what; nothing beyond the
     // request's own objects (its snapshot) is shown.
     approvalStatus(prisma, request, { people: true }),
   ]);
   const agentName = new Map(agents.map((agent) => [agent.id, agent.name]));
   const personName = new Map(people.map((person) => [person.id, person.name]));
-  const count = (status: string) => similar.find((row) => row.status === status)?._count._all ?? 0;
   return {
     request,
     human: {
@@ -77,7 +67,7 @@ export async function loadRequestView(prisma: PrismaClient, requestId: string): 
           endReason: request.grant.endReason,
         }
       : null,
-    similar: { approved: count('APPROVED'), denied: count('DENIED') },
+    similar: similar ?? { approved: 0, denied: 0 },
   };
 }
 
