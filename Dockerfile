@@ -11,8 +11,10 @@ COPY scripts ./scripts
 COPY bin ./bin
 COPY src ./src
 COPY seeds ./seeds
-# postinstall runs `prisma generate` (offline-safe); prepare runs `npm run build`: dist/ and the
-# embedded database template (in node_modules/.cache, read-only for the service's user).
+COPY console ./console
+# postinstall runs `prisma generate` (offline-safe); prepare runs `npm run build`: dist/ (the console
+# included) and the embedded database template (in node_modules/.cache, read-only for the service's
+# user).
 RUN npm ci --no-audit --no-fund
 RUN npm prune --omit=dev --no-audit --no-fund
 

@@ -15,7 +15,8 @@ export function registerStartCommand(program: Command): void {
       const service = await startService(config, logger);
       logger.info({ url: service.graphqlUrl }, 'aperture is listening');
       console.log(
-        `\naperture is running: GraphQL at ${service.graphqlUrl}${config.http.graphiql ? ' (open it in a browser for GraphiQL)' : ''}\n`,
+        `\naperture is running: GraphQL at ${service.graphqlUrl}${config.http.graphiql ? ' (open it in a browser for GraphiQL)' : ''}\n` +
+          `the console at ${service.url}/console/\n`,
       );
       const shutdown = (signal: string) => {
         logger.info({ signal }, 'shutting down: finishing in-flight requests');
