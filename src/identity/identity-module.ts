@@ -2,8 +2,10 @@ import type { ChangeFeed } from '../db/change-feed.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import type { Logger } from '../logging/logger.ts';
 import { AgentService, type AgentStoppedHandler } from './agents/agent-service.ts';
+import { AgentUsage } from './agents/agent-usage.ts';
 import { VerifiedSecretCache } from './agents/client-secret.ts';
 import { Authenticator, type ViewerAuthenticator } from './authenticator.ts';
+import { type PersonDelegation, personDelegations } from './delegations/person-delegations.ts';
 import { TokenExchange } from './exchange/token-exchange.ts';
 import { HumanTokenVerifier } from './humans/human-token-verifier.ts';
 import type { IdentityConfig } from './identity-config.ts';
@@ -24,7 +26,12 @@ export interface IdentityModule {
   authenticator: ViewerAuthenticator;
   tokenExchange: TokenExchange;
   agents: AgentService;
+  /** The agents directory's figures per agent (sub-agents, last use, live tokens), batched. */
+  agentUsage: AgentUsage;
   intents: IntentService;
+  /** The agents acting for this person now (their live delegations); people only. */
+  delegations(viewer: Viewer): Promise<PersonDelegation[]>;
+  /** Governance revokes any delegation token; a person, those acting for them (see revokeDelegationToken). */
   revokeToken(viewer: Viewer, jti: string, reason?: string | null): Promise<string[]>;
   /**
    * Ties a long-lived stream to the credential (`Authorization` header) that opened it: the same
@@ -81,7 +88,9 @@ export async function createIdentityModule(deps: {
       onAgentStopped: deps.onAgentStopped,
       ...(deps.afterRevocation ? { afterRevocation: deps.afterRevocation } : {}),
     }),
+    agentUsage: new AgentUsage(prisma),
     intents: new IntentService(services),
+    delegations: (viewer) => personDelegations(services, viewer),
     revokeToken: async (viewer, jti, reason) => {
       const revoked = await revokeDelegationToken(services, viewer, jti, reason);
       await deps.afterRevocation?.();

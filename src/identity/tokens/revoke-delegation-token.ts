@@ -3,13 +3,15 @@ import { notifyChange } from '../../db/change-feed.ts';
 import { lockDelegationTokenRow } from '../../db/locks/index.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
 import { ApertureError } from '../../shared/errors.ts';
-import { requireGovernance } from '../governance.ts';
+import { isGovernance } from '../governance.ts';
 import type { IdentityState } from '../state/identity-state.ts';
-import { type Viewer, viewerAuditActor } from '../viewer.ts';
+import { requireHuman, type Viewer, viewerAuditActor } from '../viewer.ts';
 
 /**
  * Revokes a delegation token and every token derived from it (its sub-agents' tokens); they fail
- * on their next call. Returns the ids revoked now.
+ * on their next call. Returns the ids revoked now. Governance revokes any token; a person, the
+ * tokens acting for them (a delegation they take back). Anyone else's token answers like one that
+ * does not exist. An agent never revokes: taking a delegation back is the person's own act.
  */
 export async function revokeDelegationToken(
   deps: { prisma: PrismaClient; state: IdentityState; governanceGroup: string },
@@ -17,10 +19,16 @@ export async function revokeDelegationToken(
   jti: string,
   reason?: string | null,
 ): Promise<string[]> {
-  const actor = requireGovernance(viewer, deps.governanceGroup);
+  if (viewer.kind === 'anonymous') throw new ApertureError('UNAUTHENTICATED', 'authentication is required');
+  const actor = requireHuman(viewer, 'agents cannot revoke delegation tokens; the person they act for can');
+  const governs: boolean = isGovernance(actor, deps.governanceGroup);
+  const notFound = () => new ApertureError('NOT_FOUND', `no delegation token has id ${jti}`);
   const revoked = await deps.prisma.$transaction(async (tx) => {
-    if (!(await lockDelegationTokenRow(tx, jti)))
-      throw new ApertureError('NOT_FOUND', `no delegation token has id ${jti}`);
+    if (!(await lockDelegationTokenRow(tx, jti))) throw notFound();
+    if (!governs) {
+      const token = await tx.delegationToken.findUnique({ where: { jti }, select: { humanId: true } });
+      if (token?.humanId !== actor.human.id) throw notFound();
+    }
     // Each statement sees what committed before it: repeat until no descendant is left, so a
     // child exchanged while this runs (it locks its parent, see token exchange) is caught too.
     const revokedIds: string[] = [];

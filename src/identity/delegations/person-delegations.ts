@@ -1,0 +1,73 @@
+import type { PrismaClient } from '../../db/open-database.ts';
+import type { IdentityState } from '../state/identity-state.ts';
+import { type AgentIdentity, requireHuman, type Viewer } from '../viewer.ts';
+
+/** A delegation a person made to their first agent (a token with no parent), as they are shown it. */
+export interface PersonDelegation {
+  tokenId: string;
+  humanId: string;
+  /** The token's chain, outermost first (a person's own delegation: their first agent). */
+  chain: AgentIdentity[];
+  intent: string;
+  taskId: string | null;
+  issuedAt: Date;
+  expiresAt: Date;
+  /** Live tokens derived from it (its sub-agents', theirs, ...). */
+  subDelegations: number;
+  /** It and every token ever derived from it, live or not: what was filed through it carries one of them. */
+  tokenIds: string[];
+  /** The tasks its live tokens act in (a sub-agent's token may name a task its parent did not). */
+  liveTaskIds: string[];
+}
+
+/**
+ * The agents acting for this person now: every live (not revoked, not expired) delegation token
+ * issued straight to one of their agents, newest first. A person's own act; agents are refused.
+ */
+export async function personDelegations(
+  deps: { prisma: PrismaClient; state: IdentityState },
+  viewer: Viewer,
+): Promise<PersonDelegation[]> {
+  const person = requireHuman(viewer, 'only a person lists the agents acting for them');
+  const now = new Date();
+  const roots = await deps.prisma.delegationToken.findMany({
+    where: { humanId: person.human.id, parentJti: null, revokedAt: null, expiresAt: { gt: now } },
+    orderBy: [{ issuedAt: 'desc' }, { jti: 'desc' }],
+  });
+  if (roots.length === 0) return [];
+  const [tree, snapshot] = await Promise.all([
+    deps.prisma.$queryRaw<
+      { root: string; jti: string; taskId: string | null; live: boolean; derived: boolean }[]
+    >`
+      WITH RECURSIVE tree AS (
+        SELECT jti AS root, jti, "taskId", "revokedAt", "expiresAt", false AS derived
+        FROM "DelegationToken" WHERE jti = ANY(${roots.map((root) => root.jti)}::text[])
+        UNION ALL
+        SELECT tree.root, child.jti, child."taskId", child."revokedAt", child."expiresAt", true
+        FROM "DelegationToken" child JOIN tree ON child."parentJti" = tree.jti
+      )
+      SELECT root, jti, "taskId", derived, ("revokedAt" IS NULL AND "expiresAt" > ${now}) AS live
+      FROM tree`,
+    deps.state.snapshot(),
+  ]);
+  return roots.map((root) => {
+    const family = tree.filter((row) => row.root === root.jti);
+    return {
+      tokenId: root.jti,
+      humanId: root.humanId,
+      chain: root.chain.map((id) => {
+        const agent = snapshot.agentsById.get(id);
+        return { id, clientId: agent?.clientId ?? id, name: agent?.name ?? id };
+      }),
+      intent: root.intent,
+      taskId: root.taskId,
+      issuedAt: root.issuedAt,
+      expiresAt: root.expiresAt,
+      subDelegations: family.filter((row) => row.derived && row.live).length,
+      tokenIds: family.map((row) => row.jti),
+      liveTaskIds: [
+        ...new Set(family.flatMap((row) => (row.live && row.taskId !== null ? [row.taskId] : []))),
+      ],
+    };
+  });
+}
