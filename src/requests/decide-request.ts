@@ -8,6 +8,7 @@ import { toJson } from '../shared/json.ts';
 import { validateInput } from '../shared/validate.ts';
 import { type ApprovalEventKind, approvalNoticeJob } from './approval-notifier.ts';
 import { assignStep, everyoneEligible, planOf, planProgress } from './approvals/approval-plan.ts';
+import { approverProblem } from './approvals/may-decide.ts';
 import { resolveApprovalPlan } from './approvers.ts';
 import { grantKey } from './grants/active-grants.ts';
 import { newGrant } from './grants/create-grant.ts';
@@ -47,13 +48,6 @@ function alreadyDecided(request: AccessRequest): ApertureError {
     `the request is already ${request.status.toLowerCase()}${request.decidedBy ? ` (by ${request.decidedBy})` : ''}`,
     { status: request.status, decidedBy: request.decidedBy },
   );
-}
-
-/** Whether this person (who may see the request) may decide it; the reason when not. */
-function approverProblem(request: AccessRequest, personId: string): string | null {
-  if (personId === request.humanId) return 'you cannot decide a request made on your own behalf';
-  if (!request.eligibleApproverIds.includes(personId)) return 'you are not an approver of this request';
-  return null;
 }
 
 type Decision = { kind: 'approve'; durationSeconds: number | undefined } | { kind: 'deny'; reason: string };

@@ -7,12 +7,21 @@ import type {
 } from '../../generated/prisma/client.ts';
 import { type KeysetPage, newestFirstPage } from '../db/keyset-page.ts';
 import type { PrismaClient } from '../db/open-database.ts';
-import type { Viewer } from '../identity/viewer.ts';
+import { type HumanViewer, requireHuman, type Viewer } from '../identity/viewer.ts';
 import { ownGrantsFilter, ownRequestsFilter } from './request-visibility.ts';
 
-/** Which of a viewer's own requests to list; every status when none is named. */
+/**
+ * A person's part in a request: made for them; waiting for their decision (pending, not past its
+ * time, they are an approver and have not approved it); decided by them (they approved or denied it).
+ */
+export const requestRoles = ['REQUESTED_FOR_ME', 'AWAITING_MY_DECISION', 'DECIDED_BY_ME'] as const;
+export type RequestRole = (typeof requestRoles)[number];
+
+/** Which of a viewer's own requests to list; every status (and, for a person, every role) when none is named. */
 export interface RequestListFilter {
   statuses?: AccessRequestStatus[] | undefined;
+  /** People only: agents are refused a role (it is a person's part in a request). */
+  role?: RequestRole | undefined;
 }
 
 /** Which of a viewer's own grants to list; every status when none is named. */
@@ -20,8 +29,28 @@ export interface GrantListFilter {
   statuses?: GrantStatus[] | undefined;
 }
 
+function roleFilter(person: HumanViewer, role: RequestRole): Prisma.AccessRequestWhereInput {
+  const me = person.human.id;
+  if (role === 'REQUESTED_FOR_ME') return { humanId: me };
+  if (role === 'AWAITING_MY_DECISION') {
+    return {
+      status: 'PENDING',
+      expiresAt: { gt: new Date() },
+      eligibleApproverIds: { has: me },
+      humanId: { not: me },
+      approvals: { none: { approverId: me } },
+    };
+  }
+  return { OR: [{ decidedBy: `person:${me}` }, { approvals: { some: { approverId: me } } }] };
+}
+
 function ownRequests(viewer: Viewer, filter: RequestListFilter): Prisma.AccessRequestWhereInput {
-  return { AND: [ownRequestsFilter(viewer), filter.statuses ? { status: { in: filter.statuses } } : {}] };
+  const role = filter.role
+    ? roleFilter(requireHuman(viewer, 'only a person lists requests by their part in them'), filter.role)
+    : {};
+  return {
+    AND: [ownRequestsFilter(viewer), filter.statuses ? { status: { in: filter.statuses } } : {}, role],
+  };
 }
 
 function ownGrants(viewer: Viewer, filter: GrantListFilter): Prisma.GrantWhereInput {

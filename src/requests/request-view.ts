@@ -5,7 +5,7 @@ import type { RequestSnapshot, ResourceSnapshot } from './request-snapshot.ts';
 import { type Routing, routingSchema } from './rules/rule-schema.ts';
 import { type SimilarDecisions, similarDecisions } from './similar-decisions.ts';
 
-/** Everything a Slack message about a request shows, with names rather than ids. */
+/** Everything an approver is shown about a request (the Slack prompt), with names rather than ids. */
 export interface RequestView {
   request: AccessRequest;
   human: { name: string; email: string; title: string | null; department: string | null };

@@ -319,25 +319,31 @@ describe('grants end', () => {
     expect(await t.db.prisma.grant.count({ where: { requestId: pendingId } })).toBe(0);
   });
 
-  it('only its approvers, the owners and governance may revoke it', async () => {
+  it('only the person it is for, its approvers, the owners and governance may revoke it', async () => {
     const token = await t.world.agentToken('ana@acme.test', { agent: 'Revoked agent' });
-    const filed = await request(token, { paths: ['analytics.marts.fct_orders'] });
-    const grantId = filed.data!.requestAccess.request.grant!.id;
-    const revoke = async (email: string) =>
+    const grantOf = async () =>
+      (await request(token, { paths: ['analytics.marts.fct_orders'] })).data!.requestAccess.request.grant!.id;
+    const grantId = await grantOf();
+    const revoke = async (email: string, id = grantId) =>
       t.world.gql(
         await t.world.humanToken(email),
         'mutation ($id: ID!) { revokeGrant(id: $id, reason: "no longer needed") { status endedBy } }',
-        {
-          id: grantId,
-        },
+        { id },
       );
-    // Neither may see the grant: it answers as if it did not exist. Ana may see it, not revoke it.
+    // Neither may see the grant: it answers as if it did not exist.
     expect((await revoke('bob@acme.test')).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect((await revoke('approver01@acme.test')).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    expect((await revoke('ana@acme.test')).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     // Omar owns analytics.marts.fct_orders.
     expect((await revoke('omar@shop.example')).data).toMatchObject({ revokeGrant: { status: 'REVOKED' } });
     expect((await revoke('gina@acme.test')).errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(await tierOf(token, 'analytics.marts.fct_orders')).toBe('DISCOVER');
+    // Ana takes back what her agent holds.
+    const again = await grantOf();
+    expect(await tierOf(token, 'analytics.marts.fct_orders')).toBe('READ');
+    const ana = await t.db.prisma.person.findUniqueOrThrow({ where: { email: 'ana@acme.test' } });
+    expect((await revoke('ana@acme.test', again)).data).toEqual({
+      revokeGrant: { status: 'REVOKED', endedBy: `person:${ana.id}` },
+    });
     expect(await tierOf(token, 'analytics.marts.fct_orders')).toBe('DISCOVER');
   });
 

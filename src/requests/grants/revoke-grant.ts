@@ -11,9 +11,13 @@ import { endGrant } from './end-grant.ts';
 
 type GrantWithRequest = Grant & { request: AccessRequest & { approvals: { approverId: string }[] } };
 
-/** Who may revoke a grant: its approvers, the owners of what it covers, and governance. */
+/**
+ * Who may revoke a grant: the person it was made for (taking back what their agents hold), its
+ * approvers, the owners of what it covers, and governance.
+ */
 function mayRevoke(deps: RequestDeps, viewer: HumanViewer, grant: GrantWithRequest) {
   if (isGovernance(viewer as Viewer, deps.governanceGroup)) return true;
+  if (grant.humanId === viewer.human.id) return true;
   const { request } = grant;
   if (request.approvals.some((approval) => approval.approverId === viewer.human.id)) return true;
   const snapshot = request.snapshot as unknown as RequestSnapshot;
@@ -45,7 +49,7 @@ export async function revokeGrant(
     if (!maySeeGrant(actor, grant, grant.request, deps.governanceGroup)) throw grantNotFound(grantId);
     throw new ApertureError(
       'FORBIDDEN',
-      'only its approvers, the owners of what it covers and governance may revoke a grant',
+      'only the person it is for, its approvers, the owners of what it covers and governance may revoke a grant',
     );
   }
   const trimmed = reason.trim();
