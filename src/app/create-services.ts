@@ -176,7 +176,9 @@ export async function createServices(
       access,
       requests,
       mining,
-      policies: new PolicyGovernance(database.prisma, config.identity.governanceGroup),
+      policies: new PolicyGovernance(database.prisma, config.identity.governanceGroup, () =>
+        access.catalogIndex(),
+      ),
       vending,
       auditLog,
       auditBatcher,

@@ -1,8 +1,13 @@
 import type { AccessExplanationShape } from '../../catalog/read/catalog-reader.ts';
+import type { Viewer } from '../../identity/viewer.ts';
 import { builder } from '../builder.ts';
 import { TierEnum } from './intent.ts';
+import { ChannelEnum } from './policies.ts';
 
-const AccessExplanationRef = builder.objectRef<AccessExplanationShape>('AccessExplanation').implement({
+/** An explanation, and (explainAccessFor) the simulated viewer it explains for; else the caller. */
+type ExplainedAccess = AccessExplanationShape & { for?: Viewer };
+
+const AccessExplanationRef = builder.objectRef<ExplainedAccess>('AccessExplanation').implement({
   description: 'Why the viewer sees an object as it does, under which policy version.',
   fields: (t) => ({
     path: t.exposeString('path'),
@@ -27,7 +32,8 @@ const AccessExplanationRef = builder.objectRef<AccessExplanationShape>('AccessEx
     vendedRoles: t.stringList({
       description:
         'The active database logins vended to you (an agent: this delegation; a person: any of your agents) whose reach includes this object.',
-      resolve: (explanation, _args, { vending, viewer }) => vending.rolesCarrying(viewer, explanation),
+      resolve: (explanation, _args, { vending, viewer }) =>
+        vending.rolesCarrying(explanation.for ?? viewer, explanation),
     }),
   }),
 });
@@ -45,5 +51,43 @@ builder.queryField('explainAccess', (t) =>
       }),
     },
     resolve: (_root, { path }, { catalog }) => catalog.explain(path),
+  }),
+);
+
+builder.queryField('explainAccessFor', (t) =>
+  t.field({
+    type: AccessExplanationRef,
+    nullable: true,
+    authScopes: { governance: true },
+    description:
+      "What explainAccess would tell a person, alone or through a chain of agents (client ids, outermost first) under an intent, through a channel, about one path; vendedRoles are that person's (or chain's). An unknown person, or a path they may not discover or that does not exist: null.",
+    args: {
+      humanEmail: t.arg.string({ required: true }),
+      agentClientIds: t.arg.stringList({ required: false }),
+      intent: t.arg.string({ required: false }),
+      channel: t.arg({ type: ChannelEnum, required: false }),
+      client: t.arg.string({
+        required: false,
+        description: 'With channel: the client software the call says it comes from (MCP clientInfo.name).',
+      }),
+      path: t.arg.string({
+        required: true,
+        description: 'A dataset or column path, a metric or glossary term name.',
+      }),
+    },
+    resolve: async (
+      _root,
+      { humanEmail, agentClientIds, intent, channel, client, path },
+      { access, viewer },
+    ) => {
+      const explained = await access.explainFor(viewer, {
+        humanEmail,
+        agentClientIds: agentClientIds ?? [],
+        intent: intent ?? null,
+        channel: channel ? { name: channel, client: client ?? null } : null,
+        path,
+      });
+      return explained ? { ...explained.explanation, for: explained.viewer } : null;
+    },
   }),
 );

@@ -1,8 +1,11 @@
 import { channelNames } from '../../audit/channel.ts';
+import { type AccessChange, impactListLimit, type PolicyImpact } from '../../policy/impact/policy-impact.ts';
 import type { SimulatedAccess } from '../../policy/slice/access-service.ts';
 import type { ApplyResult, PolicySet } from '../../policy/store/policy-store.ts';
+import type { Visibility } from '../../policy/visibility.ts';
 import { builder } from '../builder.ts';
 import { TierEnum } from './intent.ts';
+import { HumanRef } from './viewer.ts';
 
 const PolicySetRef = builder.objectRef<PolicySet>('PolicySet').implement({
   description: 'The policy set in force: its version and its policies as data (the YAML format, as JSON).',
@@ -12,19 +15,61 @@ const PolicySetRef = builder.objectRef<PolicySet>('PolicySet').implement({
   }),
 });
 
-export const ApplyResultRef = builder.objectRef<ApplyResult>('ApplyResult').implement({
-  description: 'What replacing a versioned set (policies, rules) changed, by id.',
+const AccessChangeRef = builder.objectRef<AccessChange>('AccessChange').implement({
+  description:
+    "One person's changed tier on one dataset, metric or glossary term, the person alone (no agent, no channel).",
   fields: (t) => ({
-    applied: t.exposeBoolean('applied'),
-    version: t.exposeInt('version', { description: 'The version in force after this call.' }),
-    added: t.stringList({ resolve: (result) => result.diff.added }),
-    changed: t.stringList({ resolve: (result) => result.diff.changed }),
-    removed: t.stringList({ resolve: (result) => result.diff.removed }),
-    unchanged: t.int({ resolve: (result) => result.diff.unchanged }),
+    human: t.expose('person', { type: HumanRef }),
+    path: t.exposeString('path', { description: 'Metrics and glossary terms by name.' }),
+    kind: t.exposeString('kind', { description: 'dataset, metric or glossary' }),
+    before: t.field({
+      type: TierEnum,
+      nullable: true,
+      description: 'Null: the person could not even discover it.',
+      resolve: (change) => tierOrNull(change.before),
+    }),
+    after: t.field({
+      type: TierEnum,
+      nullable: true,
+      description: 'Null: the person can no longer discover it.',
+      resolve: (change) => tierOrNull(change.after),
+    }),
+    gained: t.exposeBoolean('gained', { description: 'True when the person sees more after the change.' }),
   }),
 });
 
-const ChannelEnum = builder.enumType('Channel', {
+function tierOrNull(visibility: Visibility): 'DISCOVER' | 'READ' | null {
+  return visibility === 'HIDDEN' ? null : visibility;
+}
+
+export const ApplyResultRef = builder
+  .objectRef<ApplyResult & { impact?: PolicyImpact }>('ApplyResult')
+  .implement({
+    description: 'What replacing a versioned set (policies, rules) changed, by id.',
+    fields: (t) => ({
+      applied: t.exposeBoolean('applied'),
+      version: t.exposeInt('version', { description: 'The version in force after this call.' }),
+      added: t.stringList({ resolve: (result) => result.diff.added }),
+      changed: t.stringList({ resolve: (result) => result.diff.changed }),
+      removed: t.stringList({ resolve: (result) => result.diff.removed }),
+      unchanged: t.int({ resolve: (result) => result.diff.unchanged }),
+      accessChanges: t.field({
+        type: [AccessChangeRef],
+        description: `Policies: what the change does (a dry run: would do) to every active person's tiers, by person email then path, at most ${impactListLimit} rows (accessChangeCount counts them all). Empty for rules.`,
+        resolve: (result) => result.impact?.changes ?? [],
+      }),
+      accessChangeCount: t.int({
+        description: 'Policies: every access change, listed or not. 0 for rules.',
+        resolve: (result) => result.impact?.changeCount ?? 0,
+      }),
+      peopleAffected: t.int({
+        description: 'Policies: people with at least one access change. 0 for rules.',
+        resolve: (result) => result.impact?.peopleAffected ?? 0,
+      }),
+    }),
+  });
+
+export const ChannelEnum = builder.enumType('Channel', {
   description: 'A door into aperture; policies and rules may name the doors they apply through.',
   values: Object.fromEntries(channelNames.map((name) => [name.toUpperCase(), { value: name }])) as {
     [Name in (typeof channelNames)[number] as Uppercase<Name>]: { value: Name };

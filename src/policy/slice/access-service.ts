@@ -1,5 +1,5 @@
 import { type Channel, channelNames, currentChannel, recordAuditEvent } from '../../audit/index.ts';
-import type { StoredCatalogReader } from '../../catalog/read/catalog-reader.ts';
+import type { AccessExplanationShape, StoredCatalogReader } from '../../catalog/read/catalog-reader.ts';
 import { leastSensitive, type Sensitivity } from '../../catalog/sensitivity.ts';
 import type { ChangeFeed } from '../../db/change-feed.ts';
 import { InvalidatedCache } from '../../db/invalidated-cache.ts';
@@ -16,6 +16,7 @@ import { type ObjectDecision, ViewerAccess } from '../viewer-access.ts';
 import type { CatalogIndex } from './catalog-index.ts';
 import type { GrantSource } from './grant-source.ts';
 import { type LoadedCatalog, loadCatalog } from './loaded-catalog.ts';
+import { SliceCatalogReader } from './slice-catalog-reader.ts';
 
 /** One viewer's view of the catalog for one request: decisions are made on demand and remembered. */
 export interface ViewerSlice {
@@ -197,51 +198,18 @@ export class AccessService {
     };
   }
 
+  /** The catalog index decisions are made on (as cached for slices). */
+  async catalogIndex(): Promise<CatalogIndex> {
+    return (await this.catalog.get()).index;
+  }
+
   /**
    * What a human would see, alone or through an agent chain under an intent, as a reviewable
    * table (governance only). The chain must be one that could really exist.
    */
-  async simulate(
-    actor: Viewer,
-    input: {
-      humanEmail: string;
-      agentClientIds: string[];
-      intent: string | null;
-      /** The door to simulate; none: a call from no door (channel-bound allows give nothing). */
-      channel?: { name: string; client?: string | null | undefined } | null | undefined;
-    },
-  ): Promise<SimulatedAccess[]> {
+  async simulate(actor: Viewer, input: SimulationInput): Promise<SimulatedAccess[]> {
     const governor = requireGovernance(actor, this.limits.governanceGroup);
-    const person = await this.identity.person({ email: input.humanEmail });
-    if (!person?.active) throw invalid('humanEmail', `${input.humanEmail} is not an active person`);
-    const snapshot = await this.identity.snapshot();
-    const agents = input.agentClientIds.map((clientId) => {
-      const agent = snapshot.agentsByClientId.get(clientId);
-      if (!agent) throw invalid('agents', `no agent has client id ${clientId}`);
-      return agent;
-    });
-    const { active: _active, ...human } = person;
-    const expiresAt = new Date(Date.now() + 60_000);
-    let viewer: Viewer = { kind: 'human', human, issuer: 'simulation', expiresAt };
-    if (agents.length > 0) {
-      if (!input.intent) throw invalid('intent', 'an agent chain acts under an intent');
-      const { problem } = checkDelegationState(
-        snapshot,
-        agents.map((agent) => agent.id),
-        input.intent,
-        this.limits.maxDelegationDepth,
-      );
-      if (problem) throw invalid('agents', problem.message);
-      viewer = {
-        kind: 'agent',
-        human,
-        chain: agents.map(({ id, clientId, name }) => ({ id, clientId, name })),
-        intent: input.intent,
-        taskId: null,
-        tokenId: 'simulation',
-        expiresAt,
-      };
-    }
+    const viewer = await this.simulatedViewer(input);
     const channel = simulatedChannel(input.channel);
     const slice = await this.sliceFor(viewer, channel);
     const rows: SimulatedAccess[] = [];
@@ -283,6 +251,89 @@ export class AccessService {
     });
     return rows;
   }
+
+  /**
+   * Why a person, alone or through an agent chain, would see one object as they do (governance
+   * only): the explanation explainAccess gives that viewer. Null for an unknown person or a path
+   * they may not discover, alike; a chain that could not exist is invalid input, as in simulate.
+   */
+  async explainFor(
+    actor: Viewer,
+    input: SimulationInput & { path: string },
+  ): Promise<{ explanation: AccessExplanationShape; viewer: Viewer } | null> {
+    const governor = requireGovernance(actor, this.limits.governanceGroup);
+    const viewer = await this.simulatedViewer(input, { unknownPerson: 'null' });
+    const channel = simulatedChannel(input.channel);
+    const explanation = viewer
+      ? new SliceCatalogReader(await this.sliceFor(viewer, channel)).explain(input.path)
+      : null;
+    await recordAuditEvent(this.prisma, {
+      type: 'access.explained',
+      actor: viewerAuditActor(governor),
+      intent: input.intent,
+      policyVersion: explanation?.policyVersion,
+      payload: {
+        humanEmail: input.humanEmail,
+        agents: input.agentClientIds,
+        simulatedChannel: channel,
+        path: input.path,
+        tier: explanation?.tier ?? null,
+      },
+    });
+    return explanation && viewer ? { explanation, viewer } : null;
+  }
+
+  /** The viewer a simulation stands for: the person, alone or through a chain that could exist. */
+  private async simulatedViewer(input: SimulationInput): Promise<Viewer>;
+  private async simulatedViewer(
+    input: SimulationInput,
+    options: { unknownPerson: 'null' },
+  ): Promise<Viewer | null>;
+  private async simulatedViewer(
+    input: SimulationInput,
+    options?: { unknownPerson: 'null' },
+  ): Promise<Viewer | null> {
+    const person = await this.identity.person({ email: input.humanEmail });
+    if (!person?.active) {
+      if (options?.unknownPerson === 'null') return null;
+      throw invalid('humanEmail', `${input.humanEmail} is not an active person`);
+    }
+    const snapshot = await this.identity.snapshot();
+    const agents = input.agentClientIds.map((clientId) => {
+      const agent = snapshot.agentsByClientId.get(clientId);
+      if (!agent) throw invalid('agents', `no agent has client id ${clientId}`);
+      return agent;
+    });
+    const { active: _active, ...human } = person;
+    const expiresAt = new Date(Date.now() + 60_000);
+    if (agents.length === 0) return { kind: 'human', human, issuer: 'simulation', expiresAt };
+    if (!input.intent) throw invalid('intent', 'an agent chain acts under an intent');
+    const { problem } = checkDelegationState(
+      snapshot,
+      agents.map((agent) => agent.id),
+      input.intent,
+      this.limits.maxDelegationDepth,
+    );
+    if (problem) throw invalid('agents', problem.message);
+    return {
+      kind: 'agent',
+      human,
+      chain: agents.map(({ id, clientId, name }) => ({ id, clientId, name })),
+      intent: input.intent,
+      taskId: null,
+      tokenId: 'simulation',
+      expiresAt,
+    };
+  }
+}
+
+/** Who to simulate: a person, alone or through a chain of agents (client ids) under an intent. */
+export interface SimulationInput {
+  humanEmail: string;
+  agentClientIds: string[];
+  intent: string | null;
+  /** The door to simulate; none: a call from no door (channel-bound allows give nothing). */
+  channel?: { name: string; client?: string | null | undefined } | null | undefined;
 }
 
 /** One row of a simulated slice. */
