@@ -23,6 +23,8 @@ import './types/mining/review-suggestion.ts';
 import './types/mining/simulate-rule.ts';
 import './types/mining/mining-run.ts';
 import './types/audit-events.ts';
+import './types/audit-status.ts';
+import './types/request-stats.ts';
 import './types/database-credential.ts';
 
 export const schema = builder.toSchema();

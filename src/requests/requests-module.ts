@@ -51,6 +51,7 @@ import {
   type RuleSet,
   type RuleSetInput,
 } from './rules/rule-store.ts';
+import { type RequestStats, requestStats, type StatsBucket } from './stats/request-stats.ts';
 
 /** A timer that fired early (clocks differ between replicas and the database) runs again when due. */
 function retryWhenEarly({ dueInMs }: { dueInMs: number }): void {
@@ -287,6 +288,12 @@ export class RequestsModule {
 
   applyRules(viewer: Viewer, input: RuleSetInput, dryRun: boolean): Promise<ApplyResult> {
     return this.applyRulesJson(viewer, input, dryRun);
+  }
+
+  /** Requests filed and decided over time, and how long people took to decide (governance). */
+  stats(viewer: Viewer, input: { from: Date; to: Date; bucket: StatsBucket }): Promise<RequestStats> {
+    requireGovernance(viewer, this.deps.governanceGroup);
+    return requestStats(this.deps.prisma, input);
   }
 
   /** For a door that receives the rules as untyped JSON (GraphQL's JSON scalar); validated all the same. */

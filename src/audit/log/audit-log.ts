@@ -2,6 +2,7 @@ import type { PrismaClient } from '../../db/open-database.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { AuditEventReader } from '../read/audit-event-reader.ts';
 import type { AuditConfig } from './audit-config.ts';
+import { AuditLogStatus } from './audit-log-status.ts';
 import { AuditSequencer, type WitnessHealth } from './audit-sequencer.ts';
 import { loadCheckpointKey } from './checkpoint-key.ts';
 import { verifierKeyString } from './signed-note.ts';
@@ -30,6 +31,8 @@ export class AuditLog {
     readonly publicKey: string,
     readonly sequencer: AuditSequencer,
     private readonly logger: Logger,
+    /** Size, newest checkpoint and a cached verification, for governance (GraphQL `auditLogStatus`). */
+    readonly status: AuditLogStatus,
   ) {}
 
   static async open(options: {
@@ -74,12 +77,17 @@ export class AuditLog {
       logger: logger.child({ component: 'audit' }),
       checkpointMs: config.checkpointMs,
     });
+    const publicKey = verifierKeyString(signer.name, signer.publicKey);
+    const checkpointFiles = config.witnesses.flatMap((witness) =>
+      witness.kind === 'file' ? [witness.file] : [],
+    );
     return new AuditLog(
       options.prisma,
       config.origin,
-      verifierKeyString(signer.name, signer.publicKey),
+      publicKey,
       sequencer,
       logger,
+      new AuditLogStatus(options.prisma, config.origin, publicKey, checkpointFiles),
     );
   }
 

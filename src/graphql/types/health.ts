@@ -10,7 +10,7 @@ interface AuditWitnessShape {
   lastError: string | null;
 }
 
-const AuditWitness = builder.objectRef<AuditWitnessShape>('AuditWitness').implement({
+export const AuditWitness = builder.objectRef<AuditWitnessShape>('AuditWitness').implement({
   description:
     'A place outside the database that holds signed audit checkpoints, as this replica last reached it.',
   fields: (t) => ({
