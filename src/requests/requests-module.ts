@@ -4,16 +4,18 @@ import type { ChangeFeed } from '../db/change-feed.ts';
 import { InvalidatedCache } from '../db/invalidated-cache.ts';
 import type { KeysetPage } from '../db/keyset-page.ts';
 import type { PrismaClient } from '../db/open-database.ts';
+import type { PersonDelegation } from '../identity/delegations/person-delegations.ts';
 import { requireGovernance } from '../identity/governance.ts';
-import { type HumanViewer, type Viewer, viewerAuditActor } from '../identity/viewer.ts';
+import { type HumanViewer, isHuman, type Viewer, viewerAuditActor } from '../identity/viewer.ts';
 import { type JobHandler, RetryLaterError } from '../jobs/job-worker.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AccessService } from '../policy/slice/access-service.ts';
 import { ApertureError } from '../shared/errors.ts';
 import type { ApplyResult } from '../versioned-sets/apply-versioned-set.ts';
 import type { ApprovalEvent, ApprovalNotifier } from './approval-notifier.ts';
-import { assignStep, planOf } from './approvals/approval-plan.ts';
+import { assignStep, type CountedApproval, planOf } from './approvals/approval-plan.ts';
 import { type ApprovalStepView, approvalStatus, showsApprovers } from './approvals/approval-status.ts';
+import { mayApproveNow, mayDenyNow } from './approvals/may-decide.ts';
 import {
   approveRequest,
   cancelRequest,
@@ -21,6 +23,7 @@ import {
   escalateRequest,
   expireRequest,
 } from './decide-request.ts';
+import { grantsOfDelegations, requestsOfDelegations } from './delegation-holdings.ts';
 import { type FiledRequest, fileAccessRequest } from './file-request.ts';
 import { type ActiveGrants, grantKey } from './grants/active-grants.ts';
 import { recheckGrants } from './grants/recheck-grants.ts';
@@ -51,6 +54,7 @@ import {
   type RuleSet,
   type RuleSetInput,
 } from './rules/rule-store.ts';
+import { type SimilarDecisions, similarDecisions } from './similar-decisions.ts';
 import { type RequestStats, requestStats, type StatsBucket } from './stats/request-stats.ts';
 
 /** A timer that fired early (clocks differ between replicas and the database) runs again when due. */
@@ -222,6 +226,79 @@ export class RequestsModule {
       return requestIds.map((id) => counts.get(id) ?? 0);
     },
     // Batching only: a count must be fresh on every read.
+    { cache: false },
+  );
+
+  /** How people decided requests like this one (see similar-decisions.ts); one query per tick. */
+  similarDecisions(request: Pick<AccessRequest, 'id'>): Promise<SimilarDecisions> {
+    return this.similarLoader.load(request.id);
+  }
+
+  private readonly similarLoader = new DataLoader<string, SimilarDecisions>(
+    (requestIds) => similarDecisions(this.deps.prisma, requestIds),
+    { cache: false },
+  );
+
+  /** Whether a decision (at least a denial) by this viewer would be taken now: people only. */
+  viewerCanDecide(viewer: Viewer, request: AccessRequest): boolean {
+    return isHuman(viewer) && mayDenyNow(request, viewer.human.id, new Date());
+  }
+
+  /** Whether an approval by this viewer would count now: people only. */
+  async viewerCanApprove(viewer: Viewer, request: AccessRequest): Promise<boolean> {
+    if (!this.viewerCanDecide(viewer, request)) return false;
+    const human = viewer as HumanViewer;
+    const approvals = this.justFiled.has(request) ? [] : await this.approvalsLoader.load(request.id);
+    return mayApproveNow(request, approvals, human.human.id, new Date());
+  }
+
+  private readonly approvalsLoader = new DataLoader<string, CountedApproval[]>(
+    async (requestIds) => {
+      const rows = await this.deps.prisma.accessApproval.findMany({
+        where: { requestId: { in: [...requestIds] } },
+        select: { requestId: true, approverId: true, step: true },
+      });
+      return requestIds.map((id) => rows.filter((row) => row.requestId === id));
+    },
+    { cache: false },
+  );
+
+  /** The grants in force a person's delegation may use (see delegation-holdings.ts), batched. */
+  delegationGrants(delegation: PersonDelegation): Promise<Grant[]> {
+    return this.delegationGrantsLoader.load(delegation);
+  }
+
+  /** The newest requests filed through a person's delegation, batched. */
+  delegationRequests(delegation: PersonDelegation): Promise<AccessRequest[]> {
+    return this.delegationRequestsLoader.load(delegation);
+  }
+
+  private readonly delegationGrantsLoader = new DataLoader<PersonDelegation, Grant[], string>(
+    (delegations) => grantsOfDelegations(this.deps.prisma, delegations),
+    { cache: false, cacheKeyFn: (delegation) => delegation.tokenId },
+  );
+
+  private readonly delegationRequestsLoader = new DataLoader<PersonDelegation, AccessRequest[], string>(
+    (delegations) => requestsOfDelegations(this.deps.prisma, delegations),
+    { cache: false, cacheKeyFn: (delegation) => delegation.tokenId },
+  );
+
+  /** Grants in force held by chains this agent is part of (what its suspension would end), batched. */
+  activeGrantsOfAgent(agentId: string): Promise<number> {
+    return this.agentGrantsLoader.load(agentId);
+  }
+
+  private readonly agentGrantsLoader = new DataLoader<string, number>(
+    async (agentIds) => {
+      const rows = await this.deps.prisma.$queryRaw<{ agentId: string; grants: number }[]>`
+        SELECT agent."agentId", count(*)::int AS grants
+        FROM "Grant" g CROSS JOIN LATERAL (SELECT DISTINCT unnest(g.chain) AS "agentId") agent
+        WHERE g.status = 'ACTIVE' AND g."expiresAt" > now()
+          AND g.chain && ${[...agentIds]}::text[] AND agent."agentId" = ANY(${[...agentIds]}::text[])
+        GROUP BY agent."agentId"`;
+      const counts = new Map(rows.map((row) => [row.agentId, row.grants]));
+      return agentIds.map((id) => counts.get(id) ?? 0);
+    },
     { cache: false },
   );
 

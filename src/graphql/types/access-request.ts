@@ -7,11 +7,16 @@ import type {
   StepObjectView,
 } from '../../requests/approvals/approval-status.ts';
 import type { FiledRequest } from '../../requests/file-request.ts';
+import type { requestRoles } from '../../requests/request-lists.ts';
+import type { RequestSnapshot, ResourceSnapshot } from '../../requests/request-snapshot.ts';
+import type { SimilarDecisions } from '../../requests/similar-decisions.ts';
 import { builder } from '../builder.ts';
 import { withoutNulls } from '../without-nulls.ts';
+import { SensitivityEnum } from './enums.ts';
 import { GrantRef, GrantScopeEnum } from './grant.ts';
 import { TierEnum } from './intent.ts';
 import { keysetConnection } from './pagination.ts';
+import { AgentIdentityRef } from './viewer.ts';
 
 const AccessRequestStatusEnum = builder.enumType('AccessRequestStatus', {
   description: 'PENDING until decided once: APPROVED (a grant exists), DENIED, EXPIRED or CANCELLED.',
@@ -58,6 +63,89 @@ const ApprovalStepRef = builder.objectRef<ApprovalStepView>('ApprovalStep').impl
   }),
 });
 
+const AccessRequestRoleEnum = builder.enumType('AccessRequestRole', {
+  description: "A person's part in a request.",
+  values: {
+    REQUESTED_FOR_ME: { description: 'Made by an agent acting for me.' },
+    AWAITING_MY_DECISION: {
+      description:
+        'Pending, not past its time, I am one of its approvers and have not approved it (viewerCanApprove says whether my approval would count now).',
+    },
+    DECIDED_BY_ME: { description: 'I approved or denied it.' },
+  } satisfies Record<(typeof requestRoles)[number], { description: string }>,
+});
+
+const snapshotOf = (request: AccessRequest) => request.snapshot as unknown as RequestSnapshot;
+
+const RequestedObjectKindEnum = builder.enumType('RequestedObjectKind', {
+  values: {
+    DATASET: { value: 'dataset' },
+    COLUMN: { value: 'column' },
+    METRIC: { value: 'metric' },
+    GLOSSARY_TERM: { value: 'glossary' },
+  } as const,
+});
+
+interface ObjectOwner {
+  email: string;
+  steward: boolean;
+}
+
+const RequestedObjectOwnerRef = builder.objectRef<ObjectOwner>('RequestedObjectOwner').implement({
+  description: 'An owner or steward of a requested object, as the request recorded them.',
+  fields: (t) => ({
+    email: t.exposeString('email'),
+    name: t.string({
+      nullable: true,
+      description: 'From the people store; null: nobody known has this address.',
+      resolve: async (owner, _args, { identity }) =>
+        (await identity.state.person({ email: owner.email }))?.name ?? null,
+    }),
+    steward: t.exposeBoolean('steward', { description: 'A steward rather than the owner.' }),
+  }),
+});
+
+const RequestedObjectRef = builder.objectRef<ResourceSnapshot>('RequestedObject').implement({
+  description:
+    'A requested object as it was when the request was made (its snapshot): what the approvers decide on.',
+  fields: (t) => ({
+    path: t.exposeString('path'),
+    kind: t.field({ type: RequestedObjectKindEnum, resolve: (object) => object.kind }),
+    sensitivity: t.expose('sensitivity', { type: SensitivityEnum }),
+    tags: t.exposeStringList('tags'),
+    domain: t.exposeString('domain', { nullable: true }),
+    owners: t.field({
+      type: [RequestedObjectOwnerRef],
+      nullable: true,
+      description:
+        'Its owner, then its stewards. Shown to people only (they are often its approvers); null for agents.',
+      resolve: (object, _args, { viewer }) =>
+        viewer.kind === 'human'
+          ? [
+              ...(object.ownerEmail ? [{ email: object.ownerEmail, steward: false }] : []),
+              ...object.stewardEmails.map((email) => ({ email, steward: true })),
+            ]
+          : null,
+    }),
+  }),
+});
+
+const RequestHumanRef = builder.objectRef<RequestSnapshot['human']>('RequestHuman').implement({
+  description: 'The person a request was made for, as they were when it was made.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    email: t.exposeString('email'),
+    title: t.exposeString('title', { nullable: true }),
+    department: t.exposeString('department', { nullable: true }),
+  }),
+});
+
+const SimilarDecisionsRef = builder.objectRef<SimilarDecisions>('SimilarDecisions').implement({
+  description:
+    'How people decided other requests for any of the same objects at the same tier (rules not counted).',
+  fields: (t) => ({ approved: t.exposeInt('approved'), denied: t.exposeInt('denied') }),
+});
+
 export const AccessRequestRef = builder.objectRef<AccessRequest>('AccessRequest').implement({
   description: "An agent's just-in-time request for more than its slice, and its decision.",
   fields: (t) => ({
@@ -76,6 +164,41 @@ export const AccessRequestRef = builder.objectRef<AccessRequest>('AccessRequest'
         const snapshot = await identity.state.snapshot();
         return request.chain.map((id) => snapshot.agentsById.get(id)?.clientId ?? id);
       },
+    }),
+    agents: t.field({
+      type: [AgentIdentityRef],
+      description: 'The agent chain, from the one the human delegated to down to the requester.',
+      resolve: async (request, _args, { identity }) => {
+        const snapshot = await identity.state.snapshot();
+        return request.chain.map((id) => {
+          const agent = snapshot.agentsById.get(id);
+          return { id, clientId: agent?.clientId ?? id, name: agent?.name ?? id };
+        });
+      },
+    }),
+    human: t.field({
+      type: RequestHumanRef,
+      description: 'The person it was made for, as they were when it was made.',
+      resolve: (request) => snapshotOf(request).human,
+    }),
+    objects: t.field({
+      type: [RequestedObjectRef],
+      description: 'Each requested object as it was when the request was made, in the order of paths.',
+      resolve: (request) => snapshotOf(request).resources,
+    }),
+    similarDecisions: t.field({
+      type: SimilarDecisionsRef,
+      resolve: (request, _args, { requests }) => requests.similarDecisions(request),
+    }),
+    viewerCanDecide: t.boolean({
+      description:
+        'Whether a decision by the caller would be taken now: a pending request, the caller a person among its approvers (never the one it is for). Any of them may deny it; see viewerCanApprove.',
+      resolve: (request, _args, { requests, viewer }) => requests.viewerCanDecide(viewer, request),
+    }),
+    viewerCanApprove: t.boolean({
+      description:
+        "Whether the caller's approval would count now: they may decide it, have not approved it yet, and an object they may approve waits in an open step.",
+      resolve: (request, _args, { requests, viewer }) => requests.viewerCanApprove(viewer, request),
     }),
     humanEmail: t.string({
       resolve: async (request, _args, { identity }) =>
@@ -170,10 +293,13 @@ builder.queryFields((t) => ({
     {
       type: AccessRequestRef,
       description:
-        "An agent chain's requests; a human's requests and those awaiting their approval. Newest first. first/last at most 200, default 50.",
-      args: { statuses: t.arg({ type: [AccessRequestStatusEnum], required: false }) },
-      resolve: (_root, { statuses, ...args }, { requests, viewer }) => {
-        const filter = { statuses: statuses ?? undefined };
+        "An agent chain's requests; a human's requests and those awaiting their approval (role: only those where the person plays that part; agents are refused a role). Newest first. first/last at most 200, default 50.",
+      args: {
+        statuses: t.arg({ type: [AccessRequestStatusEnum], required: false }),
+        role: t.arg({ type: AccessRequestRoleEnum, required: false }),
+      },
+      resolve: (_root, { statuses, role, ...args }, { requests, viewer }) => {
+        const filter = { statuses: statuses ?? undefined, role: role ?? undefined };
         return keysetConnection(
           args,
           (page) => requests.listRequests(viewer, filter, page),

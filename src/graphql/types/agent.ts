@@ -42,6 +42,30 @@ AgentRef.implement({
     allowedIntents: t.exposeStringList('allowedIntents'),
     maxDelegationDepth: t.exposeInt('maxDelegationDepth'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    statusChangedAt: t.expose('statusChangedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it was last suspended, reactivated or retired; null: never.',
+    }),
+    children: t.field({
+      type: [AgentRef],
+      description: 'Its sub-agents, by name.',
+      resolve: (agent, _args, { identity }) => identity.agentUsage.children(agent.id),
+    }),
+    lastUsedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When a delegation token was last issued to it; null: never.',
+      resolve: (agent, _args, { identity }) => identity.agentUsage.lastUsedAt(agent.id),
+    }),
+    liveTokens: t.int({
+      description: 'Its delegation tokens neither revoked nor expired.',
+      resolve: (agent, _args, { identity }) => identity.agentUsage.liveTokens(agent.id),
+    }),
+    activeGrants: t.int({
+      description: 'Grants in force held by agent chains it is part of (what suspending it would end).',
+      resolve: (agent, _args, { requests }) => requests.activeGrantsOfAgent(agent.id),
+    }),
   }),
 });
 
@@ -155,8 +179,8 @@ builder.mutationFields((t) => ({
   reactivateAgent: statusMutation(t, 'reactivate'),
   retireAgent: statusMutation(t, 'retire'),
   revokeDelegationToken: t.stringList({
-    description: 'Revokes a delegation token and every token derived from it; returns the ids revoked.',
-    authScopes: { governance: true },
+    description:
+      'Revokes a delegation token and every token derived from it; returns the ids revoked. Governance revokes any token; a person, those acting for them (see myDelegations). Agents are refused.',
     args: { tokenId: t.arg.string({ required: true }), reason: t.arg.string({ required: false }) },
     resolve: (_root, { tokenId, reason }, { identity, viewer }) =>
       identity.revokeToken(viewer, tokenId, reason),

@@ -57,7 +57,8 @@ builder.queryField('myGrants', (t) =>
 builder.mutationField('revokeGrant', (t) =>
   t.field({
     type: GrantRef,
-    description: 'Ends a grant now (its approvers, the owners of what it covers, governance).',
+    description:
+      'Ends a grant now (the person it is for, its approvers, the owners of what it covers, governance).',
     args: { id: t.arg.id({ required: true }), reason: t.arg.string({ required: true }) },
     resolve: (_root, { id, reason }, { requests, viewer }) =>
       requests.revokeGrant(viewer, String(id), reason),
