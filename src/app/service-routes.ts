@@ -1,4 +1,5 @@
 import { type ChannelName, inChannel } from '../audit/channel.ts';
+import { consoleDoor } from '../console/console-door.ts';
 import { consoleRoute } from '../console/static/console-route.ts';
 import { createGraphQLServer, graphqlPath } from '../graphql/yoga.ts';
 import { mcpHttpDoor } from '../mcp/mcp-http-door.ts';
@@ -10,7 +11,14 @@ import type { Services } from './create-services.ts';
 
 /** The doors of the service, each on its path of the one HTTP server, all calling the same modules. */
 export async function serviceRoutes(services: Services): Promise<Route[]> {
-  const { config, identity, logger, slack, auditLog } = services;
+  const { config, identity, logger, slack, auditLog, database } = services;
+  const consoleApi = consoleDoor({
+    prisma: database.prisma,
+    identity,
+    config: config.console,
+    publicUrl: config.http.publicUrl,
+    logger,
+  });
   // Loaded already when Slack is configured (create-services.ts): Bolt stays unloaded otherwise.
   const slackRoute = slack?.handle
     ? [
@@ -27,6 +35,7 @@ export async function serviceRoutes(services: Services): Promise<Route[]> {
       handle: createGraphQLServer(services, {
         graphiql: config.http.graphiql,
         introspection: config.http.introspection,
+        sessions: consoleApi.sessions,
       }),
       contentTypes: ['application/json'],
     },
@@ -45,6 +54,8 @@ export async function serviceRoutes(services: Services): Promise<Route[]> {
       ),
     },
     ...slackRoute,
+    // The console's sign-in and session API, before any page of the console (/console/*).
+    { ...consoleApi.route, handle: throughChannel('console', consoleApi.route.handle) },
     // The console's page and files (its session routes, /console/api, come before it).
     consoleRoute(),
     homeRedirect(graphqlPath),

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { type AuditConfig, auditConfig, auditEnvironmentSchema } from '../audit/log/audit-config.ts';
+import { type ConsoleConfig, consoleOidcSchema } from '../console/console-config.ts';
 import type { DatabaseConfig } from '../db/database-config.ts';
 import { devIssuerAvailability } from '../identity/humans/dev-issuer-availability.ts';
 import { identityProvidersSchema } from '../identity/humans/identity-provider-config.ts';
@@ -120,6 +121,15 @@ export const environmentSchema = z.object({
   APERTURE_VENDED_ROLE_MAX_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   /** How often the sweep reconciles vended roles with the source databases. */
   APERTURE_VENDING_SWEEP_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
+  /** The console: a signed-in person's session ends after this many hours, whatever they do. */
+  APERTURE_CONSOLE_SESSION_HOURS: z.coerce.number().int().min(1).max(168).default(12),
+  /** The console: a session unused for this many minutes ends. */
+  APERTURE_CONSOLE_IDLE_MINUTES: z.coerce.number().int().min(5).max(1_440).default(120),
+  /** The console's OpenID Connect sign-in (JSON); absent: none (development sign-in only, in development). */
+  APERTURE_CONSOLE_OIDC: jsonFromEnv(
+    consoleOidcSchema,
+    '{"issuer": "https://...", "clientId": "...", "clientSecret": "...", "claim": "email"}',
+  ).optional(),
   ...auditEnvironmentSchema.shape,
 });
 
@@ -156,6 +166,8 @@ export interface Config {
   mcp: McpOptions;
   /** Role vending: the registered sources and how long a vended login may live. */
   vending: { sources: SourceConnections; maxSeconds: number; sweepSeconds: number };
+  /** The console's sessions and sign-in. */
+  console: ConsoleConfig;
 }
 
 /** Thrown when the environment holds a bad value; the message names each variable and its problem. */
@@ -252,6 +264,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxSeconds: env.APERTURE_VENDED_ROLE_MAX_SECONDS,
       sweepSeconds: env.APERTURE_VENDING_SWEEP_SECONDS,
     },
+    console: {
+      sessionHours: env.APERTURE_CONSOLE_SESSION_HOURS,
+      idleMinutes: env.APERTURE_CONSOLE_IDLE_MINUTES,
+      oidc: env.APERTURE_CONSOLE_OIDC ?? null,
+    },
   };
 }
 
@@ -300,7 +317,7 @@ function nonEmpty(source: NodeJS.ProcessEnv): Record<string, string> {
 function shownValue(name: string, value: string | undefined): string {
   if (value === undefined) return 'nothing';
   if (name === 'DATABASE_URL') return JSON.stringify(redactUrl(value));
-  if (/SECRET|TOKEN|PASSWORD|KEY|PROVIDERS|CONNECTIONS/.test(name))
+  if (/SECRET|TOKEN|PASSWORD|KEY|PROVIDERS|CONNECTIONS|OIDC/.test(name))
     return `a value of ${value.length} characters`;
   return JSON.stringify(value);
 }

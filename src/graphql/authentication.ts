@@ -2,7 +2,7 @@ import { type DocumentNode, Kind, parse } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { ViewerAuthenticator } from '../identity/authenticator.ts';
 import { TokenRefusedError } from '../identity/token-refusal.ts';
-import type { Viewer } from '../identity/viewer.ts';
+import type { HumanViewer, Viewer } from '../identity/viewer.ts';
 import type { Logger } from '../logging/logger.ts';
 import { requestIdHeader } from '../server/request-id.ts';
 import { maskError } from './errors.ts';
@@ -14,23 +14,63 @@ const publicRootFields = new Set(['health', '__typename']);
 const maxAnonymousTokens = 200;
 
 /**
+ * A browser session (the console's cookie, with its CSRF header) as the other way in. Only for
+ * people: a session is only ever made for a person signing in (see src/console).
+ */
+export interface SessionAuthenticator {
+  /** Whether the `Cookie` header presents a session. */
+  presentsSession(cookieHeader: string | null | undefined): boolean;
+  /** The session's person; TokenRefusedError when it has ended or the CSRF header does not match. */
+  authenticate(cookieHeader: string | null, csrfHeader: string | null): Promise<HumanViewer>;
+}
+
+/** The console's CSRF header (src/console names it too; peers do not import each other). */
+const csrfHeader = 'x-aperture-csrf';
+
+/**
+ * Whether a request is served by its session rather than a bearer token: an `Authorization`
+ * header always wins (agents and scripts are unchanged by the console).
+ */
+export function servedBySession(
+  sessions: SessionAuthenticator | undefined,
+  authorization: string | null | undefined,
+  cookie: string | null | undefined,
+): sessions is SessionAuthenticator {
+  return sessions !== undefined && !authorization && sessions.presentsSession(cookie);
+}
+
+/**
  * Authenticates every GraphQL request before its document is parsed or validated, so a caller
  * without a valid token learns nothing about the schema, not even from validation messages
  * ("Cannot query field ..."). A refused token is one INFO line (request id and reason code, never
  * the token) and UNAUTHENTICATED for the caller; an anonymous caller may only ask for `health`.
+ * Without a bearer token, the console's session cookie (with its CSRF header) authenticates a person.
  * The viewer is kept for the context factory (see `authenticatedViewer`).
  */
-export function useAuthentication(authenticator: ViewerAuthenticator, logger: Logger): Plugin {
+export function useAuthentication(
+  authenticator: ViewerAuthenticator,
+  logger: Logger,
+  sessions?: SessionAuthenticator,
+): Plugin {
   return {
     async onParams({ request, params, setResult }) {
       const requestId = request.headers.get(requestIdHeader) ?? undefined;
+      const authorization = request.headers.get('authorization');
+      const cookie = request.headers.get('cookie');
+      const bySession = servedBySession(sessions, authorization, cookie);
       const refuse = (error: TokenRefusedError) => {
-        logger.info({ requestId, reason: error.reason }, 'bearer token refused');
+        logger.info(
+          { requestId, reason: error.reason },
+          bySession ? 'console session refused' : 'bearer token refused',
+        );
         setResult({ errors: [maskError(error)] });
       };
       let viewer: Viewer;
       try {
-        viewer = await authenticator.authenticate(request.headers.get('authorization'));
+        viewer =
+          bySession && sessions
+            ? await sessions.authenticate(cookie, request.headers.get(csrfHeader))
+            : await authenticator.authenticate(authorization);
       } catch (error) {
         if (error instanceof TokenRefusedError) return refuse(error);
         throw error;

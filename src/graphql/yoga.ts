@@ -17,7 +17,12 @@ import type { RequestsModule } from '../requests/requests-module.ts';
 import type { RouteHandler } from '../server/create-http-server.ts';
 import { requestIdHeader } from '../server/request-id.ts';
 import type { VendingModule } from '../vending/vending-module.ts';
-import { authenticatedViewer, useAuthentication } from './authentication.ts';
+import {
+  authenticatedViewer,
+  type SessionAuthenticator,
+  servedBySession,
+  useAuthentication,
+} from './authentication.ts';
 import type { GraphQLContext } from './context.ts';
 import { logUnexpectedErrors, maskError, yogaLogger } from './errors.ts';
 import { offlineGraphiQL } from './graphiql/offline-graphiql.ts';
@@ -51,6 +56,8 @@ export interface GraphQLOptions {
   graphiql: boolean;
   /** Schema introspection for callers with a token (off in production unless configured). */
   introspection: boolean;
+  /** The console's sessions: a person's browser calls with its cookie (and CSRF header). */
+  sessions?: SessionAuthenticator;
 }
 
 export const graphqlPath = '/graphql';
@@ -58,14 +65,25 @@ export const graphqlPath = '/graphql';
 /** GraphQL callers name no client software: policies tell GraphQL apart only as a door. */
 export const graphqlChannel: Channel = Object.freeze({ name: 'graphql', client: null });
 
+/** A person's browser calling GraphQL with the console's session cookie. */
+export const consoleChannel: Channel = Object.freeze({ name: 'console', client: null });
+
 /**
  * The GraphQL endpoint. Each request gets its context: its id, the viewer authenticated from its
- * bearer token against the current state, a logger carrying both, and a catalog reader. Each is
- * served in the `graphql` channel: the slices it reads and every audit event it causes say so.
+ * bearer token (or console session) against the current state, a logger carrying both, and a
+ * catalog reader. Each is served in the `graphql` channel, or `console` when its session cookie
+ * authenticates it: the slices it reads and every audit event it causes say so.
  */
 export function createGraphQLServer(modules: GraphQLModules, options: GraphQLOptions): RouteHandler {
   const yoga = createYogaServer(modules, options);
-  return (request, response) => inChannel(graphqlChannel, () => yoga(request, response));
+  return (request, response) => {
+    const bySession = servedBySession(
+      options.sessions,
+      request.headers.authorization,
+      request.headers.cookie,
+    );
+    return inChannel(bySession ? consoleChannel : graphqlChannel, () => yoga(request, response));
+  };
 }
 
 function createYogaServer(
@@ -81,7 +99,7 @@ function createYogaServer(
     vending,
     logger,
   }: GraphQLModules,
-  { graphiql, introspection }: GraphQLOptions,
+  { graphiql, introspection, sessions }: GraphQLOptions,
 ) {
   // Served from our own origin, files included: no CDN is reachable where data is governed.
   const graphiqlConsole = graphiql ? offlineGraphiQL(graphqlPath) : undefined;
@@ -94,7 +112,7 @@ function createYogaServer(
     logging: yogaLogger(logger),
     plugins: [
       ...(graphiqlConsole ? [graphiqlConsole.plugin] : []),
-      useAuthentication(identity.authenticator, logger),
+      useAuthentication(identity.authenticator, logger, sessions),
       useIntrospectionControl(introspection),
       useNoSuggestions(),
       logUnexpectedErrors(logger),
@@ -113,7 +131,19 @@ function createYogaServer(
       const requestId = request.headers.get(requestIdHeader) ?? randomUUID();
       const viewer = authenticatedViewer(request);
       const requestLogger = logger.child({ requestId, ...viewerLogContext(viewer) });
-      const streamAuthorization = identity.streamAuthorization(request.headers.get('authorization'), viewer);
+      const authorization = request.headers.get('authorization');
+      const cookie = request.headers.get('cookie');
+      const bySession = servedBySession(sessions, authorization, cookie);
+      const channel = bySession ? consoleChannel : graphqlChannel;
+      const credential = identity.streamAuthorization(authorization, viewer);
+      // A stream opened by a console session lasts as long as the session does.
+      const streamAuthorization =
+        bySession && sessions
+          ? {
+              ...credential,
+              check: () => sessions.authenticate(cookie, request.headers.get('x-aperture-csrf')),
+            }
+          : credential;
       return {
         requestId,
         viewer,
@@ -128,7 +158,7 @@ function createYogaServer(
                 throw error;
               }),
           }),
-        catalog: new SliceCatalogReader(await access.sliceFor(viewer, graphqlChannel)),
+        catalog: new SliceCatalogReader(await access.sliceFor(viewer, channel)),
         identity,
         access,
         requests,

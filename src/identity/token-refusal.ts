@@ -27,6 +27,10 @@ export type TokenRefusalReason =
   | 'older_than_intent_allows'
   | 'inactive_person'
   | 'anonymous'
+  /** The console's session cookie names no live session. */
+  | 'session_ended'
+  /** A call with the console's session cookie lacks its CSRF header, or carries another. */
+  | 'csrf_mismatch'
   | DelegationProblemKind;
 
 /**

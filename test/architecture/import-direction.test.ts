@@ -20,7 +20,7 @@ const layers = [
   ['requests'],
   ['people', 'mining', 'vending'],
   ['server'],
-  ['graphql', 'mcp', 'oauth', 'slack'],
+  ['graphql', 'mcp', 'oauth', 'slack', 'console'],
   ['seeds'],
   ['config'],
   ['app'],

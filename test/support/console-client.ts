@@ -1,0 +1,27 @@
+import type { ConsoleSignIn } from './local-oidc-provider.ts';
+
+/**
+ * Posts a GraphQL document as the console page does: the session cookie, and the CSRF header
+ * unless `csrfToken` is null (or another value is given, as a forger would).
+ */
+export async function consoleGraphql<T = Record<string, unknown>>(
+  serviceUrl: string,
+  signIn: ConsoleSignIn,
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: { csrfToken?: string | null; authorization?: string } = {},
+): Promise<{ status: number; data?: T; errors?: { message: string; extensions?: { code?: string } }[] }> {
+  const csrfToken = options.csrfToken === undefined ? signIn.csrfToken : options.csrfToken;
+  const response = await fetch(`${serviceUrl}/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      cookie: signIn.cookie,
+      ...(csrfToken === null ? {} : { 'x-aperture-csrf': csrfToken }),
+      ...(options.authorization ? { authorization: options.authorization } : {}),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, ...((await response.json()) as object) };
+}
