@@ -119,4 +119,29 @@ describe('development sign-in', () => {
     const start = await fetch(`${service.url}/console/api/oidc/start`, { redirect: 'manual' });
     expect(start.status).toBe(404);
   });
+
+  it('marks the cookie Secure when the service is reached over https', async () => {
+    const behindTls = await startTestService(db, {
+      env: {
+        NODE_ENV: '',
+        APERTURE_DATA_DIR: dataDir,
+        APERTURE_DEV_ISSUER: 'true',
+        APERTURE_PUBLIC_URL: 'https://aperture.example',
+      },
+    });
+    try {
+      const signedIn = await fetch(`${behindTls.url}/console/api/dev/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'ana@acme.test' }),
+      });
+      expect(signedIn.headers.getSetCookie()).toEqual([
+        expect.stringMatching(
+          /^aperture_console=[\w-]{43}; Path=\/; Max-Age=43200; HttpOnly; SameSite=Strict; Secure$/,
+        ),
+      ]);
+    } finally {
+      await behindTls.stop();
+    }
+  });
 });
