@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -38,8 +39,8 @@ function runOnTerminal(args: string[]): Promise<CliRun> {
 beforeAll(async () => {
   project = await mkdtemp(path.join(tmpdir(), 'aperture-build-'));
   cli = path.join(project, 'bin', 'aperture.mjs');
-  const copied = ['src', 'generated', 'bin', 'scripts', 'prisma', 'seeds'];
-  const files = ['package.json', 'tsconfig.json', 'tsconfig.build.json'];
+  const copied = ['src', 'generated', 'bin', 'scripts', 'prisma', 'seeds', 'console'];
+  const files = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
   for (const name of [...copied, ...files])
     await cp(path.resolve(name), path.join(project, name), { recursive: true });
   // The installed packages, one link each: the copy keeps its own node_modules/.cache (templates).
@@ -57,6 +58,8 @@ describe('npm run build', () => {
     expect(build.stderr).toBe('');
     expect(build.exitCode).toBe(0);
     expect(build.stdout).toMatch(/compiled to dist\/ in [\d.]+ s/);
+    // The console's page and files, built with the rest.
+    expect(existsSync(path.join(project, 'dist', 'console', 'index.html'))).toBe(true);
     expect(build.stdout).toMatch(/embedded database template prepared \(node_modules\/\.cache\/aperture\//);
   });
 
