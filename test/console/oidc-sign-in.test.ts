@@ -252,4 +252,24 @@ describe('sign-out', () => {
     const session = await fetch(`${service.url}/console/api/session`, { headers: { cookie: signIn.cookie } });
     expect(session.status).toBe(401);
   });
+
+  it('signing in and out are in the audit log, through the console', async () => {
+    const ana = await db.prisma.person.findUniqueOrThrow({ where: { email: 'ana@acme.test' } });
+    const events = await db.prisma.auditEvent.findMany({
+      where: { type: { startsWith: 'console.' }, actorHumanId: ana.id },
+      orderBy: { id: 'desc' },
+      take: 2,
+    });
+    expect(events.map(({ type, payload }) => ({ type, payload }))).toEqual([
+      { type: 'console.signed_out', payload: { via: { name: 'console', client: null } } },
+      {
+        type: 'console.signed_in',
+        payload: {
+          signedInVia: provider.issuer,
+          expiresAt: expect.any(String),
+          via: { name: 'console', client: null },
+        },
+      },
+    ]);
+  });
 });

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Provider from 'oidc-provider';
+import type Provider from 'oidc-provider';
 
 /**
  * A real OpenID Connect provider (`oidc-provider`) on loopback, for the console's sign-in: one
@@ -17,10 +17,13 @@ export class LocalOidcProvider {
   private constructor(
     private readonly server: Server,
     readonly issuer: string,
+    private readonly ProviderClass: typeof Provider,
   ) {}
 
   /** Starts on a free loopback port; `redirectUris` may be given now or later (`allowRedirect`). */
   static async start(redirectUris: string[] = []): Promise<LocalOidcProvider> {
+    providerClass ??= withoutQuickStartWarnings(async () => (await import('oidc-provider')).default);
+    const ProviderClass = await providerClass;
     let local: LocalOidcProvider | undefined;
     const server = createServer((request: IncomingMessage, response: ServerResponse) => {
       if (!local?.provider) {
@@ -30,7 +33,11 @@ export class LocalOidcProvider {
       void local.provider.callback()(request, response);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    local = new LocalOidcProvider(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    local = new LocalOidcProvider(
+      server,
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      ProviderClass,
+    );
     local.redirectUris = redirectUris;
     local.build();
     return local;
@@ -103,7 +110,11 @@ export class LocalOidcProvider {
   }
 
   private build(): void {
-    this.provider = new Provider(this.issuer, {
+    this.provider = withoutQuickStartWarnings(() => this.newProvider());
+  }
+
+  private newProvider(): Provider {
+    return new this.ProviderClass(this.issuer, {
       clients: [
         {
           client_id: this.clientId,
@@ -124,6 +135,32 @@ export class LocalOidcProvider {
       ttl: { Interaction: 600, Session: 3_600, Grant: 3_600, AccessToken: 600, IdToken: 600 },
       features: { devInteractions: { enabled: true } },
     });
+  }
+}
+
+let providerClass: Promise<typeof Provider> | undefined;
+
+/**
+ * Runs `work` without oidc-provider's start-up warnings (the runtime, its in-memory adapter and
+ * keys, its development interactions): all true, all intended for a provider that lives for a test.
+ */
+function withoutQuickStartWarnings<T>(work: () => T): T {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].includes('oidc-provider WARNING')) return;
+    warn(...args);
+  };
+  const restore = () => {
+    console.warn = warn;
+  };
+  try {
+    const result = work();
+    if (result instanceof Promise) return result.finally(restore) as T;
+    restore();
+    return result;
+  } catch (error) {
+    restore();
+    throw error;
   }
 }
 

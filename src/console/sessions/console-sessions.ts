@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { appendAuditEvent } from '../../audit/index.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
 import type { PersonKey, PersonState } from '../../identity/state/identity-state.ts';
 import type { HumanIdentity } from '../../identity/viewer.ts';
@@ -44,7 +45,10 @@ export class ConsoleSessions {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Signs an active person in; sessions already over are swept on the way. */
+  /**
+   * Signs an active person in, in the audit log too (`console.signed_in`, with how); sessions
+   * already over are swept on the way.
+   */
   async create(personId: string, signedInVia: string): Promise<NewSession> {
     const now = this.now();
     await this.prisma.consoleSession.deleteMany({
@@ -53,16 +57,23 @@ export class ConsoleSessions {
     const cookieValue = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + this.settings.sessionHours * 3_600_000);
-    await this.prisma.consoleSession.create({
-      data: {
-        id: sessionId(cookieValue),
-        personId,
-        csrfToken,
-        signedInVia,
-        createdAt: now,
-        lastSeenAt: now,
-        expiresAt,
-      },
+    await this.prisma.$transaction(async (tx) => {
+      await tx.consoleSession.create({
+        data: {
+          id: sessionId(cookieValue),
+          personId,
+          csrfToken,
+          signedInVia,
+          createdAt: now,
+          lastSeenAt: now,
+          expiresAt,
+        },
+      });
+      await appendAuditEvent(tx, {
+        type: 'console.signed_in',
+        actor: { humanId: personId },
+        payload: { signedInVia, expiresAt },
+      });
     });
     return { cookieValue, csrfToken, expiresAt };
   }
@@ -106,10 +117,20 @@ export class ConsoleSessions {
     };
   }
 
-  /** Signs out: the session is gone on every replica. */
+  /** Signs out: the session is gone on every replica (`console.signed_out` in the audit log). */
   async end(cookieValue: string): Promise<void> {
     if (!cookieValuePattern.test(cookieValue)) return;
-    await this.prisma.consoleSession.deleteMany({ where: { id: sessionId(cookieValue) } });
+    await this.prisma.$transaction(async (tx) => {
+      const ended = await tx.consoleSession.findUnique({
+        where: { id: sessionId(cookieValue) },
+        select: { personId: true },
+      });
+      if (!ended) return;
+      const { count } = await tx.consoleSession.deleteMany({ where: { id: sessionId(cookieValue) } });
+      if (count > 0) {
+        await appendAuditEvent(tx, { type: 'console.signed_out', actor: { humanId: ended.personId } });
+      }
+    });
   }
 
   private idleSince(now: Date): Date {
