@@ -8,7 +8,7 @@ import {
   LocalOidcProvider,
   signInThroughOidc,
 } from '../support/local-oidc-provider.ts';
-import { useRequestWorld } from '../support/requests-fixture.ts';
+import { fileRoutedRequest, useRequestWorld } from '../support/requests-fixture.ts';
 
 /**
  * The console's session cookie from the attacker's side: another site's page (no CSRF header),
@@ -150,6 +150,77 @@ describe('sessions end with the person', () => {
         await notifyChange(tx, 'people');
       });
     }
+  });
+});
+
+/** Follows `accessRequestUpdated` over server-sent events as the console page would; resolves the payloads when the server ends it. */
+async function followAsConsole(signIn: { cookie: string; csrfToken: string }, id: string) {
+  const response = await fetch(t.world.service.graphqlUrl, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'text/event-stream',
+      cookie: signIn.cookie,
+      'x-aperture-csrf': signIn.csrfToken,
+    },
+    body: JSON.stringify({
+      query: 'subscription ($id: ID!) { accessRequestUpdated(id: $id) { status } }',
+      variables: { id },
+    }),
+  });
+  expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+  const events: unknown[] = [];
+  const ended = (async () => {
+    const reader = response.body!.getReader();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return events;
+      buffer += new TextDecoder().decode(value);
+      const blocks = buffer.split('\n\n');
+      buffer = blocks.pop() ?? '';
+      for (const block of blocks) {
+        const data = block
+          .split('\n')
+          .filter((line) => line.startsWith('data:'))
+          .map((line) => line.slice(5).trim())
+          .join('');
+        if (data) events.push(JSON.parse(data));
+      }
+    }
+  })();
+  return { events, ended };
+}
+
+const within = <T>(promise: Promise<T>, ms = 5_000) =>
+  Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`not within ${ms} ms`)), ms)),
+  ]);
+
+describe('a stream opened by a console session lasts as long as the session', () => {
+  it('signing out ends it', async () => {
+    const id = await fileRoutedRequest(t.world, await t.world.agentToken('ana@acme.test'));
+    const ana = await signIn('ana@acme.test');
+    const stream = await followAsConsole(ana, id);
+    await expect.poll(() => stream.events.length).toBe(1);
+    const out = await fetch(`${url()}/console/api/sign-out`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: ana.cookie, 'x-aperture-csrf': ana.csrfToken },
+      body: '{}',
+    });
+    expect(out.status).toBe(204);
+    expect(await within(stream.ended)).toEqual([
+      { data: { accessRequestUpdated: { status: 'PENDING' } } },
+      {
+        errors: [
+          expect.objectContaining({
+            message: 'the console session has ended: sign in again',
+            extensions: { code: 'UNAUTHENTICATED' },
+          }),
+        ],
+      },
+    ]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { appendAuditEvent } from '../../audit/index.ts';
+import { notifyChange } from '../../db/change-feed.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
 import type { PersonKey, PersonState } from '../../identity/state/identity-state.ts';
 import type { HumanIdentity } from '../../identity/viewer.ts';
@@ -117,7 +118,10 @@ export class ConsoleSessions {
     };
   }
 
-  /** Signs out: the session is gone on every replica (`console.signed_out` in the audit log). */
+  /**
+   * Signs out: the session is gone on every replica, and so are the streams it opened
+   * (`console.signed_out` in the audit log).
+   */
   async end(cookieValue: string): Promise<void> {
     if (!cookieValuePattern.test(cookieValue)) return;
     await this.prisma.$transaction(async (tx) => {
@@ -129,6 +133,8 @@ export class ConsoleSessions {
       const { count } = await tx.consoleSession.deleteMany({ where: { id: sessionId(cookieValue) } });
       if (count > 0) {
         await appendAuditEvent(tx, { type: 'console.signed_out', actor: { humanId: ended.personId } });
+        // Streams opened with the session check it again on every replica: signing out ends them.
+        await notifyChange(tx, 'people', 'console-sign-out');
       }
     });
   }
