@@ -37,7 +37,7 @@ export async function oidcStartRoute(
     started = await context.oidc.start(oidcRedirectUrl(context, request), returnTo);
   } catch (error) {
     context.logger.warn(
-      { err: error, issuer: context.oidc.issuer },
+      { problem: describe(error), issuer: context.oidc.issuer },
       'console: the identity provider is unreachable',
     );
     return sendRedirect(response, signInErrorPage('provider_unavailable'));
@@ -68,7 +68,14 @@ export async function oidcCallbackRoute(
     key = await context.oidc.finish(callbackUrl, pending);
   } catch (error) {
     const code = error instanceof SignInRefused ? error.code : 'provider_unavailable';
-    context.logger.info({ err: error, issuer: context.oidc.issuer, code }, 'console: sign-in refused');
+    context.logger.info(
+      {
+        problem: describe(error instanceof SignInRefused ? (error.cause ?? error) : error),
+        issuer: context.oidc.issuer,
+        code,
+      },
+      'console: sign-in refused',
+    );
     return sendRedirect(response, signInErrorPage(code), [cleared]);
   }
   const person = await context.people.person(key);
@@ -82,4 +89,12 @@ export async function oidcCallbackRoute(
 
 function signInErrorPage(code: string): string {
   return `${consoleHome}?signInError=${encodeURIComponent(code)}`;
+}
+
+/**
+ * What the log says of a failed sign-in: the error's name and message only. Library errors carry
+ * the provider's answers in their causes (tokens among them), which a log must never hold.
+ */
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
 }
