@@ -1,9 +1,109 @@
-import { Page } from '../../ui/page.tsx';
+import { useState } from 'react';
+import { useApiMutation, useApiQuery } from '../../api/use-api.ts';
+import { Page, Panel } from '../../ui/page.tsx';
+import { QueryState, Success } from '../../ui/status.tsx';
+import { Tabs } from '../../ui/tabs.tsx';
+import { AccessChanges } from './access-changes.tsx';
+import {
+  type ApplyOutcome,
+  applyPoliciesMutation,
+  applyRulesMutation,
+  currentPoliciesQuery,
+  currentRulesQuery,
+} from './documents.ts';
+import { SetEditor } from './set-editor.tsx';
+import { IdChanges } from './set-preview.tsx';
 
+type SetTab = 'policies' | 'rules';
+const tabs = [
+  { id: 'policies', label: 'Policies' },
+  { id: 'rules', label: 'Rules' },
+] as const;
+
+/** Governance: the policy set and the request rules as YAML, previewed (who gains and loses) and applied as new versions. */
 export function PoliciesPage() {
+  const [tab, setTab] = useState<SetTab>('policies');
   return (
-    <Page title="Policies and rules">
-      <p>Coming in this change.</p>
+    <Page
+      title="Policies and rules"
+      intro="Policies decide what each person (and the agents acting for them) may see; rules decide access requests. Each change is a new version: preview it to see what it does, then apply it."
+    >
+      <Tabs label="Policies and rules" tabs={tabs} selected={tab} onSelect={setTab}>
+        {tab === 'policies' ? <PoliciesTab /> : <RulesTab />}
+      </Tabs>
     </Page>
+  );
+}
+
+function PoliciesTab() {
+  const current = useApiQuery(currentPoliciesQuery, {});
+  const mutation = useApiMutation(applyPoliciesMutation);
+  const [applied, setApplied] = useState<ApplyOutcome | null>(null);
+  return (
+    <div className="stack">
+      {applied ? <AppliedNotice outcome={applied} noun="policies" /> : null}
+      <QueryState query={current} what="the policies">
+        {(data) => (
+          <SetEditor
+            key={data.policies.version}
+            kind={{ noun: 'policies', label: 'Policies (YAML)' }}
+            version={data.policies.version}
+            items={data.policies.policies}
+            apply={async (policies, dryRun) =>
+              (await mutation.mutateAsync({ policies, dryRun })).applyPolicies
+            }
+            onApplied={setApplied}
+          />
+        )}
+      </QueryState>
+    </div>
+  );
+}
+
+function RulesTab() {
+  const current = useApiQuery(currentRulesQuery, {});
+  const mutation = useApiMutation(applyRulesMutation);
+  const [applied, setApplied] = useState<ApplyOutcome | null>(null);
+  return (
+    <div className="stack">
+      {applied ? <AppliedNotice outcome={applied} noun="rules" /> : null}
+      <QueryState query={current} what="the rules">
+        {(data) => (
+          <SetEditor
+            key={data.rules.version}
+            kind={{ noun: 'rules', label: 'Rules (YAML)' }}
+            version={data.rules.version}
+            items={data.rules.rules}
+            apply={async (rules, dryRun) => (await mutation.mutateAsync({ rules, dryRun })).applyRules}
+            onApplied={setApplied}
+          />
+        )}
+      </QueryState>
+    </div>
+  );
+}
+
+function AppliedNotice({ outcome, noun }: { outcome: ApplyOutcome; noun: 'policies' | 'rules' }) {
+  return (
+    <div className="stack">
+      <Success>
+        {outcome.applied
+          ? `Applied: version ${outcome.version} of the ${noun} is in force.`
+          : `Nothing to apply: version ${outcome.version} already says this.`}
+      </Success>
+      {outcome.applied ? (
+        <Panel title={`Version ${outcome.version}`}>
+          <IdChanges outcome={outcome} noun={noun} />
+          {noun === 'policies' ? (
+            <AccessChanges
+              changes={outcome.accessChanges}
+              total={outcome.accessChangeCount}
+              people={outcome.peopleAffected}
+              applied
+            />
+          ) : null}
+        </Panel>
+      ) : null}
+    </div>
   );
 }

@@ -1,0 +1,63 @@
+import { graphql, type ResultOf } from '../../graphql/graphql.ts';
+
+export const currentPoliciesQuery = graphql(`
+  query ConsolePolicies {
+    policies { version policies }
+  }
+`);
+
+export const currentRulesQuery = graphql(`
+  query ConsoleRules {
+    rules { version rules }
+  }
+`);
+
+export const applyPoliciesMutation = graphql(`
+  mutation ConsoleApplyPolicies($policies: JSON!, $dryRun: Boolean!) {
+    applyPolicies(policies: $policies, dryRun: $dryRun) {
+      applied
+      version
+      added
+      changed
+      removed
+      unchanged
+      accessChangeCount
+      peopleAffected
+      accessChanges {
+        human { name email }
+        path
+        kind
+        before
+        after
+        gained
+      }
+    }
+  }
+`);
+
+export const applyRulesMutation = graphql(`
+  mutation ConsoleApplyRules($rules: JSON!, $dryRun: Boolean!) {
+    applyRules(rules: $rules, dryRun: $dryRun) {
+      applied
+      version
+      added
+      changed
+      removed
+      unchanged
+      accessChangeCount
+      peopleAffected
+      accessChanges {
+        human { name email }
+        path
+        kind
+        before
+        after
+        gained
+      }
+    }
+  }
+`);
+
+/** What applying (or previewing) a set answered; the same shape for policies and rules. */
+export type ApplyOutcome = ResultOf<typeof applyPoliciesMutation>['applyPolicies'];
+export type AccessChange = ApplyOutcome['accessChanges'][number];
