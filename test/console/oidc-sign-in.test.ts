@@ -153,6 +153,41 @@ describe('OpenID Connect sign-in', () => {
     );
   });
 
+  it('refuses an email the provider says it has not verified', async () => {
+    provider.setClaims('bob@acme.test', { email_verified: false });
+    try {
+      const { browser, authorizationUrl } = await startSignIn();
+      const callback = await provider.completeLogin(authorizationUrl, 'bob@acme.test');
+      const back = await fetch(callback, { redirect: 'manual', headers: { cookie: cookieHeader(browser) } });
+      expect(back.headers.get('location')).toBe('/console/?signInError=unverified_email');
+      expect(back.headers.getSetCookie().some((cookie) => cookie.startsWith('aperture_console='))).toBe(
+        false,
+      );
+    } finally {
+      provider.setClaims('bob@acme.test', {});
+    }
+  });
+
+  it('maps people by subject when configured so', async () => {
+    await db.prisma.person.update({ where: { email: 'bob@acme.test' }, data: { subject: 'bob@acme.test' } });
+    const bySubject = await startTestService(db, {
+      env: { APERTURE_CONSOLE_OIDC: provider.consoleSetting({ claim: 'sub', scopes: ['openid'] }) },
+    });
+    try {
+      provider.allowRedirect(`${bySubject.url}/console/api/oidc/callback`);
+      const bob = await signInThroughOidc(bySubject.url, provider, 'bob@acme.test');
+      expect((await consoleGraphql(bySubject.url, bob, viewerQuery)).data).toEqual({
+        viewer: { kind: 'HUMAN', human: { email: 'bob@acme.test' } },
+      });
+      // Ana has no subject: the provider's account of her names nobody here.
+      await expect(signInThroughOidc(bySubject.url, provider, 'ana@acme.test')).rejects.toThrow(
+        /unknown_person/,
+      );
+    } finally {
+      await bySubject.stop();
+    }
+  });
+
   it.each([
     'https://evil.example/console/',
     '//evil.example/console/',

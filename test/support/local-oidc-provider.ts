@@ -13,6 +13,8 @@ export class LocalOidcProvider {
   readonly clientSecret = 'local-oidc-provider-client-secret';
   private provider: Provider | undefined;
   private redirectUris: string[] = [];
+  /** Claims that replace an account's defaults (e.g. an unverified email). */
+  private readonly claimOverrides = new Map<string, Record<string, unknown>>();
 
   private constructor(
     private readonly server: Server,
@@ -48,6 +50,11 @@ export class LocalOidcProvider {
     if (this.redirectUris.includes(uri)) return;
     this.redirectUris = [...this.redirectUris, uri];
     this.build();
+  }
+
+  /** Makes the provider say more or other things of `account` (e.g. `{ email_verified: false }`). */
+  setClaims(account: string, claims: Record<string, unknown>): void {
+    this.claimOverrides.set(account, claims);
   }
 
   /** `APERTURE_CONSOLE_OIDC` for a service that signs people in with this provider. */
@@ -127,7 +134,7 @@ export class LocalOidcProvider {
       ],
       findAccount: (_context, id) => ({
         accountId: id,
-        claims: () => ({ sub: id, email: id, email_verified: true }),
+        claims: () => ({ sub: id, email: id, email_verified: true, ...this.claimOverrides.get(id) }),
       }),
       claims: { openid: ['sub'], email: ['email', 'email_verified'] },
       cookies: { keys: ['local-oidc-provider-cookie-key'] },
