@@ -1,0 +1,53 @@
+import { graphql } from '../../graphql/graphql.ts';
+import { decidedRequestFields } from '../../ui/decided-requests-table.tsx';
+
+export const myDelegationsQuery = graphql(`
+  query ConsoleMyDelegations {
+    myDelegations {
+      tokenId
+      chain { clientId name }
+      intent
+      taskId
+      issuedAt
+      expiresAt
+      subDelegations
+      grants { id paths tier scope status expiresAt createdAt intent taskId }
+      requests { id status paths tier createdAt decidedAt agents { clientId name } }
+    }
+  }
+`);
+
+/** Every grant in force made for me, whether or not an agent acts for me now. */
+export const myActiveGrantsQuery = graphql(`
+  query ConsoleMyActiveGrants {
+    myGrants(statuses: [ACTIVE], first: 100) {
+      totalCount
+      edges { node { id paths tier scope status expiresAt createdAt intent taskId } }
+    }
+  }
+`);
+
+export const myDecidedRequestsQuery = graphql(
+  `
+  query ConsoleMyDecidedRequests($after: String) {
+    myAccessRequests(role: REQUESTED_FOR_ME, statuses: [APPROVED, DENIED, EXPIRED, CANCELLED], first: 25, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { ...ConsoleDecidedRequest } }
+    }
+  }
+`,
+  [decidedRequestFields],
+);
+
+export const revokeDelegationMutation = graphql(`
+  mutation ConsoleRevokeDelegation($tokenId: String!, $reason: String) {
+    revokeDelegationToken(tokenId: $tokenId, reason: $reason)
+  }
+`);
+
+export const revokeGrantMutation = graphql(`
+  mutation ConsoleRevokeGrant($id: ID!, $reason: String!) {
+    revokeGrant(id: $id, reason: $reason) { id status }
+  }
+`);

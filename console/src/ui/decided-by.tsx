@@ -1,0 +1,47 @@
+/** What the console knows of a request's decision: enough to say who (or what) decided it. */
+export interface DecisionFacts {
+  status: string;
+  decidedBy: string | null;
+  ruleId: string | null;
+  approvalSteps: readonly {
+    objects: readonly { approvedBy: readonly { email: string; name: string }[] | null }[];
+  }[];
+}
+
+/**
+ * Who decided a request, in words: a rule, the approvers who approved it, nobody in time, or the
+ * agent that withdrew it. A denial by a person names no one (the API gives the denier's id only),
+ * unless `viewer` took part: the requests they decided (DECIDED_BY_ME) they did not approve, they denied.
+ */
+export function describeDecider(
+  request: DecisionFacts,
+  viewer?: { email: string; decided: boolean },
+): string {
+  const { status, decidedBy } = request;
+  if (status === 'PENDING')
+    return viewer?.decided ? 'you approved; it waits for other approvers' : 'not decided yet';
+  if (status === 'CANCELLED') return 'withdrawn by the agent';
+  if (status === 'EXPIRED' || decidedBy === 'system:expiry') return 'nobody decided in time';
+  if (decidedBy?.startsWith('rule:')) return `automatically, by the rule ${decidedBy.slice('rule:'.length)}`;
+  const approvers = new Map<string, string>();
+  for (const step of request.approvalSteps) {
+    for (const object of step.objects) {
+      for (const approver of object.approvedBy ?? []) approvers.set(approver.email, approver.name);
+    }
+  }
+  const names = [...approvers].map(([email, name]) => (email === viewer?.email ? 'you' : name));
+  if (status === 'APPROVED') return names.length > 0 ? names.join(', ') : 'an approver';
+  if (viewer?.decided && !approvers.has(viewer.email)) return 'you';
+  return 'an approver';
+}
+
+/** The decider as a short phrase after the status: "by Lucas Moreau", "automatically, by the rule …". */
+export function DecidedBy({
+  request,
+  viewer,
+}: {
+  request: DecisionFacts;
+  viewer?: { email: string; decided: boolean };
+}) {
+  return <span className="decided-by">{describeDecider(request, viewer)}</span>;
+}
