@@ -1,0 +1,91 @@
+import { useId } from 'react';
+import { useSession } from '../../api/session-context.tsx';
+import type { ResultOf } from '../../graphql/graphql.ts';
+import { Badge, Chain } from '../../ui/badges.tsx';
+import { formatDuration, Time } from '../../ui/time.tsx';
+import { ApprovalSteps } from './approval-steps.tsx';
+import { DecideActions } from './decide-actions.tsx';
+import type { awaitingMyDecisionQuery } from './inbox-queries.ts';
+import { RequestObjects } from './request-objects.tsx';
+import { SimilarDecisions } from './similar-decisions.tsx';
+
+type WaitingRequest = ResultOf<typeof awaitingMyDecisionQuery>['myAccessRequests']['edges'][number]['node'];
+
+/** One request waiting for the approver: who, through which agents, why, what, and who else decides. */
+export function InboxRequest({
+  request,
+  onDecided,
+}: {
+  request: WaitingRequest;
+  onDecided: (message: string) => void;
+}) {
+  const id = useId();
+  const { person } = useSession();
+  const { human } = request;
+  const what = request.paths.length === 1 ? request.paths[0] : `${request.paths.length} objects`;
+  const summary = `${human.name}'s ${request.agents[0]?.name ?? 'agent'} asks to ${request.tier.toLowerCase()} ${what}`;
+  return (
+    <article className="inbox-request" aria-labelledby={`${id}-title`}>
+      <header className="inbox-request-header">
+        <div>
+          <h3 id={`${id}-title`}>
+            {human.name} <span className="muted">asks to</span> <Badge value={request.tier} />{' '}
+            <span className="inbox-what">{what}</span>
+          </h3>
+          <p className="muted human-line">
+            {[human.title, human.department].filter(Boolean).join(', ') || human.email} · asked{' '}
+            <Time value={request.createdAt} /> · expires unanswered <Time value={request.expiresAt} />
+          </p>
+        </div>
+        {request.viewerCanDecide ? (
+          <DecideActions
+            requestId={request.id}
+            summary={summary}
+            requestedSeconds={request.requestedDurationSeconds}
+            canApprove={request.viewerCanApprove}
+            onDecided={onDecided}
+          />
+        ) : (
+          <p className="muted">You cannot decide it now.</p>
+        )}
+      </header>
+      {request.viewerCanDecide && !request.viewerCanApprove ? (
+        <p className="notice notice-info">
+          Your approval does not count yet: an earlier approval step waits. You may still deny it.
+        </p>
+      ) : null}
+      <div className="inbox-grid">
+        <section aria-label="The request">
+          <dl className="facts request-facts">
+            <dt>Through</dt>
+            <dd>
+              <Chain agents={request.agents} />
+            </dd>
+            <dt>Intent</dt>
+            <dd>{request.intent}</dd>
+            <dt>Task</dt>
+            <dd>{request.taskId ?? <span className="muted">none named</span>}</dd>
+            <dt>For</dt>
+            <dd>
+              {formatDuration(request.requestedDurationSeconds)}
+              {request.scope === 'TASK' ? ' (this task only)' : ''}
+              {request.extendsGrantId ? ' (extends a grant)' : ''}
+            </dd>
+          </dl>
+          <blockquote className="justification">
+            <span className="visually-hidden">Justification: </span>
+            {request.justification}
+          </blockquote>
+        </section>
+        <section aria-label="Who decides">
+          <h4>Rule and approvers</h4>
+          <ApprovalSteps ruleId={request.ruleId} steps={request.approvalSteps} viewerEmail={person.email} />
+          <h4>Similar requests</h4>
+          <SimilarDecisions {...request.similarDecisions} />
+        </section>
+      </div>
+      <h4>What it asks for</h4>
+      <RequestObjects objects={request.objects} />
+    </article>
+  );
+}
