@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parsePolicySet } from '../../src/policy/store/policy-store.ts';
 import { connectMcp } from '../mcp/support/mcp-client.ts';
+import { consoleGraphql, devSignIn } from '../support/console-client.ts';
 import { graphql } from '../support/graphql-client.ts';
 import { type RunningCli, startCli } from '../support/spawn-cli.ts';
 import { type ReadmeBlock, sectionBlocks } from './readme-blocks.ts';
@@ -125,6 +126,43 @@ describe('the README quickstart, word for word', () => {
       shellEnv.AGENT,
     );
     expect(afterApproval.data).toEqual({ dataset: { tier: 'READ' } });
+
+    // "Or in the console": the page is served, Lucas is among the demo people, Oliver's agent with
+    // its grants and requests is under My agents, and Lucas's decision is in his history.
+    const page = await fetch(`${origin}/console/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    const people = (await (await fetch(`${origin}/console/api/dev/people`)).json()) as {
+      people: { name: string }[];
+    };
+    expect(people.people.map((person) => person.name)).toEqual(
+      expect.arrayContaining(['Lucas Moreau', 'Oliver Grant']),
+    );
+    const asOliver = await consoleGraphql<{
+      myDelegations: {
+        chain: { clientId: string }[];
+        grants: { paths: string[] }[];
+        requests: { id: string }[];
+      }[];
+    }>(
+      origin,
+      await devSignIn(origin, 'oliver.grant@acme.example'),
+      '{ myDelegations { chain { clientId } grants { paths } requests { id } } }',
+    );
+    const requestId = path$(answers, 'AskForMarketingLeads', ['requestAccess', 'request', 'id']);
+    expect(asOliver.data?.myDelegations).toEqual([
+      expect.objectContaining({
+        chain: [{ clientId: shellEnv.CLIENT_ID }],
+        grants: expect.arrayContaining([{ paths: ['analytics.marketing.marketing_leads'] }]),
+        requests: expect.arrayContaining([{ id: requestId }]),
+      }),
+    ]);
+    const asLucas = await consoleGraphql<{ myAccessRequests: { edges: { node: { id: string } }[] } }>(
+      origin,
+      await devSignIn(origin, 'lucas.moreau@acme.example'),
+      '{ myAccessRequests(role: DECIDED_BY_ME) { edges { node { id } } } }',
+    );
+    expect(asLucas.data?.myAccessRequests.edges.map((edge) => edge.node.id)).toEqual([requestId]);
 
     // "That --for-agent token is refused on /graphql" with the message the README quotes.
     const forAgent = await runShellBlock(

@@ -25,3 +25,17 @@ export async function consoleGraphql<T = Record<string, unknown>>(
   });
   return { status: response.status, ...((await response.json()) as object) };
 }
+
+/** Signs in as a person through the development sign-in (development mode only), as the page's button does. */
+export async function devSignIn(serviceUrl: string, email: string): Promise<ConsoleSignIn> {
+  const signIn = await fetch(`${serviceUrl}/console/api/dev/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email }),
+  });
+  if (!signIn.ok) throw new Error(`development sign-in as ${email}: ${signIn.status} ${await signIn.text()}`);
+  const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const session = await fetch(`${serviceUrl}/console/api/session`, { headers: { cookie } });
+  const { csrfToken } = (await session.json()) as { csrfToken: string };
+  return { cookie, csrfToken };
+}
