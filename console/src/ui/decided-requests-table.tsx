@@ -1,6 +1,6 @@
 import { type FragmentOf, graphql, readFragment } from '../graphql/graphql.ts';
 import { Badge, Chain } from './badges.tsx';
-import { DecidedBy } from './decided-by.tsx';
+import { describeDecider } from './decider.ts';
 import { PathList } from './paths.tsx';
 import { formatDuration, Time } from './time.tsx';
 
@@ -15,7 +15,6 @@ export const decidedRequestFields = graphql(`
     createdAt
     decidedAt
     decidedBy
-    ruleId
     reason
     approvedDurationSeconds
     human { name }
@@ -73,9 +72,7 @@ export function DecidedRequestsTable({
                 <Chain agents={request.agents} />
                 <div className="muted">{request.intent}</div>
               </td>
-              <td data-label="Decided by">
-                {viewer ? <DecidedBy request={request} viewer={viewer} /> : <DecidedBy request={request} />}
-              </td>
+              <td data-label="Decided by">{describeDecider(request, viewer)}</td>
               <td data-label="When">
                 <Time value={request.decidedAt ?? request.createdAt} />
               </td>

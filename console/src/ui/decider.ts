@@ -2,7 +2,6 @@
 export interface DecisionFacts {
   status: string;
   decidedBy: string | null;
-  ruleId: string | null;
   approvalSteps: readonly {
     objects: readonly { approvedBy: readonly { email: string; name: string }[] | null }[];
   }[];
@@ -33,15 +32,4 @@ export function describeDecider(
   if (status === 'APPROVED') return names.length > 0 ? names.join(', ') : 'an approver';
   if (viewer?.decided && !approvers.has(viewer.email)) return 'you';
   return 'an approver';
-}
-
-/** The decider as a short phrase after the status: "by Lucas Moreau", "automatically, by the rule …". */
-export function DecidedBy({
-  request,
-  viewer,
-}: {
-  request: DecisionFacts;
-  viewer?: { email: string; decided: boolean };
-}) {
-  return <span className="decided-by">{describeDecider(request, viewer)}</span>;
 }
