@@ -140,7 +140,7 @@ export function useConsoleWorld(setUp?: (world: ConsoleWorld) => Promise<void>):
           "Install Debian's: apt-get install -y chromium (.ci/run does), or set CHROMIUM_PATH.",
       );
     }
-    await mkdir(screenshotsDir, { recursive: true });
+    await mkdir(path.join(screenshotsDir, 'last'), { recursive: true });
     const [database, provider, signInProvider, launched] = await Promise.all([
       createTestDatabase(),
       TestIdentityProvider.create(),
@@ -191,6 +191,7 @@ export interface ConsolePage {
   visit(consolePath: string, heading: string | RegExp): Promise<void>;
   /** Fails the test on any page error or request to another origin. */
   expectClean(): void;
+  /** Keeps a picture of the page as it was last (in `last/` of the screenshots folder), then closes it. */
   close(): Promise<void>;
 }
 
@@ -228,7 +229,12 @@ export async function openConsolePage(
       expect(problems, 'page errors').toEqual([]);
       expect(elsewhere, 'requests to other origins').toEqual([]);
     },
-    close: () => context.close(),
+    async close() {
+      // What the page showed last, also when an expectation failed: the first thing to look at.
+      const test = (expect.getState().currentTestName ?? 'page').replace(/[^\w-]+/g, '-').slice(0, 120);
+      await page.screenshot({ path: path.join(screenshotsDir, 'last', `${test}.png`) }).catch(() => {});
+      await context.close();
+    },
   };
 }
 
