@@ -1,3 +1,5 @@
+import { CatalogPath } from '../../ui/paths.tsx';
+
 interface Person {
   email: string;
   name: string;
@@ -57,7 +59,7 @@ export function ApprovalSteps({
                     {step.objects.length > 1 ? (
                       <div className="step-paths">
                         {group.paths.map((path) => (
-                          <code key={path}>{path}</code>
+                          <CatalogPath key={path} path={path} />
                         ))}
                       </div>
                     ) : null}

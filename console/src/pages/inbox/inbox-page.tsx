@@ -20,7 +20,11 @@ export function InboxPage() {
         {(data) => (
           <Panel
             title="Waiting for your decision"
-            aside={<span className="count-pill">{data.myAccessRequests.totalCount}</span>}
+            aside={
+              data.myAccessRequests.totalCount > 0 ? (
+                <span className="count-pill">{data.myAccessRequests.totalCount}</span>
+              ) : null
+            }
           >
             {data.myAccessRequests.edges.length === 0 ? (
               <Empty>

@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { useSession } from '../../api/session-context.tsx';
 import type { ResultOf } from '../../graphql/graphql.ts';
 import { Badge, Chain } from '../../ui/badges.tsx';
+import { CatalogPath } from '../../ui/paths.tsx';
 import { formatDuration, Time } from '../../ui/time.tsx';
 import { ApprovalSteps } from './approval-steps.tsx';
 import { DecideActions } from './decide-actions.tsx';
@@ -30,7 +31,11 @@ export function InboxRequest({
         <div>
           <h3 id={`${id}-title`}>
             {human.name} <span className="muted">asks to</span> <Badge value={request.tier} />{' '}
-            <span className="inbox-what">{what}</span>
+            {request.paths.length === 1 && request.paths[0] ? (
+              <CatalogPath path={request.paths[0]} className="inbox-what" />
+            ) : (
+              <span className="inbox-what">{what}</span>
+            )}
           </h3>
           <p className="muted human-line">
             {[human.title, human.department].filter(Boolean).join(', ') || human.email} · asked{' '}

@@ -1,4 +1,5 @@
 import { Badge } from '../../ui/badges.tsx';
+import { CatalogPath } from '../../ui/paths.tsx';
 
 interface RequestedObject {
   path: string;
@@ -27,7 +28,7 @@ export function RequestObjects({ objects }: { objects: readonly RequestedObject[
           {objects.map((object) => (
             <tr key={object.path}>
               <td data-label="Object">
-                <code className="object-path">{object.path}</code>
+                <CatalogPath path={object.path} className="object-path" />
                 <div className="muted">
                   {object.kind.toLowerCase().replaceAll('_', ' ')}
                   {object.domain ? ` · ${object.domain}` : ''}
