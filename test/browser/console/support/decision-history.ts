@@ -32,7 +32,7 @@ export async function writeMonthOfDecisions(world: ConsoleWorld, agentClientId: 
       ...batch,
       humans: finance.slice(daysAgo % 4),
       outcome: 'APPROVED',
-      count: weekend ? 1 : 4 + (daysAgo % 4),
+      count: weekend ? 2 : 6 + (daysAgo % 4),
       resource: customers,
     });
     await insertDecidedRequests(prisma, {
