@@ -55,7 +55,7 @@ export function AgentRow({ agent }: { agent: AgentNode }) {
           <span className="muted">none</span>
         )}
       </td>
-      <td data-label="Parent and children">
+      <td data-label="Family">
         {agent.parent || agent.children.length > 0 ? (
           <>
             {agent.parent ? (

@@ -33,7 +33,7 @@ export function DecisionExamples({
               {examples.map((example) => (
                 <tr key={example.id}>
                   <th scope="row" data-label="Decision">
-                    <code className="break">{example.id}</code>
+                    <code title={example.id}>{example.id.slice(0, 8)}</code>
                   </th>
                   <td data-label="Outcome">
                     <Badge value={example.outcome.toUpperCase()} />

@@ -88,7 +88,7 @@ function SimulationResult({ simulation }: { simulation: RuleSimulation }) {
         {formatCount(simulation.withRules.deny)} denied, {formatCount(simulation.withRules.route)} routed to
         people.
         {simulation.overturnedExamples.length > 0
-          ? ` Latest requests it would have decided the other way: ${simulation.overturnedExamples.join(', ')}.`
+          ? ` Latest requests it would have decided the other way: ${simulation.overturnedExamples.map((id) => id.slice(0, 8)).join(', ')}.`
           : ''}
       </p>
     </section>

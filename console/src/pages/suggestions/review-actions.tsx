@@ -24,6 +24,9 @@ export function ReviewActions({ suggestion }: { suggestion: SuggestionDetail }) 
   const set = (field: keyof typeof edits) => (event: { target: { value: string } }) =>
     setEdits((current) => ({ ...current, [field]: event.target.value }));
 
+  const draft = (suggestion.ruleDraft ?? {}) as { id?: unknown; maxDuration?: unknown; reason?: unknown };
+  const hint = (value: unknown, fallback: string) => (typeof value === 'string' ? value : fallback);
+
   if (done) return <Success>{done}</Success>;
   if (suggestion.status !== 'NEW') return null;
 
@@ -60,7 +63,12 @@ export function ReviewActions({ suggestion }: { suggestion: SuggestionDetail }) 
       >
         <label className="field">
           <span>Rule id</span>
-          <input value={edits.ruleId} onChange={set('ruleId')} placeholder="mined-…" autoComplete="off" />
+          <input
+            value={edits.ruleId}
+            onChange={set('ruleId')}
+            placeholder={hint(draft.id, 'mined-…')}
+            autoComplete="off"
+          />
         </label>
         <label className="field">
           <span>Description</span>
@@ -83,14 +91,20 @@ export function ReviewActions({ suggestion }: { suggestion: SuggestionDetail }) 
             <input
               value={edits.maxDuration}
               onChange={set('maxDuration')}
-              placeholder="PT8H"
+              placeholder={hint(draft.maxDuration, 'PT8H')}
               autoComplete="off"
             />
           </label>
         ) : (
           <label className="field">
             <span>Reason shown to the agent</span>
-            <textarea value={edits.reason} onChange={set('reason')} rows={2} maxLength={500} />
+            <textarea
+              value={edits.reason}
+              onChange={set('reason')}
+              rows={2}
+              maxLength={500}
+              placeholder={hint(draft.reason, '')}
+            />
           </label>
         )}
       </ActionDialog>

@@ -69,32 +69,14 @@ export function SuggestionList({
                   {suggestion.backtest.overturned} wrong ({formatPercent(suggestion.backtest.overturnRate)})
                 </div>
               </td>
-              <td data-label="Reach beyond the log">
+              <td data-label="Reach">
                 {formatCount(suggestion.reach.undecidedPairs)} undecided pairs
                 <div className="cell-note muted">
                   {suggestion.reach.humans} people × {suggestion.reach.resources} objects
                 </div>
               </td>
               <td data-label="Conflicts">
-                {suggestion.conflicts.length === 0 ? (
-                  <span className="muted">none</span>
-                ) : (
-                  <ul className="plain-list">
-                    {suggestion.conflicts.map((conflict) => (
-                      <li key={conflict.ruleId} className={conflict.sharedDecisions > 0 ? 'lost' : undefined}>
-                        {conflict.action} rule <code className="break">{conflict.ruleId}</code>
-                        <span className="muted">
-                          {' '}
-                          (
-                          {conflict.sharedDecisions > 0
-                            ? `${conflict.sharedDecisions} shared`
-                            : 'none shared'}
-                          )
-                        </span>
-                      </li>
-                    ))}
-                  </ul>
-                )}
+                <Conflicts conflicts={suggestion.conflicts} />
               </td>
               <td data-label="Review">
                 <button
@@ -116,5 +98,33 @@ export function SuggestionList({
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Rules in force of the other action that could match: the ones sharing decisions first and in red. */
+function Conflicts({ conflicts }: { conflicts: SuggestionSummary['conflicts'] }) {
+  if (conflicts.length === 0) return <span className="muted">none</span>;
+  const shared = conflicts.filter((conflict) => conflict.sharedDecisions > 0);
+  const quiet = conflicts.filter((conflict) => conflict.sharedDecisions === 0);
+  return (
+    <>
+      {shared.map((conflict) => (
+        <div key={conflict.ruleId} className="lost">
+          {conflict.action} rule <code className="break">{conflict.ruleId}</code>: {conflict.sharedDecisions}{' '}
+          shared
+        </div>
+      ))}
+      {quiet.length > 0 ? (
+        <div className="cell-note muted">
+          {quiet.length} could overlap, none shared:{' '}
+          {quiet.map((conflict, index) => (
+            <span key={conflict.ruleId}>
+              {index > 0 ? ', ' : ''}
+              <code className="break">{conflict.ruleId}</code>
+            </span>
+          ))}
+        </div>
+      ) : null}
+    </>
   );
 }
