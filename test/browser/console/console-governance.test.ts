@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { requestAccessMutation } from '../../support/requests-fixture.ts';
 import { financeTeam } from './support/company.ts';
-import { type Client, screenshot, useConsoleWorld } from './support/console-world.ts';
+import {
+  type Client,
+  expectFitsPhone,
+  governanceMenu,
+  phone,
+  screenshot,
+  useConsoleWorld,
+} from './support/console-world.ts';
 import { writeMonthOfDecisions } from './support/decision-history.ts';
 import { type Scene, setUpScene } from './support/scene.ts';
 
@@ -256,5 +263,65 @@ describe('the governance pages', () => {
       const why = page.getByRole('region', { name: 'Why' });
       await why.getByText(/grant/).first().waitFor();
     });
+  });
+});
+
+describe('on a phone', () => {
+  it("fits governance's pages, their tables and charts, with the menu in reach", async () => {
+    const opened = await t.openSignedIn('gina@acme.test', { viewport: phone });
+    try {
+      await expectFitsPhone(
+        opened,
+        [
+          {
+            path: '/overview',
+            heading: 'Overview',
+            name: 'overview',
+            ready: (page) =>
+              page
+                .getByText(/median/i)
+                .first()
+                .waitFor(),
+          },
+          {
+            path: '/suggestions',
+            heading: 'Suggestions',
+            name: 'suggestions',
+            ready: (page) =>
+              page
+                .getByRole('button', { name: /^Review: / })
+                .first()
+                .waitFor(),
+          },
+          {
+            path: '/policies',
+            heading: 'Policies and rules',
+            name: 'policies',
+            ready: (page) => page.getByRole('button', { name: 'Preview' }).waitFor(),
+          },
+          {
+            path: '/agents',
+            heading: 'Agents',
+            name: 'agents',
+            ready: (page) => page.getByText('Quarterly close assistant').first().waitFor(),
+          },
+          {
+            path: '/audit',
+            heading: 'Audit',
+            name: 'audit',
+            ready: (page) =>
+              page
+                .getByRole('button', { name: /^Show details of event/ })
+                .first()
+                .waitFor(),
+          },
+          { path: '/explain', heading: 'Explain', name: 'explain' },
+        ],
+        governanceMenu,
+      );
+      opened.expectClean();
+    } finally {
+      await opened.close();
+    }
   });
 });

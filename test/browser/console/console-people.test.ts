@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { screenshot, useConsoleWorld } from './support/console-world.ts';
+import { expectFitsPhone, personMenu, phone, screenshot, useConsoleWorld } from './support/console-world.ts';
 import { justifications, type Scene, setUpScene } from './support/scene.ts';
 
 /**
@@ -121,5 +121,46 @@ describe('Inbox', () => {
     }>(scene.churnToken, '{ myGrants(statuses: [ACTIVE]) { edges { node { expiresAt createdAt } } } }');
     const [grant] = grants.data!.myGrants.edges.map((edge) => edge.node);
     expect(Date.parse(grant!.expiresAt) - Date.parse(grant!.createdAt)).toBeCloseTo(4.5 * 3_600_000, -4);
+  });
+});
+
+describe('on a phone', () => {
+  it('fits My agents and the Inbox, their cards and tables, with the menu in reach', async () => {
+    const ana = await t.openSignedIn('ana@acme.test', { viewport: phone });
+    try {
+      await expectFitsPhone(
+        ana,
+        [
+          {
+            path: '/',
+            heading: 'My agents',
+            name: 'my-agents',
+            ready: (page) => page.getByRole('article', { name: /Churn analyst/ }).waitFor(),
+          },
+        ],
+        personMenu,
+      );
+      ana.expectClean();
+    } finally {
+      await ana.close();
+    }
+    const rafael = await t.openSignedIn('rafael.santos@acme.test', { viewport: phone });
+    try {
+      await expectFitsPhone(
+        rafael,
+        [
+          {
+            path: '/inbox',
+            heading: 'Inbox',
+            name: 'inbox',
+            ready: (page) => page.getByRole('article').filter({ hasText: justifications.campaign }).waitFor(),
+          },
+        ],
+        personMenu,
+      );
+      rafael.expectClean();
+    } finally {
+      await rafael.close();
+    }
   });
 });

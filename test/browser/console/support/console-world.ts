@@ -25,6 +25,18 @@ export const screenshotsDir =
   process.env.APERTURE_SCREENSHOTS_DIR ?? path.join(tmpdir(), 'aperture-console-screenshots');
 
 export const laptop = { width: 1400, height: 900 } as const;
+
+/** The console's menu: everyone's pages, then governance's. */
+export const personMenu = ['My agents', 'Inbox'] as const;
+export const governanceMenu = [
+  ...personMenu,
+  'Overview',
+  'Suggestions',
+  'Policies and rules',
+  'Agents',
+  'Audit',
+  'Explain',
+] as const;
 export const phone = { width: 390, height: 844 } as const;
 
 export interface Client {
@@ -274,4 +286,35 @@ export function graphqlFromPage(
     },
     { query, variables, csrf: options.csrf ?? true },
   );
+}
+
+/**
+ * On a phone (open the page with `viewport: phone`): each page of `pages` opens, fits the screen's
+ * width (the page never scrolls sideways), and every entry of the menu can be brought into view
+ * and is the right link. Each page's picture is `console-phone-<name>.png`.
+ */
+export async function expectFitsPhone(
+  opened: ConsolePage,
+  pages: readonly { path: string; heading: string; name: string; ready?: (page: Page) => Promise<void> }[],
+  menuEntries: readonly string[],
+): Promise<void> {
+  const { page } = opened;
+  for (const { path: consolePath, heading, name, ready } of pages) {
+    await opened.visit(consolePath, heading);
+    await ready?.(page);
+    const overflow = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      clientWidth: document.documentElement.clientWidth,
+    }));
+    expect(overflow.scrollWidth, `${consolePath} scrolls sideways on a phone`).toBeLessThanOrEqual(
+      overflow.clientWidth,
+    );
+    await screenshot(page, `phone-${name}`);
+    const menu = page.getByRole('navigation', { name: 'Console' });
+    for (const entry of menuEntries) {
+      const link = menu.getByRole('link', { name: entry, exact: true });
+      await link.scrollIntoViewIfNeeded();
+      expect(await link.isVisible(), `${entry} in the menu of ${consolePath}`).toBe(true);
+    }
+  }
 }
