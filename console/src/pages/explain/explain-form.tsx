@@ -69,7 +69,7 @@ export function ExplainForm({
               setInputs({ ...inputs, channel: (event.target.value || null) as Channel | null })
             }
           >
-            <option value="">No channel (policies naming one do not apply)</option>
+            <option value="">No channel</option>
             {channels.map((channel) => (
               <option key={channel} value={channel}>
                 {channel}

@@ -39,26 +39,28 @@ export function ExplainPage() {
         <ExplainForm key={formKey} initial={asked ?? blank} paths={paths} onSubmit={setAsked} />
       </Panel>
       {asked?.path ? (
-        <Panel title="Why">
-          <QueryState query={explanation} what="the explanation">
-            {(data) =>
-              data.explainAccessFor ? (
-                <Explanation
-                  explanation={data.explainAccessFor}
-                  humanEmail={asked.humanEmail}
-                  chain={asked.chain}
-                  intent={asked.intent}
-                />
-              ) : (
-                <p className="notice notice-warn">
-                  Nothing to explain: <strong>{asked.humanEmail}</strong> may not discover{' '}
-                  <code>{asked.path}</code> this way, or no such person or object exists (aperture answers all
-                  three alike).
-                </p>
-              )
-            }
-          </QueryState>
-        </Panel>
+        <div id="explain-why" tabIndex={-1} className="scroll-target">
+          <Panel title="Why">
+            <QueryState query={explanation} what="the explanation">
+              {(data) =>
+                data.explainAccessFor ? (
+                  <Explanation
+                    explanation={data.explainAccessFor}
+                    humanEmail={asked.humanEmail}
+                    chain={asked.chain}
+                    intent={asked.intent}
+                  />
+                ) : (
+                  <p className="notice notice-warn">
+                    Nothing to explain: <strong>{asked.humanEmail}</strong> may not discover{' '}
+                    <code>{asked.path}</code> this way, or no such person or object exists (aperture answers
+                    all three alike).
+                  </p>
+                )
+              }
+            </QueryState>
+          </Panel>
+        </div>
       ) : null}
       {asked ? (
         <Panel title="What this person sees">
@@ -69,7 +71,12 @@ export function ExplainPage() {
                 onExplain={(path) => {
                   setAsked({ ...asked, path });
                   setFormKey(formKey + 1);
-                  window.scrollTo({ top: 0, behavior: 'smooth' });
+                  // The answer shows above the table: take the person (and the focus) there.
+                  requestAnimationFrame(() => {
+                    const why = document.getElementById('explain-why');
+                    why?.scrollIntoView({ block: 'start' });
+                    why?.focus({ preventScroll: true });
+                  });
                 }}
               />
             )}

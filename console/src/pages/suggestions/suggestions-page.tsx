@@ -22,8 +22,12 @@ export function SuggestionsPage() {
   const [selected, setSelected] = useState<string | null>(null);
   const suggestions = useApiQuery(suggestionsQuery, { status: status === 'ALL' ? null : [status] });
   const mining = useApiMutation(runMiningMutation);
+  // Newest first as aperture lists them, the ones still to review (NEW) ahead of the rest.
   const nodes = useMemo(
-    () => suggestions.data?.ruleSuggestions.edges.map(({ node }) => node) ?? [],
+    () =>
+      (suggestions.data?.ruleSuggestions.edges.map(({ node }) => node) ?? []).sort(
+        (a, b) => Number(b.status === 'NEW') - Number(a.status === 'NEW'),
+      ),
     [suggestions.data],
   );
   const curve = useMemo(() => thresholdCurve(nodes), [nodes]);
