@@ -245,6 +245,8 @@ describe('the governance pages', () => {
       await details.first().waitFor();
       await details.first().click();
       await page.getByText('Place in the log').waitFor();
+      // The picture: the log's state and the newest events.
+      await page.evaluate(() => window.scrollTo(0, 0));
     });
   });
 
