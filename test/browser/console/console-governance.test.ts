@@ -166,7 +166,9 @@ describe('Policies and rules', () => {
       const preview = page.getByRole('region', { name: 'Preview' });
       await preview.getByText(/This change would change what/).waitFor();
       // Finance (10 people) gains READ on 10 internal objects each; marketing (8) loses the public one.
-      expect(await preview.innerText()).toMatch(/what 18 people see: 108 objects in all: 100 gained, 8 lost/);
+      expect(await preview.innerText()).toMatch(
+        /what 18 people see, 108 objects for one person or another: 100 gained, 8 lost/,
+      );
       for (const person of ['Ana Souza', 'Chloe Martin']) {
         const summary = preview.locator('summary', { hasText: person });
         if (!(await summary.evaluate((element) => (element.parentElement as HTMLDetailsElement).open))) {

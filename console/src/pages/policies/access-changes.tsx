@@ -24,9 +24,8 @@ export function AccessChanges({
     <div className="stack">
       <p>
         {applied ? 'This version changed' : 'This change would change'} what{' '}
-        <strong>{plural(people, 'person', 'people')}</strong> see: <strong>{formatCount(total)}</strong>{' '}
-        object
-        {total === 1 ? '' : 's'} in all
+        <strong>{plural(people, 'person', 'people')}</strong> see, <strong>{plural(total, 'object')}</strong>{' '}
+        for one person or another
         {changes.length < total ? `; of the first ${formatCount(changes.length)}, listed here` : ''}:{' '}
         <span className="gained">{formatCount(gained)} gained</span>,{' '}
         <span className="lost">{formatCount(changes.length - gained)} lost</span>.

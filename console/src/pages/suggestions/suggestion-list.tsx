@@ -1,5 +1,5 @@
 import { Badge } from '../../ui/badges.tsx';
-import { formatCount, formatPercent } from '../../ui/format.ts';
+import { formatCount, formatPercent, plural } from '../../ui/format.ts';
 import type { SuggestionSummary } from './documents.ts';
 
 /** The suggestions with the evidence to compare them at a glance; "Review" opens one. */
@@ -72,7 +72,8 @@ export function SuggestionList({
               <td data-label="Reach">
                 {formatCount(suggestion.reach.undecidedPairs)} undecided pairs
                 <div className="cell-note muted">
-                  {suggestion.reach.humans} people × {suggestion.reach.resources} objects
+                  {plural(suggestion.reach.humans, 'person', 'people')} ×{' '}
+                  {plural(suggestion.reach.resources, 'object')}
                 </div>
               </td>
               <td data-label="Conflicts">
