@@ -1,6 +1,7 @@
 import type { AccessRequest } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import { type ApprovalStepView, approvalStatus } from './approvals/approval-status.ts';
+import { describeDecider } from './decider-names.ts';
 import type { RequestSnapshot, ResourceSnapshot } from './request-snapshot.ts';
 import { type Routing, routingSchema } from './rules/rule-schema.ts';
 import { type SimilarDecisions, similarDecisions } from './similar-decisions.ts';
@@ -59,7 +60,7 @@ export async function loadRequestView(prisma: PrismaClient, requestId: string): 
       name: personName.get(approval.approverId) ?? 'someone',
     })),
     steps,
-    decidedBy: deciderName(request.decidedBy, personName),
+    decidedBy: describeDecider(request.decidedBy, personName),
     grant: request.grant
       ? {
           status: request.grant.status,
@@ -69,13 +70,4 @@ export async function loadRequestView(prisma: PrismaClient, requestId: string): 
       : null,
     similar: similar ?? { approved: 0, denied: 0 },
   };
-}
-
-function deciderName(decidedBy: string | null, personName: Map<string, string>): string | null {
-  if (!decidedBy) return null;
-  const [kind, id = ''] = decidedBy.split(/:(.*)/s);
-  if (kind === 'person') return personName.get(id) ?? 'an approver';
-  if (kind === 'rule') return `rule ${id}`;
-  if (kind === 'agent') return 'the agent';
-  return 'expiry';
 }

@@ -23,6 +23,7 @@ import {
   escalateRequest,
   expireRequest,
 } from './decide-request.ts';
+import { DeciderNames } from './decider-names.ts';
 import { grantsOfDelegations, requestsOfDelegations } from './delegation-holdings.ts';
 import { type FiledRequest, fileAccessRequest } from './file-request.ts';
 import { type ActiveGrants, grantKey } from './grants/active-grants.ts';
@@ -92,7 +93,11 @@ export class RequestsModule {
     this.grants = options.grants;
     this.changes = options.changes;
     this.afterRevocation = afterRevocation ?? (async () => {});
+    this.deciders = new DeciderNames(options.prisma);
   }
+
+  /** Who decided a request, in words (people named to people only). */
+  readonly deciders: DeciderNames;
 
   private readonly afterRevocation: () => Promise<void>;
   private readonly grants: ActiveGrants;

@@ -426,11 +426,26 @@ describe('the inbox', () => {
     });
   });
 
-  it('shows the agent its request without the people (owners) behind the objects', async () => {
+  it('names who decided to the people who may see the request', async () => {
+    const decider = async (token: string, id: string) =>
+      (
+        await t.world.gql<{ accessRequest: { decider: string | null } }>(
+          token,
+          'query ($id: ID!) { accessRequest(id: $id) { decider } }',
+          { id },
+        )
+      ).data?.accessRequest.decider;
+    const ana = await t.world.humanToken('ana@acme.test');
+    expect(await decider(ana, requestId)).toBe('Approver 0');
+    expect(await decider(approver, requestId)).toBe('Approver 0');
+    expect(await decider(ana, routedId)).toBeNull();
+  });
+
+  it('shows the agent its request without the people (owners, approvers) behind it', async () => {
     const agent = await t.world.agentToken('ana@acme.test', { agent: 'Inbox agent' });
     const answer = await t.world.gql(
       agent,
-      'query ($id: ID!) { accessRequest(id: $id) { agents { name } objects { path owners { email } } viewerCanDecide } }',
+      'query ($id: ID!) { accessRequest(id: $id) { agents { name } objects { path owners { email } } viewerCanDecide decider } }',
       { id: requestId },
     );
     expect(answer).toEqual({
@@ -440,6 +455,8 @@ describe('the inbox', () => {
           agents: [{ name: 'Inbox agent' }],
           objects: [{ path: 'analytics.marts.customers', owners: null }],
           viewerCanDecide: false,
+          // Approvers are not named to agents.
+          decider: 'an approver',
         },
       },
     });

@@ -208,6 +208,12 @@ export const AccessRequestRef = builder.objectRef<AccessRequest>('AccessRequest'
       nullable: true,
       description: 'The rule that decided or routed it; null: no rule matched (routed to the owners).',
     }),
+    decider: t.string({
+      nullable: true,
+      description:
+        "Who decided, in words: a person's name (`an approver` when an agent asks), `rule <id>`, `the agent` (it cancelled) or `expiry`; null while pending.",
+      resolve: (request, _args, { requests, viewer }) => requests.deciders.of(viewer, request.decidedBy),
+    }),
     decidedBy: t.exposeString('decidedBy', {
       nullable: true,
       description: 'rule:<id>, person:<id>, agent:<id> (cancelled) or system:expiry.',
