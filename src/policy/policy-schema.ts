@@ -130,7 +130,11 @@ export const rowFilterSchema = z
 
 export type RowFilter = z.infer<typeof rowFilterSchema>;
 
-/** The doors a policy or rule applies through (`mcp`, `graphql`, ...). */
+/**
+ * The doors a policy or rule applies through (`mcp`, `graphql`, ...). `graphql` covers `console`
+ * as well (the console is a GraphQL client over a person's session); `console` alone names only
+ * the console.
+ */
 export const channelsConditionSchema = z.array(z.enum(channelNames)).min(1).max(channelNames.length);
 
 /**
@@ -159,7 +163,8 @@ export const policySchema = z
     intents: z.union([z.literal('any'), z.array(z.string().min(1).max(100)).min(1)]).default('any'),
     /**
      * The doors the policy applies through; none: every door. Over any other door an allow gives
-     * nothing and a deny takes nothing away.
+     * nothing and a deny takes nothing away. `graphql` also covers `console` (GraphQL over the
+     * console's session); `console` alone singles the console out.
      */
     channels: channelsConditionSchema.optional(),
     /** The clients (MCP `clientInfo.name`) the policy applies to; none: any client, or none. */

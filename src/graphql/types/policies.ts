@@ -70,7 +70,8 @@ export const ApplyResultRef = builder
   });
 
 export const ChannelEnum = builder.enumType('Channel', {
-  description: 'A door into aperture; policies and rules may name the doors they apply through.',
+  description:
+    'A door into aperture; policies and rules may name the doors they apply through. Naming GRAPHQL covers CONSOLE too (the console is a GraphQL client over a session); CONSOLE alone names only the console.',
   values: Object.fromEntries(channelNames.map((name) => [name.toUpperCase(), { value: name }])) as {
     [Name in (typeof channelNames)[number] as Uppercase<Name>]: { value: Name };
   },

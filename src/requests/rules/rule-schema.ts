@@ -61,7 +61,7 @@ export const ruleConditionsSchema = z
     /** Client ids: the requesting agent (the last of the chain) must be one of them. */
     agents: z.array(z.string().min(1).max(200)).min(1).optional(),
     intents: z.array(z.string().min(1).max(100)).min(1).optional(),
-    /** The door the request came through (`mcp`, `graphql`, ...). */
+    /** The door the request came through (`mcp`, `graphql`, ...); `graphql` covers `console` too. */
     channels: channelsConditionSchema.optional(),
     /**
      * The client software that says it filed the request (MCP `clientInfo.name`): said by the
