@@ -98,42 +98,58 @@ describe('who decided a request', () => {
   const emily = { email: 'emily@acme.example', name: 'Emily Chen' };
 
   it('names the rule, the approvers, the expiry or the withdrawal', () => {
-    expect(describeDecider({ status: 'APPROVED', decidedBy: 'rule:finance', approvalSteps: [] })).toBe(
-      'automatically, by the rule finance',
-    );
+    expect(
+      describeDecider({ status: 'APPROVED', decidedBy: 'rule:finance', approvalSteps: [], decider: null }),
+    ).toBe('automatically, by the rule finance');
     expect(
       describeDecider({
         status: 'APPROVED',
         decidedBy: 'person:1',
+        decider: 'Lucas Moreau',
         approvalSteps: approvedBy([lucas, emily]),
       }),
     ).toBe('Lucas Moreau, Emily Chen');
-    expect(describeDecider({ status: 'EXPIRED', decidedBy: 'system:expiry', approvalSteps: [] })).toBe(
-      'nobody decided in time',
-    );
-    expect(describeDecider({ status: 'CANCELLED', decidedBy: 'agent:1', approvalSteps: [] })).toBe(
-      'withdrawn by the agent',
-    );
+    expect(
+      describeDecider({ status: 'EXPIRED', decidedBy: 'system:expiry', approvalSteps: [], decider: null }),
+    ).toBe('nobody decided in time');
+    expect(
+      describeDecider({ status: 'CANCELLED', decidedBy: 'agent:1', approvalSteps: [], decider: null }),
+    ).toBe('withdrawn by the agent');
   });
 
-  it('names no one for a denial by a person, unless the viewer made it', () => {
-    const denied = { status: 'DENIED', decidedBy: 'person:2', approvalSteps: approvedBy([emily]) };
-    expect(describeDecider(denied)).toBe('an approver');
+  it('names the person who denied, or you when the viewer did', () => {
+    const denied = {
+      status: 'DENIED',
+      decidedBy: 'person:2',
+      decider: 'Ines Costa',
+      approvalSteps: approvedBy([emily]),
+    };
+    expect(describeDecider(denied)).toBe('Ines Costa');
     expect(describeDecider(denied, { email: lucas.email, decided: true })).toBe('you');
     // Emily approved a step before someone else denied it: her history does not say she denied it.
-    expect(describeDecider(denied, { email: emily.email, decided: true })).toBe('an approver');
+    expect(describeDecider(denied, { email: emily.email, decided: true })).toBe('Ines Costa');
+    // An agent is not told who: the API says an approver.
+    expect(describeDecider({ ...denied, decider: 'an approver' })).toBe('an approver');
   });
 
   it('says "you" for the viewer among the approvers, and when their approval waits for others', () => {
     const viewer = { email: lucas.email, decided: true };
     expect(
       describeDecider(
-        { status: 'APPROVED', decidedBy: 'person:1', approvalSteps: approvedBy([lucas, emily]) },
+        {
+          status: 'APPROVED',
+          decidedBy: 'person:1',
+          decider: 'Lucas Moreau',
+          approvalSteps: approvedBy([lucas, emily]),
+        },
         viewer,
       ),
     ).toBe('you, Emily Chen');
     expect(
-      describeDecider({ status: 'PENDING', decidedBy: null, approvalSteps: approvedBy([lucas]) }, viewer),
+      describeDecider(
+        { status: 'PENDING', decidedBy: null, decider: null, approvalSteps: approvedBy([lucas]) },
+        viewer,
+      ),
     ).toBe('you approved; it waits for other approvers');
   });
 });

@@ -15,6 +15,7 @@ export const decidedRequestFields = graphql(`
     createdAt
     decidedAt
     decidedBy
+    decider
     reason
     approvedDurationSeconds
     human { name }

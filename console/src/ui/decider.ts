@@ -2,15 +2,16 @@
 export interface DecisionFacts {
   status: string;
   decidedBy: string | null;
+  /** The API's words for who decided: a person's name, `rule <id>`, `the agent`, `expiry`. */
+  decider: string | null;
   approvalSteps: readonly {
     objects: readonly { approvedBy: readonly { email: string; name: string }[] | null }[];
   }[];
 }
 
 /**
- * Who decided a request, in words: a rule, the approvers who approved it, nobody in time, or the
- * agent that withdrew it. A denial by a person names no one (the API gives the denier's id only),
- * unless `viewer` took part: the requests they decided (DECIDED_BY_ME) they did not approve, they denied.
+ * Who decided a request, in words: a rule, the approvers who approved it (several may have), the
+ * person who denied it, nobody in time, or the agent that withdrew it; `you` where the viewer did.
  */
 export function describeDecider(
   request: DecisionFacts,
@@ -29,7 +30,8 @@ export function describeDecider(
     }
   }
   const names = [...approvers].map(([email, name]) => (email === viewer?.email ? 'you' : name));
-  if (status === 'APPROVED') return names.length > 0 ? names.join(', ') : 'an approver';
+  if (status === 'APPROVED') return names.length > 0 ? names.join(', ') : (request.decider ?? 'an approver');
+  // The requests a viewer decided (DECIDED_BY_ME) and did not approve, they denied.
   if (viewer?.decided && !approvers.has(viewer.email)) return 'you';
-  return 'an approver';
+  return request.decider ?? 'an approver';
 }
