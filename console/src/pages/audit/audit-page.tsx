@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useApiQuery } from '../../api/use-api.ts';
 import { Page, Panel } from '../../ui/page.tsx';
+import { Pager, useCursorPages } from '../../ui/pager.tsx';
 import { Empty, QueryState } from '../../ui/status.tsx';
 import { AuditEvents } from './audit-events.tsx';
 import { type AuditFilterForm, auditFilterFrom, emptyAuditFilterForm } from './audit-filter.ts';
@@ -13,16 +14,13 @@ const pageSize = 25;
 /** Governance: the tamper-evident audit log, its integrity first, then the events with filters and pages. */
 export function AuditPage() {
   const [form, setForm] = useState<AuditFilterForm>(emptyAuditFilterForm);
-  // Cursors of the pages before this one: "Newer" pops back to the previous one.
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const after = cursors[cursors.length - 1] ?? null;
+  const pages = useCursorPages();
   const filter = useMemo(() => auditFilterFrom(form), [form]);
-  const events = useApiQuery(auditEventsQuery, { filter, first: pageSize, after });
+  const events = useApiQuery(auditEventsQuery, { filter, first: pageSize, after: pages.after });
   const seenTypes = useMemo(
     () => [...new Set((events.data?.auditEvents.edges ?? []).map(({ node }) => node.type))],
     [events.data],
   );
-  const pageNumber = cursors.length;
   return (
     <Page
       title="Audit"
@@ -35,7 +33,7 @@ export function AuditPage() {
           seenTypes={seenTypes}
           onApply={(next) => {
             setForm(next);
-            setCursors([null]);
+            pages.reset();
           }}
         />
         <QueryState query={events} what="audit events">
@@ -46,25 +44,12 @@ export function AuditPage() {
               ) : (
                 <AuditEvents events={data.auditEvents.edges.map(({ node }) => node)} />
               )}
-              <nav className="row pager" aria-label="Audit event pages">
-                <button
-                  type="button"
-                  className="button"
-                  disabled={pageNumber === 1}
-                  onClick={() => setCursors(cursors.slice(0, -1))}
-                >
-                  Newer events
-                </button>
-                <span className="muted">Page {pageNumber}</span>
-                <button
-                  type="button"
-                  className="button"
-                  disabled={!data.auditEvents.pageInfo.hasNextPage}
-                  onClick={() => setCursors([...cursors, data.auditEvents.pageInfo.endCursor ?? null])}
-                >
-                  Older events
-                </button>
-              </nav>
+              <Pager
+                pages={pages}
+                pageInfo={data.auditEvents.pageInfo}
+                label="Audit event pages"
+                noun="events"
+              />
             </div>
           )}
         </QueryState>

@@ -1,15 +1,14 @@
-import { useState } from 'react';
 import { useApiQuery } from '../../api/use-api.ts';
 import { DecidedRequestsTable } from '../../ui/decided-requests-table.tsx';
 import { Panel } from '../../ui/page.tsx';
+import { Pager, useCursorPages } from '../../ui/pager.tsx';
 import { Empty, QueryState } from '../../ui/status.tsx';
 import { myDecidedRequestsQuery } from './my-agents-queries.ts';
 
 /** The requests agents made for me that are decided: the outcome, who decided, when. */
 export function DecidedForMe() {
-  const [pages, setPages] = useState<(string | null)[]>([null]);
-  const after = pages[pages.length - 1] ?? null;
-  const decided = useApiQuery(myDecidedRequestsQuery, { after });
+  const pages = useCursorPages();
+  const decided = useApiQuery(myDecidedRequestsQuery, { after: pages.after });
   return (
     <Panel title="Decided requests made for you">
       <QueryState query={decided} what="your decided requests">
@@ -25,23 +24,13 @@ export function DecidedForMe() {
                 caption="Decided requests made for you"
                 requests={data.myAccessRequests.edges.map((edge) => edge.node)}
               />
-              <div className="row pager">
-                {pages.length > 1 ? (
-                  <button type="button" className="button" onClick={() => setPages(pages.slice(0, -1))}>
-                    Newer requests
-                  </button>
-                ) : null}
-                {data.myAccessRequests.pageInfo.hasNextPage ? (
-                  <button
-                    type="button"
-                    className="button"
-                    onClick={() => setPages([...pages, data.myAccessRequests.pageInfo.endCursor ?? null])}
-                  >
-                    Older requests
-                  </button>
-                ) : null}
-                <span className="muted">{data.myAccessRequests.totalCount} in all</span>
-              </div>
+              <Pager
+                pages={pages}
+                pageInfo={data.myAccessRequests.pageInfo}
+                label="Pages of your decided requests"
+                noun="requests"
+                totalCount={data.myAccessRequests.totalCount}
+              />
             </>
           )
         }
