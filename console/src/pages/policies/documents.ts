@@ -12,52 +12,50 @@ export const currentRulesQuery = graphql(`
   }
 `);
 
-export const applyPoliciesMutation = graphql(`
+/** What a preview or an apply answers, the same for policies and rules (rules change no one's access). */
+export const applyResultFields = graphql(`
+  fragment ConsoleApplyResult on ApplyResult {
+      applied
+      version
+      added
+      changed
+      removed
+      unchanged
+      accessChangeCount
+      peopleAffected
+      accessChanges {
+        human { name email }
+        path
+        kind
+        before
+        after
+        gained
+      }
+  }
+`);
+
+export const applyPoliciesMutation = graphql(
+  `
   mutation ConsoleApplyPolicies($policies: JSON!, $dryRun: Boolean!) {
     applyPolicies(policies: $policies, dryRun: $dryRun) {
-      applied
-      version
-      added
-      changed
-      removed
-      unchanged
-      accessChangeCount
-      peopleAffected
-      accessChanges {
-        human { name email }
-        path
-        kind
-        before
-        after
-        gained
-      }
+      ...ConsoleApplyResult
     }
   }
-`);
+`,
+  [applyResultFields],
+);
 
-export const applyRulesMutation = graphql(`
+export const applyRulesMutation = graphql(
+  `
   mutation ConsoleApplyRules($rules: JSON!, $dryRun: Boolean!) {
     applyRules(rules: $rules, dryRun: $dryRun) {
-      applied
-      version
-      added
-      changed
-      removed
-      unchanged
-      accessChangeCount
-      peopleAffected
-      accessChanges {
-        human { name email }
-        path
-        kind
-        before
-        after
-        gained
-      }
+      ...ConsoleApplyResult
     }
   }
-`);
+`,
+  [applyResultFields],
+);
 
 /** What applying (or previewing) a set answered; the same shape for policies and rules. */
-export type ApplyOutcome = ResultOf<typeof applyPoliciesMutation>['applyPolicies'];
+export type ApplyOutcome = ResultOf<typeof applyResultFields>;
 export type AccessChange = ApplyOutcome['accessChanges'][number];

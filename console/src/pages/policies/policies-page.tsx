@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useApiMutation, useApiQuery } from '../../api/use-api.ts';
+import { readFragment } from '../../graphql/graphql.ts';
 import { Page, Panel } from '../../ui/page.tsx';
 import { QueryState, Success } from '../../ui/status.tsx';
 import { Tabs } from '../../ui/tabs.tsx';
@@ -7,6 +8,7 @@ import { AccessChanges } from './access-changes.tsx';
 import {
   type ApplyOutcome,
   applyPoliciesMutation,
+  applyResultFields,
   applyRulesMutation,
   currentPoliciesQuery,
   currentRulesQuery,
@@ -50,7 +52,10 @@ function PoliciesTab() {
             version={data.policies.version}
             items={data.policies.policies}
             apply={async (policies, dryRun) =>
-              (await mutation.mutateAsync({ policies, dryRun })).applyPolicies
+              readFragment(
+                applyResultFields,
+                (await mutation.mutateAsync({ policies, dryRun })).applyPolicies,
+              )
             }
             onApplied={setApplied}
           />
@@ -74,7 +79,9 @@ function RulesTab() {
             kind={{ noun: 'rules', label: 'Rules (YAML)' }}
             version={data.rules.version}
             items={data.rules.rules}
-            apply={async (rules, dryRun) => (await mutation.mutateAsync({ rules, dryRun })).applyRules}
+            apply={async (rules, dryRun) =>
+              readFragment(applyResultFields, (await mutation.mutateAsync({ rules, dryRun })).applyRules)
+            }
             onApplied={setApplied}
           />
         )}
