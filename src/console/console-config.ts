@@ -23,10 +23,18 @@ export const consoleOidcSchema = z
       .default(['openid', 'email'])
       .refine((scopes) => scopes.includes('openid'), 'must include openid'),
     claim: z.enum(['email', 'sub']).default('email'),
+    /**
+     * With `claim: email`: only addresses at these domains sign in (as the identity provider
+     * setting of the same name does for bearer tokens). Absent: any domain.
+     */
+    allowedEmailDomains: z.array(z.string().trim().toLowerCase().min(1)).min(1).optional(),
     /** Default: `<APERTURE_PUBLIC_URL>/console/api/oidc/callback` (or the request's own origin). */
     redirectUrl: z.url({ protocol: /^https?$/ }).optional(),
   })
-  .strict();
+  .strict()
+  .refine((config) => config.claim === 'email' || config.allowedEmailDomains === undefined, {
+    message: 'allowedEmailDomains applies to claim email only',
+  });
 
 export type ConsoleOidcConfig = z.infer<typeof consoleOidcSchema>;
 

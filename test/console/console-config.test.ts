@@ -34,6 +34,13 @@ describe('console settings', () => {
     expect(problems({ ...oidc, scopes: ['email'] })).toMatch(/must include openid/);
     expect(problems({ ...oidc, audience: 'x' })).toMatch(/APERTURE_CONSOLE_OIDC/);
     expect(problems({ ...oidc, claim: 'name' })).not.toContain('very-secret-value');
+    expect(problems({ ...oidc, claim: 'sub', allowedEmailDomains: ['acme.test'] })).toMatch(
+      /allowedEmailDomains applies to claim email only/,
+    );
+    expect(problems({ ...oidc, allowedEmailDomains: [] })).toMatch(/APERTURE_CONSOLE_OIDC/);
+    expect(load({ ...oidc, allowedEmailDomains: [' Acme.Test '] }).console.oidc?.allowedEmailDomains).toEqual(
+      ['acme.test'],
+    );
     expect(() => load({ ...oidc, issuer: 'http://127.0.0.1:9999' })).not.toThrow();
     expect(() => loadConfig({ APERTURE_CONSOLE_IDLE_MINUTES: '1' })).toThrow(/APERTURE_CONSOLE_IDLE_MINUTES/);
   });

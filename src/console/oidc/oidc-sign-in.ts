@@ -16,7 +16,12 @@ export interface PendingSignIn {
 /** A sign-in the provider or the answer refused: `code` goes to the page, never a library's message. */
 export class SignInRefused extends Error {
   constructor(
-    readonly code: 'provider_error' | 'invalid_response' | 'no_identity_claim' | 'unverified_email',
+    readonly code:
+      | 'provider_error'
+      | 'invalid_response'
+      | 'no_identity_claim'
+      | 'unverified_email'
+      | 'email_domain_refused',
     message: string,
     options?: ErrorOptions,
   ) {
@@ -104,6 +109,14 @@ export class OidcSignIn {
     // An address the provider says it has not verified could be anyone's.
     if (claims.email_verified === false) {
       throw new SignInRefused('unverified_email', 'the provider has not verified the email address');
+    }
+    const domain = email.toLowerCase().split('@').pop() ?? '';
+    const allowed = this.config.allowedEmailDomains;
+    if (allowed && !allowed.includes(domain)) {
+      throw new SignInRefused(
+        'email_domain_refused',
+        `the provider may not vouch for addresses at ${domain}`,
+      );
     }
     return { email };
   }
