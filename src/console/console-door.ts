@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { Route } from '../server/create-http-server.ts';
 import { consoleApiRoute } from './console-api.ts';
 import type { ConsoleConfig } from './console-config.ts';
+import { consoleHostNames } from './console-host.ts';
 import { OidcSignIn } from './oidc/oidc-sign-in.ts';
 import { ConsoleSessionAuthenticator } from './session-authenticator.ts';
 import { ConsoleSessions } from './sessions/console-sessions.ts';
@@ -28,6 +29,7 @@ export function consoleDoor(deps: {
 }): ConsoleDoor {
   const { prisma, identity, config, publicUrl, logger } = deps;
   const sessions = new ConsoleSessions(prisma, identity.state, config);
+  const oidcRedirectUrl = config.oidc?.redirectUrl ?? null;
   return {
     route: consoleApiRoute({
       prisma,
@@ -37,11 +39,14 @@ export function consoleDoor(deps: {
       // The development issuer signs tokens for anyone; picking a person is the same power.
       devSignIn: identity.config.devIssuerOff === null,
       oidc: config.oidc ? new OidcSignIn(config.oidc) : null,
-      oidcRedirectUrl: config.oidc?.redirectUrl ?? null,
+      oidcRedirectUrl,
       publicUrl,
       sessionSeconds: config.sessionHours * 3_600,
       logger: logger.child({ door: 'console' }),
     }),
-    sessions: new ConsoleSessionAuthenticator(sessions),
+    sessions: new ConsoleSessionAuthenticator(sessions, {
+      secureCookies: publicUrl?.startsWith('https:') ?? false,
+      hostNames: consoleHostNames([publicUrl, oidcRedirectUrl]),
+    }),
   };
 }

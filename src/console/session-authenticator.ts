@@ -1,31 +1,61 @@
 import { timingSafeEqual } from 'node:crypto';
 import { TokenRefusedError } from '../identity/token-refusal.ts';
 import type { HumanViewer } from '../identity/viewer.ts';
-import { csrfHeaderName, readCookie, sessionCookieName } from './session-cookie.ts';
+import { isConsoleHost, wrongHostMessage } from './console-host.ts';
+import { csrfHeaderName, readCookie, readCookies, sessionCookieName } from './session-cookie.ts';
 import type { ConsoleSessions } from './sessions/console-sessions.ts';
 
 /** The issuer a session's viewer names: the person signed in to the console. */
 export const consoleIssuer = 'console';
 
+/** What a request presents of a session: its `Cookie`, CSRF and `Host` headers. */
+export interface PresentedSession {
+  cookie: string | null;
+  csrf: string | null;
+  host: string | null;
+}
+
 /**
  * The console's cookie as a way into the API: the session's person as a human viewer, never an
  * agent. The cookie alone is not enough: every call must also carry the session's CSRF token in
  * `x-aperture-csrf`, which a page of another site cannot read nor send (the API takes JSON only,
- * so such a header forces a preflight that cross-origin callers fail).
+ * so such a header forces a preflight that cross-origin callers fail), and name a host the
+ * console is reached by (a rebound name is another site: see console-host.ts).
  */
 export class ConsoleSessionAuthenticator {
-  constructor(private readonly sessions: ConsoleSessions) {}
+  private readonly cookieName: string;
 
-  presentsSession(cookieHeader: string | null | undefined): boolean {
-    return Boolean(readCookie(cookieHeader, sessionCookieName));
+  constructor(
+    private readonly sessions: ConsoleSessions,
+    private readonly options: { secureCookies: boolean; hostNames: ReadonlySet<string> },
+  ) {
+    this.cookieName = sessionCookieName(options.secureCookies);
   }
 
-  async authenticate(cookieHeader: string | null, csrfHeader: string | null): Promise<HumanViewer> {
-    const session = await this.sessions.resolve(readCookie(cookieHeader, sessionCookieName) ?? '');
+  /** Any cookie of the session's name, even two (which then authenticate nothing). */
+  presentsSession(cookieHeader: string | null | undefined): boolean {
+    return readCookies(cookieHeader, this.cookieName).length > 0;
+  }
+
+  authenticate(presented: PresentedSession): Promise<HumanViewer> {
+    return this.check(presented, true);
+  }
+
+  /** For a stream the session opened: the same checks, but a stream is not the person's use. */
+  recheck(presented: PresentedSession): Promise<HumanViewer> {
+    return this.check(presented, false);
+  }
+
+  private async check(presented: PresentedSession, use: boolean): Promise<HumanViewer> {
+    if (!isConsoleHost(presented.host, this.options.hostNames)) {
+      throw new TokenRefusedError('console_host', wrongHostMessage);
+    }
+    const value = readCookie(presented.cookie, this.cookieName) ?? '';
+    const session = await this.sessions.resolve(value, { touch: use });
     if (!session) {
       throw new TokenRefusedError('session_ended', 'the console session has ended: sign in again');
     }
-    if (!csrfMatches(csrfHeader, session.csrfToken)) {
+    if (!csrfMatches(presented.csrf, session.csrfToken)) {
       throw new TokenRefusedError(
         'csrf_mismatch',
         `a call with the console's session cookie must carry its CSRF token in the ${csrfHeaderName} header`,

@@ -13,6 +13,9 @@ const publicRootFields = new Set(['health', '__typename']);
 /** Anonymous documents are small: a health probe. Parsing more for a caller we do not know is waste. */
 const maxAnonymousTokens = 200;
 
+/** The console's CSRF header (src/console names it too; peers do not import each other). */
+const csrfHeader = 'x-aperture-csrf';
+
 /**
  * A browser session (the console's cookie, with its CSRF header) as the other way in. Only for
  * people: a session is only ever made for a person signing in (see src/console).
@@ -20,12 +23,30 @@ const maxAnonymousTokens = 200;
 export interface SessionAuthenticator {
   /** Whether the `Cookie` header presents a session. */
   presentsSession(cookieHeader: string | null | undefined): boolean;
-  /** The session's person; TokenRefusedError when it has ended or the CSRF header does not match. */
-  authenticate(cookieHeader: string | null, csrfHeader: string | null): Promise<HumanViewer>;
+  /**
+   * The session's person; TokenRefusedError when it has ended, the CSRF header does not match, or
+   * the request names a host the console is not reached by. Counts as use of the session.
+   */
+  authenticate(presented: PresentedSession): Promise<HumanViewer>;
+  /** The same checks for a stream it opened, without counting as use (a stream keeps no session alive). */
+  recheck(presented: PresentedSession): Promise<HumanViewer>;
 }
 
-/** The console's CSRF header (src/console names it too; peers do not import each other). */
-const csrfHeader = 'x-aperture-csrf';
+/** What a request presents of a session: its `Cookie`, CSRF and `Host` headers. */
+export interface PresentedSession {
+  cookie: string | null;
+  csrf: string | null;
+  host: string | null;
+}
+
+/** What `request` presents of a console session. */
+export function presentedSession(request: Request): PresentedSession {
+  return {
+    cookie: request.headers.get('cookie'),
+    csrf: request.headers.get(csrfHeader),
+    host: request.headers.get('host'),
+  };
+}
 
 /**
  * Whether a request is served by its session rather than a bearer token: an `Authorization`
@@ -69,7 +90,7 @@ export function useAuthentication(
       try {
         viewer =
           bySession && sessions
-            ? await sessions.authenticate(cookie, request.headers.get(csrfHeader))
+            ? await sessions.authenticate(presentedSession(request))
             : await authenticator.authenticate(authorization);
       } catch (error) {
         if (error instanceof TokenRefusedError) return refuse(error);

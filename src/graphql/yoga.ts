@@ -19,6 +19,7 @@ import { requestIdHeader } from '../server/request-id.ts';
 import type { VendingModule } from '../vending/vending-module.ts';
 import {
   authenticatedViewer,
+  presentedSession,
   type SessionAuthenticator,
   servedBySession,
   useAuthentication,
@@ -136,14 +137,11 @@ function createYogaServer(
       const bySession = servedBySession(sessions, authorization, cookie);
       const channel = bySession ? consoleChannel : graphqlChannel;
       const credential = identity.streamAuthorization(authorization, viewer);
-      // A stream opened by a console session lasts as long as the session does.
+      // A stream opened by a console session lasts as long as the session does (and keeps it
+      // alive no longer than the person's own use of it does).
+      const presented = presentedSession(request);
       const streamAuthorization =
-        bySession && sessions
-          ? {
-              ...credential,
-              check: () => sessions.authenticate(cookie, request.headers.get('x-aperture-csrf')),
-            }
-          : credential;
+        bySession && sessions ? { ...credential, check: () => sessions.recheck(presented) } : credential;
       return {
         requestId,
         viewer,

@@ -31,6 +31,8 @@ export type TokenRefusalReason =
   | 'session_ended'
   /** A call with the console's session cookie lacks its CSRF header, or carries another. */
   | 'csrf_mismatch'
+  /** A call with the console's session cookie names a host the console is not reached by (DNS rebinding). */
+  | 'console_host'
   | DelegationProblemKind;
 
 /**

@@ -120,7 +120,7 @@ describe('development sign-in', () => {
     expect(start.status).toBe(404);
   });
 
-  it('marks the cookie Secure when the service is reached over https', async () => {
+  it('marks the cookie Secure, with the __Host- prefix, when the service is reached over https', async () => {
     const behindTls = await startTestService(db, {
       env: {
         NODE_ENV: '',
@@ -137,7 +137,7 @@ describe('development sign-in', () => {
       });
       expect(signedIn.headers.getSetCookie()).toEqual([
         expect.stringMatching(
-          /^aperture_console=[\w-]{43}; Path=\/; Max-Age=43200; HttpOnly; SameSite=Strict; Secure$/,
+          /^__Host-aperture_console=[\w-]{43}; Path=\/; Max-Age=43200; HttpOnly; SameSite=Strict; Secure$/,
         ),
       ]);
     } finally {

@@ -188,6 +188,52 @@ describe('OpenID Connect sign-in', () => {
     }
   });
 
+  it('refuses addresses outside allowedEmailDomains, though the person exists', async () => {
+    const partnersOnly = await startTestService(db, {
+      env: { APERTURE_CONSOLE_OIDC: provider.consoleSetting({ allowedEmailDomains: ['partner.example'] }) },
+    });
+    const acmeOnly = await startTestService(db, {
+      env: { APERTURE_CONSOLE_OIDC: provider.consoleSetting({ allowedEmailDomains: ['ACME.test'] }) },
+    });
+    try {
+      provider.allowRedirect(`${partnersOnly.url}/console/api/oidc/callback`);
+      provider.allowRedirect(`${acmeOnly.url}/console/api/oidc/callback`);
+      const sessionsBefore = await db.prisma.consoleSession.count();
+      await expect(signInThroughOidc(partnersOnly.url, provider, 'ana@acme.test')).rejects.toThrow(
+        '/console/?signInError=email_domain_refused',
+      );
+      expect(await db.prisma.consoleSession.count()).toBe(sessionsBefore);
+      // The domain is compared whatever its case; an unverified address stays refused.
+      const ana = await signInThroughOidc(acmeOnly.url, provider, 'ana@acme.test');
+      expect((await consoleGraphql(acmeOnly.url, ana, viewerQuery)).data).toEqual({
+        viewer: { kind: 'HUMAN', human: { email: 'ana@acme.test' } },
+      });
+      provider.setClaims('bob@acme.test', { email_verified: false });
+      await expect(signInThroughOidc(acmeOnly.url, provider, 'bob@acme.test')).rejects.toThrow(
+        'signInError=unverified_email',
+      );
+    } finally {
+      provider.setClaims('bob@acme.test', {});
+      await partnersOnly.stop();
+      await acmeOnly.stop();
+    }
+  });
+
+  it('a new sign-in ends the session the browser still has', async () => {
+    const ana = await signInThroughOidc(service.url, provider, 'ana@acme.test');
+    const anaId = (await db.prisma.person.findUniqueOrThrow({ where: { email: 'ana@acme.test' } })).id;
+    const before = await db.prisma.consoleSession.count({ where: { personId: anaId } });
+    // The page sends the browser to start; the provider's answer comes back cross-site, without
+    // the Strict session cookie, so the start is where the old session ends.
+    const start = await fetch(`${service.url}/console/api/oidc/start`, {
+      redirect: 'manual',
+      headers: { cookie: ana.cookie },
+    });
+    expect(start.status).toBe(302);
+    expect(await db.prisma.consoleSession.count({ where: { personId: anaId } })).toBe(before - 1);
+    expect((await consoleGraphql(service.url, ana, viewerQuery)).status).toBe(401);
+  });
+
   it.each([
     'https://evil.example/console/',
     '//evil.example/console/',

@@ -3,8 +3,9 @@ import type { PrismaClient } from '../../db/open-database.ts';
 import type { PersonKey, PersonState } from '../../identity/state/identity-state.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { publicOrigin } from '../../server/resource-urls.ts';
+import { isLoopbackHost } from '../console-host.ts';
 import type { OidcSignIn } from '../oidc/oidc-sign-in.ts';
-import { readCookie, sessionCookie, sessionCookieName } from '../session-cookie.ts';
+import { readCookie, readCookies, sessionCookie, sessionCookieName } from '../session-cookie.ts';
 import type { ConsoleSessions, ResolvedSession } from '../sessions/console-sessions.ts';
 
 /** The path prefix of the console's API; the console's pages live beside it under /console. */
@@ -32,8 +33,10 @@ export interface ConsoleApiContext {
   logger: Logger;
 }
 
-export function signInMethods(context: ConsoleApiContext): SignInMethod[] {
-  return [...(context.devSignIn ? ['development' as const] : []), ...(context.oidc ? ['oidc' as const] : [])];
+/** The ways to sign in this request may use: development sign-in only on loopback (see console-host.ts). */
+export function signInMethods(context: ConsoleApiContext, request: http.IncomingMessage): SignInMethod[] {
+  const development = context.devSignIn && isLoopbackHost(request.headers.host);
+  return [...(development ? ['development' as const] : []), ...(context.oidc ? ['oidc' as const] : [])];
 }
 
 /** Cookies are Secure when the service is reached over https. */
@@ -52,19 +55,38 @@ export function currentSession(
   context: ConsoleApiContext,
   request: http.IncomingMessage,
 ): Promise<ResolvedSession | null> {
-  const value = readCookie(request.headers.cookie, sessionCookieName);
+  const value = readCookie(request.headers.cookie, sessionCookieName(secureCookies(context)));
   return value ? context.sessions.resolve(value) : Promise.resolve(null);
+}
+
+/** Every session cookie value a request carries (normally one; two are ambiguous, see readCookie). */
+export function presentedSessionValues(context: ConsoleApiContext, request: http.IncomingMessage): string[] {
+  return readCookies(request.headers.cookie, sessionCookieName(secureCookies(context)));
+}
+
+/**
+ * Ends every session the request's cookies name. A new sign-in does it first: one browser, one
+ * session, and a session planted in the browser before does not outlive the sign-in.
+ */
+export async function endPresentedSessions(
+  context: ConsoleApiContext,
+  request: http.IncomingMessage,
+): Promise<void> {
+  for (const value of presentedSessionValues(context, request)) await context.sessions.end(value);
 }
 
 /**
  * Signs a person in: a new session and the cookie that carries it. Only for an ACTIVE person of
- * the people store; agents are not people and have no way here (no route takes a token).
+ * the people store; agents are not people and have no way here (no route takes a token). Any
+ * session the browser still presents ends first.
  */
 export async function openSession(
   context: ConsoleApiContext,
+  request: http.IncomingMessage,
   person: PersonState,
   signedInVia: string,
 ): Promise<string> {
+  await endPresentedSessions(context, request);
   const created = await context.sessions.create(person.id, signedInVia);
   context.logger.info({ human: person.email, signedInVia }, 'console: signed in');
   return sessionCookie(created.cookieValue, context.sessionSeconds, secureCookies(context));

@@ -48,6 +48,6 @@ export async function devSignInRoute(
   if (!parsed.success) return refuse(response, 400, 'INVALID_INPUT', 'send {"email": "<a person\'s email>"}');
   const person = await context.people.person({ email: parsed.data.email });
   if (!person?.active) return refuse(response, 404, 'NOT_FOUND', 'no active person has this email');
-  const cookie = await openSession(context, person, developmentSignIn);
+  const cookie = await openSession(context, request, person, developmentSignIn);
   sendJson(response, 200, { signedIn: true }, [cookie]);
 }

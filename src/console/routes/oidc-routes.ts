@@ -11,6 +11,7 @@ import { consoleHome, safeReturnTo } from '../return-to.ts';
 import { readCookie } from '../session-cookie.ts';
 import {
   type ConsoleApiContext,
+  endPresentedSessions,
   oidcRedirectUrl,
   openSession,
   secureCookies,
@@ -42,6 +43,9 @@ export async function oidcStartRoute(
     );
     return sendRedirect(response, signInErrorPage('provider_unavailable'));
   }
+  // The provider's answer comes back by a cross-site navigation, which carries no SameSite=Strict
+  // session cookie: a session this browser still has ends here, as the sign-in starts.
+  await endPresentedSessions(context, request);
   sendRedirect(response, started.url.href, [pendingCookie(started.pending, secureCookies(context))]);
 }
 
@@ -83,7 +87,7 @@ export async function oidcCallbackRoute(
     context.logger.info({ issuer: context.oidc.issuer }, 'console: sign-in names no active person');
     return sendRedirect(response, signInErrorPage('unknown_person'), [cleared]);
   }
-  const session = await openSession(context, person, context.oidc.issuer);
+  const session = await openSession(context, request, person, context.oidc.issuer);
   sendRedirect(response, pending.returnTo, [cleared, session]);
 }
 

@@ -2,10 +2,11 @@ import type http from 'node:http';
 import { isGovernance } from '../../identity/governance.ts';
 import { sendJson } from '../http/answers.ts';
 import { consoleIssuer } from '../session-authenticator.ts';
-import { clearedSessionCookie, readCookie, sessionCookieName } from '../session-cookie.ts';
+import { clearedSessionCookie } from '../session-cookie.ts';
 import {
   type ConsoleApiContext,
   currentSession,
+  presentedSessionValues,
   secureCookies,
   signInMethods,
 } from './console-api-context.ts';
@@ -22,11 +23,11 @@ export async function sessionRoute(
 ): Promise<void> {
   const session = await currentSession(context, request);
   if (!session) {
-    const stale = readCookie(request.headers.cookie, sessionCookieName) !== undefined;
+    const stale = presentedSessionValues(context, request).length > 0;
     sendJson(
       response,
       401,
-      { signInMethods: signInMethods(context) },
+      { signInMethods: signInMethods(context, request) },
       stale ? [clearedSessionCookie(secureCookies(context))] : [],
     );
     return;
@@ -38,6 +39,6 @@ export async function sessionRoute(
     roles: { governance: isGovernance(viewer, context.governanceGroup) },
     csrfToken: session.csrfToken,
     expiresAt: session.expiresAt.toISOString(),
-    signInMethods: signInMethods(context),
+    signInMethods: signInMethods(context, request),
   });
 }

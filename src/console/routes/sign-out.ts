@@ -22,7 +22,7 @@ export async function signOutRoute(
       `signing out needs the session's CSRF token in the ${csrfHeaderName} header`,
     );
   }
-  const value = readCookie(request.headers.cookie, sessionCookieName);
+  const value = readCookie(request.headers.cookie, sessionCookieName(secureCookies(context)));
   if (value) await context.sessions.end(value);
   if (session) context.logger.info({ human: session.human.email }, 'console: signed out');
   sendNoContent(response, [clearedSessionCookie(secureCookies(context))]);

@@ -82,9 +82,13 @@ export class ConsoleSessions {
   /**
    * The session a cookie value names, if it still holds: not expired, not idle, its person active
    * (read from the database at every call, so a deactivation ends the session at once; an ended
-   * session's row is deleted). Null otherwise.
+   * session's row is deleted). Null otherwise. `touch: false` checks without counting as use:
+   * an open stream re-checking its session does not keep an idle session alive.
    */
-  async resolve(cookieValue: string): Promise<ResolvedSession | null> {
+  async resolve(
+    cookieValue: string,
+    options: { touch: boolean } = { touch: true },
+  ): Promise<ResolvedSession | null> {
     if (!cookieValuePattern.test(cookieValue)) return null;
     const id = sessionId(cookieValue);
     const session = await this.prisma.consoleSession.findUnique({
@@ -102,7 +106,7 @@ export class ConsoleSessions {
       await this.prisma.consoleSession.deleteMany({ where: { personId: session.personId } });
       return null;
     }
-    if (now.getTime() - session.lastSeenAt.getTime() >= touchEveryMs) {
+    if (options.touch && now.getTime() - session.lastSeenAt.getTime() >= touchEveryMs) {
       // Conditional, so replicas serving the same session at once write it once.
       await this.prisma.consoleSession.updateMany({
         where: { id, lastSeenAt: session.lastSeenAt },
