@@ -19,6 +19,8 @@ const changeTopics = [
   'grants',
   'requests',
   'jobs',
+  /** A console session ended (sign-out): streams it opened check it again. */
+  'console-sessions',
 ] as const;
 
 export type ChangeTopic = (typeof changeTopics)[number];

@@ -100,7 +100,13 @@ export async function createIdentityModule(deps: {
       check: () => recheckCredential(authenticator, authorization),
       watch: (listener) =>
         changes.subscribe((topic) => {
-          if (topic === undefined || topic === 'identity' || topic === 'people' || topic === 'keys')
+          if (
+            topic === undefined ||
+            topic === 'identity' ||
+            topic === 'people' ||
+            topic === 'keys' ||
+            topic === 'console-sessions'
+          )
             listener();
         }),
       expiresAt: viewer.kind === 'anonymous' ? null : viewer.expiresAt,

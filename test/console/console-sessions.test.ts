@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consoleHostNames } from '../../src/console/console-host.ts';
+import { ConsoleSessionAuthenticator } from '../../src/console/session-authenticator.ts';
 import { ConsoleSessions } from '../../src/console/sessions/console-sessions.ts';
+import type { ChangeTopic } from '../../src/db/change-feed.ts';
 import type { PersonKey, PersonState } from '../../src/identity/state/identity-state.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { loadTestPeople } from '../support/test-service.ts';
@@ -91,5 +94,42 @@ describe('console sessions', () => {
     minutes(13 * 60);
     await sessions.create(anaId, 'development');
     expect(await db.prisma.consoleSession.count()).toBe(1);
+  });
+});
+
+describe('a stream re-checking its session', () => {
+  it("keeps no idle session alive: only the person's own calls do", async () => {
+    const created = await sessions.create(anaId, 'development');
+    const authenticator = new ConsoleSessionAuthenticator(sessions, {
+      secureCookies: false,
+      hostNames: consoleHostNames([]),
+    });
+    const presented = {
+      cookie: `aperture_console=${created.cookieValue}`,
+      csrf: created.csrfToken,
+      host: '127.0.0.1:4000',
+    };
+    // A stream left open in a forgotten tab re-checks every few minutes, for hours.
+    for (let check = 0; check < 29; check += 1) {
+      minutes(4);
+      await authenticator.recheck(presented);
+    }
+    minutes(5);
+    await expect(authenticator.recheck(presented)).rejects.toThrow('the console session has ended');
+    await expect(authenticator.authenticate(presented)).rejects.toThrow('the console session has ended');
+  });
+
+  it("signing out tells every replica on the console's own topic, not the people topic", async () => {
+    const created = await sessions.create(anaId, 'development');
+    const feed = await db.openChangeFeed();
+    const topics: (ChangeTopic | undefined)[] = [];
+    feed.subscribe((topic) => topics.push(topic));
+    try {
+      await expect.poll(() => feed.reliable).toBe(true);
+      await sessions.end(created.cookieValue);
+      await expect.poll(() => topics).toEqual(['console-sessions']);
+    } finally {
+      await feed.close();
+    }
   });
 });

@@ -138,7 +138,8 @@ export class ConsoleSessions {
       if (count > 0) {
         await appendAuditEvent(tx, { type: 'console.signed_out', actor: { humanId: ended.personId } });
         // Streams opened with the session check it again on every replica: signing out ends them.
-        await notifyChange(tx, 'people', 'console-sign-out');
+        // Its own topic: the people caches of every replica stay as they are.
+        await notifyChange(tx, 'console-sessions');
       }
     });
   }
