@@ -5,7 +5,7 @@ import { InvalidatedCache } from '../db/invalidated-cache.ts';
 import type { KeysetPage } from '../db/keyset-page.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import type { PersonDelegation } from '../identity/delegations/person-delegations.ts';
-import { requireGovernance } from '../identity/governance.ts';
+import { isGovernance, requireGovernance } from '../identity/governance.ts';
 import { type HumanViewer, isHuman, type Viewer, viewerAuditActor } from '../identity/viewer.ts';
 import { type JobHandler, RetryLaterError } from '../jobs/job-worker.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -234,8 +234,14 @@ export class RequestsModule {
     { cache: false },
   );
 
-  /** How people decided requests like this one (see similar-decisions.ts); one query per tick. */
-  similarDecisions(request: Pick<AccessRequest, 'id'>): Promise<SimilarDecisions> {
+  /**
+   * How people decided requests like this one (see similar-decisions.ts); one query per tick. Only
+   * for a person who may decide it now, or governance (null to anyone else, agents included): the
+   * query is costly and the figures are an approver's aid.
+   */
+  async similarDecisions(viewer: Viewer, request: AccessRequest): Promise<SimilarDecisions | null> {
+    if (!this.viewerCanDecide(viewer, request) && !isGovernance(viewer, this.deps.governanceGroup))
+      return null;
     return this.similarLoader.load(request.id);
   }
 

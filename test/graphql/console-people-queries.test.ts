@@ -51,7 +51,7 @@ describe('a page of the inbox', () => {
     expect(three).toMatchInlineSnapshot(`
       [
         "SELECT … FROM "AccessRequest" WHERE (("AccessRequest"."humanId" = ? OR "AccessRequest"."eligibleApproverIds" @> ?) AND "AccessRequest"."status" = CAST(?::text AS "AccessRequestStatus") AND "AccessRequest"."expiresAt" > ? AND "AccessRequest"."eligibleApproverIds" @> ? AND "AccessRequest"."humanId" <> ? AND NOT EXISTS(SELECT … FROM "AccessApproval" AS "t0" WHERE ("t0"."approverId" = ? AND ("AccessRequest"."id") = ("t0"."requestId") AND "t0"."requestId" IS NOT NULL))) ORDER BY "AccessRequest"."createdAt" DESC, "AccessRequest"."id" ASC LIMIT ? OFFSET ?",
-        "SELECT … FROM "AccessRequest" r JOIN "AccessRequest" o ON o.id <> r.id AND o.tier = r.tier AND o.paths && r.paths AND o.status IN ('APPROVED', 'DENIED') AND o."decidedBy" LIKE 'person:%' WHERE r.id = ANY(?::uuid[]) GROUP BY r.id",
+        "WITH asked AS ( SELECT … FROM "AccessRequest", unnest(paths) AS path WHERE id = ANY(?::uuid[]) ), decided AS ( SELECT … FROM "AccessRequest" WHERE paths && (SELECT … FROM asked) AND status IN ('APPROVED', 'DENIED') AND "decidedBy" LIKE 'person:%' ) SELECT … FROM asked a JOIN (SELECT … FROM decided) d ON d.path = a.path AND d.tier = a.tier AND d.id <> a.id GROUP BY a.id",
         "SELECT … FROM "AccessApproval" WHERE "AccessApproval"."requestId" IN (?, …) OFFSET ?",
       ]
     `);

@@ -188,7 +188,10 @@ export const AccessRequestRef = builder.objectRef<AccessRequest>('AccessRequest'
     }),
     similarDecisions: t.field({
       type: SimilarDecisionsRef,
-      resolve: (request, _args, { requests }) => requests.similarDecisions(request),
+      nullable: true,
+      description:
+        'How people decided earlier requests for any of the same objects at the same tier. Only for a person who may decide this request now (viewerCanDecide) or governance; null to anyone else, agents included.',
+      resolve: (request, _args, { requests, viewer }) => requests.similarDecisions(viewer, request),
     }),
     viewerCanDecide: t.boolean({
       description:

@@ -85,8 +85,12 @@ export function InboxRequest({
         <section aria-label="Who decides">
           <h4>Rule and approvers</h4>
           <ApprovalSteps ruleId={request.ruleId} steps={request.approvalSteps} viewerEmail={person.email} />
-          <h4>Similar requests</h4>
-          <SimilarDecisions {...request.similarDecisions} />
+          {request.similarDecisions ? (
+            <>
+              <h4>Similar requests</h4>
+              <SimilarDecisions {...request.similarDecisions} />
+            </>
+          ) : null}
         </section>
       </div>
       <h4>What it asks for</h4>

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "AccessRequest_paths_idx" ON "AccessRequest" USING GIN ("paths");
