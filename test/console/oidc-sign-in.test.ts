@@ -219,6 +219,48 @@ describe('OpenID Connect sign-in', () => {
     }
   });
 
+  it('over https, the pending sign-in is a __Host- cookie, and one planted under the plain name is no sign-in', async () => {
+    const behindTls = await startTestService(db, {
+      env: {
+        APERTURE_CONSOLE_OIDC: provider.consoleSetting(),
+        APERTURE_PUBLIC_URL: 'https://aperture.example',
+      },
+    });
+    try {
+      provider.allowRedirect('https://aperture.example/console/api/oidc/callback');
+      const signInOnce = async (rename: (cookie: string) => string) => {
+        const start = await fetch(`${behindTls.url}/console/api/oidc/start`, { redirect: 'manual' });
+        const [pending] = start.headers.getSetCookie();
+        expect(pending).toMatch(
+          /^__Host-aperture_console_oidc=[\w-]+; Path=\/; Max-Age=600; HttpOnly; SameSite=Lax; Secure$/,
+        );
+        const callback = new URL(
+          await provider.completeLogin(start.headers.get('location')!, 'ana@acme.test'),
+        );
+        return fetch(`${behindTls.url}${callback.pathname}${callback.search}`, {
+          redirect: 'manual',
+          headers: { cookie: rename(pending!.split(';')[0]!) },
+        });
+      };
+      // What a sibling subdomain could set: the same values under the name without the prefix.
+      const planted = await signInOnce((cookie) => cookie.replace(/^__Host-/, ''));
+      expect(planted.headers.get('location')).toBe('/console/?signInError=sign_in_expired');
+      expect(planted.headers.getSetCookie().some((cookie) => cookie.includes('aperture_console='))).toBe(
+        false,
+      );
+      const kept = await signInOnce((cookie) => cookie);
+      expect(kept.headers.get('location')).toBe('/console/');
+      expect(kept.headers.getSetCookie()).toEqual([
+        '__Host-aperture_console_oidc=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax; Secure',
+        expect.stringMatching(
+          /^__Host-aperture_console=[\w-]{43}; Path=\/; Max-Age=43200; HttpOnly; SameSite=Strict; Secure$/,
+        ),
+      ]);
+    } finally {
+      await behindTls.stop();
+    }
+  });
+
   it('a new sign-in ends the session the browser still has', async () => {
     const ana = await signInThroughOidc(service.url, provider, 'ana@acme.test');
     const anaId = (await db.prisma.person.findUniqueOrThrow({ where: { email: 'ana@acme.test' } })).id;

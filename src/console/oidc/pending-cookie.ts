@@ -3,11 +3,19 @@ import { safeReturnTo } from '../return-to.ts';
 import { serializeCookie } from '../session-cookie.ts';
 import type { PendingSignIn } from './oidc-sign-in.ts';
 
-/** Kept by the browser between leaving for the provider and coming back. */
-export const pendingCookieName = 'aperture_console_oidc';
+/**
+ * Kept by the browser between leaving for the provider and coming back. Over https it has the
+ * `__Host-` prefix (Secure, Path=/, no Domain), like the session cookie: a sibling subdomain
+ * cannot plant one (its own sign-in's state, verifier and nonce) for a login CSRF. Plain http
+ * (loopback in development) keeps the plain name, sent only to the sign-in's own routes.
+ */
+export function pendingCookieName(secure: boolean): string {
+  return secure ? '__Host-aperture_console_oidc' : 'aperture_console_oidc';
+}
 
-/** Sent only to the sign-in's own routes. */
-const pendingCookiePath = '/console/api/oidc';
+function pendingCookiePath(secure: boolean): string {
+  return secure ? '/' : '/console/api/oidc';
+}
 
 /** Long enough to type a password and answer a second factor; a sign-in is not a session. */
 const pendingSeconds = 600;
@@ -25,13 +33,14 @@ const pendingSchema = z
  * The pending sign-in, bound to this browser: an httpOnly cookie, SameSite=Lax because the
  * provider sends the browser back with a top-level navigation from its own site. It is what makes
  * login CSRF impossible: an answer the provider gave another browser (the attacker's code and
- * state) finds no matching state here. It needs no signature: whoever could write our cookies
- * could plant a session cookie just as well, and every value in it is checked again at the callback.
+ * state) finds no matching state here. A signature would add nothing: a cookie-writer could plant
+ * one minted for their own sign-in just as well. What stops that is the `__Host-` name over https;
+ * and every value in it is checked again at the callback.
  */
 export function pendingCookie(pending: PendingSignIn, secure: boolean): string {
   const value = Buffer.from(JSON.stringify(pending)).toString('base64url');
-  return serializeCookie(pendingCookieName, value, {
-    path: pendingCookiePath,
+  return serializeCookie(pendingCookieName(secure), value, {
+    path: pendingCookiePath(secure),
     sameSite: 'Lax',
     secure,
     maxAgeSeconds: pendingSeconds,
@@ -39,8 +48,8 @@ export function pendingCookie(pending: PendingSignIn, secure: boolean): string {
 }
 
 export function clearedPendingCookie(secure: boolean): string {
-  return serializeCookie(pendingCookieName, '', {
-    path: pendingCookiePath,
+  return serializeCookie(pendingCookieName(secure), '', {
+    path: pendingCookiePath(secure),
     sameSite: 'Lax',
     secure,
     maxAgeSeconds: 0,

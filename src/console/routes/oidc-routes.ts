@@ -63,7 +63,7 @@ export async function oidcCallbackRoute(
   if (!context.oidc) return notFound(response);
   const secure = secureCookies(context);
   const cleared = clearedPendingCookie(secure);
-  const pending = readPending(readCookie(request.headers.cookie, pendingCookieName));
+  const pending = readPending(readCookie(request.headers.cookie, pendingCookieName(secure)));
   if (!pending) return sendRedirect(response, signInErrorPage('sign_in_expired'), [cleared]);
   const callbackUrl = new URL(oidcRedirectUrl(context, request));
   callbackUrl.search = (request.url ?? '').split('?')[1] ?? '';
