@@ -10,10 +10,21 @@ export async function lockAccessRequestRow(tx: Prisma.TransactionClient, request
   await tx.$queryRaw`SELECT "id" FROM "AccessRequest" WHERE "id" = ${requestId}::uuid FOR UPDATE`;
 }
 
-/** A revocation holds the token it revokes; false when there is no such token. */
-export async function lockDelegationTokenRow(tx: Prisma.TransactionClient, jti: string): Promise<boolean> {
-  const rows = await tx.$queryRaw<{ jti: string }[]>`
-      SELECT jti FROM "DelegationToken" WHERE jti = ${jti} FOR UPDATE`;
+/**
+ * A revocation holds the token it revokes; false when there is no such token. With `humanId`, only
+ * a token acting for that person is locked (false for anyone else's: nothing of theirs is held).
+ */
+export async function lockDelegationTokenRow(
+  tx: Prisma.TransactionClient,
+  jti: string,
+  humanId?: string,
+): Promise<boolean> {
+  const rows =
+    humanId === undefined
+      ? await tx.$queryRaw<{ jti: string }[]>`
+          SELECT jti FROM "DelegationToken" WHERE jti = ${jti} FOR UPDATE`
+      : await tx.$queryRaw<{ jti: string }[]>`
+          SELECT jti FROM "DelegationToken" WHERE jti = ${jti} AND "humanId" = ${humanId}::uuid FOR UPDATE`;
   return rows.length > 0;
 }
 

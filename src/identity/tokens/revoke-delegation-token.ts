@@ -24,11 +24,9 @@ export async function revokeDelegationToken(
   const governs: boolean = isGovernance(actor, deps.governanceGroup);
   const notFound = () => new ApertureError('NOT_FOUND', `no delegation token has id ${jti}`);
   const revoked = await deps.prisma.$transaction(async (tx) => {
-    if (!(await lockDelegationTokenRow(tx, jti))) throw notFound();
-    if (!governs) {
-      const token = await tx.delegationToken.findUnique({ where: { jti }, select: { humanId: true } });
-      if (token?.humanId !== actor.human.id) throw notFound();
-    }
+    // A person locks only a token acting for them: another person's row is never held, and
+    // answers exactly like a token that does not exist.
+    if (!(await lockDelegationTokenRow(tx, jti, governs ? undefined : actor.human.id))) throw notFound();
     // Each statement sees what committed before it: repeat until no descendant is left, so a
     // child exchanged while this runs (it locks its parent, see token exchange) is caught too.
     const revokedIds: string[] = [];
