@@ -1,12 +1,20 @@
-import type { ComponentType } from 'react';
-import { AgentsPage } from '../pages/agents/agents-page.tsx';
-import { AuditPage } from '../pages/audit/audit-page.tsx';
-import { ExplainPage } from '../pages/explain/explain-page.tsx';
-import { InboxPage } from '../pages/inbox/inbox-page.tsx';
-import { MyAgentsPage } from '../pages/my-agents/my-agents-page.tsx';
-import { OverviewPage } from '../pages/overview/overview-page.tsx';
-import { PoliciesPage } from '../pages/policies/policies-page.tsx';
-import { SuggestionsPage } from '../pages/suggestions/suggestions-page.tsx';
+import { type ComponentType, lazy } from 'react';
+
+/**
+ * Each page is its own chunk, loaded when first opened: a person who only approves never downloads
+ * the charts, the YAML editor or the diff of the governance pages.
+ */
+const page = <Name extends string>(load: () => Promise<Record<Name, ComponentType>>, name: Name) =>
+  lazy(async () => ({ default: (await load())[name] }));
+
+const MyAgentsPage = page(() => import('../pages/my-agents/my-agents-page.tsx'), 'MyAgentsPage');
+const InboxPage = page(() => import('../pages/inbox/inbox-page.tsx'), 'InboxPage');
+const OverviewPage = page(() => import('../pages/overview/overview-page.tsx'), 'OverviewPage');
+const SuggestionsPage = page(() => import('../pages/suggestions/suggestions-page.tsx'), 'SuggestionsPage');
+const PoliciesPage = page(() => import('../pages/policies/policies-page.tsx'), 'PoliciesPage');
+const AgentsPage = page(() => import('../pages/agents/agents-page.tsx'), 'AgentsPage');
+const AuditPage = page(() => import('../pages/audit/audit-page.tsx'), 'AuditPage');
+const ExplainPage = page(() => import('../pages/explain/explain-page.tsx'), 'ExplainPage');
 
 export interface ConsoleRoute {
   path: string;

@@ -1,5 +1,7 @@
+import { Suspense } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { useSession } from '../api/session-context.tsx';
+import { Loading } from '../ui/status.tsx';
 import { consoleRoutes } from './routes.tsx';
 
 /** The signed-in console: who is signed in, the menu, and the page. */
@@ -36,14 +38,16 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
         </ul>
       </nav>
       <main id="main" className="main">
-        <Switch>
-          {consoleRoutes.map((route) => (
-            <Route key={route.path} path={route.path} component={route.page} />
-          ))}
-          <Route>
-            <p>There is no such page. Choose one from the menu.</p>
-          </Route>
-        </Switch>
+        <Suspense fallback={<Loading what="the page" />}>
+          <Switch>
+            {consoleRoutes.map((route) => (
+              <Route key={route.path} path={route.path} component={route.page} />
+            ))}
+            <Route>
+              <p>There is no such page. Choose one from the menu.</p>
+            </Route>
+          </Switch>
+        </Suspense>
       </main>
     </div>
   );
