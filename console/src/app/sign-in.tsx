@@ -3,8 +3,19 @@ import { useEffect, useRef, useState } from 'react';
 import { fetchDemoPeople, oidcSignInUrl, type SignInMethod, signInAsDemoPerson } from '../api/session.ts';
 import { ErrorNotice, Loading } from '../ui/status.tsx';
 
+/** What the OpenID Connect callback's `signInError` codes (src/console/routes/oidc-routes.ts) mean to a person. */
 const signInErrors: Record<string, string> = {
   unknown_person: 'Your identity provider signed you in, but aperture knows no active person by that name.',
+  email_domain_refused:
+    'Your identity provider signed you in with an email address this console does not accept.',
+  unverified_email:
+    'Your identity provider says your email address is not verified. Verify it there, then try again.',
+  no_identity_claim:
+    'Your identity provider did not say who you are (no email or subject). Ask your administrator.',
+  sign_in_expired: 'Signing in took too long or was started in another window. Try again.',
+  provider_unavailable: 'Your identity provider cannot be reached right now. Try again in a moment.',
+  provider_error: 'Your identity provider refused the sign-in. Try again, or ask your administrator.',
+  invalid_response: 'Your identity provider answered in a way aperture cannot trust. Try again.',
   failed: 'Signing in did not complete. Try again.',
 };
 
