@@ -38,29 +38,39 @@ export async function grantsOfDelegations(
   );
 }
 
-/** For each delegation, the requests filed through it or a token derived from it: the newest 20. */
+/**
+ * For each delegation, the requests filed through it or a token derived from it: the newest 20.
+ * The ids are read per delegation and stop at the 20th (its person's requests newest first, down
+ * the humanId-createdAt index; ordered by time alone so the scan stops there), so a busy
+ * delegation's older requests are never read.
+ */
 export async function requestsOfDelegations(
   prisma: PrismaClient,
   delegations: readonly PersonDelegation[],
 ): Promise<AccessRequest[][]> {
   if (delegations.length === 0) return [];
-  const rootOf = new Map(
-    delegations.flatMap((delegation) => delegation.tokenIds.map((id) => [id, delegation.tokenId] as const)),
+  const pairs = delegations.flatMap((delegation) =>
+    delegation.tokenIds.map((token) => ({ token, root: delegation.tokenId, human: delegation.humanId })),
   );
-  // Which ones first (ids only), then those rows: a busy delegation's older requests are never read.
-  const filed = await prisma.accessRequest.findMany({
-    where: { tokenId: { in: [...rootOf.keys()] } },
-    select: { id: true, tokenId: true },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-  });
+  const filed = await prisma.$queryRaw<{ id: string; root: string }[]>`
+    WITH roots AS (
+      SELECT root, human, array_agg(token) AS tokens
+      FROM unnest(${pairs.map((pair) => pair.token)}::text[], ${pairs.map((pair) => pair.root)}::text[],
+                  ${pairs.map((pair) => pair.human)}::uuid[]) AS pair(token, root, human)
+      GROUP BY root, human
+    )
+    SELECT newest.id::text AS id, roots.root
+    FROM roots CROSS JOIN LATERAL (
+      SELECT r.id, r."createdAt" FROM "AccessRequest" r
+      WHERE r."humanId" = roots.human AND r."tokenId" = ANY(roots.tokens)
+      ORDER BY r."createdAt" DESC
+      LIMIT ${requestsPerDelegation}
+    ) newest
+    ORDER BY roots.root, newest."createdAt" DESC, newest.id DESC`;
   const newest = new Map<string, string[]>();
-  for (const request of filed) {
-    const root = rootOf.get(request.tokenId)!;
-    const ids = newest.get(root) ?? [];
-    if (ids.length < requestsPerDelegation) newest.set(root, [...ids, request.id]);
-  }
+  for (const request of filed) newest.set(request.root, [...(newest.get(request.root) ?? []), request.id]);
   const rows = await prisma.accessRequest.findMany({
-    where: { id: { in: [...newest.values()].flat() } },
+    where: { id: { in: filed.map((request) => request.id) } },
   });
   const byId = new Map(rows.map((row) => [row.id, row]));
   return delegations.map((delegation) =>

@@ -1,4 +1,7 @@
-import type { PersonDelegation } from '../../identity/delegations/person-delegations.ts';
+import {
+  maxListedDelegations,
+  type PersonDelegation,
+} from '../../identity/delegations/person-delegations.ts';
 import { builder } from '../builder.ts';
 import { AccessRequestRef } from './access-request.ts';
 import { GrantRef } from './grant.ts';
@@ -37,8 +40,7 @@ const DelegationRef = builder.objectRef<PersonDelegation>('Delegation').implemen
 builder.queryField('myDelegations', (t) =>
   t.field({
     type: [DelegationRef],
-    description:
-      'The agents acting for the calling person now: their live delegations, newest first. People only; agents are refused.',
+    description: `The agents acting for the calling person now: their live delegations, newest first, at most ${maxListedDelegations} (the newest). People only; agents are refused.`,
     resolve: (_root, _args, { identity, viewer }) => identity.delegations(viewer),
   }),
 );

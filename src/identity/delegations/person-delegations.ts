@@ -20,9 +20,13 @@ export interface PersonDelegation {
   liveTaskIds: string[];
 }
 
+/** The most delegations listed: the newest ones (a person with more revokes the older by id). */
+export const maxListedDelegations = 100;
+
 /**
- * The agents acting for this person now: every live (not revoked, not expired) delegation token
- * issued straight to one of their agents, newest first. A person's own act; agents are refused.
+ * The agents acting for this person now: the live (not revoked, not expired) delegation tokens
+ * issued straight to one of their agents, newest first, at most `maxListedDelegations`. A person's
+ * own act; agents are refused.
  */
 export async function personDelegations(
   deps: { prisma: PrismaClient; state: IdentityState },
@@ -33,6 +37,7 @@ export async function personDelegations(
   const roots = await deps.prisma.delegationToken.findMany({
     where: { humanId: person.human.id, parentJti: null, revokedAt: null, expiresAt: { gt: now } },
     orderBy: [{ issuedAt: 'desc' }, { jti: 'desc' }],
+    take: maxListedDelegations,
   });
   if (roots.length === 0) return [];
   const [tree, snapshot] = await Promise.all([
