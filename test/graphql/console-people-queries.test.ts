@@ -92,7 +92,7 @@ describe("a person's delegations", () => {
     expect(more).toMatchInlineSnapshot(`
       [
         "SELECT … FROM "DelegationToken" WHERE ("DelegationToken"."humanId" = ? AND "DelegationToken"."parentJti" IS NULL AND "DelegationToken"."revokedAt" IS NULL AND "DelegationToken"."expiresAt" > ?) ORDER BY "DelegationToken"."issuedAt" DESC, "DelegationToken"."jti" DESC LIMIT ? OFFSET ?",
-        "WITH RECURSIVE tree AS ( SELECT … FROM "DelegationToken" WHERE jti = ANY(?::text[]) UNION ALL SELECT … FROM "DelegationToken" child JOIN tree ON child."parentJti" = tree.jti ) SELECT … FROM tree",
+        "WITH RECURSIVE tree AS ( SELECT … FROM "DelegationToken" WHERE jti = ANY(?::text[]) UNION ALL SELECT … FROM "DelegationToken" child JOIN tree ON child."parentJti" = tree.jti ) SELECT … FROM tree ORDER BY "issuedAt", jti",
         "SELECT … FROM "Grant" WHERE ("Grant"."humanId" IN (?) AND "Grant"."intent" IN (?) AND "Grant"."status" = CAST(?::text AS "GrantStatus") AND "Grant"."expiresAt" > ?) ORDER BY "Grant"."createdAt" DESC, "Grant"."id" DESC OFFSET ?",
         "WITH roots AS ( SELECT … FROM unnest(?::text[], ?::text[], ?::uuid[]) AS pair(token, root, human) GROUP BY root, human ) SELECT … FROM roots CROSS JOIN LATERAL ( SELECT … FROM "AccessRequest" r WHERE r."humanId" = roots.human AND r."tokenId" = ANY(roots.tokens) ORDER BY r."createdAt" DESC LIMIT ? ) newest ORDER BY roots.root, newest."createdAt" DESC, newest.id DESC",
         "SELECT … FROM "AccessRequest" WHERE "AccessRequest"."id" IN (?, …) OFFSET ?",

@@ -24,6 +24,7 @@ function stable(value: unknown, names: Map<string, string>): unknown {
 
 const delegationFields = `tokenId intent taskId issuedAt expiresAt subDelegations
   chain { clientId name }
+  subAgents { clientId name }
   grants { id status paths tier intent }
   requests { id status paths }`;
 
@@ -115,6 +116,7 @@ describe('my agents', () => {
             expiresAt: '<instant>',
             subDelegations: 1,
             chain: [{ clientId: '<Console agent>', name: 'Console agent' }],
+            subAgents: [{ clientId: '<Console sub-agent>', name: 'Console sub-agent' }],
             grants: [
               {
                 id: '<grant>',

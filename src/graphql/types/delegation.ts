@@ -23,6 +23,10 @@ const DelegationRef = builder.objectRef<PersonDelegation>('Delegation').implemen
     subDelegations: t.exposeInt('subDelegations', {
       description: 'Live tokens derived from it (its sub-agents acting now).',
     }),
+    subAgents: t.expose('subAgents', {
+      type: [AgentIdentityRef],
+      description: 'The sub-agents acting below its agent now (through those live tokens), each once.',
+    }),
     grants: t.field({
       type: [GrantRef],
       description:

@@ -14,6 +14,8 @@ export interface PersonDelegation {
   expiresAt: Date;
   /** Live tokens derived from it (its sub-agents', theirs, ...). */
   subDelegations: number;
+  /** The agents acting below its agent now (the actors of those live tokens), each once, first delegated first. */
+  subAgents: AgentIdentity[];
   /** It and every token ever derived from it, live or not: what was filed through it carries one of them. */
   tokenIds: string[];
   /** The tasks its live tokens act in (a sub-agent's token may name a task its parent did not). */
@@ -42,33 +44,46 @@ export async function personDelegations(
   if (roots.length === 0) return [];
   const [tree, snapshot] = await Promise.all([
     deps.prisma.$queryRaw<
-      { root: string; jti: string; taskId: string | null; live: boolean; derived: boolean }[]
+      {
+        root: string;
+        jti: string;
+        agentId: string;
+        taskId: string | null;
+        issuedAt: Date;
+        live: boolean;
+        derived: boolean;
+      }[]
     >`
       WITH RECURSIVE tree AS (
-        SELECT jti AS root, jti, "taskId", "revokedAt", "expiresAt", false AS derived
+        SELECT jti AS root, jti, "agentId", "taskId", "issuedAt", "revokedAt", "expiresAt", false AS derived
         FROM "DelegationToken" WHERE jti = ANY(${roots.map((root) => root.jti)}::text[])
         UNION ALL
-        SELECT tree.root, child.jti, child."taskId", child."revokedAt", child."expiresAt", true
+        SELECT tree.root, child.jti, child."agentId", child."taskId", child."issuedAt", child."revokedAt",
+          child."expiresAt", true
         FROM "DelegationToken" child JOIN tree ON child."parentJti" = tree.jti
       )
-      SELECT root, jti, "taskId", derived, ("revokedAt" IS NULL AND "expiresAt" > ${now}) AS live
-      FROM tree`,
+      SELECT root, jti, "agentId", "taskId", "issuedAt", derived,
+        ("revokedAt" IS NULL AND "expiresAt" > ${now}) AS live
+      FROM tree ORDER BY "issuedAt", jti`,
     deps.state.snapshot(),
   ]);
+  const agentIdentity = (id: string): AgentIdentity => {
+    const agent = snapshot.agentsById.get(id);
+    return { id, clientId: agent?.clientId ?? id, name: agent?.name ?? id };
+  };
   return roots.map((root) => {
     const family = tree.filter((row) => row.root === root.jti);
+    const liveDerived = family.filter((row) => row.derived && row.live);
     return {
       tokenId: root.jti,
       humanId: root.humanId,
-      chain: root.chain.map((id) => {
-        const agent = snapshot.agentsById.get(id);
-        return { id, clientId: agent?.clientId ?? id, name: agent?.name ?? id };
-      }),
+      chain: root.chain.map(agentIdentity),
       intent: root.intent,
       taskId: root.taskId,
       issuedAt: root.issuedAt,
       expiresAt: root.expiresAt,
-      subDelegations: family.filter((row) => row.derived && row.live).length,
+      subDelegations: liveDerived.length,
+      subAgents: [...new Set(liveDerived.map((row) => row.agentId))].map(agentIdentity),
       tokenIds: family.map((row) => row.jti),
       liveTaskIds: [
         ...new Set(family.flatMap((row) => (row.live && row.taskId !== null ? [row.taskId] : []))),

@@ -41,7 +41,11 @@ export function DelegationCard({
               <Time value={delegation.expiresAt} />
             </dd>
             <dt>Sub-agents acting</dt>
-            <dd>{delegation.subDelegations === 0 ? 'none' : delegation.subDelegations}</dd>
+            <dd>
+              {delegation.subAgents.length === 0
+                ? 'none'
+                : delegation.subAgents.map((agent) => agent.name).join(', ')}
+            </dd>
           </dl>
         </div>
         <RevokeDelegation

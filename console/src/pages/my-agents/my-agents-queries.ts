@@ -11,6 +11,7 @@ export const myDelegationsQuery = graphql(`
       issuedAt
       expiresAt
       subDelegations
+      subAgents { clientId name }
       grants { id paths tier scope status expiresAt createdAt intent taskId }
       requests { id status paths tier createdAt decidedAt agents { clientId name } }
     }
