@@ -25,7 +25,7 @@ function stable(value: unknown, names: Map<string, string>): unknown {
 const delegationFields = `tokenId intent taskId issuedAt expiresAt subDelegations
   chain { clientId name }
   subAgents { clientId name }
-  grants { id status paths tier intent }
+  grants { id status paths tier intent agents { name } }
   requests { id status paths }`;
 
 const inboxFields = `id status paths justification requestedDurationSeconds intent taskId ruleId
@@ -124,6 +124,8 @@ describe('my agents', () => {
                 paths: ['analytics.marts.fct_orders'],
                 tier: 'READ',
                 intent: 'analytics',
+                // Asked for by the sub-agent, through its parent.
+                agents: [{ name: 'Console agent' }, { name: 'Console sub-agent' }],
               },
             ],
             requests: [

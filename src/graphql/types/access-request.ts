@@ -12,6 +12,7 @@ import type { RequestSnapshot, ResourceSnapshot } from '../../requests/request-s
 import type { SimilarDecisions } from '../../requests/similar-decisions.ts';
 import { builder } from '../builder.ts';
 import { withoutNulls } from '../without-nulls.ts';
+import { agentChain } from './agent-chain.ts';
 import { SensitivityEnum } from './enums.ts';
 import { GrantRef, GrantScopeEnum } from './grant.ts';
 import { TierEnum } from './intent.ts';
@@ -168,13 +169,7 @@ export const AccessRequestRef = builder.objectRef<AccessRequest>('AccessRequest'
     agents: t.field({
       type: [AgentIdentityRef],
       description: 'The agent chain, from the one the human delegated to down to the requester.',
-      resolve: async (request, _args, { identity }) => {
-        const snapshot = await identity.state.snapshot();
-        return request.chain.map((id) => {
-          const agent = snapshot.agentsById.get(id);
-          return { id, clientId: agent?.clientId ?? id, name: agent?.name ?? id };
-        });
-      },
+      resolve: (request, _args, { identity }) => agentChain(identity, request.chain),
     }),
     human: t.field({
       type: RequestHumanRef,

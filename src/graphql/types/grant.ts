@@ -2,8 +2,10 @@ import type { Grant } from '../../../generated/prisma/client.ts';
 import { GrantScope, GrantStatus } from '../../../generated/prisma/enums.ts';
 import { newestFirstCursor } from '../../db/keyset-page.ts';
 import { builder } from '../builder.ts';
+import { agentChain } from './agent-chain.ts';
 import { TierEnum } from './intent.ts';
 import { keysetConnection } from './pagination.ts';
+import { AgentIdentityRef } from './viewer.ts';
 
 export const GrantScopeEnum = builder.enumType('GrantScope', {
   description: 'TIME: until the grant expires. TASK: also only within the task it was asked for (task_id).',
@@ -24,6 +26,11 @@ export const GrantRef = builder.objectRef<Grant>('Grant').implement({
     scope: t.expose('scope', { type: GrantScopeEnum }),
     intent: t.exposeString('intent'),
     taskId: t.exposeString('taskId', { nullable: true }),
+    agents: t.field({
+      type: [AgentIdentityRef],
+      description: 'The agent chain whose request it answers, outermost first.',
+      resolve: (grant, _args, { identity }) => agentChain(identity, grant.chain),
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
     extensions: t.exposeInt('extensions', { description: 'How many times it was extended.' }),

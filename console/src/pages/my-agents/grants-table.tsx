@@ -1,4 +1,4 @@
-import { Badge } from '../../ui/badges.tsx';
+import { Badge, Chain } from '../../ui/badges.tsx';
 import { PathList } from '../../ui/paths.tsx';
 import { Time } from '../../ui/time.tsx';
 import { RevokeGrant } from './revoke-grant.tsx';
@@ -12,6 +12,8 @@ export interface HeldGrant {
   expiresAt: string;
   createdAt: string;
   taskId: string | null;
+  /** The agent chain that asked for it (shown where no delegation card names the agent). */
+  agents?: readonly { clientId: string; name: string }[];
 }
 
 /** Grants in force, each revocable; with `showIntent`, the intent (and task) each is for. */
@@ -32,7 +34,7 @@ export function GrantsTable({
           <tr>
             <th scope="col">Objects</th>
             <th scope="col">Tier</th>
-            {showIntent ? <th scope="col">For</th> : null}
+            {showIntent ? <th scope="col">Agent and intent</th> : null}
             <th scope="col">Granted</th>
             <th scope="col">Expires</th>
             <th scope="col">
@@ -50,7 +52,12 @@ export function GrantsTable({
                 <Badge value={grant.tier} />
               </td>
               {showIntent ? (
-                <td data-label="For">
+                <td data-label="Agent and intent">
+                  {grant.agents ? (
+                    <div>
+                      <Chain agents={grant.agents} />
+                    </div>
+                  ) : null}
                   {grant.intent}
                   {grant.scope === 'TASK' && grant.taskId ? (
                     <div className="muted">task {grant.taskId} only</div>

@@ -23,7 +23,7 @@ export const myActiveGrantsQuery = graphql(`
   query ConsoleMyActiveGrants {
     myGrants(statuses: [ACTIVE], first: 100) {
       totalCount
-      edges { node { id paths tier scope status expiresAt createdAt intent taskId } }
+      edges { node { id paths tier scope status expiresAt createdAt intent taskId agents { clientId name } } }
     }
   }
 `);
