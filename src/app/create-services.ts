@@ -11,6 +11,7 @@ import { MiningModule } from '../mining/workflow/mining-service.ts';
 import { AccessService } from '../policy/slice/access-service.ts';
 import { PolicyGovernance } from '../policy/store/policy-governance.ts';
 import { type ApprovalNotifier, LogOnlyNotifier } from '../requests/approval-notifier.ts';
+import { cancelRequestsOfTokens } from '../requests/cancel-pending-requests.ts';
 import { ActiveGrants } from '../requests/grants/active-grants.ts';
 import { revokeGrantsOfAgent } from '../requests/grants/end-grant.ts';
 import { RequestsModule } from '../requests/requests-module.ts';
@@ -100,6 +101,7 @@ export async function createServices(
       // Zero standing privileges: what a stopped agent holds ends with it, through a callback
       // wired here so identity need not import requests.
       onAgentStopped: revokeGrantsOfAgent,
+      onTokensRevoked: cancelRequestsOfTokens,
       afterRevocation,
     });
     closers.push(() => builtIdentity.close());

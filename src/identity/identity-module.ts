@@ -14,7 +14,7 @@ import { IdentityState } from './state/identity-state.ts';
 import { recheckCredential } from './streams/recheck-credential.ts';
 import type { StreamAuthorization } from './streams/while-authorized.ts';
 import { DelegationTokens } from './tokens/delegation-tokens.ts';
-import { revokeDelegationToken } from './tokens/revoke-delegation-token.ts';
+import { revokeDelegationToken, type TokensRevokedHandler } from './tokens/revoke-delegation-token.ts';
 import { SigningKeys } from './tokens/signing-keys.ts';
 import type { Viewer } from './viewer.ts';
 
@@ -48,6 +48,8 @@ export async function createIdentityModule(deps: {
   logger: Logger;
   /** Zero standing privileges: what a suspended or retired agent holds ends with it. */
   onAgentStopped: AgentStoppedHandler;
+  /** What was asked with a revoked delegation is withdrawn with it. */
+  onTokensRevoked: TokensRevokedHandler;
   /**
    * Runs after a token revocation or an agent's stop commits, before it answers (vended database
    * logins resting on them end first). Its failures are its own to log: the revocation holds.
@@ -92,7 +94,12 @@ export async function createIdentityModule(deps: {
     intents: new IntentService(services),
     delegations: (viewer) => personDelegations(services, viewer),
     revokeToken: async (viewer, jti, reason) => {
-      const revoked = await revokeDelegationToken(services, viewer, jti, reason);
+      const revoked = await revokeDelegationToken(
+        { ...services, onTokensRevoked: deps.onTokensRevoked },
+        viewer,
+        jti,
+        reason,
+      );
       await deps.afterRevocation?.();
       return revoked;
     },

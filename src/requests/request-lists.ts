@@ -41,7 +41,13 @@ function roleFilter(person: HumanViewer, role: RequestRole): Prisma.AccessReques
       approvals: { none: { approverId: me } },
     };
   }
-  return { OR: [{ decidedBy: `person:${me}` }, { approvals: { some: { approverId: me } } }] };
+  // Approved or denied by them; a request they withdrew (by taking its delegation back) they did not decide.
+  return {
+    OR: [
+      { decidedBy: `person:${me}`, status: { in: ['APPROVED', 'DENIED'] } },
+      { approvals: { some: { approverId: me } } },
+    ],
+  };
 }
 
 function ownRequests(viewer: Viewer, filter: RequestListFilter): Prisma.AccessRequestWhereInput {

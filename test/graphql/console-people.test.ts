@@ -41,7 +41,7 @@ let child: Client;
 let parentToken: string;
 let childToken: string;
 const names = new Map<string, string>();
-/** The routed request of "my agents": still pending after its delegation was taken back. */
+/** The routed request of "my agents": withdrawn when its delegation is taken back. */
 let routedId: string;
 
 beforeAll(async () => {
@@ -161,6 +161,22 @@ describe('my agents', () => {
     expect(await t.world.gql(ana, '{ myDelegations { tokenId } }')).toEqual({
       status: 200,
       data: { myDelegations: [] },
+    });
+    // What it filed and still waited is withdrawn: a later approval must not hand the agent's next
+    // token what the person took back. The grant it holds stays, for the person to revoke (or not).
+    expect(
+      await t.world.gql(ana, 'query ($id: ID!) { accessRequest(id: $id) { status decider reason } }', {
+        id: routedId,
+      }),
+    ).toEqual({
+      status: 200,
+      data: {
+        accessRequest: {
+          status: 'CANCELLED',
+          decider: 'Ana',
+          reason: 'the delegation it was filed with was revoked',
+        },
+      },
     });
   });
 });
@@ -360,11 +376,8 @@ describe('the inbox', () => {
         "status": 200,
       }
     `);
-    // Taking a delegation back leaves what it filed to the approvers: it ends with the chain's agents only.
-    expect(await inbox(approver, 'AWAITING_MY_DECISION')).toEqual({
-      totalCount: 2,
-      ids: [requestId, routedId],
-    });
+    // The request of the delegation taken back (see "my agents") waits for no one any more.
+    expect(await inbox(approver, 'AWAITING_MY_DECISION')).toEqual({ totalCount: 1, ids: [requestId] });
     // What waits for approvers is nobody else's business.
     expect(await inbox(await t.world.humanToken('bob@acme.test'), 'AWAITING_MY_DECISION')).toEqual({
       totalCount: 0,
@@ -382,7 +395,7 @@ describe('the inbox', () => {
       status: 200,
       data: { approveAccessRequest: { status: 'APPROVED', viewerCanDecide: false, viewerCanApprove: false } },
     });
-    expect(await inbox(approver, 'AWAITING_MY_DECISION')).toEqual({ totalCount: 1, ids: [routedId] });
+    expect(await inbox(approver, 'AWAITING_MY_DECISION')).toEqual({ totalCount: 0, ids: [] });
     expect(await inbox(approver, 'DECIDED_BY_ME')).toEqual({ totalCount: 1, ids: [requestId] });
     // Another approver of the same request decided nothing.
     expect(await inbox(await t.world.humanToken('approver01@acme.test'), 'DECIDED_BY_ME')).toEqual({
@@ -442,7 +455,8 @@ describe('the inbox', () => {
     const ana = await t.world.humanToken('ana@acme.test');
     expect(await decider(ana, requestId)).toBe('Approver 0');
     expect(await decider(approver, requestId)).toBe('Approver 0');
-    expect(await decider(ana, routedId)).toBeNull();
+    // Ana withdrew it by taking its delegation back.
+    expect(await decider(ana, routedId)).toBe('Ana');
   });
 
   it('shows the agent its request without the people (owners, approvers) behind it', async () => {

@@ -1,3 +1,4 @@
+import type { Prisma } from '../../../generated/prisma/client.ts';
 import { appendAuditEvent } from '../../audit/index.ts';
 import { notifyChange } from '../../db/change-feed.ts';
 import { lockDelegationTokenRow } from '../../db/locks/index.ts';
@@ -8,13 +9,29 @@ import type { IdentityState } from '../state/identity-state.ts';
 import { requireHuman, type Viewer, viewerAuditActor } from '../viewer.ts';
 
 /**
+ * Runs in the revocation's transaction with the ids it revoked and who revoked them
+ * (`person:<id>`): requests filed with those tokens are withdrawn (wired in app/, so identity
+ * need not import requests).
+ */
+export type TokensRevokedHandler = (
+  tx: Prisma.TransactionClient,
+  tokenIds: readonly string[],
+  by: string,
+) => Promise<unknown>;
+
+/**
  * Revokes a delegation token and every token derived from it (its sub-agents' tokens); they fail
  * on their next call. Returns the ids revoked now. Governance revokes any token; a person, the
  * tokens acting for them (a delegation they take back). Anyone else's token answers like one that
  * does not exist. An agent never revokes: taking a delegation back is the person's own act.
  */
 export async function revokeDelegationToken(
-  deps: { prisma: PrismaClient; state: IdentityState; governanceGroup: string },
+  deps: {
+    prisma: PrismaClient;
+    state: IdentityState;
+    governanceGroup: string;
+    onTokensRevoked: TokensRevokedHandler;
+  },
   viewer: Viewer,
   jti: string,
   reason?: string | null,
@@ -43,6 +60,7 @@ export async function revokeDelegationToken(
       if (rows.length === 0) break;
       revokedIds.push(...rows.map((row) => row.jti));
     }
+    await deps.onTokensRevoked(tx, revokedIds, `person:${actor.human.id}`);
     await appendAuditEvent(tx, {
       type: 'token.revoked',
       actor: viewerAuditActor(actor),

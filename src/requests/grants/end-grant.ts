@@ -1,8 +1,9 @@
 import type { Grant, Prisma } from '../../../generated/prisma/client.ts';
-import { type AuditEventInput, appendAuditEvents } from '../../audit/index.ts';
+import { appendAuditEvents } from '../../audit/index.ts';
 import { notifyChange } from '../../db/change-feed.ts';
 import { scheduleJobs } from '../../jobs/job-queue.ts';
 import { approvalNoticeJob } from '../approval-notifier.ts';
+import { cancelPendingRequests } from '../cancel-pending-requests.ts';
 
 /**
  * ACTIVE → EXPIRED or REVOKED, only from ACTIVE (a conditional update: a grant ends once). Audited,
@@ -50,34 +51,11 @@ export async function revokeGrantsOfAgent(
   agentId: string,
   by: string,
 ): Promise<number> {
-  const pending = await tx.accessRequest.findMany({
-    where: { status: 'PENDING', chain: { has: agentId } },
-    select: { id: true, humanId: true, chain: true, intent: true },
-  });
-  const cancelled: AuditEventInput[] = [];
-  for (const request of pending) {
-    const { count } = await tx.accessRequest.updateMany({
-      where: { id: request.id, status: 'PENDING' },
-      data: {
-        status: 'CANCELLED',
-        decidedBy: by,
-        decisionReason: 'an agent of the chain was suspended or retired',
-        decidedAt: new Date(),
-        pendingKey: null,
-      },
-    });
-    if (count === 0) continue;
-    await scheduleJobs(tx, [approvalNoticeJob('cancelled', request.id)]);
-    await notifyChange(tx, 'requests', request.id);
-    cancelled.push({
-      type: 'access.cancelled',
-      actor: { humanId: request.humanId, agentChain: request.chain },
-      intent: request.intent,
-      subject: { kind: 'access-request', id: request.id },
-      payload: { by, reason: 'an agent of the chain was suspended or retired' },
-    });
-  }
-  if (cancelled.length > 0) await appendAuditEvents(tx, cancelled);
+  await cancelPendingRequests(
+    tx,
+    { chain: { has: agentId } },
+    { by, reason: 'an agent of the chain was suspended or retired' },
+  );
   const grants = await tx.grant.findMany({ where: { status: 'ACTIVE', chain: { has: agentId } } });
   let revoked = 0;
   for (const grant of grants) {

@@ -29,8 +29,9 @@ export function RevokeDelegation({
             . Its next call to aperture is refused.
           </p>
           <p>
-            The grants it holds stay until they expire; revoke them here too if it should lose them now. To
-            work for you again, the agent needs a new token from you.
+            The requests it filed that still wait for approvers are withdrawn. The grants it holds stay until
+            they expire; revoke them here too if it should lose them now. To work for you again, the agent
+            needs a new token from you.
           </p>
         </>
       }
