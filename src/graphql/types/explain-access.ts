@@ -2,7 +2,7 @@ import type { AccessExplanationShape } from '../../catalog/read/catalog-reader.t
 import type { Viewer } from '../../identity/viewer.ts';
 import { builder } from '../builder.ts';
 import { TierEnum } from './intent.ts';
-import { ChannelEnum } from './policies.ts';
+import { simulatedViewerArgs, simulatedViewerOf } from './policies.ts';
 
 /** An explanation, and (explainAccessFor) the simulated viewer it explains for; else the caller. */
 type ExplainedAccess = AccessExplanationShape & { for?: Viewer };
@@ -62,31 +62,14 @@ builder.queryField('explainAccessFor', (t) =>
     description:
       "What explainAccess would tell a person, alone or through a chain of agents (client ids, outermost first) under an intent, through a channel, about one path; vendedRoles are that person's (or chain's). An unknown person, or a path they may not discover or that does not exist: null.",
     args: {
-      humanEmail: t.arg.string({ required: true }),
-      agentClientIds: t.arg.stringList({ required: false }),
-      intent: t.arg.string({ required: false }),
-      channel: t.arg({ type: ChannelEnum, required: false }),
-      client: t.arg.string({
-        required: false,
-        description: 'With channel: the client software the call says it comes from (MCP clientInfo.name).',
-      }),
+      ...simulatedViewerArgs,
       path: t.arg.string({
         required: true,
         description: 'A dataset or column path, a metric or glossary term name.',
       }),
     },
-    resolve: async (
-      _root,
-      { humanEmail, agentClientIds, intent, channel, client, path },
-      { access, viewer },
-    ) => {
-      const explained = await access.explainFor(viewer, {
-        humanEmail,
-        agentClientIds: agentClientIds ?? [],
-        intent: intent ?? null,
-        channel: channel ? { name: channel, client: client ?? null } : null,
-        path,
-      });
+    resolve: async (_root, args, { access, viewer }) => {
+      const explained = await access.explainFor(viewer, { ...simulatedViewerOf(args), path: args.path });
       return explained ? { ...explained.explanation, for: explained.viewer } : null;
     },
   }),

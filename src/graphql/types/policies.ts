@@ -77,6 +77,34 @@ export const ChannelEnum = builder.enumType('Channel', {
   },
 });
 
+/** Who is simulated (simulateAccess, explainAccessFor): a person, alone or through a chain, under an intent, through a channel. */
+export const simulatedViewerArgs = builder.args((t) => ({
+  humanEmail: t.string({ required: true }),
+  agentClientIds: t.stringList({ required: false }),
+  intent: t.string({ required: false }),
+  channel: t.field({ type: ChannelEnum, required: false }),
+  client: t.string({
+    required: false,
+    description: 'With channel: the client software the call says it comes from (MCP clientInfo.name).',
+  }),
+}));
+
+/** The simulated viewer as the access service takes it. */
+export function simulatedViewerOf(args: {
+  humanEmail: string;
+  agentClientIds?: string[] | null | undefined;
+  intent?: string | null | undefined;
+  channel?: (typeof channelNames)[number] | null | undefined;
+  client?: string | null | undefined;
+}) {
+  return {
+    humanEmail: args.humanEmail,
+    agentClientIds: args.agentClientIds ?? [],
+    intent: args.intent ?? null,
+    channel: args.channel ? { name: args.channel, client: args.client ?? null } : null,
+  };
+}
+
 const SimulatedAccessRef = builder.objectRef<SimulatedAccess>('SimulatedAccess').implement({
   fields: (t) => ({
     path: t.exposeString('path'),
@@ -99,23 +127,8 @@ builder.queryFields((t) => ({
     authScopes: { governance: true },
     description:
       'What a human would see, alone or through a chain of agents (client ids, outermost first) under an intent, through a channel (none: policies that name channels or clients do not grant).',
-    args: {
-      humanEmail: t.arg.string({ required: true }),
-      agentClientIds: t.arg.stringList({ required: false }),
-      intent: t.arg.string({ required: false }),
-      channel: t.arg({ type: ChannelEnum, required: false }),
-      client: t.arg.string({
-        required: false,
-        description: 'With channel: the client software the call says it comes from (MCP clientInfo.name).',
-      }),
-    },
-    resolve: (_root, { humanEmail, agentClientIds, intent, channel, client }, { access, viewer }) =>
-      access.simulate(viewer, {
-        humanEmail,
-        agentClientIds: agentClientIds ?? [],
-        intent: intent ?? null,
-        channel: channel ? { name: channel, client: client ?? null } : null,
-      }),
+    args: simulatedViewerArgs,
+    resolve: (_root, args, { access, viewer }) => access.simulate(viewer, simulatedViewerOf(args)),
   }),
 }));
 

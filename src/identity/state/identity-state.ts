@@ -2,8 +2,8 @@ import type { AgentStatus, Tier } from '../../../generated/prisma/enums.ts';
 import type { ChangeFeed } from '../../db/change-feed.ts';
 import { InvalidatedCache } from '../../db/invalidated-cache.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
-import { isJsonObject } from '../../shared/json.ts';
 import { type CapabilityCeiling, capabilityCeilingSchema } from '../agents/capability-ceiling.ts';
+import { humanIdentityInclude, humanIdentityOf } from '../humans/human-identity.ts';
 import type { HumanIdentity } from '../viewer.ts';
 
 export interface AgentState {
@@ -142,23 +142,8 @@ export class IdentityState {
         : 'email' in key
           ? { email: key.email.toLowerCase() }
           : { subject: key.subject };
-    const person = await this.prisma.person.findUnique({
-      where,
-      include: { manager: { select: { email: true } } },
-    });
+    const person = await this.prisma.person.findUnique({ where, include: humanIdentityInclude });
     if (!person) return null;
-    return {
-      id: person.id,
-      email: person.email,
-      name: person.name,
-      title: person.title,
-      department: person.department,
-      region: person.region,
-      groups: person.groups,
-      managerEmail: person.manager?.email ?? null,
-
-      attributes: isJsonObject(person.attributes) ? person.attributes : {},
-      active: person.active,
-    };
+    return { ...humanIdentityOf(person), active: person.active };
   }
 }
