@@ -6,8 +6,10 @@ import { mcpHttpDoor } from '../mcp/mcp-http-door.ts';
 import { tokenEndpoint, tokenEndpointPath } from '../oauth/token-endpoint.ts';
 import { wellKnownEndpoints, wellKnownPath } from '../oauth/well-known.ts';
 import type { Route, RouteHandler } from '../server/create-http-server.ts';
+import { healthRoute, readyRoute } from '../server/health-routes.ts';
 import { homeRedirect } from '../server/home-redirect.ts';
 import type { Services } from './create-services.ts';
+import { serviceReadiness } from './readiness.ts';
 
 /** The doors of the service, each on its path of the one HTTP server, all calling the same modules. */
 export async function serviceRoutes(services: Services): Promise<Route[]> {
@@ -58,6 +60,9 @@ export async function serviceRoutes(services: Services): Promise<Route[]> {
     { ...consoleApi.route, handle: throughChannel('console', consoleApi.route.handle) },
     // The console's page and files (its session routes, /console/api, come before it).
     consoleRoute(),
+    // For load balancers and orchestrators: no token; /health never touches the database.
+    healthRoute(),
+    readyRoute(serviceReadiness(services)),
     homeRedirect(graphqlPath),
     {
       prefix: wellKnownPath,

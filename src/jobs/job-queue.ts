@@ -36,3 +36,13 @@ export async function scheduleJobs(
   // Wake the workers of every replica when something is due now, rather than at their next poll.
   if (jobs.some((job) => job.runAt.getTime() <= Date.now())) await notifyChange(tx, 'jobs');
 }
+
+/** When the oldest job of a kind that is neither done nor given up was created (null: none). */
+export async function oldestPendingJobAt(prisma: PrismaClient, kind: string): Promise<Date | null> {
+  const oldest = await prisma.job.findFirst({
+    where: { kind, failedAt: null },
+    orderBy: { createdAt: 'asc' },
+    select: { createdAt: true },
+  });
+  return oldest?.createdAt ?? null;
+}

@@ -38,6 +38,8 @@ export class JobWorker {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private startedAt: number | undefined;
+  private lastActiveAt: number | undefined;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -53,7 +55,19 @@ export class JobWorker {
   }
 
   start(): void {
+    this.startedAt ??= Date.now();
     this.wake();
+  }
+
+  /**
+   * For readiness: whether the worker runs, and when it last read the queue or finished a job
+   * (from its start until the first poll answers). A worker whose polls fail stops being active.
+   */
+  activity(): { running: boolean; lastActiveAt: number | undefined } {
+    return {
+      running: this.startedAt !== undefined && !this.stopped,
+      lastActiveAt: this.lastActiveAt ?? this.startedAt,
+    };
   }
 
   /** Runs what is due now (also the test and CLI entry point); resolves when the queue is drained. */
@@ -61,9 +75,10 @@ export class JobWorker {
     let total = 0;
     for (;;) {
       const claimed = await this.claim();
+      this.lastActiveAt = Date.now();
       if (claimed.length === 0) return total;
       total += claimed.length;
-      await Promise.all(claimed.map((job) => this.run(job)));
+      await Promise.all(claimed.map((job) => this.run(job).finally(() => (this.lastActiveAt = Date.now()))));
     }
   }
 

@@ -45,8 +45,11 @@ export class LogOnlyNotifier implements ApprovalNotifier {
   }
 }
 
+/** The kind of the durable jobs that carry approval notices (Slack's outbox when it is configured). */
+export const approvalNoticeJobKind = 'approvals.notify';
+
 /** The durable job that tells the approval channel about an event (retried until delivered). */
 export function approvalNoticeJob(kind: ApprovalEventKind, requestId: string): JobToSchedule {
   // Backoff tops out at 15 minutes: 100 attempts ride out a Slack outage of about a day.
-  return { kind: 'approvals.notify', payload: { kind, requestId }, runAt: new Date(), maxAttempts: 100 };
+  return { kind: approvalNoticeJobKind, payload: { kind, requestId }, runAt: new Date(), maxAttempts: 100 };
 }

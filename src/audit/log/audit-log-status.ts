@@ -50,6 +50,16 @@ export class AuditLogStatus {
     return Number(log?.size ?? 0n);
   }
 
+  /** When the oldest event still waiting for its log index occurred (null: none waits). */
+  async oldestUnsequencedAt(): Promise<Date | null> {
+    const oldest = await this.prisma.auditEvent.findFirst({
+      where: { logIndex: null },
+      orderBy: { id: 'asc' },
+      select: { occurredAt: true },
+    });
+    return oldest?.occurredAt ?? null;
+  }
+
   async latestCheckpoint(): Promise<CheckpointView | null> {
     const row = await this.prisma.auditCheckpoint.findFirst({ orderBy: { size: 'desc' } });
     if (!row) return null;

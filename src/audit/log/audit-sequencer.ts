@@ -41,6 +41,8 @@ export class AuditSequencer {
   private running: Promise<void> | undefined;
   private stopped = true;
   private failures = 0;
+  private startedAt: number | undefined;
+  private lastRoundAt: number | undefined;
   private readonly witnessState = new Map<string, WitnessHealth & { nextAttemptAt: number }>();
 
   constructor(private readonly options: AuditSequencerOptions) {
@@ -58,6 +60,7 @@ export class AuditSequencer {
 
   start(): void {
     this.stopped = false;
+    this.startedAt ??= Date.now();
     this.schedule(0);
   }
 
@@ -95,6 +98,18 @@ export class AuditSequencer {
     return total;
   }
 
+  /**
+   * For readiness: whether rounds run, and when one last completed (from the start until the
+   * first does). A round that found the lock taken by another replica counts: it ran.
+   */
+  activity(): { running: boolean; lastRoundAt: number | undefined; failures: number } {
+    return {
+      running: !this.stopped,
+      lastRoundAt: this.lastRoundAt ?? this.startedAt,
+      failures: this.failures,
+    };
+  }
+
   health(): WitnessHealth[] {
     return [...this.witnessState.values()].map(({ nextAttemptAt: _next, ...health }) => health);
   }
@@ -114,6 +129,7 @@ export class AuditSequencer {
     try {
       await this.runOnce();
       this.failures = 0;
+      this.lastRoundAt = Date.now();
       this.schedule(interval);
     } catch (error) {
       this.failures += 1;
