@@ -44,7 +44,7 @@ describe('aperture start', () => {
     try {
       await graphql(server.graphqlUrl, '{ health { status } }');
       await expect.poll(() => server.output().includes('"path":"/graphql"'), { timeout: 10_000 }).toBe(true);
-      // The container health check (Dockerfile, docker-compose.yml) asks the same service.
+      // The container health check (Dockerfile, docker-compose.yml) asks the same service, at /health.
       const port = new URL(server.graphqlUrl).port;
       expect(healthcheck(port)).toMatchObject({ status: 0 });
     } finally {
@@ -52,11 +52,12 @@ describe('aperture start', () => {
     }
     const output = server.output();
     expect(output).not.toContain(String.fromCharCode(27));
-    const requestLines = output.split('\n').filter((line) => line.includes('"path":"/graphql"'));
+    const requestLines = output.split('\n').filter((line) => /"path":"\/(graphql|health)"/.test(line));
     expect(requestLines).toHaveLength(2);
-    expect(requestLines[1]).toMatch(
+    expect(requestLines[0]).toMatch(
       /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: request \{.*"method":"POST".*"status":200.*\}$/,
     );
+    expect(requestLines[1]).toMatch(/ INFO: request \{.*"method":"GET","path":"\/health","status":200.*\}$/);
   });
 });
 
