@@ -247,7 +247,10 @@ export async function cancelRequest(
 }
 
 /** A pending request past its time expires (a durable job; harmless when already decided; says when to retry if early). */
-export async function expireRequest(prisma: PrismaClient, requestId: string): Promise<{ dueInMs: number }> {
+export async function expireRequest(
+  prisma: PrismaClient,
+  requestId: string,
+): Promise<{ dueInMs: number; expired?: AccessRequest }> {
   return prisma.$transaction(async (tx) => {
     const request = await lockRequest(tx, requestId);
     if (request?.status !== 'PENDING') return { dueInMs: 0 };
@@ -256,7 +259,7 @@ export async function expireRequest(prisma: PrismaClient, requestId: string): Pr
     if (dueInMs > 0) return { dueInMs };
     const expired = await transition(tx, request, 'EXPIRED', 'system:expiry', 'no approver decided in time');
     await announce(tx, expired, 'expired', requestEvent(request, 'access.expired'));
-    return { dueInMs: 0 };
+    return { dueInMs: 0, expired };
   });
 }
 

@@ -24,6 +24,7 @@ import {
   expireRequest,
 } from './decide-request.ts';
 import { DeciderNames } from './decider-names.ts';
+import { type DecisionRecorder, decisionOutcome } from './decision-outcome.ts';
 import { grantsOfDelegations, requestsOfDelegations } from './delegation-holdings.ts';
 import { type FiledRequest, fileAccessRequest } from './file-request.ts';
 import { type ActiveGrants, grantKey } from './grants/active-grants.ts';
@@ -86,8 +87,11 @@ export class RequestsModule {
      * database login relying on the grant) ends before the revoker is told it is revoked.
      */
     afterRevocation?: () => Promise<void>;
+    /** Told of each decision taken here once committed (monitoring counts them). */
+    onDecision?: DecisionRecorder;
   }) {
-    const { afterRevocation, ...deps } = options;
+    const { afterRevocation, onDecision, ...deps } = options;
+    this.onDecision = onDecision ?? (() => {});
     this.rules = new InvalidatedCache(options.changes, ['rules'], () => currentRuleSet(options.prisma));
     this.deps = { ...deps, rules: this.rules };
     this.grants = options.grants;
@@ -100,6 +104,20 @@ export class RequestsModule {
   readonly deciders: DeciderNames;
 
   private readonly afterRevocation: () => Promise<void>;
+  private readonly onDecision: DecisionRecorder;
+
+  /** A request that left PENDING here (or was filed: decided by a rule, or routed) is counted once. */
+  private decided<T extends { status: AccessRequest['status'] }>(
+    request: T & Pick<AccessRequest, 'decidedBy'>,
+  ): T {
+    this.onDecision(decisionOutcome(request));
+    return request;
+  }
+
+  private filed(filed: FiledRequest): FiledRequest {
+    if (!filed.duplicate) this.decided(filed.request);
+    return filed;
+  }
   private readonly grants: ActiveGrants;
   private readonly changes: ChangeFeed;
 
@@ -120,8 +138,8 @@ export class RequestsModule {
   }
 
   async request(viewer: Viewer, input: FileRequestInput): Promise<FiledRequest> {
-    const filed = await this.changing(fileAccessRequest(this.deps, viewer, input), ({ request }) =>
-      grantKey(request),
+    const filed = this.filed(
+      await this.changing(fileAccessRequest(this.deps, viewer, input), ({ request }) => grantKey(request)),
     );
     // A request just made has no approval yet, and its grant is the one it made: the answer's
     // fields need not read them back.
@@ -132,21 +150,23 @@ export class RequestsModule {
   /** Requests filed by this process, as returned to the caller, with what they made (see `request`). */
   private readonly justFiled = new WeakMap<object, { grant: Grant | null }>();
 
-  extendGrant(viewer: Viewer, input: ExtensionInput): Promise<FiledRequest> {
-    return this.changing(requestGrantExtension(this.deps, viewer, input));
+  async extendGrant(viewer: Viewer, input: ExtensionInput): Promise<FiledRequest> {
+    return this.filed(await this.changing(requestGrantExtension(this.deps, viewer, input)));
   }
 
-  approve(viewer: Viewer, input: DecisionInput): Promise<AccessRequest> {
-    return this.changing(approveRequest(this.deps, viewer, input), grantKey);
+  async approve(viewer: Viewer, input: DecisionInput): Promise<AccessRequest> {
+    const request = await this.changing(approveRequest(this.deps, viewer, input), grantKey);
+    // An approval that does not complete the plan leaves the request pending: not a decision.
+    return request.status === 'APPROVED' ? this.decided(request) : request;
   }
 
-  deny(viewer: Viewer, input: DecisionInput): Promise<AccessRequest> {
-    return this.changing(denyRequest(this.deps, viewer, input));
+  async deny(viewer: Viewer, input: DecisionInput): Promise<AccessRequest> {
+    return this.decided(await this.changing(denyRequest(this.deps, viewer, input)));
   }
 
-  cancel(viewer: Viewer, requestId: string): Promise<AccessRequest> {
+  async cancel(viewer: Viewer, requestId: string): Promise<AccessRequest> {
     if (!isUuid(requestId)) throw requestNotFound(requestId);
-    return this.changing(cancelRequest(this.deps, viewer, requestId));
+    return this.decided(await this.changing(cancelRequest(this.deps, viewer, requestId)));
   }
 
   async revokeGrant(viewer: Viewer, grantId: string, reason: string): Promise<Grant> {
@@ -408,10 +428,11 @@ export class RequestsModule {
     const handlers: [string, JobHandler][] = [
       [
         'request.expire',
-        async (job) =>
-          retryWhenEarly(
-            await expireRequest(this.deps.prisma, payload<{ requestId: string }>(job).requestId),
-          ),
+        async (job) => {
+          const result = await expireRequest(this.deps.prisma, payload<{ requestId: string }>(job).requestId);
+          if (result.expired) this.decided(result.expired);
+          retryWhenEarly(result);
+        },
       ],
       [
         'request.escalate',
