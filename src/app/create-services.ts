@@ -7,6 +7,7 @@ import type { Database } from '../db/open-database.ts';
 import { createIdentityModule, type IdentityModule } from '../identity/identity-module.ts';
 import { type JobHandler, JobWorker } from '../jobs/job-worker.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { MiningModule } from '../mining/workflow/mining-service.ts';
 import { AccessService } from '../policy/slice/access-service.ts';
 import { PolicyGovernance } from '../policy/store/policy-governance.ts';
@@ -18,6 +19,7 @@ import { RequestsModule } from '../requests/requests-module.ts';
 import type { SlackApp } from '../slack/slack-app.ts';
 import { VendingModule } from '../vending/vending-module.ts';
 import { prepareDatabase } from './prepare-database.ts';
+import { serviceMetrics } from './service-metrics.ts';
 
 /** Every module of the service, built once; the doors (HTTP, GraphQL, OAuth, Slack, CLI) take these. */
 export interface Services {
@@ -46,6 +48,8 @@ export interface Services {
   slack: SlackApp | null;
   /** Where approvers hear of requests: Slack when configured, else the log. */
   notifier: ApprovalNotifier;
+  /** The one metrics registry (served at /metrics when configured). */
+  metrics: Metrics;
   /** Starts the work that runs on its own: Slack, the first mining run, the job worker, the audit log. */
   startBackgroundWork(): Promise<void>;
   /** Stops the background work and closes every module, then the change feed and the database. */
@@ -93,6 +97,7 @@ export async function createServices(
     // after identity and requests, which take this late-bound hook.
     let vendingModule: VendingModule | undefined;
     const afterRevocation = async () => vendingModule?.followNow();
+    const metrics = serviceMetrics(database.prisma, () => vendingModule);
     const builtIdentity = await createIdentityModule({
       prisma: database.prisma,
       config: config.identity,
@@ -121,6 +126,7 @@ export async function createServices(
       governanceGroup: config.identity.governanceGroup,
       logger,
       afterRevocation,
+      onDecision: (decision) => metrics.decisions.inc(decision),
     });
     closers.push(() => requests.close());
     const slack = await createSlackWhenConfigured(config, logger, { database, identity, requests });
@@ -187,6 +193,7 @@ export async function createServices(
       jobs,
       slack,
       notifier,
+      metrics,
       async startBackgroundWork() {
         if (!notifier.configured) {
           logger.warn(

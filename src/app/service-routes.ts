@@ -8,6 +8,7 @@ import { wellKnownEndpoints, wellKnownPath } from '../oauth/well-known.ts';
 import type { Route, RouteHandler } from '../server/create-http-server.ts';
 import { healthRoute, readyRoute } from '../server/health-routes.ts';
 import { homeRedirect } from '../server/home-redirect.ts';
+import { metricsRoute } from '../server/metrics-route.ts';
 import type { Services } from './create-services.ts';
 import { serviceReadiness } from './readiness.ts';
 
@@ -63,6 +64,10 @@ export async function serviceRoutes(services: Services): Promise<Route[]> {
     // For load balancers and orchestrators: no token; /health never touches the database.
     healthRoute(),
     readyRoute(serviceReadiness(services)),
+    // For operators' scrapers: only when configured, behind its bearer token when one is set.
+    ...(config.metrics.enabled
+      ? [metricsRoute(services.metrics.registry, config.metrics.token, logger)]
+      : []),
     homeRedirect(graphqlPath),
     {
       prefix: wellKnownPath,

@@ -25,7 +25,10 @@ export async function startService(
   const services = await createServices(config, logger, overrides);
   let server: ReturnType<typeof createHttpServer>;
   try {
-    server = createHttpServer(await serviceRoutes(services), logger, { publicUrl: config.http.publicUrl });
+    server = createHttpServer(await serviceRoutes(services), logger, {
+      publicUrl: config.http.publicUrl,
+      metrics: services.metrics,
+    });
     await listen(server, config.http.port, config.http.host);
   } catch (error) {
     await services.close();

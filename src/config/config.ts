@@ -8,6 +8,7 @@ import { identityProvidersSchema } from '../identity/humans/identity-provider-co
 import type { IdentityConfig } from '../identity/identity-config.ts';
 import { redactUrl } from '../logging/redact-url.ts';
 import type { McpOptions } from '../mcp/mcp-modules.ts';
+import type { MetricsConfig } from '../metrics/metrics-config.ts';
 import {
   defaultGrantMaximums,
   type GrantMaximums,
@@ -130,6 +131,10 @@ export const environmentSchema = z.object({
     consoleOidcSchema,
     '{"issuer": "https://...", "clientId": "...", "clientSecret": "...", "claim": "email"}',
   ).optional(),
+  /** Prometheus metrics at /metrics without a token (default: off unless APERTURE_METRICS_TOKEN is set). */
+  APERTURE_METRICS: booleanFromEnv.optional(),
+  /** The bearer token a scraper presents at /metrics; setting it turns /metrics on. */
+  APERTURE_METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
   ...auditEnvironmentSchema.shape,
 });
 
@@ -168,6 +173,8 @@ export interface Config {
   vending: { sources: SourceConnections; maxSeconds: number; sweepSeconds: number };
   /** The console's sessions and sign-in. */
   console: ConsoleConfig;
+  /** Prometheus metrics at /metrics: off, open, or behind a bearer token. */
+  metrics: MetricsConfig;
 }
 
 /** Thrown when the environment holds a bad value; the message names each variable and its problem. */
@@ -268,6 +275,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       sessionHours: env.APERTURE_CONSOLE_SESSION_HOURS,
       idleMinutes: env.APERTURE_CONSOLE_IDLE_MINUTES,
       oidc: env.APERTURE_CONSOLE_OIDC ?? null,
+    },
+    metrics: {
+      enabled: env.APERTURE_METRICS ?? env.APERTURE_METRICS_TOKEN !== undefined,
+      token: env.APERTURE_METRICS_TOKEN ?? null,
     },
   };
 }

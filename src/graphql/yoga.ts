@@ -9,6 +9,7 @@ import { whileAuthorized } from '../identity/streams/while-authorized.ts';
 import { TokenRefusedError } from '../identity/token-refusal.ts';
 import { viewerLogContext } from '../identity/viewer.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { MiningModule } from '../mining/workflow/mining-service.ts';
 import type { AccessService } from '../policy/slice/access-service.ts';
 import { SliceCatalogReader } from '../policy/slice/slice-catalog-reader.ts';
@@ -28,6 +29,7 @@ import type { GraphQLContext } from './context.ts';
 import { logUnexpectedErrors, maskError, yogaLogger } from './errors.ts';
 import { offlineGraphiQL } from './graphiql/offline-graphiql.ts';
 import { useIntrospectionControl } from './introspection.ts';
+import { useOperationMetrics } from './operation-metrics.ts';
 import { schema } from './schema.ts';
 import { useSliceAudit } from './slice-audit.ts';
 import { useNoSuggestions } from './suggestions.ts';
@@ -51,6 +53,8 @@ export interface GraphQLModules {
   /** Vended database logins. */
   vending: VendingModule;
   logger: Logger;
+  /** Where operations are timed (absent: not measured). */
+  metrics?: Metrics;
 }
 
 export interface GraphQLOptions {
@@ -99,6 +103,7 @@ function createYogaServer(
     auditLog,
     vending,
     logger,
+    metrics,
   }: GraphQLModules,
   { graphiql, introspection, sessions }: GraphQLOptions,
 ) {
@@ -113,6 +118,7 @@ function createYogaServer(
     logging: yogaLogger(logger),
     plugins: [
       ...(graphiqlConsole ? [graphiqlConsole.plugin] : []),
+      ...(metrics ? [useOperationMetrics(metrics)] : []),
       useAuthentication(identity.authenticator, logger, sessions),
       useIntrospectionControl(introspection),
       useNoSuggestions(),

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { Logger } from '../logging/logger.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { refuseRequest } from './http-refusal.ts';
 import { refusalFor } from './request-guards.ts';
 import { assignRequestId } from './request-id.ts';
@@ -25,6 +26,8 @@ export interface HttpServerOptions {
   headersTimeoutMs?: number;
   /** How long a client may take to send its whole request, body included (default 30 s). */
   requestTimeoutMs?: number;
+  /** Where each answer is counted and timed (by route, method and status class). */
+  metrics?: Pick<Metrics, 'httpRequests' | 'httpDuration'>;
 }
 
 /**
@@ -57,21 +60,21 @@ export function createHttpServer(
     const requestId = assignRequestId(request, response);
     setSecurityHeaders(response);
     const path = (request.url ?? '/').split('?')[0] ?? '/';
-    response.once('finish', () => {
-      logger.info(
-        {
-          requestId,
-          method: request.method,
-          path,
-          status: response.statusCode,
-          ms: Math.round(performance.now() - started),
-        },
-        'request',
-      );
-    });
     const route = routes.find(
       (candidate) => path === candidate.prefix || path.startsWith(`${candidate.prefix}/`),
     );
+    response.once('finish', () => {
+      const ms = performance.now() - started;
+      logger.info(
+        { requestId, method: request.method, path, status: response.statusCode, ms: Math.round(ms) },
+        'request',
+      );
+      if (options.metrics) {
+        const labels = httpLabels(route, request.method, response.statusCode);
+        options.metrics.httpRequests.inc(labels);
+        options.metrics.httpDuration.observe(labels, ms / 1000);
+      }
+    });
     if (!route) {
       // The path is not echoed: it is the caller's text, not ours to reflect.
       refuseRequest(response, { status: 404, code: 'NOT_FOUND', message: 'no such endpoint' });
@@ -94,4 +97,24 @@ export function createHttpServer(
         });
     });
   });
+}
+
+const knownMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/**
+ * Labels from our own words only: the route's door (the first segment of its prefix: graphql, mcp,
+ * oauth, slack, console, well-known; home for `/`, none when no route matched), a known method
+ * (else other) and the status class (2xx, 4xx, ...). Never the caller's path.
+ */
+export function httpLabels(
+  route: Route | undefined,
+  method: string | undefined,
+  status: number,
+): { route: string; method: string; status: string } {
+  const door = route ? route.prefix.split('/')[1]?.replace(/^\./, '') || 'home' : 'none';
+  return {
+    route: door,
+    method: method && knownMethods.has(method) ? method : 'other',
+    status: `${Math.floor(status / 100)}xx`,
+  };
 }

@@ -63,6 +63,16 @@ export class VendingModule {
     return [...this.deps.config.sources.keys()].sort();
   }
 
+  /** Logins in force per source, for monitoring (names of sources only). */
+  async activeCountsBySource(): Promise<{ source: string; count: number }[]> {
+    const rows = await this.deps.prisma.vendedRole.groupBy({
+      by: ['source'],
+      where: { status: 'ACTIVE', expiresAt: { gt: new Date() } },
+      _count: { _all: true },
+    });
+    return rows.map((row) => ({ source: row.source, count: row._count._all }));
+  }
+
   /**
    * See vendLogin: a login whose rights are the agent's slice of `source`. A change heard while it
    * was being made may have been followed before its record existed: then it is rechecked too.

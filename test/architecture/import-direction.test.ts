@@ -11,7 +11,7 @@ import { importEdges, roomsIn, upwardImports } from './import-graph.ts';
  */
 const layers = [
   ['shared', 'version'],
-  ['logging'],
+  ['logging', 'metrics'],
   ['db'],
   ['audit', 'jobs'],
   ['catalog', 'versioned-sets'],

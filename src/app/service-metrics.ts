@@ -1,0 +1,36 @@
+import { readAuditLogLag } from '../audit/log/audit-log-lag.ts';
+import type { PrismaClient } from '../db/open-database.ts';
+import { readJobBacklog } from '../jobs/job-backlog.ts';
+import { addDatabaseGauges, type DatabaseReadings } from '../metrics/database-gauges.ts';
+import { createMetrics, type Metrics } from '../metrics/metrics.ts';
+import type { VendingModule } from '../vending/vending-module.ts';
+
+/**
+ * The service's one registry: HTTP, GraphQL and decision counters (recorded by those modules) and
+ * gauges read from the database at scrape time. Cache invalidation lag is not measured: the
+ * change feed's notifications carry no send time to measure it by.
+ */
+export function serviceMetrics(prisma: PrismaClient, vending: () => VendingModule | undefined): Metrics {
+  const metrics = createMetrics();
+  addDatabaseGauges(metrics.registry, () => readGauges(prisma, vending()));
+  return metrics;
+}
+
+async function readGauges(
+  prisma: PrismaClient,
+  vending: VendingModule | undefined,
+): Promise<DatabaseReadings> {
+  const [jobs, audit, vended] = await Promise.all([
+    readJobBacklog(prisma),
+    readAuditLogLag(prisma),
+    vending?.activeCountsBySource() ?? [],
+  ]);
+  return {
+    dueJobs: jobs.due,
+    oldestDueJobSeconds: jobs.oldestDueSeconds,
+    failedJobs: jobs.failed,
+    unsequencedAuditEvents: audit.unsequenced,
+    checkpointAgeSeconds: audit.checkpointAgeSeconds,
+    activeVendedRoles: vended,
+  };
+}
