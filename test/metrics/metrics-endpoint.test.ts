@@ -73,12 +73,21 @@ describe('GET /metrics', () => {
     expect((await scrape(t.world.service.url, `${metricsToken}x`)).status).toBe(401);
   });
 
-  it('is not served unless configured', async () => {
+  it('is not served unless configured, and open to any scraper with APERTURE_METRICS=true alone', async () => {
     const plain = await startTestService(t.db);
     try {
       expect((await scrape(plain.url)).status).toBe(404);
     } finally {
       await plain.stop();
+    }
+    const open = await startTestService(t.db, { env: { APERTURE_METRICS: 'true' } });
+    try {
+      const response = await scrape(open.url, null);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('# TYPE aperture_http_requests_total counter');
+      expect((await fetch(`${open.url}/metrics`, { method: 'POST' })).status).toBe(404);
+    } finally {
+      await open.stop();
     }
   });
 
