@@ -97,7 +97,7 @@ export async function createServices(
     // after identity and requests, which take this late-bound hook.
     let vendingModule: VendingModule | undefined;
     const afterRevocation = async () => vendingModule?.followNow();
-    const metrics = serviceMetrics(database.prisma, () => vendingModule);
+    const metrics = serviceMetrics(database.prisma, changes, () => vendingModule);
     const builtIdentity = await createIdentityModule({
       prisma: database.prisma,
       config: config.identity,

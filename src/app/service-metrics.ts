@@ -1,18 +1,25 @@
 import { readAuditLogLag } from '../audit/log/audit-log-lag.ts';
+import type { ChangeFeed } from '../db/change-feed.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import { readJobBacklog } from '../jobs/job-backlog.ts';
+import { addChangeFeedGauge } from '../metrics/change-feed-gauge.ts';
 import { addDatabaseGauges, type DatabaseReadings } from '../metrics/database-gauges.ts';
 import { createMetrics, type Metrics } from '../metrics/metrics.ts';
 import type { VendingModule } from '../vending/vending-module.ts';
 
 /**
  * The service's one registry: HTTP, GraphQL and decision counters (recorded by those modules) and
- * gauges read from the database at scrape time. Cache invalidation lag is not measured: the
- * change feed's notifications carry no send time to measure it by.
+ * gauges read from the database at scrape time. Cache invalidation lag is not measured (the
+ * change feed's notifications carry no send time to measure it by): whether the feed is heard is.
  */
-export function serviceMetrics(prisma: PrismaClient, vending: () => VendingModule | undefined): Metrics {
+export function serviceMetrics(
+  prisma: PrismaClient,
+  changes: ChangeFeed,
+  vending: () => VendingModule | undefined,
+): Metrics {
   const metrics = createMetrics();
   addDatabaseGauges(metrics.registry, () => readGauges(prisma, vending()));
+  addChangeFeedGauge(metrics.registry, () => changes.reliable);
   return metrics;
 }
 

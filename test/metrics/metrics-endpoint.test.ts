@@ -112,7 +112,9 @@ describe('GET /metrics', () => {
       aperture_audit_unsequenced_events: 'gauge',
       aperture_audit_checkpoint_age_seconds: 'gauge',
       aperture_vended_roles_active: 'gauge',
+      aperture_change_feed_connected: 'gauge',
     });
+    expect(sampleSum(families, 'aperture_change_feed_connected')).toBe(1);
     // Default process metrics, with the prefix.
     expect(families.get('aperture_process_cpu_user_seconds_total')?.type).toBe('counter');
     expect(families.get('aperture_nodejs_eventloop_lag_seconds')?.type).toBe('gauge');
