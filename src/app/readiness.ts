@@ -12,6 +12,8 @@ import type { Services } from './create-services.ts';
 export const readinessBudgetMs = 2_000;
 /** A report is reused this long, so polls from several load balancers cost one round of checks. */
 export const readinessReuseMs = 1_000;
+/** A batch of jobs running longer than this (a hung handler) makes the job worker check fail. */
+export const jobBatchBoundMs = 15 * 60_000;
 /** Slack notices waiting longer than this make the (advisory) Slack check fail. */
 export const slackBacklogBoundMs = 5 * 60_000;
 
@@ -39,7 +41,15 @@ export function serviceReadiness(services: Services): () => Promise<ReadinessRep
           : { ok: false, detail: 'not listening for changes; caches are bypassed until it reconnects' },
     },
     jobWorker: {
-      run: () => recentlyActive('the job worker', jobs.activity(), Math.max(5 * config.jobs.pollMs, 60_000)),
+      run() {
+        const activity = jobs.activity();
+        if (activity.running && activity.busySince !== undefined) {
+          return Date.now() - activity.busySince > jobBatchBoundMs
+            ? { ok: false, detail: `the job worker has run one batch for more than ${jobBatchBoundMs} ms` }
+            : { ok: true };
+        }
+        return recentlyActive('the job worker', activity, Math.max(5 * config.jobs.pollMs, 60_000));
+      },
     },
     auditSequencer: {
       async run() {

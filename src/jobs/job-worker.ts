@@ -40,6 +40,7 @@ export class JobWorker {
   private stopped = false;
   private startedAt: number | undefined;
   private lastActiveAt: number | undefined;
+  private busySince: number | undefined;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -60,13 +61,16 @@ export class JobWorker {
   }
 
   /**
-   * For readiness: whether the worker runs, and when it last read the queue or finished a job
-   * (from its start until the first poll answers). A worker whose polls fail stops being active.
+   * For readiness: whether the worker runs, when it last read the queue or finished a job (from
+   * its start until the first poll answers), and since when it runs the batch under way, if any
+   * (a long job, e.g. a mining run, polls nothing meanwhile). A worker whose polls fail stops being
+   * active.
    */
-  activity(): { running: boolean; lastActiveAt: number | undefined } {
+  activity(): { running: boolean; lastActiveAt: number | undefined; busySince: number | undefined } {
     return {
       running: this.startedAt !== undefined && !this.stopped,
       lastActiveAt: this.lastActiveAt ?? this.startedAt,
+      busySince: this.busySince,
     };
   }
 
@@ -78,7 +82,14 @@ export class JobWorker {
       this.lastActiveAt = Date.now();
       if (claimed.length === 0) return total;
       total += claimed.length;
-      await Promise.all(claimed.map((job) => this.run(job).finally(() => (this.lastActiveAt = Date.now()))));
+      this.busySince = Date.now();
+      try {
+        await Promise.all(
+          claimed.map((job) => this.run(job).finally(() => (this.lastActiveAt = Date.now()))),
+        );
+      } finally {
+        this.busySince = undefined;
+      }
     }
   }
 

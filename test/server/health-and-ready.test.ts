@@ -1,4 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import net, { type AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../src/app/create-services.ts';
@@ -9,7 +12,12 @@ import type { ApprovalNotifier } from '../../src/requests/approval-notifier.ts';
 import { createHttpServer } from '../../src/server/create-http-server.ts';
 import { stopHttpServer } from '../../src/server/stop-http-server.ts';
 import { startTcpFaultProxy, type TcpFaultProxy } from '../support/tcp-fault-proxy.ts';
-import { createTestDatabase, silentLogger, type TestDatabase } from '../support/test-database.ts';
+import {
+  createEmbeddedTestDatabase,
+  createTestDatabase,
+  silentLogger,
+  type TestDatabase,
+} from '../support/test-database.ts';
 
 interface ReadyBody {
   status: 'ready' | 'not_ready';
@@ -296,4 +304,42 @@ describe('/health and /ready', () => {
     });
     expect(workerStopped.body.checks.auditSequencer?.ok).toBe(true);
   }, 60_000);
+});
+
+describe('/ready on the embedded database', () => {
+  it('is ready: PGlite answers in the process and its change feed never drops', async () => {
+    const database = await createEmbeddedTestDatabase();
+    // Its audit key and witness file go to a folder of its own, not the working tree's .data.
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'aperture-ready-'));
+    const config = loadConfig({
+      APERTURE_DATA_DIR: dataDir,
+      PORT: '0',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      APERTURE_SEED_DEMO: 'false',
+      APERTURE_IDENTITY_PROVIDERS: '[]',
+    });
+    const services = await createServices(config, silentLogger, { database });
+    const server = createHttpServer(await serviceRoutes(services), silentLogger, { publicUrl: null });
+    try {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      await services.startBackgroundWork();
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/ready`);
+      const body = (await response.json()) as ReadyBody;
+      expect(response.status).toBe(200);
+      expect(Object.keys(body.checks).sort()).toEqual([
+        'auditSequencer',
+        'auditWitnesses',
+        'changeFeed',
+        'database',
+        'jobWorker',
+      ]);
+      expect(body.checks.auditWitnesses).toMatchObject({ ok: true, advisory: true });
+    } finally {
+      await stopHttpServer(server, 1_000);
+      await services.close();
+      await database.dispose();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
