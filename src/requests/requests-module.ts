@@ -12,7 +12,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { AccessService } from '../policy/slice/access-service.ts';
 import { ApertureError } from '../shared/errors.ts';
 import type { ApplyResult } from '../versioned-sets/apply-versioned-set.ts';
-import type { ApprovalEvent, ApprovalNotifier } from './approval-notifier.ts';
+import { type ApprovalEvent, type ApprovalNotifier, approvalNoticeJobKind } from './approval-notifier.ts';
 import { assignStep, type CountedApproval, planOf } from './approvals/approval-plan.ts';
 import { type ApprovalStepView, approvalStatus, showsApprovers } from './approvals/approval-status.ts';
 import { mayApproveNow, mayDenyNow } from './approvals/may-decide.ts';
@@ -455,7 +455,7 @@ export class RequestsModule {
         async (job) =>
           void (await this.changing(recheckGrants(this.deps, payload<{ humanIds: string[] }>(job).humanIds))),
       ],
-      ['approvals.notify', async (job) => void (await notifier.notify(payload<ApprovalEvent>(job)))],
+      [approvalNoticeJobKind, async (job) => void (await notifier.notify(payload<ApprovalEvent>(job)))],
     ];
     return new Map(handlers);
   }
