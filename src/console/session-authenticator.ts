@@ -51,7 +51,9 @@ export class ConsoleSessionAuthenticator {
       throw new TokenRefusedError('console_host', wrongHostMessage);
     }
     const value = readCookie(presented.cookie, this.cookieName) ?? '';
-    const session = await this.sessions.resolve(value, { touch: use });
+    // Counted as use only once the call proved it is the page's (its CSRF token): a forged call
+    // must not keep a session alive.
+    const session = await this.sessions.resolve(value, { touch: false });
     if (!session) {
       throw new TokenRefusedError('session_ended', 'the console session has ended: sign in again');
     }
@@ -61,6 +63,7 @@ export class ConsoleSessionAuthenticator {
         `a call with the console's session cookie must carry its CSRF token in the ${csrfHeaderName} header`,
       );
     }
+    if (use) await this.sessions.touch(value, session);
     return { kind: 'human', human: session.human, issuer: consoleIssuer, expiresAt: session.expiresAt };
   }
 }

@@ -29,6 +29,8 @@ export interface ResolvedSession {
   csrfToken: string;
   signedInVia: string;
   expiresAt: Date;
+  /** When it was last used (written at most once a minute): what `touch` compares against. */
+  lastSeenAt: Date;
 }
 
 /**
@@ -106,20 +108,29 @@ export class ConsoleSessions {
       await this.prisma.consoleSession.deleteMany({ where: { personId: session.personId } });
       return null;
     }
-    if (options.touch && now.getTime() - session.lastSeenAt.getTime() >= touchEveryMs) {
-      // Conditional, so replicas serving the same session at once write it once.
-      await this.prisma.consoleSession.updateMany({
-        where: { id, lastSeenAt: session.lastSeenAt },
-        data: { lastSeenAt: now },
-      });
-    }
     const { active: _active, ...human } = person;
-    return {
+    const resolved = {
       human,
       csrfToken: session.csrfToken,
       signedInVia: session.signedInVia,
       expiresAt: session.expiresAt,
+      lastSeenAt: session.lastSeenAt,
     };
+    if (options.touch) await this.touch(cookieValue, resolved);
+    return resolved;
+  }
+
+  /**
+   * Counts a resolved session as used now: written at most once a minute, and conditionally, so
+   * replicas serving the same session at once write it once.
+   */
+  async touch(cookieValue: string, session: Pick<ResolvedSession, 'lastSeenAt'>): Promise<void> {
+    const now = this.now();
+    if (now.getTime() - session.lastSeenAt.getTime() < touchEveryMs) return;
+    await this.prisma.consoleSession.updateMany({
+      where: { id: sessionId(cookieValue), lastSeenAt: session.lastSeenAt },
+      data: { lastSeenAt: now },
+    });
   }
 
   /**
