@@ -3,10 +3,6 @@ import { BoundedLabel } from './bounded-label.ts';
 
 export const metricsPrefix = 'aperture_';
 
-/** What a request's decision was and who (or what) took it; no ids, only kinds. */
-export type DecisionOutcome = 'approved' | 'denied' | 'routed' | 'expired' | 'cancelled';
-export type DecisionMaker = 'rule' | 'person' | 'agent' | 'system';
-
 /**
  * The service's metrics, on a registry of its own (never prom-client's global one: tests run
  * several services in one process). Built once by the composition root and passed to the modules

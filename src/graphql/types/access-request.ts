@@ -1,10 +1,11 @@
 import type { AccessRequest } from '../../../generated/prisma/client.ts';
 import { AccessRequestStatus } from '../../../generated/prisma/enums.ts';
 import { newestFirstCursor } from '../../db/keyset-page.ts';
-import type {
-  ApprovalStepView,
-  ApproverView,
-  StepObjectView,
+import {
+  type ApprovalStepView,
+  type ApproverView,
+  type StepObjectView,
+  showsApprovers,
 } from '../../requests/approvals/approval-status.ts';
 import type { FiledRequest } from '../../requests/file-request.ts';
 import type { requestRoles } from '../../requests/request-lists.ts';
@@ -121,7 +122,7 @@ const RequestedObjectRef = builder.objectRef<ResourceSnapshot>('RequestedObject'
       description:
         'Its owner, then its stewards. Shown to people only (they are often its approvers); null for agents.',
       resolve: (object, _args, { viewer }) =>
-        viewer.kind === 'human'
+        showsApprovers(viewer)
           ? [
               ...(object.ownerEmail ? [{ email: object.ownerEmail, steward: false }] : []),
               ...object.stewardEmails.map((email) => ({ email, steward: true })),

@@ -1,3 +1,4 @@
+import { agentIdentitiesOf } from '../../identity/state/identity-state.ts';
 import type { AgentIdentity } from '../../identity/viewer.ts';
 import type { GraphQLContext } from '../context.ts';
 
@@ -6,9 +7,5 @@ export async function agentChain(
   identity: GraphQLContext['identity'],
   chain: readonly string[],
 ): Promise<AgentIdentity[]> {
-  const snapshot = await identity.state.snapshot();
-  return chain.map((id) => {
-    const agent = snapshot.agentsById.get(id);
-    return { id, clientId: agent?.clientId ?? id, name: agent?.name ?? id };
-  });
+  return agentIdentitiesOf(await identity.state.snapshot(), chain);
 }

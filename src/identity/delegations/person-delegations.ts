@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../../db/open-database.ts';
-import type { IdentityState } from '../state/identity-state.ts';
+import { agentIdentitiesOf, type IdentityState } from '../state/identity-state.ts';
 import { type AgentIdentity, requireHuman, type Viewer } from '../viewer.ts';
 
 /** A delegation a person made to their first agent (a token with no parent), as they are shown it. */
@@ -67,23 +67,19 @@ export async function personDelegations(
       FROM tree ORDER BY "issuedAt", jti`,
     deps.state.snapshot(),
   ]);
-  const agentIdentity = (id: string): AgentIdentity => {
-    const agent = snapshot.agentsById.get(id);
-    return { id, clientId: agent?.clientId ?? id, name: agent?.name ?? id };
-  };
   return roots.map((root) => {
     const family = tree.filter((row) => row.root === root.jti);
     const liveDerived = family.filter((row) => row.derived && row.live);
     return {
       tokenId: root.jti,
       humanId: root.humanId,
-      chain: root.chain.map(agentIdentity),
+      chain: agentIdentitiesOf(snapshot, root.chain),
       intent: root.intent,
       taskId: root.taskId,
       issuedAt: root.issuedAt,
       expiresAt: root.expiresAt,
       subDelegations: liveDerived.length,
-      subAgents: [...new Set(liveDerived.map((row) => row.agentId))].map(agentIdentity),
+      subAgents: agentIdentitiesOf(snapshot, [...new Set(liveDerived.map((row) => row.agentId))]),
       tokenIds: family.map((row) => row.jti),
       liveTaskIds: [
         ...new Set(family.flatMap((row) => (row.live && row.taskId !== null ? [row.taskId] : []))),

@@ -4,7 +4,7 @@ import { InvalidatedCache } from '../../db/invalidated-cache.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
 import { type CapabilityCeiling, capabilityCeilingSchema } from '../agents/capability-ceiling.ts';
 import { humanIdentityInclude, humanIdentityOf } from '../humans/human-identity.ts';
-import type { HumanIdentity } from '../viewer.ts';
+import type { AgentIdentity, HumanIdentity } from '../viewer.ts';
 
 export interface AgentState {
   id: string;
@@ -43,6 +43,14 @@ export interface IdentitySnapshot {
   intents: ReadonlyMap<string, IntentState>;
   /** Revoked delegation tokens that have not expired yet. */
   revokedTokenIds: ReadonlySet<string>;
+}
+
+/** Agent ids of a stored chain as the agents they name now (an id no longer known stands for itself). */
+export function agentIdentitiesOf(snapshot: IdentitySnapshot, ids: readonly string[]): AgentIdentity[] {
+  return ids.map((id) => {
+    const agent = snapshot.agentsById.get(id);
+    return { id, clientId: agent?.clientId ?? id, name: agent?.name ?? id };
+  });
 }
 
 export type PersonKey = { id: string } | { email: string } | { subject: string };
