@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from '@tan
 import { StrictMode, useCallback } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Router } from 'wouter';
+import { ApiError } from './api/api-error.ts';
 import { fetchSession, signOut } from './api/session.ts';
 import { SessionProvider } from './api/session-context.tsx';
 import { Shell } from './app/shell.tsx';
@@ -12,7 +13,10 @@ import './styles.css';
 const queryClient = new QueryClient({
   defaultOptions: {
     // A refusal is an answer, not a hiccup: only failures of the network are retried.
-    queries: { retry: (count, error) => count < 2 && error.name !== 'ApiError', staleTime: 5_000 },
+    queries: {
+      retry: (count, error) => count < 2 && (!(error instanceof ApiError) || error.code === 'NETWORK'),
+      staleTime: 5_000,
+    },
   },
 });
 

@@ -28,8 +28,9 @@ export function useApiQuery<Data, Variables>(
 }
 
 /**
- * A typed GraphQL mutation. On success every cached query is refetched: a decision or a revocation
- * changes what several pages show, and the server, not the page, says what it changed.
+ * A typed GraphQL mutation. On success the page's data is refetched: a decision or a revocation
+ * changes what several pages show, and the server, not the page, says what it changed. A dry run
+ * (`dryRun: true`) changed nothing, and the session is not the API's data: neither is refetched.
  */
 export function useApiMutation<Data, Variables>(
   document: TadaDocumentNode<Data, Variables>,
@@ -38,7 +39,12 @@ export function useApiMutation<Data, Variables>(
   const queryClient = useQueryClient();
   return useMutation<Data, ApiError, Variables>({
     mutationFn: (variables) => graphqlRequest(csrfToken, document, variables).catch(onUnauthenticated),
-    onSuccess: () => queryClient.invalidateQueries(),
+    onSuccess: (_data, variables) => {
+      if (isDryRun(variables)) return;
+      return queryClient.invalidateQueries({
+        predicate: (query) => !sessionQueryKeys.has(String(query.queryKey[0])),
+      });
+    },
   });
 }
 
@@ -47,4 +53,13 @@ function operationName(document: DocumentNode): string {
     if (definition.kind === 'OperationDefinition' && definition.name) return definition.name.value;
   }
   return 'anonymous';
+}
+
+/** Queries that are not the API's data (main.tsx, sign-in.tsx). */
+const sessionQueryKeys = new Set(['session', 'demo-people']);
+
+function isDryRun(variables: unknown): boolean {
+  return (
+    typeof variables === 'object' && variables !== null && (variables as { dryRun?: unknown }).dryRun === true
+  );
 }

@@ -24,6 +24,7 @@ export function Pager({
   label,
   noun,
   totalCount,
+  order = 'newest first',
 }: {
   pages: CursorPages;
   pageInfo: { hasNextPage: boolean; endCursor?: string | null };
@@ -32,14 +33,17 @@ export function Pager({
   /** What the buttons page through: "events" gives "Newer events" and "Older events". */
   noun: string;
   totalCount?: number;
+  /** How the connection is ordered: its pages are newer and older, or previous and next. */
+  order?: 'newest first' | 'by name';
 }) {
+  const [back, forward] = order === 'newest first' ? ['Newer', 'Older'] : ['Previous', 'Next'];
   if (pages.pageNumber === 1 && !pageInfo.hasNextPage && totalCount !== undefined) {
     return <p className="muted">{totalCount} in all</p>;
   }
   return (
     <nav className="row pager" aria-label={label}>
       <button type="button" className="button" disabled={pages.pageNumber === 1} onClick={pages.newer}>
-        Newer {noun}
+        {back} {noun}
       </button>
       <span className="muted">
         Page {pages.pageNumber}
@@ -51,7 +55,7 @@ export function Pager({
         disabled={!pageInfo.hasNextPage}
         onClick={() => pages.older(pageInfo.endCursor)}
       >
-        Older {noun}
+        {forward} {noun}
       </button>
     </nav>
   );

@@ -1,6 +1,6 @@
-import { useState } from 'react';
 import { useApiQuery } from '../../api/use-api.ts';
 import { Page, Panel } from '../../ui/page.tsx';
+import { Pager, useCursorPages } from '../../ui/pager.tsx';
 import { Empty, QueryState } from '../../ui/status.tsx';
 import { AgentRow } from './agent-row.tsx';
 import { agentsQuery } from './agents-query.ts';
@@ -10,8 +10,8 @@ import { agentsQuery } from './agents-query.ts';
  * live tokens and grants in force; suspend, reactivate, retire, rotate its secret.
  */
 export function AgentsPage() {
-  const [after, setAfter] = useState<string | null>(null);
-  const agents = useApiQuery(agentsQuery, { after });
+  const pages = useCursorPages();
+  const agents = useApiQuery(agentsQuery, { after: pages.after });
   return (
     <Page
       title="Agents"
@@ -46,15 +46,13 @@ export function AgentsPage() {
                 </table>
               </div>
             )}
-            {data.agents.pageInfo.hasNextPage ? (
-              <button
-                type="button"
-                className="button"
-                onClick={() => setAfter(data.agents.pageInfo.endCursor ?? null)}
-              >
-                Next page
-              </button>
-            ) : null}
+            <Pager
+              pages={pages}
+              pageInfo={data.agents.pageInfo}
+              label="Pages of agents"
+              noun="agents"
+              order="by name"
+            />
           </Panel>
         )}
       </QueryState>
