@@ -1,5 +1,4 @@
 import { graphql } from '../../graphql/graphql.ts';
-import { decidedRequestFields } from '../../ui/decided-requests-table.tsx';
 
 /**
  * Everything the Slack prompt shows an approver, for each request waiting for them: the newest 50
@@ -56,19 +55,6 @@ export const awaitingMyDecisionQuery = graphql(`
     }
   }
 `);
-
-export const decidedByMeQuery = graphql(
-  `
-  query ConsoleDecidedByMe($after: String) {
-    myAccessRequests(role: DECIDED_BY_ME, first: 25, after: $after) {
-      totalCount
-      pageInfo { hasNextPage endCursor }
-      edges { node { ...ConsoleDecidedRequest } }
-    }
-  }
-`,
-  [decidedRequestFields],
-);
 
 export const approveMutation = graphql(`
   mutation ConsoleApproveAccessRequest($requestId: ID!, $duration: String) {

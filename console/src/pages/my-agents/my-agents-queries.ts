@@ -1,5 +1,4 @@
 import { graphql } from '../../graphql/graphql.ts';
-import { decidedRequestFields } from '../../ui/decided-requests-table.tsx';
 
 export const myDelegationsQuery = graphql(`
   query ConsoleMyDelegations {
@@ -27,19 +26,6 @@ export const myActiveGrantsQuery = graphql(`
     }
   }
 `);
-
-export const myDecidedRequestsQuery = graphql(
-  `
-  query ConsoleMyDecidedRequests($after: String) {
-    myAccessRequests(role: REQUESTED_FOR_ME, statuses: [APPROVED, DENIED, EXPIRED, CANCELLED], first: 25, after: $after) {
-      totalCount
-      pageInfo { hasNextPage endCursor }
-      edges { node { ...ConsoleDecidedRequest } }
-    }
-  }
-`,
-  [decidedRequestFields],
-);
 
 export const revokeDelegationMutation = graphql(`
   mutation ConsoleRevokeDelegation($tokenId: String!, $reason: String) {
