@@ -56,6 +56,16 @@ describe('configuration from the environment', () => {
     expect(message).toMatch(/APERTURE_SEED_DEMO: must be true or false/);
   });
 
+  it('takes a clock offset tolerance of whole milliseconds, 2000 by default', () => {
+    expect(loadConfig({}).clock).toEqual({ maxOffsetMs: 2_000 });
+    expect(loadConfig({ APERTURE_MAX_CLOCK_OFFSET_MS: '500' }).clock).toEqual({ maxOffsetMs: 500 });
+    for (const bad of ['0', '-1', '1.5', 'soon', '3600000']) {
+      expect(() => loadConfig({ APERTURE_MAX_CLOCK_OFFSET_MS: bad }), bad).toThrow(
+        /APERTURE_MAX_CLOCK_OFFSET_MS: /,
+      );
+    }
+  });
+
   it('never shows a password in its messages', () => {
     let message = '';
     try {

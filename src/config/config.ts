@@ -92,6 +92,8 @@ export const environmentSchema = z.object({
   APERTURE_REQUESTS_PER_HOUR_PER_AGENT: z.coerce.number().int().min(1).max(1_000_000).default(60),
   APERTURE_REQUESTS_PER_HOUR_PER_HUMAN: z.coerce.number().int().min(1).max(1_000_000).default(120),
   APERTURE_JOB_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+  /** Beyond this offset from the database's clock a replica reports not ready and pauses its job worker. */
+  APERTURE_MAX_CLOCK_OFFSET_MS: z.coerce.number().int().min(100).max(300_000).default(2_000),
   APERTURE_MINING_INTERVAL_SECONDS: z.coerce
     .number()
     .int()
@@ -161,6 +163,8 @@ export interface Config {
   identity: IdentityConfig;
   requests: RequestsConfig;
   jobs: { pollMs: number };
+  /** How far this replica's clock may be from the database's before it takes itself out. */
+  clock: { maxOffsetMs: number };
   /** How often mining runs on its own (it also runs on demand). */
   mining: { intervalSeconds: number };
   /** Null: no Slack; routed requests wait in the API (and expire). */
@@ -262,6 +266,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       perHumanPerHour: env.APERTURE_REQUESTS_PER_HOUR_PER_HUMAN,
     },
     jobs: { pollMs: env.APERTURE_JOB_POLL_MS },
+    clock: { maxOffsetMs: env.APERTURE_MAX_CLOCK_OFFSET_MS },
     mining: { intervalSeconds: env.APERTURE_MINING_INTERVAL_SECONDS },
     slack: slackConfig(env),
     audit,
