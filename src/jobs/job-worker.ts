@@ -26,6 +26,11 @@ export interface JobWorkerOptions {
   leaseMs: number;
   /** Jobs claimed and run at once. */
   batchSize: number;
+  /**
+   * Why this worker must claim nothing now (e.g. its replica's clock is off the database's; the
+   * other replicas run the jobs), or undefined when it may claim.
+   */
+  pausedBecause?: () => string | undefined;
 }
 
 /**
@@ -41,6 +46,7 @@ export class JobWorker {
   private startedAt: number | undefined;
   private lastActiveAt: number | undefined;
   private busySince: number | undefined;
+  private paused = false;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -78,6 +84,11 @@ export class JobWorker {
   async runDue(): Promise<number> {
     let total = 0;
     for (;;) {
+      if (this.mustPause()) {
+        // Idle on purpose, not stuck: readiness says why (the clock check).
+        this.lastActiveAt = Date.now();
+        return total;
+      }
       const claimed = await this.claim();
       this.lastActiveAt = Date.now();
       if (claimed.length === 0) return total;
@@ -120,6 +131,16 @@ export class JobWorker {
         this.timer = setTimeout(() => this.wake(), this.options.pollMs);
         this.timer.unref();
       });
+  }
+
+  /** Reads the pause hook; says so once when claiming pauses and once when it resumes. */
+  private mustPause(): boolean {
+    const reason = this.options.pausedBecause?.();
+    const paused = reason !== undefined;
+    if (paused && !this.paused) this.logger.warn({ reason }, `the job worker pauses: ${reason}`);
+    if (!paused && this.paused) this.logger.info('the job worker resumes claiming jobs');
+    this.paused = paused;
+    return paused;
   }
 
   private claim(): Promise<Job[]> {
