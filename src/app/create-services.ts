@@ -3,6 +3,7 @@ import { AuditBatcher } from '../audit/index.ts';
 import { AuditLog } from '../audit/log/audit-log.ts';
 import type { Config } from '../config/config.ts';
 import type { ChangeFeed } from '../db/change-feed.ts';
+import { ClockOffsetMonitor } from '../db/clock/clock-offset-monitor.ts';
 import type { Database } from '../db/open-database.ts';
 import { createIdentityModule, type IdentityModule } from '../identity/identity-module.ts';
 import { type JobHandler, JobWorker } from '../jobs/job-worker.ts';
@@ -27,6 +28,8 @@ export interface Services {
   logger: Logger;
   database: Database;
   changes: ChangeFeed;
+  /** This replica's clock against the database's: whether it is trusted now (readiness, jobs, metrics). */
+  clock: ClockOffsetMonitor;
   identity: IdentityModule;
   grants: ActiveGrants;
   /** Decides what each viewer may see of the catalog. */
@@ -50,7 +53,10 @@ export interface Services {
   notifier: ApprovalNotifier;
   /** The one metrics registry (served at /metrics when configured). */
   metrics: Metrics;
-  /** Starts the work that runs on its own: Slack, the first mining run, the job worker, the audit log. */
+  /**
+   * Starts the work that runs on its own: Slack, the first mining run, the clock monitor (its first
+   * measurement before the job worker's first claim), the job worker, the audit log.
+   */
   startBackgroundWork(): Promise<void>;
   /** Stops the background work and closes every module, then the change feed and the database. */
   close(): Promise<void>;
@@ -71,6 +77,8 @@ export interface ServiceOverrides {
   }) => AccessService;
   /** Where approval notices go instead of Slack or the log. */
   notifier?: ApprovalNotifier;
+  /** The process clock the clock monitor compares with the database's (a test skews it). */
+  clockNow?: () => number;
 }
 
 /**
@@ -97,7 +105,18 @@ export async function createServices(
     // after identity and requests, which take this late-bound hook.
     let vendingModule: VendingModule | undefined;
     const afterRevocation = async () => vendingModule?.followNow();
-    const metrics = serviceMetrics(database.prisma, changes, () => vendingModule);
+    const clock = new ClockOffsetMonitor(database.sql, {
+      maxOffsetMs: config.clock.maxOffsetMs,
+      logger: logger.child({ component: 'clock' }),
+      ...(overrides.clockNow ? { now: overrides.clockNow } : {}),
+    });
+    closers.push(() => clock.stop());
+    const metrics = serviceMetrics(
+      database.prisma,
+      changes,
+      () => vendingModule,
+      () => clock.offsetSeconds(),
+    );
     const builtIdentity = await createIdentityModule({
       prisma: database.prisma,
       config: config.identity,
@@ -169,7 +188,13 @@ export async function createServices(
       ),
       logger.child({ component: 'jobs' }),
       changes,
-      { pollMs: config.jobs.pollMs, leaseMs: 60_000, batchSize: 10 },
+      {
+        pollMs: config.jobs.pollMs,
+        leaseMs: 60_000,
+        batchSize: 10,
+        // Timers fired early or late by a skewed clock: the other replicas run the jobs meanwhile.
+        pausedBecause: () => clock.untrustedReason(),
+      },
     );
     closers.push(() => jobs.stop());
     if (slack) closers.push(() => slack.stop());
@@ -179,6 +204,7 @@ export async function createServices(
       logger,
       database,
       changes,
+      clock,
       identity,
       grants,
       access,
@@ -211,6 +237,8 @@ export async function createServices(
           .catch((error: unknown) =>
             logger.error({ err: error }, 'the vending sweep could not be scheduled'),
           );
+        // The first measurement comes before the first claim.
+        await clock.start();
         jobs.start();
         auditLog.start();
       },

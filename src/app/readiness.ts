@@ -18,13 +18,14 @@ export const jobBatchBoundMs = 15 * 60_000;
 export const slackBacklogBoundMs = 5 * 60_000;
 
 /**
- * The checks of `/ready`, gathered from the modules of this replica. The database, the change
- * feed, the job worker and the audit sequencer decide readiness; the audit witnesses and Slack's
- * backlog are shown but advisory: every replica shares them, so taking replicas out of the load
- * balancer would only turn their outage into the service's.
+ * The checks of `/ready`, gathered from the modules of this replica. The database, the clock
+ * (its offset to the database's), the change feed, the job worker and the audit sequencer decide
+ * readiness; the audit witnesses and Slack's backlog are shown but advisory: every replica shares
+ * them, so taking replicas out of the load balancer would only turn their outage into the
+ * service's. A clock off the database's is this replica's own fault: it alone leaves.
  */
 export function serviceReadiness(services: Services): () => Promise<ReadinessReport> {
-  const { database, changes, jobs, auditLog, config, notifier } = services;
+  const { database, changes, jobs, auditLog, config, notifier, clock } = services;
   const checkpointMs = config.audit.checkpointMs;
   const checks: Record<string, ReadinessCheck> = {
     database: {
@@ -33,6 +34,12 @@ export function serviceReadiness(services: Services): () => Promise<ReadinessRep
           (): CheckOutcome => ({ ok: true }),
           (): CheckOutcome => ({ ok: false, detail: 'the database refused the query or the connection' }),
         ),
+    },
+    clock: {
+      run() {
+        const reason = clock.untrustedReason();
+        return reason === undefined ? { ok: true } : { ok: false, detail: reason };
+      },
     },
     changeFeed: {
       run: () =>

@@ -3,6 +3,7 @@ import type { ChangeFeed } from '../db/change-feed.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import { readJobBacklog } from '../jobs/job-backlog.ts';
 import { addChangeFeedGauge } from '../metrics/change-feed-gauge.ts';
+import { addClockOffsetGauge } from '../metrics/clock-offset-gauge.ts';
 import { addDatabaseGauges, type DatabaseReadings } from '../metrics/database-gauges.ts';
 import { createMetrics, type Metrics } from '../metrics/metrics.ts';
 import type { VendingModule } from '../vending/vending-module.ts';
@@ -11,15 +12,18 @@ import type { VendingModule } from '../vending/vending-module.ts';
  * The service's one registry: HTTP, GraphQL and decision counters (recorded by those modules) and
  * gauges read from the database at scrape time. Cache invalidation lag is not measured (the
  * change feed's notifications carry no send time to measure it by): whether the feed is heard is.
+ * The clock's offset to the database's is the last measurement of the replica's clock monitor.
  */
 export function serviceMetrics(
   prisma: PrismaClient,
   changes: ChangeFeed,
   vending: () => VendingModule | undefined,
+  clockOffsetSeconds: () => number | undefined,
 ): Metrics {
   const metrics = createMetrics();
   addDatabaseGauges(metrics.registry, () => readGauges(prisma, vending()));
   addChangeFeedGauge(metrics.registry, () => changes.reliable);
+  addClockOffsetGauge(metrics.registry, clockOffsetSeconds);
   return metrics;
 }
 

@@ -113,8 +113,11 @@ describe('GET /metrics', () => {
       aperture_audit_checkpoint_age_seconds: 'gauge',
       aperture_vended_roles_active: 'gauge',
       aperture_change_feed_connected: 'gauge',
+      aperture_clock_offset_seconds: 'gauge',
     });
     expect(sampleSum(families, 'aperture_change_feed_connected')).toBe(1);
+    // Same host as the database: measured, and near nothing.
+    expect(Math.abs(sampleSum(families, 'aperture_clock_offset_seconds'))).toBeLessThan(0.5);
     // Default process metrics, with the prefix.
     expect(families.get('aperture_process_cpu_user_seconds_total')?.type).toBe('counter');
     expect(families.get('aperture_nodejs_eventloop_lag_seconds')?.type).toBe('gauge');

@@ -121,11 +121,12 @@ describe('/health and /ready', () => {
       'auditSequencer',
       'auditWitnesses',
       'changeFeed',
+      'clock',
       'database',
       'jobWorker',
       'slackBacklog',
     ]);
-    for (const name of ['database', 'changeFeed', 'jobWorker', 'auditSequencer', 'slackBacklog']) {
+    for (const name of ['database', 'clock', 'changeFeed', 'jobWorker', 'auditSequencer', 'slackBacklog']) {
       expect(answer.body.checks[name], name).toMatchObject({ ok: true, ms: expect.any(Number) });
     }
 
@@ -331,10 +332,14 @@ describe('/ready on the embedded database', () => {
         'auditSequencer',
         'auditWitnesses',
         'changeFeed',
+        'clock',
         'database',
         'jobWorker',
       ]);
       expect(body.checks.auditWitnesses).toMatchObject({ ok: true, advisory: true });
+      // Measured on PGlite too: the same process's clock.
+      expect(body.checks.clock).toMatchObject({ ok: true });
+      expect(Math.abs(services.clock.offsetSeconds() ?? Number.NaN)).toBeLessThan(0.05);
     } finally {
       await stopHttpServer(server, 1_000);
       await services.close();
