@@ -6,6 +6,7 @@ import type { IdentityState } from '../identity/state/identity-state.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { RequestsModule } from '../requests/requests-module.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { SlackChannelIds } from './channel-ids.ts';
 import { registerApertureCommand } from './listeners/aperture-command.ts';
 import { registerDecisionListeners } from './listeners/decision-listeners.ts';
 import { rejectStaleOrReplayed } from './replay-guard.ts';
@@ -78,12 +79,13 @@ export function createSlackApp(deps: {
   app.error(async (error) => {
     deps.logger.error({ err: error }, 'a Slack listener failed');
   });
-  const notifier = new SlackNotifier(deps.prisma, client, config, deps.logger);
+  const channels = new SlackChannelIds(deps.prisma, client, deps.logger);
+  const notifier = new SlackNotifier(deps.prisma, client, config, deps.logger, channels);
   return {
     handle:
       receiver instanceof HTTPReceiver ? rejectStaleOrReplayed(receiver.requestListener, deps.logger) : null,
     notifier,
-    digest: config.governanceChannel ? new SlackDigest(deps.prisma, client, config.governanceChannel) : null,
+    digest: config.governanceChannel ? new SlackDigest(deps.prisma, client, config.governanceChannel, channels) : null,
     postText: async (channel, text) => {
       await slackCall('chat.postMessage', () => client.chat.postMessage({ channel, text }));
     },

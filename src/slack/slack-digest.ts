@@ -4,6 +4,7 @@ import type { PrismaClient } from '../db/open-database.ts';
 import { formatCondition } from '../mining/rule-condition.ts';
 import type { StoredSuggestion } from '../mining/workflow/stored-suggestion.ts';
 import type { SuggestionDigest } from '../mining/workflow/suggestion-digest.ts';
+import type { SlackChannelIds } from './channel-ids.ts';
 import { slackCall } from './slack-errors.ts';
 
 const metadataType = 'aperture_digest';
@@ -19,13 +20,17 @@ export class SlackDigest implements SuggestionDigest {
     private readonly prisma: PrismaClient,
     private readonly client: WebClient,
     private readonly channel: string,
+    private readonly channels?: SlackChannelIds,
   ) {}
 
   async post(suggestions: readonly StoredSuggestion[], run: { runId: string }): Promise<void> {
+    // A lost answer to an earlier post is found in the history (by id; a lookup Slack fails is
+    // retried with the job rather than risk a second digest).
+    const channel = (await this.channels?.idOf(this.channel)) ?? this.channel;
     const history = await slackCall('conversations.history', () =>
-      this.client.conversations.history({ channel: this.channel, limit: 100, include_all_metadata: true }),
-    ).catch(() => null);
-    const already = history?.messages?.some(
+      this.client.conversations.history({ channel, limit: 100, include_all_metadata: true }),
+    );
+    const already = history.messages?.some(
       (message) =>
         message.metadata?.event_type === metadataType &&
         (message.metadata.event_payload as { run_id?: string } | undefined)?.run_id === run.runId,
@@ -40,7 +45,7 @@ export class SlackDigest implements SuggestionDigest {
     const text = `${suggestions.length} new rule suggestion${suggestions.length === 1 ? '' : 's'} to review (query ruleSuggestions(status: NEW)):\n${lines.join('\n')}${more}`;
     const posted = await slackCall('chat.postMessage', () =>
       this.client.chat.postMessage({
-        channel: this.channel,
+        channel,
         text,
         metadata: { event_type: metadataType, event_payload: { run_id: run.runId } },
       }),

@@ -6,6 +6,7 @@ import { RetryLaterError } from '../jobs/job-worker.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ApprovalEvent, ApprovalNotifier } from '../requests/approval-notifier.ts';
 import { loadRequestView, type RequestView } from '../requests/request-view.ts';
+import type { SlackChannelIds } from './channel-ids.ts';
 import { approvalBlocks, outcomeText, pendingProgress } from './messages/approval-blocks.ts';
 import type { SlackConfig } from './slack-config.ts';
 import { platformError, slackCall } from './slack-errors.ts';
@@ -32,6 +33,7 @@ export class SlackNotifier implements ApprovalNotifier {
     private readonly client: WebClient,
     private readonly config: SlackConfig,
     private readonly logger: Logger,
+    private readonly channels: SlackChannelIds,
   ) {}
 
   async notify(event: ApprovalEvent): Promise<void> {
@@ -97,13 +99,16 @@ export class SlackNotifier implements ApprovalNotifier {
       where: { requestId_purpose: { requestId, purpose } },
     });
     if (existing?.ts) return;
-    // A DM is posted to the conversation with the user, whose id the history lookup needs.
-    const channel = existing?.channel ?? (await this.conversationOf(target));
-    const row =
-      existing ??
-      (await this.prisma.slackMessage.create({ data: { id: randomUUID(), requestId, purpose, channel } }));
+    // The history lookup needs an id: a DM's conversation, a channel's id (a row written while
+    // Slack could not tell it holds the name until it can).
+    const channel = await this.conversationOf(existing?.channel ?? target);
+    const row = existing
+      ? existing.channel === channel
+        ? existing
+        : await this.prisma.slackMessage.update({ where: { id: existing.id }, data: { channel } })
+      : await this.prisma.slackMessage.create({ data: { id: randomUUID(), requestId, purpose, channel } });
     const metadata = { event_type: metadataType, event_payload: { request_id: requestId, purpose } };
-    const found = existing ? await this.findPosted(row.channel, requestId, purpose) : null;
+    const found = existing ? await this.findPosted(row.channel, row.createdAt, requestId, purpose) : null;
     let posted = found;
     if (!posted) {
       const result = await slackCall('chat.postMessage', () =>
@@ -129,29 +134,47 @@ export class SlackNotifier implements ApprovalNotifier {
   }
 
   private async conversationOf(target: string): Promise<string> {
-    if (!/^[UW]/.test(target)) return target;
+    if (!/^[UW]/.test(target)) return this.channels.idOf(target);
     const opened = await slackCall('conversations.open', () =>
       this.client.conversations.open({ users: target }),
     );
     return opened.channel?.id ?? target;
   }
 
-  /** A post that reached Slack before its ts was stored (a crash, a timeout): found by its metadata. */
-  private async findPosted(channel: string, requestId: string, purpose: string) {
-    const history = await slackCall('conversations.history', () =>
-      this.client.conversations.history({ channel, limit: 100, include_all_metadata: true }),
-    ).catch(() => null);
-    const match = history?.messages?.find((message) => {
-      const payload = message.metadata?.event_payload as
-        | { request_id?: string; purpose?: string }
-        | undefined;
-      return (
-        message.metadata?.event_type === metadataType &&
-        payload?.request_id === requestId &&
-        payload?.purpose === purpose
+  /**
+   * A post that reached Slack before its ts was stored (a crash, a timeout, an error after the
+   * post): found by its metadata, in the channel's history since just before the row was written.
+   * A lookup Slack fails is retried with the job: posting blindly could post twice.
+   */
+  private async findPosted(channel: string, since: Date, requestId: string, purpose: string) {
+    // Slack's clock and the database's may differ: look from well before.
+    const oldest = String(Math.floor(since.getTime() / 1000) - 600);
+    let cursor: string | undefined;
+    for (let page = 0; page < 50; page += 1) {
+      const history = await slackCall('conversations.history', () =>
+        this.client.conversations.history({
+          channel,
+          oldest,
+          limit: 200,
+          include_all_metadata: true,
+          ...(cursor ? { cursor } : {}),
+        }),
       );
-    });
-    return match?.ts ? { channel, ts: match.ts } : null;
+      const match = history.messages?.find((message) => {
+        const payload = message.metadata?.event_payload as
+          | { request_id?: string; purpose?: string }
+          | undefined;
+        return (
+          message.metadata?.event_type === metadataType &&
+          payload?.request_id === requestId &&
+          payload?.purpose === purpose
+        );
+      });
+      if (match?.ts) return { channel, ts: match.ts };
+      cursor = history.response_metadata?.next_cursor || undefined;
+      if (!history.has_more || !cursor) return null;
+    }
+    return null;
   }
 
   /** Every posted prompt shows the request as it is now (idempotent: the same state renders the same). */

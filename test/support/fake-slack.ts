@@ -24,12 +24,15 @@ export class FakeSlack {
   private readonly users = new Map<string, SlackUser>();
   private readonly posted: StoredMessage[] = [];
   private readonly failingChannels = new Set<string>();
+  /** Channels `conversations.list` shows: added ones and those posted to by name (id → name). */
+  private readonly channelNames = new Map<string, string>();
   private readonly failures: { remaining: number; mode: FailureMode; method: string | undefined }[] = [];
   private readonly waiters = new Set<{
     predicate: (call: RecordedCall) => boolean;
     resolve: (call: RecordedCall) => void;
   }>();
   private isDown = false;
+  private delayMs = 0;
   private lastTsMicros = 0;
   private viewCount = 0;
 
@@ -74,6 +77,12 @@ export class FakeSlack {
     this.users.set(user.id, user);
   }
 
+  /** A channel of the workspace, listed by `conversations.list` (a name, with or without '#'). */
+  addChannel(name: string): void {
+    const bare = name.replace(/^#/, '');
+    this.channelNames.set(this.channelId(bare), bare);
+  }
+
   /** Posts to this channel (by name, with or without '#', or by id) answer `channel_not_found`. */
   failChannel(nameOrId: string): void {
     this.failingChannels.add(nameOrId.replace(/^#/, ''));
@@ -94,6 +103,11 @@ export class FakeSlack {
 
   up(): void {
     this.isDown = false;
+  }
+
+  /** Every answer comes `ms` later (a slow Slack); 0 again for normal speed. */
+  slow(ms: number): void {
+    this.delayMs = ms;
   }
 
   /** The channel id a channel name resolves to (posting to a name answers with this id, like Slack). */
@@ -174,8 +188,13 @@ export class FakeSlack {
       request.socket.destroy();
       return;
     }
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     if (this.isDown) reply = { status: 500, text: 'Internal Server Error' };
-    else if (failure) reply = failureReply(failure);
+    else if (failure && 'afterEffect' in failure) {
+      // Slack did the work (a message is posted) but the answer is lost in an error.
+      if (parsed !== undefined && token === this.token) this.dispatch(method, body);
+      reply = { status: failure.status, text: 'Internal Server Error' };
+    } else if (failure) reply = failureReply(failure);
     else if (parsed === undefined) reply = slackError('invalid_json');
     else if (respondMatch) reply = { status: 200, json: { ok: true } };
     else if (token !== this.token) reply = slackError('invalid_auth');
@@ -233,6 +252,11 @@ export class FakeSlack {
         return this.openConversation(body);
       case 'conversations.history':
         return this.history(body);
+      case 'conversations.list':
+        return ok({
+          channels: [...this.channelNames].map(([id, name]) => ({ id, name, is_channel: true })),
+          response_metadata: { next_cursor: '' },
+        });
       case 'conversations.replies':
         return this.replies(body);
       case 'views.open':
@@ -256,6 +280,8 @@ export class FakeSlack {
     if (typeof channel !== 'string') return channel;
     const content = validateContent(body);
     if ('status' in content) return content;
+    const named = stringField(body, 'channel') ?? '';
+    if (channel.startsWith('C') && named !== channel) this.channelNames.set(channel, named.replace(/^#/, ''));
     const threadTs = stringField(body, 'thread_ts');
     const message: StoredMessage = {
       channel,
@@ -316,6 +342,7 @@ export class FakeSlack {
     const oldest = numberField(body, 'oldest');
     const latest = numberField(body, 'latest');
     const limit = Math.min(numberField(body, 'limit') ?? 100, 999);
+    const offset = Number(stringField(body, 'cursor') ?? 0) || 0;
     const matching = this.posted
       // Thread replies are not part of a channel's history (they come from conversations.replies).
       .filter(
@@ -330,11 +357,12 @@ export class FakeSlack {
           latest === undefined || (inclusive ? Number(message.ts) <= latest : Number(message.ts) < latest),
       )
       .reverse();
+    const more = matching.length > offset + limit;
     return ok({
-      messages: matching.slice(0, limit).map((message) => this.messageObject(message)),
-      has_more: matching.length > limit,
+      messages: matching.slice(offset, offset + limit).map((message) => this.messageObject(message)),
+      has_more: more,
       pin_count: 0,
-      response_metadata: { next_cursor: '' },
+      response_metadata: { next_cursor: more ? String(offset + limit) : '' },
     });
   }
 
@@ -427,11 +455,13 @@ export interface SlackUser {
 }
 
 /**
- * An HTTP status (e.g. 500), a 429 with `Retry-After: <seconds>`, HTTP 200 `{ ok: false, error }`, or
- * the connection closed without an answer.
+ * An HTTP status (e.g. 500), the same after the call took effect (`afterEffect`: posted, then 500), a
+ * 429 with `Retry-After: <seconds>`, HTTP 200 `{ ok: false, error }`, or the connection closed without
+ * an answer.
  */
 export type FailureMode =
   | { status: number }
+  | { status: number; afterEffect: true }
   | { ratelimited: number }
   | { error: string }
   | { disconnect: true };
@@ -502,7 +532,7 @@ function slackError(error: string): Reply {
   return { status: 200, json: { ok: false, error } };
 }
 
-function failureReply(mode: Exclude<FailureMode, { disconnect: true }>): Reply {
+function failureReply(mode: Exclude<FailureMode, { disconnect: true } | { afterEffect: true }>): Reply {
   if ('ratelimited' in mode) {
     return {
       status: 429,
