@@ -62,6 +62,9 @@ export interface Services {
   close(): Promise<void>;
 }
 
+/** How long a claimed job is leased (renewed while it runs): the delay before a dead replica's jobs are taken over. */
+const jobLeaseMs = 10_000;
+
 /** What tests and benches swap. A database or change feed given here stays the caller's to close. */
 export interface ServiceOverrides {
   database?: Database;
@@ -190,7 +193,8 @@ export async function createServices(
       changes,
       {
         pollMs: config.jobs.pollMs,
-        leaseMs: 60_000,
+        // Renewed while a job runs: a dead replica's jobs are taken over within 10 s.
+        leaseMs: jobLeaseMs,
         batchSize: 10,
         // Timers fired early or late by a skewed clock: the other replicas run the jobs meanwhile.
         pausedBecause: () => clock.untrustedReason(),

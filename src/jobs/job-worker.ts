@@ -22,7 +22,11 @@ export type JobHandler = (job: Job) => Promise<void>;
 export interface JobWorkerOptions {
   /** How often the queue is polled when no notification arrives. */
   pollMs: number;
-  /** How long a claimed job is leased to this worker before another may take it over. */
+  /**
+   * How long a claimed job is leased to this worker before another may take it over. The lease is
+   * renewed every third of it while the job runs, so a long job (a mining run) keeps it and a
+   * job whose worker died (kill -9, a lost host) is taken over within one lease.
+   */
   leaseMs: number;
   /** Jobs claimed and run at once. */
   batchSize: number;
@@ -160,6 +164,12 @@ export class JobWorker {
   private async run(job: Job): Promise<void> {
     const handler = this.handlers.get(job.kind);
     const log = this.logger.child({ jobId: job.id, jobKind: job.kind, attempt: job.attempts });
+    const renewal = setInterval(() => {
+      this.renewLease(job).catch((error: unknown) =>
+        log.warn({ err: error }, 'a running job’s lease could not be renewed'),
+      );
+    }, this.options.leaseMs / 3);
+    renewal.unref();
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
       await handler(job);
@@ -179,7 +189,17 @@ export class JobWorker {
       await this.release(job, backoffMs, message, false, error).catch((releaseError: unknown) =>
         log.error({ err: releaseError }, 'a failed job could not be rescheduled'),
       );
+    } finally {
+      clearInterval(renewal);
     }
+  }
+
+  /** Only this claim's lease (a job taken over after its lease ran out belongs to the new claim). */
+  private async renewLease(job: Job): Promise<void> {
+    const leaseSeconds = this.options.leaseMs / 1000;
+    await this.prisma.$executeRaw`
+      UPDATE "Job" SET "lockedUntil" = now() + make_interval(secs => ${leaseSeconds})
+      WHERE "id" = ${job.id}::uuid AND "attempts" = ${job.attempts}`;
   }
 
   private async release(
