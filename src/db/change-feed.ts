@@ -67,9 +67,13 @@ class Listeners {
   }
 }
 
-/** How often the listener proves it is alive, and how long it may take to answer. */
-const heartbeatMs = 5_000;
-const heartbeatTimeoutMs = 3_000;
+/**
+ * How often the listener proves it is alive, and how long it may take to answer: a connection
+ * that died silently is noticed within their sum (4 s), the longest a replica may serve from a
+ * cache that missed a change (README, Operations).
+ */
+const heartbeatMs = 2_000;
+const heartbeatTimeoutMs = 2_000;
 
 /**
  * LISTEN on a dedicated PostgreSQL connection. A heartbeat query proves the connection alive (a
