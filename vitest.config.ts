@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The fault suite runs on its own (`npm run test:faults`, vitest.faults.config.ts).
+    exclude: [...configDefaults.exclude, 'test/faults/**'],
     // The console's static files (dist/console) built from the current console/ sources.
     globalSetup: ['test/support/console-build.ts'],
     // Each test file creates its own PostgreSQL database; files run in parallel workers.

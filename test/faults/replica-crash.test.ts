@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { useFaultWorld } from './support/fault-world.ts';
+import { checkInvariants, expiryBoundAfterCrashMs, percentile, settle } from './support/invariants.ts';
+import { sleep, Workload } from './support/workload.ts';
+
+const faults = useFaultWorld();
+
+describe('replicas killed with SIGKILL while they work', () => {
+  it('loses, doubles and leaves late nothing: requests, approvals, grant expiry, Slack delivery', async () => {
+    const { world } = faults;
+    const workload = new Workload(world);
+    workload.start();
+    await sleep(4_000);
+    for (const victim of [world.replicas[1]!, world.replicas[2]!]) {
+      await victim.kill();
+      await sleep(3_000);
+      await victim.start();
+      await sleep(2_000);
+    }
+    await workload.stop();
+    await workload.drain();
+    // Every grant's expiry passes, then the replicas catch up.
+    await sleep(5_000);
+    await settle(world);
+    const report = await checkInvariants(world, workload, { expiryMs: expiryBoundAfterCrashMs });
+    console.log(
+      `faults: kill -9 — ${workload.filed.size} requests, ${report.expiryLatenessMs.length} grants expired, lateness p50 ${percentile(report.expiryLatenessMs, 50)} ms, p99 ${percentile(report.expiryLatenessMs, 99)} ms, max ${Math.max(...report.expiryLatenessMs)} ms`,
+    );
+    console.log(JSON.stringify(world.history.summary()));
+    expect(report.violations).toEqual([]);
+    expect(workload.filed.size).toBeGreaterThan(20);
+  });
+});
