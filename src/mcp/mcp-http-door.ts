@@ -1,6 +1,11 @@
 import type http from 'node:http';
 import { type NodeIncomingMessageLike, toNodeHandler } from '@modelcontextprotocol/node';
 import { type AuthInfo, createMcpHandler } from '@modelcontextprotocol/server';
+import {
+  type DatabaseUnavailableError,
+  databaseUnavailable,
+  unavailableReason,
+} from '../db/database-unavailable.ts';
 import { TokenRefusedError } from '../identity/token-refusal.ts';
 import { type AgentViewer, isAgent } from '../identity/viewer.ts';
 import type { Route } from '../server/create-http-server.ts';
@@ -79,6 +84,11 @@ export function mcpHttpDoor(modules: McpModules, options: McpOptions, publicUrl:
         throw new TokenRefusedError('wrong_audience', 'a delegation token is required');
       viewer = authenticated;
     } catch (error) {
+      const unavailable = error instanceof TokenRefusedError ? undefined : databaseUnavailable(error);
+      if (unavailable) {
+        modules.logger.warn({ requestId, reason: unavailableReason(unavailable) }, 'database unavailable');
+        return { refusal: jsonRpcUnavailable(unavailable) };
+      }
       if (!(error instanceof TokenRefusedError)) throw error;
       modules.logger.info({ requestId, reason: error.reason }, 'mcp bearer token refused');
       return { refusal: unauthorized({ ...challenge, error: error.message }) };
@@ -156,6 +166,30 @@ function unauthorized(challenge: { metadataUrl: string; error?: string }): DoorA
       error: challenge.error ? 'invalid_token' : 'unauthorized',
       error_description:
         challenge.error ?? 'send Authorization: Bearer <a delegation token issued for this endpoint>',
+    }),
+  };
+}
+
+/**
+ * 503 with `Retry-After` while the database cannot check the token: a JSON-RPC error (internal,
+ * as nothing else fits) whose data carries our code and that the call may be retried.
+ */
+function jsonRpcUnavailable(unavailable: DatabaseUnavailableError): DoorAnswer {
+  return {
+    status: 503,
+    headers: {
+      'content-type': 'application/json',
+      'retry-after': String(unavailable.retryAfterSeconds),
+      'cache-control': 'no-store',
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: null,
+      error: {
+        code: -32603,
+        message: unavailable.message,
+        data: { code: unavailable.code, retryable: true },
+      },
     }),
   };
 }

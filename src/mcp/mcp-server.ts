@@ -76,9 +76,10 @@ async function callTool(call: {
     return { content: [{ type: 'text', text: answer.text }], structuredContent: answer.structured };
   } catch (error) {
     const requestId = caller?.requestId ?? String(context.mcpReq.id);
-    const { result, expected } = toolError(error, requestId);
+    const { result, expected, retryable } = toolError(error, requestId);
     const logger = caller?.logger ?? modules.logger;
-    if (expected) logger.info({ tool: tool.name, refusal: result.content[0] }, 'mcp tool call refused');
+    if (retryable) logger.warn({ tool: tool.name, refusal: result.content[0] }, 'database unavailable');
+    else if (expected) logger.info({ tool: tool.name, refusal: result.content[0] }, 'mcp tool call refused');
     else logger.error({ err: error, tool: tool.name }, 'mcp tool call failed');
     return result;
   }

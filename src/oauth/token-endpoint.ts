@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import { databaseUnavailable, unavailableReason } from '../db/database-unavailable.ts';
 import { OAuthError } from '../identity/exchange/oauth-error.ts';
 import type { TokenExchange } from '../identity/exchange/token-exchange.ts';
 import {
@@ -65,6 +66,18 @@ export function tokenEndpoint(
       const result = await exchange.exchange(parsed.data, client, resources);
       send(response, 200, result);
     } catch (error) {
+      const unavailable = error instanceof OAuthError ? undefined : databaseUnavailable(error);
+      if (unavailable) {
+        // RFC 6749 §4.1.2.1's code for a server that cannot answer now; the client retries.
+        logger.warn({ reason: unavailableReason(unavailable) }, 'database unavailable');
+        send(
+          response,
+          503,
+          { error: 'temporarily_unavailable', error_description: unavailable.message },
+          { 'retry-after': String(unavailable.retryAfterSeconds) },
+        );
+        return;
+      }
       if (!(error instanceof OAuthError)) {
         logger.error({ err: error }, 'token exchange failed unexpectedly');
         send(response, 500, { error: 'server_error', error_description: 'unexpected error' });

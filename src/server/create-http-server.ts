@@ -1,7 +1,8 @@
 import http from 'node:http';
+import { databaseUnavailable, unavailableReason } from '../db/database-unavailable.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
-import { refuseRequest } from './http-refusal.ts';
+import { refuseRequest, refuseWhileDatabaseUnavailable } from './http-refusal.ts';
 import { refusalFor } from './request-guards.ts';
 import { assignRequestId } from './request-id.ts';
 import { setSecurityHeaders } from './security-headers.ts';
@@ -87,6 +88,14 @@ export function createHttpServer(
       return;
     }
     Promise.resolve(route.handle(request, response)).catch((error: unknown) => {
+      // An outage of the database is expected now and then: one calm line, and the caller retries.
+      const unavailable = databaseUnavailable(error);
+      if (unavailable) {
+        logger.warn({ requestId, path, reason: unavailableReason(unavailable) }, 'database unavailable');
+        if (response.headersSent) response.end();
+        else refuseWhileDatabaseUnavailable(response, unavailable);
+        return;
+      }
       logger.error({ err: error, requestId, path }, 'unhandled error in HTTP handler');
       if (response.headersSent) response.end();
       else

@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import type { DatabaseUnavailableError } from '../db/database-unavailable.ts';
 import type { ErrorCode } from '../shared/errors.ts';
 
 /**
@@ -14,13 +15,31 @@ export function refuseRequest(
     code: ErrorCode | 'INTERNAL_SERVER_ERROR';
     message: string;
     close?: boolean;
+    /** The same request may succeed later: `Retry-After` and `extensions.retryable`. */
+    retryAfterSeconds?: number;
   },
 ): void {
-  const body = JSON.stringify({ errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
+  const retry = refusal.retryAfterSeconds;
+  const extensions = { code: refusal.code, ...(retry === undefined ? {} : { retryable: true }) };
+  const body = JSON.stringify({ errors: [{ message: refusal.message, extensions }] });
   response.writeHead(refusal.status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
+    ...(retry === undefined ? {} : { 'retry-after': String(retry) }),
     ...(refusal.close ? { connection: 'close' } : {}),
   });
   response.end(body);
+}
+
+/** 503 while the database is down or restarting: nothing was done, retry in a moment. */
+export function refuseWhileDatabaseUnavailable(
+  response: http.ServerResponse,
+  unavailable: DatabaseUnavailableError,
+): void {
+  refuseRequest(response, {
+    status: 503,
+    code: unavailable.code,
+    message: unavailable.message,
+    retryAfterSeconds: unavailable.retryAfterSeconds,
+  });
 }

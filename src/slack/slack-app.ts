@@ -1,6 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import {
+  App,
+  HTTPModuleFunctions,
+  HTTPReceiver,
+  type ReceiverProcessEventErrorHandlerArgs,
+  SocketModeReceiver,
+} from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
+import { databaseUnavailable, unavailableReason } from '../db/database-unavailable.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import type { IdentityState } from '../identity/state/identity-state.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -50,6 +57,7 @@ export function createSlackApp(deps: {
         endpoints: slackEventsPath,
         // Decide before answering: the click's outcome is settled when Slack gets the response.
         processBeforeResponse: true,
+        processEventErrorHandler: answerUnavailableWith503,
         logger,
       });
   // A failed call's error keeps Slack's answer but not the request the HTTP client sent, whose
@@ -77,6 +85,12 @@ export function createSlackApp(deps: {
   registerDecisionListeners(app, listenerDeps);
   registerApertureCommand(app, listenerDeps);
   app.error(async (error) => {
+    const unavailable = databaseUnavailable(error);
+    if (unavailable) {
+      // Nothing was decided: the receiver answers 503 and Slack retries (or shows the click failed).
+      deps.logger.warn({ reason: unavailableReason(unavailable) }, 'database unavailable');
+      throw unavailable;
+    }
     deps.logger.error({ err: error }, 'a Slack listener failed');
   });
   const channels = new SlackChannelIds(deps.prisma, client, deps.logger);
@@ -85,7 +99,9 @@ export function createSlackApp(deps: {
     handle:
       receiver instanceof HTTPReceiver ? rejectStaleOrReplayed(receiver.requestListener, deps.logger) : null,
     notifier,
-    digest: config.governanceChannel ? new SlackDigest(deps.prisma, client, config.governanceChannel, channels) : null,
+    digest: config.governanceChannel
+      ? new SlackDigest(deps.prisma, client, config.governanceChannel, channels)
+      : null,
     postText: async (channel, text) => {
       await slackCall('chat.postMessage', () => client.chat.postMessage({ channel, text }));
     },
@@ -96,4 +112,20 @@ export function createSlackApp(deps: {
       if (receiver instanceof SocketModeReceiver) await receiver.stop();
     },
   };
+}
+
+/**
+ * A listener that failed because the database is unavailable (rethrown by `app.error`): 503 with
+ * `Retry-After` instead of Bolt's 500. Anything else as Bolt answers it.
+ */
+async function answerUnavailableWith503(args: ReceiverProcessEventErrorHandlerArgs): Promise<boolean> {
+  const unavailable = databaseUnavailable(args.error);
+  if (!unavailable || args.response.headersSent)
+    return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+  args.response.writeHead(503, {
+    'content-type': 'text/plain',
+    'retry-after': String(unavailable.retryAfterSeconds),
+  });
+  args.response.end(unavailable.message);
+  return true;
 }
