@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningService, startService } from '../../src/app/start-service.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import type { ChangeFeed } from '../../src/db/change-feed.ts';
+import type { ChangeFeed, ChangeListener } from '../../src/db/change-feed.ts';
 import { connectMcp, mcpResource } from '../mcp/support/mcp-client.ts';
 import { devSignIn } from '../support/console-client.ts';
 import { FakeSlack } from '../support/fake-slack.ts';
@@ -41,6 +41,7 @@ interface LogLine {
 let db: TestDatabase;
 let dataDir: string;
 let changes: ChangeFeed;
+let feed: LosableFeed;
 let proxy: TcpFaultProxy;
 let idp: TestIdentityProvider;
 let slack: FakeSlack;
@@ -50,6 +51,7 @@ const logLines: LogLine[] = [];
 
 /** Agents' credentials and tokens, and a console session, all taken while the database is up. */
 let agentToken: string;
+let mcpToken: string;
 let mcpClient: Client;
 let agent: { clientId: string; clientSecret: string };
 let consoleSignIn: { cookie: string; csrfToken: string };
@@ -92,13 +94,12 @@ beforeAll(async () => {
   // The change feed listens on its own, direct connection: the caches stay warm through the cut,
   // so every call gets past authentication and meets the outage in what it does.
   changes = await db.openChangeFeed(logger);
-  service = await startService(config, logger, { changes });
+  feed = new LosableFeed(changes);
+  service = await startService(config, logger, { changes: feed });
   world = await worldAround(service, idp);
   agentToken = await world.agentToken('ana@acme.test');
-  mcpClient = await connectMcp(
-    service.url,
-    await world.agentToken('ana@acme.test', { resource: mcpResource(service.url) }),
-  );
+  mcpToken = await world.agentToken('ana@acme.test', { resource: mcpResource(service.url) });
+  mcpClient = await connectMcp(service.url, mcpToken);
   agent = await world.agentCredentials('SQL agent');
   consoleSignIn = await devSignIn(service.url, 'gina@acme.test');
 }, 120_000);
@@ -114,6 +115,44 @@ afterAll(async () => {
   await db?.dispose();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 }, 120_000);
+
+/**
+ * The change feed as the service sees it, which the test can lose as a cut LISTEN connection is
+ * lost: unreliable, and "everything changed" to every subscriber (caches bypassed, keys reloaded).
+ */
+class LosableFeed implements ChangeFeed {
+  private lost = false;
+  private readonly listeners = new Set<ChangeListener>();
+
+  constructor(private readonly inner: ChangeFeed) {}
+
+  get reliable(): boolean {
+    return !this.lost && this.inner.reliable;
+  }
+
+  subscribe(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    const unsubscribe = this.inner.subscribe(listener);
+    return () => {
+      this.listeners.delete(listener);
+      unsubscribe();
+    };
+  }
+
+  lose(): void {
+    this.lost = true;
+    for (const listener of this.listeners) listener(undefined);
+  }
+
+  restore(): void {
+    this.lost = false;
+    for (const listener of this.listeners) listener(undefined);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
 
 const fileRequest = () =>
   fetch(service.graphqlUrl, {
@@ -245,8 +284,53 @@ const doorFailures = new Set([
   'a Slack listener failed',
 ]);
 
+describe('while PostgreSQL cannot be reached and the change feed is lost too', () => {
+  beforeAll(() => feed.lose());
+
+  it('the doors that need no delegation token still answer 503 UNAVAILABLE', async () => {
+    await expectUnavailable(await consoleSession());
+    expect((await exchange()).status).toBe(503);
+    expect((await slashCommand()).status).toBe(503);
+  });
+
+  // Known gap (src/identity, not this change): the feed's loss makes the signing keys reload, that
+  // reload fails on the database, and DelegationTokens.verifySignature turns the failure into a
+  // refusal ("the delegation token is not a valid JWT", 401). Holders of delegation tokens then
+  // get 401 instead of 503 until the database is back.
+  it.fails('a delegation token meets 503 UNAVAILABLE at GraphQL', async () => {
+    const response = await fileRequest();
+    expect(response.status).toBe(503);
+  });
+
+  it.fails('a delegation token meets 503 UNAVAILABLE at MCP, as a JSON-RPC error', async () => {
+    const response = await fetch(`${service.url}/mcp`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        authorization: `Bearer ${mcpToken}`,
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
+    });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(await response.json()).toEqual({
+      jsonrpc: '2.0',
+      id: null,
+      error: {
+        code: -32603,
+        message: unavailableMessage,
+        data: { code: 'UNAVAILABLE', retryable: true },
+      },
+    });
+  });
+});
+
 describe('once PostgreSQL is back', () => {
-  beforeAll(() => proxy.heal());
+  beforeAll(() => {
+    proxy.heal();
+    feed.restore();
+  });
 
   it('every door serves again', async () => {
     await expect.poll(async () => (await fileRequest()).status, { timeout: 15_000 }).toBe(200);
