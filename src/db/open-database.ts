@@ -44,7 +44,9 @@ export async function openDatabase(
 }
 
 function openPostgres(url: string, poolSize: number, logger?: Logger): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // A database that takes connections and answers nothing (a hung host, a black-holed route)
+  // fails a call after 5 s, answered as unavailable, instead of holding it forever.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
   // An idle connection can fail (server restart, terminated backend). Without a listener that
   // error would crash the process; the pool replaces the connection on the next query.
   pool.on('error', (error) => logger?.warn({ err: error }, 'an idle database connection failed'));

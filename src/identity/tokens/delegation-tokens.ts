@@ -98,8 +98,11 @@ export class DelegationTokens {
   }
 
   private async verifySignature(token: string, retryOnUnknownKey: boolean): Promise<unknown> {
+    // Outside the refusal below: keys that cannot be loaded (the database is down) are an
+    // outage to retry, not a bad token.
+    const keys = await this.keys.verificationKeys();
     try {
-      const { payload } = await jwtVerify(token, await this.keys.verificationKeys(), {
+      const { payload } = await jwtVerify(token, keys, {
         issuer: this.issuer,
         algorithms: [signingAlgorithm],
         typ: 'at+jwt',
