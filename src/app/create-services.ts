@@ -17,6 +17,7 @@ import { cancelRequestsOfTokens } from '../requests/cancel-pending-requests.ts';
 import { ActiveGrants } from '../requests/grants/active-grants.ts';
 import { revokeGrantsOfAgent } from '../requests/grants/end-grant.ts';
 import { RequestsModule } from '../requests/requests-module.ts';
+import { DrainState } from '../server/drain-state.ts';
 import type { SlackApp } from '../slack/slack-app.ts';
 import { VendingModule } from '../vending/vending-module.ts';
 import { prepareDatabase } from './prepare-database.ts';
@@ -53,6 +54,8 @@ export interface Services {
   notifier: ApprovalNotifier;
   /** The one metrics registry (served at /metrics when configured). */
   metrics: Metrics;
+  /** Whether this replica is shutting down (readiness and connections follow it). */
+  drain: DrainState;
   /**
    * Starts the work that runs on its own: Slack, the first mining run, the clock monitor (its first
    * measurement before the job worker's first claim), the job worker, the audit log.
@@ -224,6 +227,7 @@ export async function createServices(
       slack,
       notifier,
       metrics,
+      drain: new DrainState(),
       async startBackgroundWork() {
         if (!notifier.configured) {
           logger.warn(

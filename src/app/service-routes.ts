@@ -63,7 +63,7 @@ export async function serviceRoutes(services: Services): Promise<Route[]> {
     consoleRoute(),
     // For load balancers and orchestrators: no token; /health never touches the database.
     healthRoute(),
-    readyRoute(serviceReadiness(services)),
+    readyRoute(serviceReadiness(services), services.drain),
     // For operators' scrapers: only when configured, behind its bearer token when one is set.
     ...(config.metrics.enabled
       ? [metricsRoute(services.metrics.registry, config.metrics.token, logger)]

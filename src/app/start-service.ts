@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/config.ts';
 import { graphqlPath } from '../graphql/yoga.ts';
@@ -5,7 +6,7 @@ import type { Logger } from '../logging/logger.ts';
 import { createHttpServer } from '../server/create-http-server.ts';
 import { assertPortAvailable, listen } from '../server/listen.ts';
 import { stopHttpServer } from '../server/stop-http-server.ts';
-import { createServices, type ServiceOverrides } from './create-services.ts';
+import { createServices, type ServiceOverrides, type Services } from './create-services.ts';
 import { serviceRoutes } from './service-routes.ts';
 
 export interface RunningService {
@@ -25,10 +26,7 @@ export async function startService(
   const services = await createServices(config, logger, overrides);
   let server: ReturnType<typeof createHttpServer>;
   try {
-    server = createHttpServer(await serviceRoutes(services), logger, {
-      publicUrl: config.http.publicUrl,
-      metrics: services.metrics,
-    });
+    server = await createServiceHttpServer(services);
     await listen(server, config.http.port, config.http.host);
   } catch (error) {
     await services.close();
@@ -49,10 +47,30 @@ export async function startService(
     graphqlUrl: `${url}${graphqlPath}`,
     stop() {
       stopping ??= (async () => {
+        // /ready says 503 at once; calls are still answered until the load balancer has noticed.
+        services.drain.begin();
+        const drainMs = config.http.shutdownDrainMs;
+        if (drainMs > 0) {
+          logger.info({ drainMs }, 'draining: out of rotation, still answering');
+          await new Promise((resolve) => setTimeout(resolve, drainMs));
+        }
         await stopHttpServer(server, config.http.shutdownTimeoutMs);
         await services.close();
       })();
       return stopping;
     },
   };
+}
+
+/**
+ * The HTTP server of a service's routes: drained with it, and refusing API calls (503, to retry
+ * elsewhere) while this replica's clock is off the database's.
+ */
+export async function createServiceHttpServer(services: Services): Promise<http.Server> {
+  return createHttpServer(await serviceRoutes(services), services.logger, {
+    publicUrl: services.config.http.publicUrl,
+    metrics: services.metrics,
+    drain: services.drain,
+    unavailableBecause: () => services.clock.untrustedReason(),
+  });
 }

@@ -61,6 +61,8 @@ export const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /** How long a stopping replica keeps answering while /ready says 503 (the load balancer's notice). */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(0),
   GRAPHIQL: booleanFromEnv.optional(),
   /** Schema introspection for callers with a token; default: on unless production. */
   GRAPHQL_INTROSPECTION: booleanFromEnv.optional(),
@@ -151,6 +153,7 @@ export interface Config {
     /** Schema introspection (`__schema`, `__type`) for callers with a token. */
     introspection: boolean;
     shutdownTimeoutMs: number;
+    shutdownDrainMs: number;
     /** The service's public base URL (for OAuth metadata); null: taken from the request's Host. */
     publicUrl: string | null;
   };
@@ -235,6 +238,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       graphiql: env.GRAPHIQL ?? env.NODE_ENV !== 'production',
       introspection: env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== 'production',
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
       publicUrl,
     },
     database,

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { databaseUnavailable, unavailableReason } from '../db/database-unavailable.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import type { DrainState } from './drain-state.ts';
 import { refuseRequest, refuseWhileDatabaseUnavailable } from './http-refusal.ts';
 import { refusalFor } from './request-guards.ts';
 import { assignRequestId } from './request-id.ts';
@@ -18,6 +19,8 @@ export interface Route {
   handle: RouteHandler;
   /** Media types a POST body may have (e.g. only `application/json` for GraphQL); any when absent. */
   contentTypes?: readonly string[];
+  /** Health, readiness, metrics: answered even while the replica refuses API calls. */
+  operational?: boolean;
 }
 
 export interface HttpServerOptions {
@@ -29,6 +32,13 @@ export interface HttpServerOptions {
   requestTimeoutMs?: number;
   /** Where each answer is counted and timed (by route, method and status class). */
   metrics?: Pick<Metrics, 'httpRequests' | 'httpDuration'>;
+  /** While draining, each answer closes its connection (clients reconnect to another replica). */
+  drain?: DrainState;
+  /**
+   * Why this replica must not answer API calls now (its clock is off the database's: every
+   * expiry it judged would be wrong), or undefined. Such calls get 503 UNAVAILABLE, to retry.
+   */
+  unavailableBecause?: () => string | undefined;
 }
 
 /**
@@ -79,6 +89,18 @@ export function createHttpServer(
     if (!route) {
       // The path is not echoed: it is the caller's text, not ours to reflect.
       refuseRequest(response, { status: 404, code: 'NOT_FOUND', message: 'no such endpoint' });
+      return;
+    }
+    if (options.drain?.draining) response.setHeader('connection', 'close');
+    const unavailable = route.operational ? undefined : options.unavailableBecause?.();
+    if (unavailable) {
+      logger.warn({ requestId, path, reason: unavailable }, 'replica unavailable');
+      refuseRequest(response, {
+        status: 503,
+        code: 'UNAVAILABLE',
+        message: `This replica cannot answer now (${unavailable}); retry shortly.`,
+        retryAfterSeconds: 1,
+      });
       return;
     }
     const refusal = refusalFor(request, route, options);

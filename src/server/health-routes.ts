@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import type { Route } from './create-http-server.ts';
+import type { DrainState } from './drain-state.ts';
 import { refuseRequest } from './http-refusal.ts';
 import type { ReadinessReport } from './readiness-checks.ts';
 
@@ -14,6 +15,7 @@ export const readyPath = '/ready';
 export function healthRoute(): Route {
   return {
     prefix: healthPath,
+    operational: true,
     handle(request, response) {
       if (refusedProbe(request, response, healthPath)) return;
       answer(request, response, 200, { status: 'ok' });
@@ -26,11 +28,20 @@ export function healthRoute(): Route {
  * deciding check passes, 503 `{"status":"not_ready","checks":{...}}` otherwise. Anonymous: the
  * checks' details are generic (no secret, host or path).
  */
-export function readyRoute(probe: () => Promise<ReadinessReport>): Route {
+export function readyRoute(probe: () => Promise<ReadinessReport>, drain?: DrainState): Route {
   return {
     prefix: readyPath,
+    operational: true,
     async handle(request, response) {
       if (refusedProbe(request, response, readyPath)) return;
+      // At once, not from a reused report: the load balancer must notice within its drain period.
+      if (drain?.draining) {
+        answer(request, response, 503, {
+          status: 'draining',
+          checks: { shutdown: { ok: false, detail: 'this replica is shutting down' } },
+        });
+        return;
+      }
       const report = await probe();
       answer(request, response, report.ready ? 200 : 503, {
         status: report.ready ? 'ready' : 'not_ready',

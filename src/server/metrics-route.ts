@@ -15,6 +15,7 @@ export function metricsRoute(registry: Registry, token: string | null, logger: L
   const expected = token === null ? null : digest(token);
   return {
     prefix: metricsPath,
+    operational: true,
     async handle(request, response) {
       const path = (request.url ?? '/').split('?')[0];
       if (path !== metricsPath || (request.method !== 'GET' && request.method !== 'HEAD')) {

@@ -1,11 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../src/app/create-services.ts';
-import { serviceRoutes } from '../../src/app/service-routes.ts';
+import { createServiceHttpServer } from '../../src/app/start-service.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { scheduleJobs } from '../../src/jobs/job-queue.ts';
 import { createLogger } from '../../src/logging/logger.ts';
-import { createHttpServer } from '../../src/server/create-http-server.ts';
 import { stopHttpServer } from '../../src/server/stop-http-server.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
@@ -19,7 +18,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('a replica whose clock is off the database clock', () => {
   let db: TestDatabase;
   let services: Services;
-  let server: ReturnType<typeof createHttpServer>;
+  let server: Awaited<ReturnType<typeof createServiceHttpServer>>;
   let url: string;
   const lines: Record<string, unknown>[] = [];
   /** This replica's clock against the host's (and the database's). */
@@ -41,10 +40,7 @@ describe('a replica whose clock is off the database clock', () => {
       { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
     );
     services = await createServices(config, logger, { clockNow: () => Date.now() + skewMs });
-    server = createHttpServer(await serviceRoutes(services), logger, {
-      publicUrl: null,
-      metrics: services.metrics,
-    });
+    server = await createServiceHttpServer(services);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await services.startBackgroundWork();
@@ -67,6 +63,22 @@ describe('a replica whose clock is off the database clock', () => {
   };
   const messages = (level: number) =>
     lines.filter((line) => line.level === level).map((line) => line.msg as string);
+
+  it('refuses API calls with a retryable 503 UNAVAILABLE, and still answers health, readiness and metrics', async () => {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    const body = (await response.json()) as { errors: { message: string; extensions: unknown }[] };
+    expect(body.errors[0]!.extensions).toEqual({ code: 'UNAVAILABLE', retryable: true });
+    expect(body.errors[0]!.message).toMatch(/clock is 30\.0 s behind the database/);
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+    expect((await fetch(`${url}/ready`)).status).toBe(503);
+    expect((await fetch(`${url}/metrics`)).status).toBe(200);
+  });
 
   it('reports not ready with the clock check, pauses its job worker, and shows the offset', async () => {
     const answer = await ready();
