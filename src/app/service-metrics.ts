@@ -2,6 +2,7 @@ import { readAuditLogLag } from '../audit/log/audit-log-lag.ts';
 import type { ChangeFeed } from '../db/change-feed.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import { readJobBacklog } from '../jobs/job-backlog.ts';
+import { addChangeFeedDelayHistogram } from '../metrics/change-feed-delay.ts';
 import { addChangeFeedGauge } from '../metrics/change-feed-gauge.ts';
 import { addClockOffsetGauge } from '../metrics/clock-offset-gauge.ts';
 import { addDatabaseGauges, type DatabaseReadings } from '../metrics/database-gauges.ts';
@@ -10,8 +11,9 @@ import type { VendingModule } from '../vending/vending-module.ts';
 
 /**
  * The service's one registry: HTTP, GraphQL and decision counters (recorded by those modules) and
- * gauges read from the database at scrape time. Cache invalidation lag is not measured (the
- * change feed's notifications carry no send time to measure it by): whether the feed is heard is.
+ * gauges read from the database at scrape time. Cache invalidation lag is how late each change
+ * notification is heard (stamped with the database's clock when sent), beside whether the feed is
+ * heard at all.
  * The clock's offset to the database's is the last measurement of the replica's clock monitor.
  */
 export function serviceMetrics(
@@ -23,6 +25,7 @@ export function serviceMetrics(
   const metrics = createMetrics();
   addDatabaseGauges(metrics.registry, () => readGauges(prisma, vending()));
   addChangeFeedGauge(metrics.registry, () => changes.reliable);
+  changes.onDelivery?.(addChangeFeedDelayHistogram(metrics.registry, clockOffsetSeconds));
   addClockOffsetGauge(metrics.registry, clockOffsetSeconds);
   return metrics;
 }

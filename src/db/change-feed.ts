@@ -1,6 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import type { Prisma } from '../../generated/prisma/client.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
 import type { Logger } from '../logging/logger.ts';
 
 /**
@@ -29,6 +29,16 @@ export type ChangeTopic = (typeof changeTopics)[number];
 export type ChangeListener = (topic: ChangeTopic | undefined, detail?: string) => void;
 
 /**
+ * Each notification carries the database's clock at the moment it was sent (`#<epoch ms>` after
+ * the topic), so a receiver can tell how late caches are invalidated.
+ */
+const sentAtSuffix = /#(\d{10,16})$/;
+
+/** `payload` stamped with the database's clock, in SQL (the sender's own clock may be off). */
+export const stampedPayloadSql = (payload: Prisma.Sql): Prisma.Sql =>
+  Prisma.sql`${payload} || '#' || floor(extract(epoch from clock_timestamp()) * 1000)::bigint::text`;
+
+/**
  * Database-backed invalidation across replicas. Writers call `notifyChange` inside their
  * transaction (PostgreSQL delivers it at commit, to every listening process, this one included).
  * While the listener is not connected, `reliable` is false and caches must not be trusted.
@@ -36,6 +46,8 @@ export type ChangeListener = (topic: ChangeTopic | undefined, detail?: string) =
 export interface ChangeFeed {
   readonly reliable: boolean;
   subscribe(listener: ChangeListener): () => void;
+  /** Told, for each stamped notification heard, when the database sent it (epoch ms, its clock). */
+  onDelivery?(listener: (sentAtMs: number) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -45,21 +57,29 @@ export async function notifyChange(
   detail?: string,
 ): Promise<void> {
   const payload = detail === undefined ? topic : `${topic}:${detail}`;
-  await tx.$executeRaw`SELECT pg_notify(${changeChannel}, ${payload})`;
+  await tx.$executeRaw`SELECT pg_notify(${changeChannel}, ${stampedPayloadSql(Prisma.sql`${payload}`)})`;
 }
 
 class Listeners {
   private readonly listeners = new Set<ChangeListener>();
+  private readonly deliveries = new Set<(sentAtMs: number) => void>();
   add(listener: ChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+  addDelivery(listener: (sentAtMs: number) => void): () => void {
+    this.deliveries.add(listener);
+    return () => this.deliveries.delete(listener);
   }
   emit(topic: ChangeTopic | undefined, detail?: string): void {
     for (const listener of this.listeners) listener(topic, detail);
   }
 
   /** An unknown payload counts as "everything changed". */
-  emitPayload(payload: string | undefined): void {
+  emitPayload(stamped: string | undefined): void {
+    const sentAt = stamped === undefined ? null : sentAtSuffix.exec(stamped);
+    const payload = sentAt ? stamped!.slice(0, sentAt.index) : stamped;
+    if (sentAt) for (const listener of this.deliveries) listener(Number(sentAt[1]));
     const separator = payload?.indexOf(':') ?? -1;
     const topic = separator < 0 ? payload : payload!.slice(0, separator);
     const known = changeTopics.find((candidate) => candidate === topic);
@@ -161,6 +181,7 @@ export async function openPostgresChangeFeed(url: string, logger?: Logger): Prom
       return reliable;
     },
     subscribe: (listener) => listeners.add(listener),
+    onDelivery: (listener) => listeners.addDelivery(listener),
     async close() {
       closed = true;
       reliable = false;
@@ -180,6 +201,7 @@ export async function openPgliteChangeFeed(pglite: PGlite): Promise<ChangeFeed> 
   return {
     reliable: true,
     subscribe: (listener) => listeners.add(listener),
+    onDelivery: (listener) => listeners.addDelivery(listener),
     close: () => unlisten(),
   };
 }

@@ -3,8 +3,7 @@ import { metricsPrefix } from './metrics.ts';
 
 /**
  * Whether this replica hears the change feed (its LISTEN connection is up). While it does not,
- * its caches are not trusted; how late a notification arrives is not measured (notifications
- * carry no send time).
+ * its caches are not trusted (how late it hears changes: change-feed-delay.ts).
  */
 export function addChangeFeedGauge(registry: Registry, reliable: () => boolean): void {
   new Gauge({

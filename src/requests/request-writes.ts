@@ -6,7 +6,7 @@ import {
   Prisma,
 } from '../../generated/prisma/client.ts';
 import { type AuditEventInput, insertAuditEventsSql } from '../audit/index.ts';
-import { type ChangeTopic, changeChannel } from '../db/change-feed.ts';
+import { type ChangeTopic, changeChannel, stampedPayloadSql } from '../db/change-feed.ts';
 import type { JobToSchedule } from '../jobs/job-queue.ts';
 
 /** Rows a request's transaction writes, built in memory, and the changes it announces. */
@@ -46,7 +46,7 @@ export async function writeRequestRows(tx: Prisma.TransactionClient, writes: Req
   );
   // Wake the workers of every replica when something is due now, rather than at their next poll.
   if (jobs.some((job) => job.runAt.getTime() <= Date.now())) changes.push('jobs');
-  const notify = Prisma.sql`SELECT count(pg_notify(${changeChannel}, payload))::int AS notified FROM unnest(${changes}::text[]) AS payload`;
+  const notify = Prisma.sql`SELECT count(pg_notify(${changeChannel}, ${stampedPayloadSql(Prisma.sql`payload`)}))::int AS notified FROM unnest(${changes}::text[]) AS payload`;
   if (parts.length === 0 && changes.length === 0) return;
   await tx.$queryRaw(parts.length === 0 ? notify : Prisma.sql`WITH ${Prisma.join(parts, ', ')} ${notify}`);
 }

@@ -94,7 +94,8 @@ describe('GET /metrics', () => {
   it('answers the Prometheus text format, each family with its HELP and TYPE', async () => {
     const response = await scrape(t.world.service.url);
     expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
-    const families = parseExposition(await response.text());
+    const text = await response.text();
+    const families = parseExposition(text);
     const types = Object.fromEntries(
       [...families]
         .filter(([name]) => !name.startsWith('aperture_process_') && !name.startsWith('aperture_nodejs_'))
@@ -113,9 +114,17 @@ describe('GET /metrics', () => {
       aperture_audit_checkpoint_age_seconds: 'gauge',
       aperture_vended_roles_active: 'gauge',
       aperture_change_feed_connected: 'gauge',
+      aperture_change_feed_delay_seconds: 'histogram',
       aperture_clock_offset_seconds: 'gauge',
     });
     expect(sampleSum(families, 'aperture_change_feed_connected')).toBe(1);
+    // The world's set-up changed things (an intent, agents): each change was heard, and soon.
+    const heard = Number(/^aperture_change_feed_delay_seconds_count (\d+)$/m.exec(text)?.[1]);
+    const heardWithinASecond = Number(
+      /^aperture_change_feed_delay_seconds_bucket\{le="1"\} (\d+)$/m.exec(text)?.[1],
+    );
+    expect(heard).toBeGreaterThan(0);
+    expect(heardWithinASecond).toBe(heard);
     // Same host as the database: measured, and near nothing.
     expect(Math.abs(sampleSum(families, 'aperture_clock_offset_seconds'))).toBeLessThan(0.5);
     // Default process metrics, with the prefix.
