@@ -40,8 +40,8 @@ describe('the verdict over measurements', () => {
   const unknown: ClockState = { measured: false };
   const at = (offsetMs: number, roundTripMs = 2) => ({ offsetMs, roundTripMs });
 
-  it('trusts a clock not measured yet, and one within the tolerance either way', () => {
-    expect(untrustedReason(unknown, 2_000)).toBeUndefined();
+  it('does not trust a clock not measured yet; trusts one within the tolerance either way', () => {
+    expect(untrustedReason(unknown, 2_000)).toBe('the clock is not measured against the database yet');
     for (const offsetMs of [0, 2_000, -2_000]) {
       const { state, change } = nextClockState(unknown, at(offsetMs), 5, 2_000);
       expect(state).toEqual({ measured: true, offsetMs, measuredAt: 5, trusted: true });
@@ -132,7 +132,7 @@ describe('the clock offset monitor', () => {
     expect(lines[0]).toMatchObject({ maxOffsetMs: 2_000, offsetMs: expect.any(Number) });
   });
 
-  it('keeps the last verdict while the database cannot be asked', async () => {
+  it('does not vouch for a clock it could not measure', async () => {
     const monitor = new ClockOffsetMonitor(
       {
         ...db.sql,
@@ -140,10 +140,12 @@ describe('the clock offset monitor', () => {
       },
       { maxOffsetMs: 2_000, logger: silentLogger },
     );
+    expect(monitor.untrustedReason()).toBeUndefined();
     await monitor.start();
     await monitor.stop();
     expect(monitor.offsetSeconds()).toBeUndefined();
-    expect(monitor.untrustedReason()).toBeUndefined();
+    // Started but never measured: not trusted (the replica waits rather than guess).
+    expect(monitor.untrustedReason()).toBe('the clock is not measured against the database yet');
   });
 
   it('measures the embedded database too (same process: no offset)', async () => {

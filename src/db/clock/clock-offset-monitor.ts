@@ -62,8 +62,13 @@ export class ClockOffsetMonitor {
     clearTimeout(waited);
   }
 
-  /** Why the clock is not trusted now, or undefined when it is (or was never measured). */
+  /**
+   * Why the clock is not trusted now, or undefined when it is. Once started, a clock not measured
+   * yet is not trusted; a monitor never started (a CLI command, a test without background work)
+   * holds nothing up.
+   */
   untrustedReason(): string | undefined {
+    if (!this.started) return undefined;
     return untrustedReason(this.state, this.options.maxOffsetMs);
   }
 

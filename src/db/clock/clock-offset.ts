@@ -59,10 +59,11 @@ export function nextClockState(
 }
 
 /**
- * Why this replica's clock is not to be trusted now, or undefined when it is (or nothing was
- * measured yet: a replica that cannot reach the database is reported by the database check).
+ * Why this replica's clock is not to be trusted now, or undefined when it is. Not measured yet
+ * counts as not trusted: a replica started with a clock 30 s off must not serve until it knows.
  */
 export function untrustedReason(state: ClockState, maxOffsetMs: number): string | undefined {
-  if (!state.measured || state.trusted) return undefined;
+  if (!state.measured) return 'the clock is not measured against the database yet';
+  if (state.trusted) return undefined;
   return `${describeOffset(state.offsetMs)} (more than the ${maxOffsetMs} ms allowed)`;
 }
