@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useFaultWorld } from './support/fault-world.ts';
 import { checkInvariants, expiryBoundAfterCrashMs, percentile, settle } from './support/invariants.ts';
+import type { Replica } from './support/replica.ts';
 import { sleep, Workload } from './support/workload.ts';
 
 const faults = useFaultWorld();
@@ -29,5 +30,32 @@ describe('replicas killed with SIGKILL while they work', () => {
     console.log(JSON.stringify(world.history.summary()));
     expect(report.violations).toEqual([]);
     expect(workload.filed.size).toBeGreaterThan(20);
+  });
+
+  it('a mining run cut short stores all of its result or none of it, and the next run completes', async () => {
+    const { world } = faults;
+    const [survivor, victim] = world.replicas as [Replica, Replica];
+    const gina = await world.humanToken('gina@acme.test');
+    const mine = 'mutation { runMining { id decisions } }';
+    const cut = world.history.graphql(victim, 'mine', gina, mine);
+    await sleep(100);
+    await victim.kill();
+    await cut;
+    const runs = await world.database.prisma.miningRun.findMany({
+      include: { _count: { select: { suggestions: true } } },
+    });
+    for (const run of runs) {
+      // Unfinished: the replica died before storing; nothing of it is stored.
+      if (!run.finishedAt) expect(run._count.suggestions).toBe(0);
+    }
+    const next = await world.history.graphql<{ runMining: { decisions: number } }>(
+      survivor,
+      'mine',
+      gina,
+      mine,
+    );
+    expect(next.data?.runMining.decisions).toBeGreaterThan(0);
+    await victim.start();
+    expect((await victim.ready()).status).toBe(200);
   });
 });

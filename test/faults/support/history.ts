@@ -27,8 +27,11 @@ export type GraphqlAnswer<T> = {
 
 export class History {
   readonly calls: RecordedCall[] = [];
-  /** When PostgreSQL was down: [from, to] in ms since the epoch. */
-  readonly outages: { from: number; to: number }[] = [];
+  /**
+   * When a 503 is the right answer: PostgreSQL down (every replica), or one replica's clock off
+   * (that replica); [from, to] in ms since the epoch.
+   */
+  readonly outages: { from: number; to: number; replica?: string }[] = [];
 
   /** POSTs a GraphQL document to `replica` and records the answer (status 0 when none came). */
   async graphql<T>(
@@ -80,8 +83,8 @@ export class History {
     this.calls.push({ id: this.calls.length + 1, ...call });
   }
 
-  outage<T>(during: () => Promise<T>): Promise<T> {
-    const entry = { from: Date.now(), to: Number.POSITIVE_INFINITY };
+  outage<T>(during: () => Promise<T>, replica?: string): Promise<T> {
+    const entry = { from: Date.now(), to: Number.POSITIVE_INFINITY, ...(replica ? { replica } : {}) };
     this.outages.push(entry);
     return during().finally(() => {
       entry.to = Date.now();
@@ -91,6 +94,23 @@ export class History {
   /** Calls answered with a 5xx. */
   serverErrors(): RecordedCall[] {
     return this.calls.filter((call) => call.status >= 500);
+  }
+
+  /** Per second since the first call: `ok/failed` (failed: no answer or 5xx), `!` where PostgreSQL was down. */
+  timeline(): string {
+    const first = this.calls[0]?.startedAt ?? 0;
+    const seconds: { ok: number; failed: number }[] = [];
+    for (const call of this.calls) {
+      const second = Math.floor((call.endedAt - first) / 1000);
+      seconds[second] ??= { ok: 0, failed: 0 };
+      if (call.status === 0 || call.status >= 500) seconds[second]!.failed += 1;
+      else seconds[second]!.ok += 1;
+    }
+    return Array.from(seconds, (counts, second) => {
+      const at = first + second * 1000;
+      const down = this.outages.some((outage) => at + 1000 >= outage.from && at <= outage.to) ? '!' : '';
+      return `${second}s:${counts?.ok ?? 0}/${counts?.failed ?? 0}${down}`;
+    }).join(' ');
   }
 
   summary(): Record<string, Record<string, number>> {

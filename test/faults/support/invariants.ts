@@ -111,6 +111,9 @@ export async function checkInvariants(
   violations.push(...(await slackViolations(world, requests)));
   violations.push(...(await auditViolations(world)));
   violations.push(...serverErrorViolations(world.history));
+  for (const call of world.history.calls.filter((candidate) => candidate.code === 'INTERNAL_SERVER_ERROR')) {
+    violations.push(`${call.op} on ${call.replica} met an unexpected error: ${call.message ?? ''}`);
+  }
   return { violations, expiryLatenessMs };
 }
 
@@ -170,12 +173,18 @@ async function auditViolations(world: FaultWorld): Promise<string[]> {
   return violations;
 }
 
-/** 5xx only while PostgreSQL was down (and just after), always a retryable UNAVAILABLE with Retry-After. */
+/**
+ * 5xx only while PostgreSQL was down or a replica's clock was off (and just after), always a
+ * retryable UNAVAILABLE with Retry-After.
+ */
 function serverErrorViolations(history: History): string[] {
   const violations: string[] = [];
   for (const call of history.serverErrors()) {
     const duringOutage = history.outages.some(
-      (outage) => call.endedAt >= outage.from && call.startedAt <= outage.to + outageGraceMs,
+      (outage) =>
+        (outage.replica === undefined || outage.replica === call.replica) &&
+        call.endedAt >= outage.from &&
+        call.startedAt <= outage.to + outageGraceMs,
     );
     const described = `${call.op} on ${call.replica} answered ${call.status} ${call.code ?? ''} ${call.message ?? ''}`;
     if (!duringOutage) violations.push(`${described} while PostgreSQL was up`);

@@ -143,7 +143,11 @@ export class Workload {
       const outcomes = await Promise.all(
         race ? [this.decide(requestId), this.decide(requestId)] : [this.decide(requestId)],
       );
-      if (!outcomes.some(Boolean)) this.pending.push(requestId);
+      if (!outcomes.some(Boolean)) {
+        this.pending.push(requestId);
+        // Let timers and I/O run (no replica may be routable: decide() then answers at once).
+        await sleep(50);
+      }
     }
   }
 
