@@ -65,7 +65,7 @@ export async function createIdentityModule(deps: {
   const unsubscribe = changes.subscribe((topic) => {
     if (topic === undefined || topic === 'identity') verifiedSecrets.clear();
     if (topic === undefined || topic === 'keys') {
-      signingKeys.reloadSoon();
+      signingKeys.forget();
       delegationTokens.forgetVerified();
     }
   });

@@ -35,6 +35,8 @@ export interface SignedDelegationToken {
  */
 export class DelegationTokens {
   private readonly verified = new VerifiedTokenCache<DelegationClaims>();
+  /** Counts forgetVerified calls: a check that began before one must not be remembered after it. */
+  private keysGeneration = 0;
 
   constructor(
     private readonly keys: SigningKeys,
@@ -84,16 +86,19 @@ export class DelegationTokens {
   }
 
   private async verifyAndRemember(token: string): Promise<DelegationClaims> {
+    const generation = this.keysGeneration;
     const payload = await this.verifySignature(token, true);
     const claims = delegationClaimsSchema.safeParse(payload);
     if (!claims.success)
       throw new TokenRefusedError('malformed_claims', 'the delegation token has malformed claims');
-    this.verified.set(token, claims.data);
+    // Checked with keys that may since have been retired: answer this call, remember nothing.
+    if (generation === this.keysGeneration) this.verified.set(token, claims.data);
     return claims.data;
   }
 
   /** Signing keys changed (rotation or retirement): verify everything afresh. */
   forgetVerified(): void {
+    this.keysGeneration++;
     this.verified.clear();
   }
 

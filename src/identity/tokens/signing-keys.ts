@@ -32,7 +32,15 @@ export class SigningKeys {
     return this.loaded;
   }
 
-  /** Forget the keys (another replica rotated them); throttled so unknown `kid`s cannot force a reload storm. */
+  /**
+   * Forget the keys: a key was added or retired (the `keys` change topic). Never throttled: a
+   * retirement must stop its tokens at once, even right after a reload.
+   */
+  forget(): void {
+    this.loaded = undefined;
+  }
+
+  /** Forget the keys (another replica may have added one); throttled so unknown `kid`s cannot force a reload storm. */
   reloadSoon(): boolean {
     if (Date.now() - this.lastReload < 5_000) return false;
     this.lastReload = Date.now();
@@ -74,14 +82,21 @@ export class SigningKeys {
   }
 }
 
+/** Newest first: the first key not retired is the one that signs. */
+export const newestKeyFirst = [
+  { createdAt: 'desc' },
+  { kid: 'desc' },
+] satisfies Prisma.SigningKeyOrderByWithRelationInput[];
+
 function activeKeys(prisma: PrismaClient) {
   return prisma.signingKey.findMany({
     where: { retiredAt: null },
-    orderBy: [{ createdAt: 'desc' }, { kid: 'desc' }],
+    orderBy: newestKeyFirst,
   });
 }
 
-async function createKey(prisma: PrismaClient): Promise<string> {
+/** A new Ed25519 key pair, stored; it signs from its creation on (the newest key signs). */
+export async function createKey(prisma: PrismaClient | Prisma.TransactionClient): Promise<string> {
   const { publicKey, privateKey } = await generateKeyPair(signingAlgorithm, {
     crv: 'Ed25519',
     extractable: true,
