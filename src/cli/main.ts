@@ -7,6 +7,7 @@ import { registerAuditCommands } from './commands/audit.ts';
 import { registerAuditExportCommand } from './commands/audit-export.ts';
 import { registerDevTokenCommand } from './commands/dev-token.ts';
 import { registerImportCommands } from './commands/import.ts';
+import { registerKeysCommands } from './commands/keys.ts';
 import { registerMcpCommand } from './commands/mcp.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerMiningCommands } from './commands/mine.ts';
@@ -30,6 +31,7 @@ registerVersionedSetCommands(program);
 registerMiningCommands(program);
 registerMcpCommand(program);
 registerSourceCommands(program);
+registerKeysCommands(program);
 
 /**
  * Expected failures print their message alone; anything else prints its stack. The error classes
