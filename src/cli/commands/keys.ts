@@ -48,7 +48,7 @@ export function registerKeysCommands(program: Command): void {
           `Tokens signed by the older keys keep verifying. They live at most ${seconds} s (${setBy}); with ${keySwitchMarginSeconds} s for every replica to switch, retire:`,
         );
         for (const key of rotated.verifying)
-          console.log(`  after ${isoSeconds(key.retirableAt!)}: aperture keys retire ${key.kid}`);
+          console.log(`  ${retireWhen(key, rotated.createdAt)}: aperture keys retire ${key.kid}`);
       }),
     );
 
@@ -75,6 +75,12 @@ export function registerKeysCommands(program: Command): void {
     );
 }
 
+/** When a verifying key can be retired: `now`, or `after <time>`; empty for other keys. */
+function retireWhen(key: SigningKeyStatus, now: Date): string {
+  if (!key.retirableAt) return '';
+  return key.retirableAt <= now ? 'now' : `after ${isoSeconds(key.retirableAt)}`;
+}
+
 /** KID, CREATED, STATE (`signing`, `verifying`, `retired <time>`), and when a verifying key can be retired. */
 function keyTable(keys: readonly SigningKeyStatus[], now: Date): string[] {
   const rows = [
@@ -83,7 +89,7 @@ function keyTable(keys: readonly SigningKeyStatus[], now: Date): string[] {
       key.kid,
       isoSeconds(key.createdAt),
       key.state === 'retired' ? `retired ${isoSeconds(key.retiredAt!)}` : key.state,
-      !key.retirableAt ? '' : key.retirableAt <= now ? 'now' : `after ${isoSeconds(key.retirableAt)}`,
+      retireWhen(key, now),
     ]),
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
