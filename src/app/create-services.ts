@@ -57,8 +57,8 @@ export interface Services {
   /** Whether this replica is shutting down (readiness and connections follow it). */
   drain: DrainState;
   /**
-   * Starts the work that runs on its own: Slack, the first mining run, the clock monitor (its first
-   * measurement before the job worker's first claim), the job worker, the audit log.
+   * Starts the work that runs on its own: Slack, the first mining run, the job worker, the audit
+   * log. (The clock monitor runs from the start: measured before anything is served or claimed.)
    */
   startBackgroundWork(): Promise<void>;
   /** Stops the background work and closes every module, then the change feed and the database. */
@@ -117,6 +117,8 @@ export async function createServices(
       ...(overrides.clockNow ? { now: overrides.clockNow } : {}),
     });
     closers.push(() => clock.stop());
+    // Measured before anything is served (the HTTP server refuses API calls until it is).
+    await clock.start();
     const metrics = serviceMetrics(
       database.prisma,
       changes,
@@ -245,8 +247,6 @@ export async function createServices(
           .catch((error: unknown) =>
             logger.error({ err: error }, 'the vending sweep could not be scheduled'),
           );
-        // The first measurement comes before the first claim.
-        await clock.start();
         jobs.start();
         auditLog.start();
       },
