@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useFaultWorld } from './support/fault-world.ts';
-import { checkInvariants, percentile, settle } from './support/invariants.ts';
+import { finishScenario, percentile } from './support/invariants.ts';
 import { LoadBalancer } from './support/load-balancer.ts';
 import { sleep, Workload } from './support/workload.ts';
 
@@ -31,12 +31,8 @@ describe('a replica whose clock is 30 s off', () => {
     }, skewed.name);
     await skewed.start();
     await balancer.until(skewed, true);
-    await workload.stop();
+    const report = await finishScenario(world, workload);
     balancer.stop();
-    await workload.drain();
-    await sleep(5_000);
-    await settle(world);
-    const report = await checkInvariants(world, workload);
     console.log(
       `faults: clock skew ±30 s on one replica — ${report.expiryLatenessMs.length} grants expired, lateness p50 ${percentile(report.expiryLatenessMs, 50)} ms, p99 ${percentile(report.expiryLatenessMs, 99)} ms`,
     );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useFaultWorld } from './support/fault-world.ts';
-import { checkInvariants, settle } from './support/invariants.ts';
+import { finishScenario } from './support/invariants.ts';
 import { sleep, Workload } from './support/workload.ts';
 
 const faults = useFaultWorld();
@@ -16,11 +16,7 @@ describe('PostgreSQL restarted under load', () => {
       await world.history.outage(() => world.cluster.restart(mode, 3_000));
       await sleep(4_000);
     }
-    await workload.stop();
-    await workload.drain();
-    await sleep(5_000);
-    await settle(world);
-    const report = await checkInvariants(world, workload);
+    const report = await finishScenario(world, workload);
     const unavailable = world.history.serverErrors().length;
     console.log(
       `faults: PostgreSQL restarted (fast, immediate) — ${workload.filed.size} requests, ${unavailable} calls answered 503 while it was down, ${JSON.stringify(world.history.summary())}`,

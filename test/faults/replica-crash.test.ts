@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useFaultWorld } from './support/fault-world.ts';
-import { checkInvariants, expiryBoundAfterCrashMs, percentile, settle } from './support/invariants.ts';
+import { expiryBoundAfterCrashMs, finishScenario, percentile } from './support/invariants.ts';
 import type { Replica } from './support/replica.ts';
 import { sleep, Workload } from './support/workload.ts';
 
@@ -18,12 +18,7 @@ describe('replicas killed with SIGKILL while they work', () => {
       await victim.start();
       await sleep(2_000);
     }
-    await workload.stop();
-    await workload.drain();
-    // Every grant's expiry passes, then the replicas catch up.
-    await sleep(5_000);
-    await settle(world);
-    const report = await checkInvariants(world, workload, { expiryMs: expiryBoundAfterCrashMs });
+    const report = await finishScenario(world, workload, { expiryMs: expiryBoundAfterCrashMs });
     console.log(
       `faults: kill -9 — ${workload.filed.size} requests, ${report.expiryLatenessMs.length} grants expired, lateness p50 ${percentile(report.expiryLatenessMs, 50)} ms, p99 ${percentile(report.expiryLatenessMs, 99)} ms, max ${Math.max(...report.expiryLatenessMs)} ms`,
     );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useFaultWorld } from './support/fault-world.ts';
-import { checkInvariants, settle } from './support/invariants.ts';
+import { finishScenario } from './support/invariants.ts';
 import { LoadBalancer } from './support/load-balancer.ts';
 import { sleep, Workload } from './support/workload.ts';
 
@@ -21,12 +21,8 @@ describe('a rolling restart of every replica under load', () => {
       await balancer.until(replica, true);
       await sleep(1_000);
     }
-    await workload.stop();
+    const report = await finishScenario(world, workload);
     balancer.stop();
-    await workload.drain();
-    await sleep(5_000);
-    await settle(world);
-    const report = await checkInvariants(world, workload);
     const failed = world.history.calls.filter((call) => call.status === 0 || call.status >= 500);
     console.log(
       `faults: rolling restart — ${workload.filed.size} requests, ${world.history.calls.length} calls, ${failed.length} failed`,

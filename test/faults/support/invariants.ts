@@ -44,6 +44,22 @@ export async function settle(world: FaultWorld, timeoutMs = 60_000): Promise<voi
   }
 }
 
+/**
+ * Ends a scenario: the traffic stops, every routed request is decided, every grant's expiry
+ * passes, the replicas catch up; then every invariant is checked.
+ */
+export async function finishScenario(
+  world: FaultWorld,
+  workload: Workload,
+  bounds: { expiryMs: number } = { expiryMs: expiryBoundMs },
+): Promise<InvariantReport> {
+  await workload.stop();
+  await workload.drain();
+  await sleep(workload.grantSeconds * 1000 + 1000);
+  await settle(world);
+  return checkInvariants(world, workload, bounds);
+}
+
 /** Checks the database, the fake Slack and the history against every invariant of the suite. */
 export async function checkInvariants(
   world: FaultWorld,

@@ -53,6 +53,11 @@ export class Workload {
     },
   ) {}
 
+  /** How long the grants it asks for last. */
+  get grantSeconds(): number {
+    return this.options.grantSeconds;
+  }
+
   start(): void {
     this.running = true;
     for (let index = 0; index < this.options.agents; index += 1) this.loops.push(this.agentLoop(index));
