@@ -76,6 +76,8 @@ export const knownEventTypes = [
   'rules.applied',
   'rule-suggestion.accepted',
   'rule-suggestion.rejected',
+  'signing-key.retired',
+  'signing-key.rotated',
   'slice.queried',
   'token.exchanged',
   'token.refused',
