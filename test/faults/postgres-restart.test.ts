@@ -21,6 +21,7 @@ describe('PostgreSQL restarted under load', () => {
     console.log(
       `faults: PostgreSQL restarted (fast, immediate) — ${workload.filed.size} requests, ${unavailable} calls answered 503 while it was down, ${JSON.stringify(world.history.summary())}`,
     );
+    console.log(`faults: first call served after each restart, ms: ${world.history.recoveryMs().join(', ')}`);
     console.log(`faults: timeline (ok/failed per second, ! PostgreSQL down) ${world.history.timeline()}`);
     expect(report.violations).toEqual([]);
     expect(unavailable).toBeGreaterThan(0);

@@ -91,6 +91,16 @@ export class History {
     });
   }
 
+  /** For each outage: ms from its end to the first call answered 2xx that started after it. */
+  recoveryMs(): number[] {
+    return this.outages.flatMap((outage) => {
+      const first = this.calls
+        .filter((call) => call.startedAt >= outage.to && call.status >= 200 && call.status < 300)
+        .sort((a, b) => a.endedAt - b.endedAt)[0];
+      return first ? [first.endedAt - outage.to] : [];
+    });
+  }
+
   /** Calls answered with a 5xx. */
   serverErrors(): RecordedCall[] {
     return this.calls.filter((call) => call.status >= 500);
