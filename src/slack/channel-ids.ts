@@ -6,6 +6,11 @@ import { platformError, slackCall } from './slack-errors.ts';
 /** A Slack conversation id (public or private channel, DM), as opposed to a `#name`. */
 const conversationId = /^[CGD][A-Z0-9]{2,}$/;
 
+/** Whether Slack can read this conversation's history (history takes ids, never names). */
+export function isConversationId(channel: string): boolean {
+  return conversationId.test(channel);
+}
+
 /**
  * The id of a channel named in settings or rules (`#access-approvals`). Slack posts to a name but
  * reads history only by id, and finding a post again after a lost answer (a crash, a 500 after

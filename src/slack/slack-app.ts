@@ -70,6 +70,8 @@ export function createSlackApp(deps: {
   const client = new WebClient(config.botToken, {
     ...clientOptions,
     retryConfig: { retries: 0 },
+    // A Slack that takes the connection and never answers must not hold a job (and its lease) forever.
+    timeout: 15_000,
     rejectRateLimitedCalls: true,
     logger,
   });

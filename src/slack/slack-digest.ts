@@ -4,8 +4,8 @@ import type { PrismaClient } from '../db/open-database.ts';
 import { formatCondition } from '../mining/rule-condition.ts';
 import type { StoredSuggestion } from '../mining/workflow/stored-suggestion.ts';
 import type { SuggestionDigest } from '../mining/workflow/suggestion-digest.ts';
-import type { SlackChannelIds } from './channel-ids.ts';
-import { slackCall } from './slack-errors.ts';
+import { isConversationId, type SlackChannelIds } from './channel-ids.ts';
+import { platformError, slackCall } from './slack-errors.ts';
 
 const metadataType = 'aperture_digest';
 
@@ -27,10 +27,16 @@ export class SlackDigest implements SuggestionDigest {
     // A lost answer to an earlier post is found in the history (by id; a lookup Slack fails is
     // retried with the job rather than risk a second digest).
     const channel = (await this.channels?.idOf(this.channel)) ?? this.channel;
-    const history = await slackCall('conversations.history', () =>
-      this.client.conversations.history({ channel, limit: 100, include_all_metadata: true }),
-    );
-    const already = history.messages?.some(
+    const history = isConversationId(channel)
+      ? await slackCall('conversations.history', () =>
+          this.client.conversations.history({ channel, limit: 100, include_all_metadata: true }),
+        ).catch((error: unknown) => {
+          // Slack refusing the lookup (a missing scope) leaves nothing to find; failing is retried.
+          if (platformError(error)) return null;
+          throw error;
+        })
+      : null;
+    const already = history?.messages?.some(
       (message) =>
         message.metadata?.event_type === metadataType &&
         (message.metadata.event_payload as { run_id?: string } | undefined)?.run_id === run.runId,

@@ -6,7 +6,7 @@ import { RetryLaterError } from '../jobs/job-worker.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ApprovalEvent, ApprovalNotifier } from '../requests/approval-notifier.ts';
 import { loadRequestView, type RequestView } from '../requests/request-view.ts';
-import type { SlackChannelIds } from './channel-ids.ts';
+import { isConversationId, type SlackChannelIds } from './channel-ids.ts';
 import { approvalBlocks, outcomeText, pendingProgress } from './messages/approval-blocks.ts';
 import type { SlackConfig } from './slack-config.ts';
 import { platformError, slackCall } from './slack-errors.ts';
@@ -108,7 +108,9 @@ export class SlackNotifier implements ApprovalNotifier {
         : await this.prisma.slackMessage.update({ where: { id: existing.id }, data: { channel } })
       : await this.prisma.slackMessage.create({ data: { id: randomUUID(), requestId, purpose, channel } });
     const metadata = { event_type: metadataType, event_payload: { request_id: requestId, purpose } };
-    const found = existing ? await this.findPosted(row.channel, row.createdAt, requestId, purpose) : null;
+    const found = existing
+      ? await this.findPosted(row.channel, row.createdAt, requestId, purpose, options.threadTs)
+      : null;
     let posted = found;
     if (!posted) {
       const result = await slackCall('chat.postMessage', () =>
@@ -143,36 +145,54 @@ export class SlackNotifier implements ApprovalNotifier {
 
   /**
    * A post that reached Slack before its ts was stored (a crash, a timeout, an error after the
-   * post): found by its metadata, in the channel's history since just before the row was written.
-   * A lookup Slack fails is retried with the job: posting blindly could post twice.
+   * post): found by its metadata, in the channel's history (a thread's replies, for a reply) since
+   * just before the row was written. Slack failing to answer is retried with the job (posting
+   * blindly could post twice); Slack refusing the lookup (a channel known only by name, a missing
+   * scope) leaves nothing to find, and the post goes out (once more, at worst).
    */
-  private async findPosted(channel: string, since: Date, requestId: string, purpose: string) {
+  private async findPosted(
+    channel: string,
+    since: Date,
+    requestId: string,
+    purpose: string,
+    threadTs: string | undefined,
+  ) {
+    if (!isConversationId(channel)) return null;
     // Slack's clock and the database's may differ: look from well before.
     const oldest = String(Math.floor(since.getTime() / 1000) - 600);
     let cursor: string | undefined;
-    for (let page = 0; page < 50; page += 1) {
-      const history = await slackCall('conversations.history', () =>
-        this.client.conversations.history({
+    try {
+      for (let page = 0; page < 50; page += 1) {
+        const window = {
           channel,
           oldest,
           limit: 200,
           include_all_metadata: true,
           ...(cursor ? { cursor } : {}),
-        }),
-      );
-      const match = history.messages?.find((message) => {
-        const payload = message.metadata?.event_payload as
-          | { request_id?: string; purpose?: string }
-          | undefined;
-        return (
-          message.metadata?.event_type === metadataType &&
-          payload?.request_id === requestId &&
-          payload?.purpose === purpose
-        );
-      });
-      if (match?.ts) return { channel, ts: match.ts };
-      cursor = history.response_metadata?.next_cursor || undefined;
-      if (!history.has_more || !cursor) return null;
+        };
+        const history = threadTs
+          ? await slackCall('conversations.replies', () =>
+              this.client.conversations.replies({ ...window, ts: threadTs }),
+            )
+          : await slackCall('conversations.history', () => this.client.conversations.history(window));
+        const match = history.messages?.find((message) => {
+          const payload = message.metadata?.event_payload as
+            | { request_id?: string; purpose?: string }
+            | undefined;
+          return (
+            message.metadata?.event_type === metadataType &&
+            payload?.request_id === requestId &&
+            payload?.purpose === purpose
+          );
+        });
+        if (match?.ts) return { channel, ts: match.ts };
+        cursor = history.response_metadata?.next_cursor || undefined;
+        if (!history.has_more || !cursor) return null;
+      }
+    } catch (error) {
+      const refused = platformError(error);
+      if (!refused) throw error;
+      this.logger.warn({ requestId, purpose, error: refused }, 'Slack refused the history lookup; posting');
     }
     return null;
   }
