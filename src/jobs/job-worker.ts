@@ -164,15 +164,23 @@ export class JobWorker {
   private async run(job: Job): Promise<void> {
     const handler = this.handlers.get(job.kind);
     const log = this.logger.child({ jobId: job.id, jobKind: job.kind, attempt: job.attempts });
+    let settled = false;
     const renewal = setInterval(() => {
-      this.renewLease(job).catch((error: unknown) =>
-        log.warn({ err: error }, 'a running job’s lease could not be renewed'),
+      this.renewLease(job).then(
+        (renewed) => {
+          if (!renewed && !settled) log.warn('a running job lost its lease (another replica may run it too)');
+        },
+        (error: unknown) => log.warn({ err: error }, 'a running job’s lease could not be renewed'),
       );
     }, this.options.leaseMs / 3);
     renewal.unref();
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-      await handler(job);
+      // The lease is renewed only while the handler runs, never past its delete or release.
+      await handler(job).finally(() => {
+        settled = true;
+        clearInterval(renewal);
+      });
       // Only this claim may delete it: a job whose lease ran out may have been claimed again.
       await this.prisma.job.deleteMany({ where: { id: job.id, attempts: job.attempts } });
     } catch (error) {
@@ -195,11 +203,13 @@ export class JobWorker {
   }
 
   /** Only this claim's lease (a job taken over after its lease ran out belongs to the new claim). */
-  private async renewLease(job: Job): Promise<void> {
+  /** Whether the lease was still this claim's (a released job is not locked again). */
+  private async renewLease(job: Job): Promise<boolean> {
     const leaseSeconds = this.options.leaseMs / 1000;
-    await this.prisma.$executeRaw`
+    const renewed = await this.prisma.$executeRaw`
       UPDATE "Job" SET "lockedUntil" = now() + make_interval(secs => ${leaseSeconds})
-      WHERE "id" = ${job.id}::uuid AND "attempts" = ${job.attempts}`;
+      WHERE "id" = ${job.id}::uuid AND "attempts" = ${job.attempts} AND "lockedUntil" IS NOT NULL`;
+    return renewed > 0;
   }
 
   private async release(
