@@ -44,9 +44,14 @@ export async function openDatabase(
 }
 
 function openPostgres(url: string, poolSize: number, logger?: Logger): Database {
-  // A database that takes connections and answers nothing (a hung host, a black-holed route)
-  // fails a call after 5 s, answered as unavailable, instead of holding it forever.
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
+  // A new connection to a database that answers nothing (a hung host, a black-holed route) is
+  // given up after 5 s, answered as unavailable; TCP keepalive notices an open one that died.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 5_000,
+    keepAlive: true,
+  });
   // An idle connection can fail (server restart, terminated backend). Without a listener that
   // error would crash the process; the pool replaces the connection on the next query.
   pool.on('error', (error) => logger?.warn({ err: error }, 'an idle database connection failed'));

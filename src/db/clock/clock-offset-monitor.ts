@@ -19,6 +19,26 @@ export interface ClockOffsetMonitorOptions {
 }
 
 const defaultIntervalMs = 10_000;
+/** How long one measurement may take before the monitor stops waiting for it. */
+const measurementTimeoutMs = 5_000;
+
+/** Whether `promise` settled within `ms`. */
+async function withinMs(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+  });
+  const settled = await Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    timeout,
+  ]);
+  clearTimeout(timer);
+  return settled;
+}
 /** `start` waits this long for the first measurement; a hung database does not hold up a start. */
 const firstMeasurementWaitMs = 2_000;
 
@@ -88,11 +108,18 @@ export class ClockOffsetMonitor {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.measuring;
+    if (this.measuring) await withinMs(this.measuring, measurementTimeoutMs);
   }
 
+  /**
+   * A measurement the database does not answer (a hung connection) is given up after a while:
+   * the next one starts on time, and the late answer, if any, is dropped for its round trip.
+   */
   private async measureAndSchedule(): Promise<void> {
-    await this.measure();
+    const measuring = this.measure();
+    if (!(await withinMs(measuring, measurementTimeoutMs))) {
+      if (this.measuring === measuring) this.measuring = undefined;
+    }
     if (this.stopped) return;
     this.timer = setTimeout(() => void this.measureAndSchedule(), this.intervalMs);
     this.timer.unref();
