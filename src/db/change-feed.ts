@@ -29,14 +29,15 @@ export type ChangeTopic = (typeof changeTopics)[number];
 export type ChangeListener = (topic: ChangeTopic | undefined, detail?: string) => void;
 
 /**
- * Each notification carries the database's clock at the moment it was sent (`#<epoch ms>` after
- * the topic), so a receiver can tell how late caches are invalidated.
+ * Each notification carries the database's clock at the moment it was sent (`<epoch ms>#` before
+ * the topic), so a receiver can tell how late caches are invalidated. In front, so that a replica
+ * of an older version (a rolling upgrade) reads an unknown topic: "everything changed", safe.
  */
-const sentAtSuffix = /#(\d{10,16})$/;
+const sentAtPrefix = /^(\d{10,16})#/;
 
 /** `payload` stamped with the database's clock, in SQL (the sender's own clock may be off). */
 export const stampedPayloadSql = (payload: Prisma.Sql): Prisma.Sql =>
-  Prisma.sql`${payload} || '#' || floor(extract(epoch from clock_timestamp()) * 1000)::bigint::text`;
+  Prisma.sql`floor(extract(epoch from clock_timestamp()) * 1000)::bigint::text || '#' || ${payload}`;
 
 /**
  * Database-backed invalidation across replicas. Writers call `notifyChange` inside their
@@ -77,8 +78,8 @@ class Listeners {
 
   /** An unknown payload counts as "everything changed". */
   emitPayload(stamped: string | undefined): void {
-    const sentAt = stamped === undefined ? null : sentAtSuffix.exec(stamped);
-    const payload = sentAt ? stamped!.slice(0, sentAt.index) : stamped;
+    const sentAt = stamped === undefined ? null : sentAtPrefix.exec(stamped);
+    const payload = sentAt ? stamped!.slice(sentAt[0].length) : stamped;
     if (sentAt) for (const listener of this.deliveries) listener(Number(sentAt[1]));
     const separator = payload?.indexOf(':') ?? -1;
     const topic = separator < 0 ? payload : payload!.slice(0, separator);
