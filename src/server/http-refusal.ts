@@ -31,7 +31,10 @@ export function refuseRequest(
   response.end(body);
 }
 
-/** 503 while the database is down or restarting: nothing was done, retry in a moment. */
+/**
+ * 503 while the database is down or restarting: retry in a moment. (A connection lost during a
+ * commit may have committed: a retried call can meet what the first one did.)
+ */
 export function refuseWhileDatabaseUnavailable(
   response: http.ServerResponse,
   unavailable: DatabaseUnavailableError,
