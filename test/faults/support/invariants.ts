@@ -124,6 +124,13 @@ export async function checkInvariants(
     }
   }
 
+  // No job gave up (a notice never sent, a grant never ended, a login never narrowed).
+  const failedJobs = await prisma.job.findMany({
+    where: { failedAt: { not: null } },
+    select: { kind: true, lastError: true },
+  });
+  for (const job of failedJobs) violations.push(`a ${job.kind} job gave up: ${job.lastError ?? ''}`);
+
   violations.push(...(await slackViolations(world, requests)));
   violations.push(...(await auditViolations(world)));
   violations.push(...serverErrorViolations(world.history));
