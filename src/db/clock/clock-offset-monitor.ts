@@ -108,7 +108,8 @@ export class ClockOffsetMonitor {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    if (this.measuring) await withinMs(this.measuring, measurementTimeoutMs);
+    const measuring = this.measuring;
+    if (measuring !== undefined) await withinMs(measuring, measurementTimeoutMs);
   }
 
   /**
