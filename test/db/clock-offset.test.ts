@@ -86,7 +86,8 @@ describe('the clock offset monitor', () => {
     expect(monitor.offsetSeconds()).toBeUndefined();
     await monitor.start();
     try {
-      expect(Math.abs(monitor.offsetSeconds() ?? Number.NaN)).toBeLessThan(0.05);
+      // Within half a round trip, which a busy machine stretches: far below the 2 s tolerance either way.
+      expect(Math.abs(monitor.offsetSeconds() ?? Number.NaN)).toBeLessThan(0.5);
       expect(monitor.untrustedReason()).toBeUndefined();
     } finally {
       await monitor.stop();
@@ -153,7 +154,8 @@ describe('the clock offset monitor', () => {
     const monitor = new ClockOffsetMonitor(embedded.sql, { maxOffsetMs: 2_000, logger: silentLogger });
     try {
       await monitor.start();
-      expect(Math.abs(monitor.offsetSeconds() ?? Number.NaN)).toBeLessThan(0.05);
+      // Within half a round trip, which a busy machine stretches: far below the 2 s tolerance either way.
+      expect(Math.abs(monitor.offsetSeconds() ?? Number.NaN)).toBeLessThan(0.5);
     } finally {
       await monitor.stop();
       await embedded.dispose();
