@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { ChangeFeed } from '../../src/db/change-feed.ts';
 import { scheduleJobs } from '../../src/jobs/job-queue.ts';
 import { JobWorker } from '../../src/jobs/job-worker.ts';
+import { quietChangeFeed } from '../support/quiet-change-feed.ts';
 import { createTestDatabase, silentLogger, type TestDatabase } from '../support/test-database.ts';
 
 let db: TestDatabase;
@@ -10,11 +10,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => db?.dispose());
 
-const quietFeed: ChangeFeed = {
-  reliable: true,
-  subscribe: () => () => undefined,
-  close: async () => undefined,
-};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 it('a job running longer than its lease keeps it: a second replica never runs it at the same time', async () => {
@@ -24,8 +19,8 @@ it('a job running longer than its lease keeps it: a second replica never runs it
     await sleep(1_500);
   };
   const options = { pollMs: 50, leaseMs: 300, batchSize: 5 };
-  const first = new JobWorker(db.prisma, new Map([['slow', slow]]), silentLogger, quietFeed, options);
-  const second = new JobWorker(db.prisma, new Map([['slow', slow]]), silentLogger, quietFeed, options);
+  const first = new JobWorker(db.prisma, new Map([['slow', slow]]), silentLogger, quietChangeFeed, options);
+  const second = new JobWorker(db.prisma, new Map([['slow', slow]]), silentLogger, quietChangeFeed, options);
   await scheduleJobs(db.prisma, [{ kind: 'slow', payload: {}, runAt: new Date() }]);
   const running = first.runDue();
   await sleep(100);
@@ -57,7 +52,7 @@ it("a dead replica's job is taken over once its lease runs out", async () => {
       ],
     ]),
     silentLogger,
-    quietFeed,
+    quietChangeFeed,
     { pollMs: 50, leaseMs: 300, batchSize: 5 },
   );
   expect(await survivor.runDue()).toBe(0);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { ChangeFeed } from '../../src/db/change-feed.ts';
 import { scheduleJobs } from '../../src/jobs/job-queue.ts';
 import { JobWorker } from '../../src/jobs/job-worker.ts';
 import { createLogger } from '../../src/logging/logger.ts';
+import { quietChangeFeed } from '../support/quiet-change-feed.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 let db: TestDatabase;
@@ -10,12 +10,6 @@ beforeAll(async () => {
   db = await createTestDatabase();
 }, 60_000);
 afterAll(() => db?.dispose());
-
-const quietFeed: ChangeFeed = {
-  reliable: true,
-  subscribe: () => () => undefined,
-  close: async () => undefined,
-};
 
 it('a job that fails for the last time is logged with its whole error, scrubbed of credentials', async () => {
   const lines: Record<string, unknown>[] = [];
@@ -39,7 +33,7 @@ it('a job that fails for the last time is logged with its whole error, scrubbed 
       ],
     ]),
     logger,
-    quietFeed,
+    quietChangeFeed,
     { pollMs: 60_000, leaseMs: 30_000, batchSize: 5 },
   );
   await scheduleJobs(db.prisma, [{ kind: 'doomed', payload: {}, runAt: new Date(), maxAttempts: 1 }]);
