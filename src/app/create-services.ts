@@ -5,6 +5,7 @@ import type { Config } from '../config/config.ts';
 import type { ChangeFeed } from '../db/change-feed.ts';
 import { ClockOffsetMonitor } from '../db/clock/clock-offset-monitor.ts';
 import type { Database } from '../db/open-database.ts';
+import { rootDelegationOf } from '../identity/delegations/root-delegation.ts';
 import { createIdentityModule, type IdentityModule } from '../identity/identity-module.ts';
 import { type JobHandler, JobWorker } from '../jobs/job-worker.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -14,6 +15,7 @@ import { AccessService } from '../policy/slice/access-service.ts';
 import { PolicyGovernance } from '../policy/store/policy-governance.ts';
 import { type ApprovalNotifier, LogOnlyNotifier } from '../requests/approval-notifier.ts';
 import { cancelRequestsOfTokens } from '../requests/cancel-pending-requests.ts';
+import { endConsentsOfAgent } from '../requests/consent/standing-consents.ts';
 import { ActiveGrants } from '../requests/grants/active-grants.ts';
 import { revokeGrantsOfAgent } from '../requests/grants/end-grant.ts';
 import { RequestsModule } from '../requests/requests-module.ts';
@@ -132,7 +134,10 @@ export async function createServices(
       logger,
       // Zero standing privileges: what a stopped agent holds ends with it, through a callback
       // wired here so identity need not import requests.
-      onAgentStopped: revokeGrantsOfAgent,
+      onAgentStopped: async (tx, agentId, by) => {
+        await revokeGrantsOfAgent(tx, agentId, by);
+        await endConsentsOfAgent(tx, agentId);
+      },
       onTokensRevoked: cancelRequestsOfTokens,
       afterRevocation,
     });
@@ -154,6 +159,9 @@ export async function createServices(
       logger,
       afterRevocation,
       onDecision: (decision) => metrics.decisions.inc(decision),
+      revokeDelegation: async (person, tokenId, reason) => {
+        await identity.revokeToken(person, await rootDelegationOf(database.prisma, tokenId), reason);
+      },
     });
     closers.push(() => requests.close());
     const slack = await createSlackWhenConfigured(config, logger, { database, identity, requests });

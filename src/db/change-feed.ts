@@ -21,6 +21,8 @@ const changeTopics = [
   'jobs',
   /** A console session ended (sign-out): streams it opened check it again. */
   'console-sessions',
+  /** A person's standing consents or governance's consent settings changed. */
+  'consents',
 ] as const;
 
 export type ChangeTopic = (typeof changeTopics)[number];

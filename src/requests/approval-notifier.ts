@@ -11,7 +11,13 @@ export type ApprovalEventKind =
   | 'expired'
   | 'cancelled'
   | 'grant-revoked'
-  | 'grant-expired';
+  | 'grant-expired'
+  /** The person it is made for is asked to confirm it (a DM with their four answers). */
+  | 'consent-asked'
+  /** They confirmed it (their prompt is updated; approvers asked after them are asked now). */
+  | 'consent-given'
+  /** They answered "not me": the request is denied and governance is told (a security event). */
+  | 'not-me';
 
 export interface ApprovalEvent {
   kind: ApprovalEventKind;

@@ -1,7 +1,12 @@
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { ApprovalPlan } from './approvals/approval-plan.ts';
 import type { RequestSnapshot, ResourceSnapshot } from './request-snapshot.ts';
-import type { ApproverGroup, Routing } from './rules/rule-schema.ts';
+import {
+  type ApproverGroup,
+  approverSteps,
+  type Routing,
+  requesterConfirmation,
+} from './rules/rule-schema.ts';
 
 export interface Candidate {
   id: string;
@@ -82,7 +87,7 @@ export async function resolveApprovalPlan(
   const governance: ApproverGroup = { kind: 'group', group: options.governanceGroup };
   const people = await candidates(
     tx,
-    [...routing.steps.flatMap((step) => step.approvers), ...escalation, governance],
+    [...approverSteps(routing).flatMap((step) => step.approvers), ...escalation, governance],
     snapshot,
   );
   return planFor(routing, snapshot, people, options);
@@ -104,7 +109,9 @@ export function planFor(
   );
   return {
     ordered: routing.ordered,
-    steps: routing.steps.map((step) => ({
+    requester: requesterConfirmation(routing),
+    approveUpToSeconds: null,
+    steps: approverSteps(routing).map((step) => ({
       name: step.name ?? null,
       required: step.required,
       objects: snapshot.resources.map((resource) => {

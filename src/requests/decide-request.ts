@@ -1,54 +1,30 @@
 import type { AccessRequest, Prisma } from '../../generated/prisma/client.ts';
-import { type AuditEventInput, recordAuditEvent } from '../audit/index.ts';
-import { lockAccessRequestRow } from '../db/locks/index.ts';
+import { recordAuditEvent } from '../audit/index.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import { requireAgent, requireHuman, type Viewer } from '../identity/viewer.ts';
 import { ApertureError } from '../shared/errors.ts';
 import { toJson } from '../shared/json.ts';
 import { validateInput } from '../shared/validate.ts';
-import { type ApprovalEventKind, approvalNoticeJob } from './approval-notifier.ts';
 import { assignStep, everyoneEligible, planOf, planProgress } from './approvals/approval-plan.ts';
 import { approverProblem } from './approvals/may-decide.ts';
 import { resolveApprovalPlan } from './approvers.ts';
-import { grantKey } from './grants/active-grants.ts';
-import { newGrant } from './grants/create-grant.ts';
-import { extendGrantInTx } from './grants/extend-grant.ts';
 import type { RequestDeps } from './request-deps.ts';
-import { type DecisionInput, decisionInputSchema, isUuid, requestNotFound } from './request-input.ts';
+import { type DecisionInput, decisionInputSchema, requestNotFound } from './request-input.ts';
 import type { RequestSnapshot } from './request-snapshot.ts';
+import {
+  alreadyDecided,
+  announce,
+  approveInTx,
+  lockRequest,
+  requestEvent,
+  requireActiveChain,
+  routingOf,
+  transition,
+} from './request-transitions.ts';
 import { maySeeRequest } from './request-visibility.ts';
-import { writeRequestRows } from './request-writes.ts';
-import { type Routing, routingSchema } from './rules/rule-schema.ts';
 
 /** Humans decide, with their own token; agents never approve anything, not even by relaying. */
 const onlyHumansDecide = 'only a human with their own token can decide access requests';
-
-/** A request made through an agent that is no longer active cannot be approved or denied into effect. */
-async function requireActiveChain(tx: Prisma.TransactionClient, request: AccessRequest): Promise<void> {
-  const inactive = await tx.agent.count({ where: { id: { in: request.chain }, status: { not: 'ACTIVE' } } });
-  if (inactive > 0) {
-    throw new ApertureError('CONFLICT', 'an agent of the requesting chain is suspended or retired');
-  }
-}
-
-/** Locks the request row for the rest of the transaction: decisions on one request run one at a time. */
-async function lockRequest(tx: Prisma.TransactionClient, requestId: string): Promise<AccessRequest | null> {
-  if (!isUuid(requestId)) return null;
-  await lockAccessRequestRow(tx, requestId);
-  return tx.accessRequest.findUnique({ where: { id: requestId } });
-}
-
-function routingOf(request: AccessRequest): Routing | null {
-  return request.routing ? routingSchema.parse(request.routing) : null;
-}
-
-function alreadyDecided(request: AccessRequest): ApertureError {
-  return new ApertureError(
-    'CONFLICT',
-    `the request is already ${request.status.toLowerCase()}${request.decidedBy ? ` (by ${request.decidedBy})` : ''}`,
-    { status: request.status, decidedBy: request.decidedBy },
-  );
-}
 
 type Decision = { kind: 'approve'; durationSeconds: number | undefined } | { kind: 'deny'; reason: string };
 
@@ -96,6 +72,13 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
         );
         return denied;
       }
+      if (request.consent === 'WAITING' && planOf(request).requester === 'before') {
+        refusal.problem = 'the person it is made for has not confirmed it yet';
+        throw new ApertureError(
+          'FORBIDDEN',
+          'the person it is made for confirms it first: nothing on this request waits for you yet',
+        );
+      }
       const routing = routingOf(request);
       const seconds = Math.min(
         decision.durationSeconds ?? request.requestedDurationSeconds,
@@ -123,7 +106,8 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
       };
       const approvals = [...earlier, approval];
       const progress = planProgress(plan, approvals);
-      if (!progress.approved) {
+      // Filled, but the person it is for has still to confirm it: it waits for them.
+      if (!progress.approved || request.consent === 'WAITING') {
         await tx.accessApproval.create({ data: approval });
         await announce(
           tx,
@@ -140,6 +124,7 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
                   .filter((object) => object.waiting)
                   .map((object) => `${step.index}:${object.path}`),
               ),
+              waitingForConsent: request.consent === 'WAITING',
               durationSeconds: seconds,
             },
             actorOf,
@@ -147,47 +132,13 @@ async function decide(deps: RequestDeps, actor: Viewer, requestId: string, decis
         );
         return request;
       }
-      const approvedSeconds = Math.min(...approvals.map((approval) => approval.durationSeconds));
-      const approved = await transition(
-        tx,
-        request,
-        'APPROVED',
-        `person:${approverId}`,
-        null,
-        approvedSeconds,
-      );
-      const audit = [
-        requestEvent(
-          request,
-          'access.approved',
-          {
-            approvers: approvals.map((approval) => approval.approverId),
-            steps: approvals.map((approval) => approval.step),
-            approvedSeconds,
-          },
-          actorOf,
-        ),
-      ];
-      const terms = { now: new Date(), approvedSeconds, ruleMaxSeconds: routing?.maxDuration ?? null };
-      if (approved.extendsGrantId) {
-        await tx.accessApproval.create({ data: approval });
-        await extendGrantInTx(tx, deps, approved, approved.extendsGrantId, terms, audit);
-        await announce(tx, approved, 'approved', ...audit);
-        return approved;
-      }
-      // The approval, the grant, their timers, audit events and notifications: one statement.
-      const made = newGrant(approved, terms, deps.config.grantMaximums);
-      await writeRequestRows(tx, {
-        approvals: [approval],
-        grants: [made.grant],
-        jobs: [made.job, approvalNoticeJob('approved', approved.id)],
-        audit: [...audit, made.event],
-        changes: [
-          { topic: 'grants', detail: grantKey(made.grant) },
-          { topic: 'requests', detail: approved.id },
-        ],
+      return approveInTx(tx, deps, request, {
+        approvals,
+        newApproval: approval,
+        decidedBy: `person:${approverId}`,
+        reason: null,
+        audit: [],
       });
-      return approved;
     });
   } finally {
     if (refusal.problem) {
@@ -281,6 +232,9 @@ export async function escalateRequest(
     // Nobody loses eligibility by an escalation (someone may have approved already).
     const plan = {
       ...widened,
+      // Whether the person confirms (and when) was settled when it was filed.
+      requester: before.requester,
+      approveUpToSeconds: before.approveUpToSeconds,
       steps: widened.steps.map((step, index) => ({
         ...step,
         objects: step.objects.map((object) => {
@@ -310,64 +264,4 @@ export async function escalateRequest(
     );
     return true;
   });
-}
-
-/** PENDING → a final state, only from PENDING (the conditional update is the guarantee, the lock the order). */
-async function transition(
-  tx: Prisma.TransactionClient,
-  request: AccessRequest,
-  status: AccessRequest['status'],
-  decidedBy: string,
-  reason: string | null,
-  approvedDurationSeconds: number | null = null,
-): Promise<AccessRequest> {
-  const decidedAt = new Date();
-  const { count } = await tx.accessRequest.updateMany({
-    where: { id: request.id, status: 'PENDING' },
-    data: { status, decidedBy, decisionReason: reason, decidedAt, approvedDurationSeconds, pendingKey: null },
-  });
-  if (count !== 1)
-    throw alreadyDecided(await tx.accessRequest.findUniqueOrThrow({ where: { id: request.id } }));
-  return {
-    ...request,
-    status,
-    decidedBy,
-    decisionReason: reason,
-    decidedAt,
-    approvedDurationSeconds,
-    pendingKey: null,
-  };
-}
-
-/**
- * Subscribers (any replica) and the approval channel learn about the change once it commits; its
- * audit events are appended last, so the audit chain's head stays locked only until the commit.
- */
-async function announce(
-  tx: Prisma.TransactionClient,
-  request: AccessRequest,
-  kind: ApprovalEventKind,
-  ...audit: AuditEventInput[]
-) {
-  await writeRequestRows(tx, {
-    jobs: [approvalNoticeJob(kind, request.id)],
-    audit,
-    changes: [{ topic: 'requests', detail: request.id }],
-  });
-}
-
-/** An audit event about a request; by default acted by its human and agent chain. */
-function requestEvent(
-  request: AccessRequest,
-  type: string,
-  payload?: Record<string, unknown>,
-  actor: AuditEventInput['actor'] = { humanId: request.humanId, agentChain: request.chain },
-): AuditEventInput {
-  return {
-    type,
-    actor,
-    intent: request.intent,
-    subject: { kind: 'access-request', id: request.id },
-    payload,
-  };
 }

@@ -13,8 +13,16 @@ import { ApertureError } from '../shared/errors.ts';
 import { toJson } from '../shared/json.ts';
 import { validateInput } from '../shared/validate.ts';
 import { approvalNoticeJob } from './approval-notifier.ts';
-import { type ApprovalPlan, everyoneEligible, fewestApprovals } from './approvals/approval-plan.ts';
+import {
+  type ApprovalPlan,
+  confirmationOnlyPlan,
+  everyoneEligible,
+  fewestApprovals,
+} from './approvals/approval-plan.ts';
 import { resolveApprovalPlan } from './approvers.ts';
+import { type ConfirmationAsked, confirmationAsked } from './consent/confirmation-asked.ts';
+import { consentEvents } from './consent/consent-events.ts';
+import { useStandingConsent } from './consent/standing-consents.ts';
 import { grantKey } from './grants/active-grants.ts';
 import { newGrant } from './grants/create-grant.ts';
 import { extendGrantInTx } from './grants/extend-grant.ts';
@@ -172,6 +180,8 @@ export async function fileAccessRequest(
     at: now,
     channel,
   });
+  const settings = await deps.consentSettings.get();
+  const asked = confirmationAsked(outcome, settings, viewer.chain.length);
   try {
     return await deps.prisma.$transaction(async (tx): Promise<FiledRequest> => {
       const { pendingId } = await enforceRateLimits(tx, deps, viewer, now, pendingKey);
@@ -179,8 +189,28 @@ export async function fileAccessRequest(
         const existing = await tx.accessRequest.findUnique({ where: { id: pendingId } });
         if (existing) return { request: existing, duplicate: true };
       }
-      const plan = outcome.action === 'route' ? await routedPlan(tx, deps, outcome, snapshot) : null;
+      // A standing consent of the person's (this task's, or this agent's) stands in for asking them.
+      const standing = asked
+        ? await useStandingConsent(
+            tx,
+            {
+              humanId: viewer.human.id,
+              chain: viewer.chain.map((hop) => hop.id),
+              intent: viewer.intent,
+              taskId: viewer.taskId,
+              paths: objectPaths,
+              tier: input.tier,
+              askedBy: asked.askedBy,
+            },
+            now,
+          )
+        : null;
+      const waiting = asked !== null && standing === null;
+      const plan = await planOf(tx, deps, outcome, snapshot, asked, waiting);
       const approvers = plan ? everyoneEligible(plan) : [];
+      const approvedAtOnce = approvedSecondsAtOnce(outcome, plan, waiting, input.duration);
+      const status = outcome.action === 'deny' ? 'DENIED' : approvedAtOnce !== null ? 'APPROVED' : 'PENDING';
+      const pending = status === 'PENDING';
       // The row as stored: every column, so the caller is answered without reading it back.
       const request: AccessRequest = {
         id: randomUUID(),
@@ -196,8 +226,8 @@ export async function fileAccessRequest(
         justification: input.justification,
         requestedDurationSeconds: input.duration,
         scope: input.scope,
-        status: statusOf(outcome),
-        pendingKey: outcome.action === 'route' ? pendingKey : null,
+        status,
+        pendingKey: pending ? pendingKey : null,
         // The channel with the facts the rules saw, so that a later re-check sees it too.
         snapshot: toJson({ ...snapshot, channel }),
         ruleSetVersion: ruleSet.version,
@@ -205,16 +235,24 @@ export async function fileAccessRequest(
         routing: outcome.action === 'route' ? toJson(outcome.routing) : null,
         approvalPlan: plan ? toJson(plan) : null,
         eligibleApproverIds: approvers,
-        requiredApprovals: plan ? fewestApprovals(plan) : 1,
+        requiredApprovals: plan ? Math.max(1, fewestApprovals(plan)) : 1,
         escalated: false,
-        decidedBy: outcome.action === 'route' ? null : `rule:${outcome.rule.id}`,
-        decisionReason: decisionReason(outcome),
-        approvedDurationSeconds:
-          outcome.action === 'approve' ? Math.min(input.duration, outcome.maxSeconds) : null,
+        decidedBy: pending ? null : `rule:${outcome.rule!.id}`,
+        decisionReason:
+          outcome.action === 'deny'
+            ? outcome.reason
+            : pending
+              ? null
+              : `approved by rule ${outcome.rule!.id}${standing ? ', with the standing consent of the person it is for' : ''}`,
+        approvedDurationSeconds: approvedAtOnce,
         expiresAt: new Date(now.getTime() + deps.config.pendingSeconds * 1000),
         createdAt: now,
-        decidedAt: outcome.action === 'route' ? null : now,
+        decidedAt: pending ? null : now,
         extendsGrantId: extendsGrant?.id ?? null,
+        consent: asked ? (standing ? 'GIVEN' : 'WAITING') : 'NOT_ASKED',
+        consentAnswer: standing ? (standing.scope === 'TASK' ? 'TASK' : 'ALWAYS') : null,
+        consentedAt: standing ? now : null,
+        standingConsentId: standing?.id ?? null,
       };
       const audit: AuditEventInput[] = [
         {
@@ -237,7 +275,7 @@ export async function fileAccessRequest(
           },
         },
         {
-          type: `access.${outcome.action === 'route' ? 'routed' : outcome.action === 'approve' ? 'approved' : 'denied'}`,
+          type: `access.${pending ? 'routed' : status === 'APPROVED' ? 'approved' : 'denied'}`,
           actor: { humanId: viewer.human.id, agentChain: request.chain },
           intent: viewer.intent,
           subject: { kind: 'access-request', id: request.id },
@@ -251,14 +289,20 @@ export async function fileAccessRequest(
             snapshot,
           },
         },
+        ...consentEvents(request, asked, standing, channel),
       ];
       const changes: { topic: ChangeTopic; detail?: string }[] = [{ topic: 'requests', detail: request.id }];
       const terms = {
         now,
         approvedSeconds: null,
-        ruleMaxSeconds: outcome.action === 'approve' ? outcome.maxSeconds : null,
+        ruleMaxSeconds:
+          outcome.action === 'approve'
+            ? outcome.maxSeconds
+            : outcome.action === 'route'
+              ? (outcome.routing.maxDuration ?? null)
+              : null,
       };
-      if (outcome.action === 'approve' && extendsGrant) {
+      if (approvedAtOnce !== null && extendsGrant) {
         // An extension changes a stored grant: the request row first, then the grant, as before.
         await writeRequestRows(tx, { requests: [request] });
         await extendGrantInTx(tx, deps, request, extendsGrant.id, terms, audit);
@@ -266,7 +310,7 @@ export async function fileAccessRequest(
         return { request, duplicate: false };
       }
       // Otherwise everything the request writes is known now: one statement.
-      const made = outcome.action === 'approve' ? newGrant(request, terms, deps.config.grantMaximums) : null;
+      const made = approvedAtOnce !== null ? newGrant(request, terms, deps.config.grantMaximums) : null;
       if (made) {
         audit.push({ ...made.event, channel });
         changes.push({ topic: 'grants', detail: grantKey(made.grant) });
@@ -274,10 +318,7 @@ export async function fileAccessRequest(
       await writeRequestRows(tx, {
         requests: [request],
         grants: made ? [made.grant] : [],
-        jobs: [
-          ...(made ? [made.job] : []),
-          ...(outcome.action === 'route' ? routedJobs(request, outcome) : []),
-        ],
+        jobs: [...(made ? [made.job] : []), ...(pending ? pendingJobs(request, outcome, plan, waiting) : [])],
         audit,
         changes,
       });
@@ -293,23 +334,22 @@ export async function fileAccessRequest(
   }
 }
 
-function statusOf(outcome: RuleOutcome): AccessRequest['status'] {
-  return outcome.action === 'approve' ? 'APPROVED' : outcome.action === 'deny' ? 'DENIED' : 'PENDING';
-}
-
-function decisionReason(outcome: RuleOutcome): string | null {
-  if (outcome.action === 'deny') return outcome.reason;
-  if (outcome.action === 'approve') return `approved by rule ${outcome.rule.id}`;
-  return null;
-}
-
-/** Who approves what; where the rule names nobody who exists for an object, governance decides it. */
-async function routedPlan(
+/**
+ * Who approves what (a routed request), or the plan of a request an approve rule would grant once
+ * the person confirms it. Where the rule names nobody who exists for an object, governance decides
+ * it. The person's confirmation goes where the rule's requester step puts it, or (governance's
+ * sub-agent setting) before the approvers.
+ */
+async function planOf(
   tx: Prisma.TransactionClient,
   deps: RequestDeps,
-  outcome: Extract<RuleOutcome, { action: 'route' }>,
+  outcome: RuleOutcome,
   snapshot: RequestSnapshot,
-): Promise<ApprovalPlan> {
+  asked: ConfirmationAsked | null,
+  waiting: boolean,
+): Promise<ApprovalPlan | null> {
+  if (outcome.action === 'approve') return waiting ? confirmationOnlyPlan(outcome.maxSeconds) : null;
+  if (outcome.action !== 'route') return null;
   const plan = await resolveApprovalPlan(tx, outcome.routing, snapshot, {
     governanceGroup: deps.governanceGroup,
     escalated: false,
@@ -323,15 +363,35 @@ async function routedPlan(
       'no eligible approver for some object of a routed request: the governance group approves it',
     );
   }
-  return plan;
+  return asked && plan.requester === null ? { ...plan, requester: asked.position } : plan;
 }
 
-/** A routed request expires on its own, may escalate, and its approvers are told (all durable jobs). */
-function routedJobs(
+/**
+ * The grant's length when the request is approved as it is filed: an approve rule's with nobody to
+ * ask (or their standing consent), or a rule that only asks the person, who consented already.
+ */
+function approvedSecondsAtOnce(
+  outcome: RuleOutcome,
+  plan: ApprovalPlan | null,
+  waiting: boolean,
+  requestedSeconds: number,
+): number | null {
+  if (waiting) return null;
+  if (outcome.action === 'approve') return Math.min(requestedSeconds, outcome.maxSeconds);
+  if (outcome.action === 'route' && plan?.steps.length === 0)
+    return Math.min(requestedSeconds, outcome.routing.maxDuration ?? requestedSeconds);
+  return null;
+}
+
+/** The durable timers of a pending request, and whom it asks now (the person, the approvers or both). */
+function pendingJobs(
   request: AccessRequest,
-  outcome: Extract<RuleOutcome, { action: 'route' }>,
+  outcome: RuleOutcome,
+  plan: ApprovalPlan | null,
+  waiting: boolean,
 ): JobToSchedule[] {
-  const escalation = outcome.routing.escalation;
+  const escalation = outcome.action === 'route' ? outcome.routing.escalation : undefined;
+  const approversAskedNow = !!plan && plan.steps.length > 0 && (!waiting || plan.requester === 'beside');
   return [
     {
       kind: 'request.expire',
@@ -349,6 +409,7 @@ function routedJobs(
           },
         ]
       : []),
-    approvalNoticeJob('routed', request.id),
+    ...(waiting ? [approvalNoticeJob('consent-asked', request.id)] : []),
+    ...(approversAskedNow ? [approvalNoticeJob('routed', request.id)] : []),
   ];
 }

@@ -2,6 +2,7 @@ import type { InvalidatedCache } from '../db/invalidated-cache.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AccessService } from '../policy/slice/access-service.ts';
+import type { ConsentSettingsValues } from './consent/confirmation-asked.ts';
 import type { RequestsConfig } from './requests-config.ts';
 import type { RuleSet } from './rules/rule-store.ts';
 
@@ -12,6 +13,8 @@ export interface RequestDeps {
   /** The current rule set, reloaded when rules change on any replica. */
   rules: InvalidatedCache<RuleSet>;
   config: RequestsConfig;
+  /** Governance's consent settings, reloaded when they change on any replica. */
+  consentSettings: { get(): Promise<ConsentSettingsValues> };
   governanceGroup: string;
   logger: Logger;
 }

@@ -1,12 +1,23 @@
 import DataLoader from 'dataloader';
-import type { AccessRequest, AccessRequestStatus, Grant } from '../../generated/prisma/client.ts';
+import type {
+  AccessRequest,
+  AccessRequestStatus,
+  Grant,
+  StandingConsent,
+} from '../../generated/prisma/client.ts';
 import type { ChangeFeed } from '../db/change-feed.ts';
 import { InvalidatedCache } from '../db/invalidated-cache.ts';
 import type { KeysetPage } from '../db/keyset-page.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import type { PersonDelegation } from '../identity/delegations/person-delegations.ts';
 import { isGovernance, requireGovernance } from '../identity/governance.ts';
-import { type HumanViewer, isHuman, type Viewer, viewerAuditActor } from '../identity/viewer.ts';
+import {
+  type HumanViewer,
+  isHuman,
+  requireHuman,
+  type Viewer,
+  viewerAuditActor,
+} from '../identity/viewer.ts';
 import { type JobHandler, RetryLaterError } from '../jobs/job-worker.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AccessService } from '../policy/slice/access-service.ts';
@@ -15,7 +26,13 @@ import type { ApplyResult } from '../versioned-sets/apply-versioned-set.ts';
 import { type ApprovalEvent, type ApprovalNotifier, approvalNoticeJobKind } from './approval-notifier.ts';
 import { assignStep, type CountedApproval, planOf } from './approvals/approval-plan.ts';
 import { type ApprovalStepView, approvalStatus, showsApprovers } from './approvals/approval-status.ts';
-import { mayApproveNow, mayDenyNow } from './approvals/may-decide.ts';
+import { mayApproveNow, mayDenyNow, waitsForPersonFirst } from './approvals/may-decide.ts';
+import { type Confirmation, confirmRequest, notMeReason } from './consent/confirm-request.ts';
+import type { ConfirmationInput, ConsentSettingsInput } from './consent/consent-input.ts';
+import { type ConsentSettings, ConsentSettingsStore } from './consent/consent-settings.ts';
+import { recheckStandingConsents } from './consent/recheck-consents.ts';
+import { revokeStandingConsent } from './consent/revoke-standing-consent.ts';
+import { standingConsentsOf } from './consent/standing-consents.ts';
 import {
   approveRequest,
   cancelRequest,
@@ -89,16 +106,27 @@ export class RequestsModule {
     afterRevocation?: () => Promise<void>;
     /** Told of each decision taken here once committed (monitoring counts them). */
     onDecision?: DecisionRecorder;
+    /**
+     * Takes back the delegation a request was filed with, as the person it was made for (their
+     * "not me", when governance's setting says so): identity's revocation, wired in by the app.
+     */
+    revokeDelegation?: (person: HumanViewer, tokenId: string, reason: string) => Promise<void>;
   }) {
-    const { afterRevocation, onDecision, ...deps } = options;
+    const { afterRevocation, onDecision, revokeDelegation, ...deps } = options;
     this.onDecision = onDecision ?? (() => {});
     this.rules = new InvalidatedCache(options.changes, ['rules'], () => currentRuleSet(options.prisma));
-    this.deps = { ...deps, rules: this.rules };
+    this.consentSettings = new ConsentSettingsStore(options.prisma, options.changes, options.governanceGroup);
+    this.deps = { ...deps, rules: this.rules, consentSettings: this.consentSettings };
+    this.revokeDelegation = revokeDelegation ?? (async () => {});
     this.grants = options.grants;
     this.changes = options.changes;
     this.afterRevocation = afterRevocation ?? (async () => {});
     this.deciders = new DeciderNames(options.prisma);
   }
+
+  /** Governance's consent settings (who must confirm what). */
+  readonly consentSettings: ConsentSettingsStore;
+  private readonly revokeDelegation: (person: HumanViewer, tokenId: string, reason: string) => Promise<void>;
 
   /** Who decided a request, in words (people named to people only). */
   readonly deciders: DeciderNames;
@@ -175,6 +203,69 @@ export class RequestsModule {
     return revoked;
   }
 
+  /**
+   * The person a request is made for answers it (see confirm-request.ts). "Not me" with
+   * governance's setting also takes back the delegation it was filed with, before this answers.
+   */
+  async confirm(viewer: Viewer, input: ConfirmationInput): Promise<Confirmation> {
+    const confirmation = await this.changing(confirmRequest(this.deps, viewer, input), ({ request }) =>
+      grantKey(request),
+    );
+    if (confirmation.request.status !== 'PENDING') this.decided(confirmation.request);
+    if (confirmation.revokeDelegation && isHuman(viewer)) {
+      await this.revokeDelegation(viewer, confirmation.request.tokenId, notMeReason);
+    }
+    return confirmation;
+  }
+
+  /** Pending requests that wait for this person's own confirmation, oldest first. */
+  awaitingConfirmationBy(person: HumanViewer, first: number): Promise<AccessRequest[]> {
+    return this.deps.prisma.accessRequest.findMany({
+      where: {
+        humanId: person.human.id,
+        status: 'PENDING',
+        consent: 'WAITING',
+        expiresAt: { gt: new Date() },
+      },
+      orderBy: { createdAt: 'asc' },
+      take: first,
+    });
+  }
+
+  /** Whether this viewer is the person who may confirm this request now. */
+  viewerCanConfirm(viewer: Viewer, request: AccessRequest): boolean {
+    return (
+      isHuman(viewer) &&
+      request.humanId === viewer.human.id &&
+      request.status === 'PENDING' &&
+      request.consent === 'WAITING' &&
+      request.expiresAt > new Date()
+    );
+  }
+
+  /** A person's standing consents in force (those that lapsed are ended first), newest first. */
+  async standingConsents(viewer: Viewer): Promise<StandingConsent[]> {
+    const person = requireHuman(viewer, 'only a person lists their standing consents');
+    await recheckStandingConsents(
+      { prisma: this.deps.prisma, rules: this.rules, settings: this.consentSettings },
+      [person.human.id],
+    );
+    return standingConsentsOf(this.deps.prisma, person.human.id, new Date());
+  }
+
+  revokeStandingConsent(viewer: Viewer, consentId: string): Promise<StandingConsent> {
+    return revokeStandingConsent(this.deps.prisma, viewer, consentId);
+  }
+
+  readConsentSettings(viewer: Viewer): Promise<ConsentSettings> {
+    requireGovernance(viewer, this.deps.governanceGroup);
+    return this.consentSettings.get();
+  }
+
+  updateConsentSettings(viewer: Viewer, input: ConsentSettingsInput): Promise<ConsentSettings> {
+    return this.consentSettings.update(viewer, input);
+  }
+
   /** A request this viewer may see, or null (also when it exists but is not theirs). */
   async get(viewer: Viewer, requestId: string): Promise<AccessRequest | null> {
     if (!isUuid(requestId)) return null;
@@ -216,6 +307,7 @@ export class RequestsModule {
       take: first * 5,
     });
     return candidates
+      .filter((request) => !waitsForPersonFirst(request))
       .filter((request) => !('refused' in assignStep(planOf(request), request.approvals, me)))
       .slice(0, first)
       .map(({ approvals: _approvals, ...request }) => request);
@@ -452,8 +544,15 @@ export class RequestsModule {
       ],
       [
         'grants.recheck',
-        async (job) =>
-          void (await this.changing(recheckGrants(this.deps, payload<{ humanIds: string[] }>(job).humanIds))),
+        async (job) => {
+          const { humanIds } = payload<{ humanIds: string[] }>(job);
+          await this.changing(recheckGrants(this.deps, humanIds));
+          // Their standing consents end too where the rule that asked no longer applies.
+          await recheckStandingConsents(
+            { prisma: this.deps.prisma, rules: this.rules, settings: this.consentSettings },
+            humanIds,
+          );
+        },
       ],
       [approvalNoticeJobKind, async (job) => void (await notifier.notify(payload<ApprovalEvent>(job)))],
     ];
@@ -462,5 +561,6 @@ export class RequestsModule {
 
   close(): void {
     this.rules.close();
+    this.consentSettings.close();
   }
 }

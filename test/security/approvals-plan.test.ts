@@ -18,6 +18,8 @@ const [owner, steward, manager, other] = ['owner', 'steward', 'manager', 'other'
 /** "The owner or a steward AND the manager", for two objects with different owners. */
 const plan = (ordered = false): ApprovalPlan => ({
   ordered,
+  requester: null,
+  approveUpToSeconds: null,
   steps: [
     {
       name: 'owner or steward',
@@ -88,6 +90,8 @@ describe('the approval plan', () => {
   it('an object with nobody eligible is never approved by others’ approvals', () => {
     const stuck: ApprovalPlan = {
       ordered: false,
+      requester: null,
+      approveUpToSeconds: null,
       steps: [{ name: null, required: 1, objects: [{ path: 'a', eligible: [], governance: true }] }],
     };
     expect(planProgress(stuck, [{ approverId: owner, step: 0 }]).approved).toBe(false);

@@ -17,6 +17,8 @@ export const advisoryLocks = {
   policies: named('aperture-policies'),
   /** One new rule set version at a time (also accepting a rule suggestion). */
   rules: named('aperture-rules'),
+  /** Governance's consent settings change one at a time (each audited against the one before). */
+  consentSettings: named('aperture-consent-settings'),
   /** One mining result stored at a time. */
   mining: named('aperture-mining'),
   /** Filing requests of one agent: the hourly rate limit counts what committed before. */

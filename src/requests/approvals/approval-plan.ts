@@ -11,29 +11,41 @@ import { z } from 'zod';
 export const approvalPlanSchema = z
   .object({
     ordered: z.boolean(),
-    steps: z
-      .array(
-        z
-          .object({
-            name: z.string().nullable(),
-            required: z.number().int().min(1),
-            objects: z.array(
-              z
-                .object({
-                  path: z.string(),
-                  /** Person ids, sorted. */
-                  eligible: z.array(z.string()),
-                  /** Nobody the rule names could approve it: governance stands in. */
-                  governance: z.boolean(),
-                })
-                .strict(),
-            ),
-          })
-          .strict(),
-      )
-      .min(1),
+    /**
+     * The person the request is made for confirms it first (approvers are asked once they did) or
+     * beside the approvers; null: not asked. Their confirmation is no approval and counts in no
+     * step (src/requests/consent/).
+     */
+    requester: z.enum(['before', 'beside']).nullable().default(null),
+    /**
+     * A request an approve rule would have granted at once, waiting only for the requester's
+     * confirmation: the most it is granted for then. Null: a routed request (its routing says).
+     */
+    approveUpToSeconds: z.number().int().positive().nullable().default(null),
+    steps: z.array(
+      z
+        .object({
+          name: z.string().nullable(),
+          required: z.number().int().min(1),
+          objects: z.array(
+            z
+              .object({
+                path: z.string(),
+                /** Person ids, sorted. */
+                eligible: z.array(z.string()),
+                /** Nobody the rule names could approve it: governance stands in. */
+                governance: z.boolean(),
+              })
+              .strict(),
+          ),
+        })
+        .strict(),
+    ),
   })
-  .strict();
+  .strict()
+  .refine((plan) => plan.steps.length > 0 || plan.requester !== null, {
+    message: 'a plan has approval steps or asks the requester',
+  });
 
 export type ApprovalPlan = z.infer<typeof approvalPlanSchema>;
 
@@ -142,6 +154,8 @@ export function legacyPlan(request: {
 }): ApprovalPlan {
   return {
     ordered: false,
+    requester: null,
+    approveUpToSeconds: null,
     steps: [
       {
         name: null,
@@ -154,6 +168,14 @@ export function legacyPlan(request: {
       },
     ],
   };
+}
+
+/**
+ * A request an approve rule grants once the person it is made for confirms it (governance asks
+ * that of requests through sub-agents): no approver, their confirmation first.
+ */
+export function confirmationOnlyPlan(approveUpToSeconds: number): ApprovalPlan {
+  return { ordered: false, requester: 'before', approveUpToSeconds, steps: [] };
 }
 
 /** The plan of a stored request (validated), or its legacy one-step plan. */

@@ -36,6 +36,12 @@ export function mayApproveNow(
   now: Date,
 ): boolean {
   if (!mayDenyNow(request, personId, now)) return false;
+  if (waitsForPersonFirst(request)) return false;
   if (approvals.some((approval) => approval.approverId === personId)) return false;
   return !('refused' in assignStep(planOf(request), approvals, personId));
+}
+
+/** The person it is made for confirms it before any approval counts (and is still to). */
+export function waitsForPersonFirst(request: AccessRequest): boolean {
+  return request.consent === 'WAITING' && planOf(request).requester === 'before';
 }

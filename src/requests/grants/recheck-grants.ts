@@ -1,10 +1,11 @@
-import type { Prisma } from '../../../generated/prisma/client.ts';
+import type { Person, Prisma } from '../../../generated/prisma/client.ts';
 import { scheduleJobs } from '../../jobs/job-queue.ts';
 import { planProgress } from '../approvals/approval-plan.ts';
 import { resolveApprovalPlan } from '../approvers.ts';
 import type { RequestDeps } from '../request-deps.ts';
 import { type RequestSnapshot, snapshotObject } from '../request-snapshot.ts';
-import { evaluateRules } from '../rules/evaluate-rules.ts';
+import { evaluateRules, type RuleOutcome } from '../rules/evaluate-rules.ts';
+import { approverSteps } from '../rules/rule-schema.ts';
 import { endGrant } from './end-grant.ts';
 
 /** Schedules a check of the grants of people whose attributes changed (in the change's transaction). */
@@ -14,6 +15,36 @@ export async function scheduleGrantRechecks(tx: Prisma.TransactionClient, humanI
   await scheduleJobs(
     tx,
     chunks.map((chunk) => ({ kind: 'grants.recheck', payload: { humanIds: chunk }, runAt: new Date() })),
+  );
+}
+
+/** The person's attributes now, in the shape a request's snapshot keeps them. */
+export function currentHuman(
+  snapshot: RequestSnapshot,
+  person: Pick<Person, 'email' | 'department' | 'region' | 'title' | 'groups' | 'attributes'> & {
+    manager: { email: string } | null;
+  },
+): RequestSnapshot['human'] {
+  return {
+    ...snapshot.human,
+    email: person.email,
+    department: person.department,
+    region: person.region,
+    title: person.title,
+    groups: person.groups,
+    manager: person.manager?.email ?? null,
+    attributes: person.attributes as RequestSnapshot['human']['attributes'],
+  };
+}
+
+/**
+ * A grant a rule gave still stands while that rule approves it: an approve rule, or the route rule
+ * that only asked the person's confirmation (no approver step).
+ */
+function stillApprovedByRule(outcome: RuleOutcome, ruleId: string | null): boolean {
+  if (outcome.action === 'approve') return true;
+  return (
+    outcome.action === 'route' && outcome.rule?.id === ruleId && approverSteps(outcome.routing).length === 0
   );
 }
 
@@ -46,16 +77,7 @@ export async function recheckGrants(deps: RequestDeps, humanIds: readonly string
     const person = personById.get(grant.humanId);
     const { request } = grant;
     const snapshot = request.snapshot as unknown as RequestSnapshot;
-    const human = person && {
-      ...snapshot.human,
-      email: person.email,
-      department: person.department,
-      region: person.region,
-      title: person.title,
-      groups: person.groups,
-      manager: person.manager?.email ?? null,
-      attributes: person.attributes as RequestSnapshot['human']['attributes'],
-    };
+    const human = person && currentHuman(snapshot, person);
     let reason: string | null = null;
     if (!person?.active || !human) reason = 'the human is no longer active';
     else {
@@ -73,7 +95,8 @@ export async function recheckGrants(deps: RequestDeps, humanIds: readonly string
       });
       const byRule = request.decidedBy?.startsWith('rule:') ?? false;
       if (outcome.action === 'deny') reason = `rule ${outcome.rule.id} now denies it: ${outcome.reason}`;
-      else if (byRule && outcome.action !== 'approve') reason = 'the rule that approved it no longer applies';
+      else if (byRule && !stillApprovedByRule(outcome, request.ruleId))
+        reason = 'the rule that approved it no longer applies';
       else if (!byRule && outcome.action === 'route') {
         // Approvers added by an escalation stay eligible when the request was escalated. The
         // approvals must still fill every step for every object with people eligible now.

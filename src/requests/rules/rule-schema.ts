@@ -102,6 +102,23 @@ export const approvalStepSchema = z
 export type ApprovalStep = z.infer<typeof approvalStepSchema>;
 
 /**
+ * The step in which the person the request is made for confirms, out of band, that they asked for
+ * it (src/requests/consent/). Written `{ requester: true }` among the steps: first of `ordered`
+ * steps (approvers are asked once they confirmed), or beside unordered ones.
+ */
+export const requesterStepSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    requester: z.literal(true),
+  })
+  .strict();
+
+/** Where the requester's confirmation stands among the approvers' steps. */
+export type RequesterConfirmation = 'before' | 'beside';
+
+const isRequesterStep = (step: ApprovalStep | z.infer<typeof requesterStepSchema>) => 'requester' in step;
+
+/**
  * How a routed request is decided. Written either as `steps` (each step needs its own distinct
  * approvers; `ordered` steps are taken one after the other) or as the one-step shorthand
  * `approvers` + `requiredApprovals`; parsing turns the shorthand into one step, so that the rest of
@@ -109,7 +126,11 @@ export type ApprovalStep = z.infer<typeof approvalStepSchema>;
  */
 export const routingSchema = z
   .object({
-    steps: z.array(approvalStepSchema).min(1).max(10).optional(),
+    steps: z
+      .array(z.union([approvalStepSchema, requesterStepSchema]))
+      .min(1)
+      .max(10)
+      .optional(),
     /** Steps are approved in order: an approval counts only for the first step still open. */
     ordered: z.boolean().default(false),
     /** Shorthand for one step: these groups ... */
@@ -152,6 +173,20 @@ export const routingSchema = z
       });
     if (!route.steps && route.ordered)
       context.addIssue({ code: 'custom', path: ['ordered'], message: 'ordered needs steps' });
+    const requesterAt = (route.steps ?? []).flatMap((step, index) => (isRequesterStep(step) ? [index] : []));
+    if (requesterAt.length > 1)
+      context.addIssue({
+        code: 'custom',
+        path: ['steps'],
+        message: 'the requester confirms once: one requester step',
+      });
+    if (route.ordered && requesterAt.length === 1 && requesterAt[0] !== 0)
+      context.addIssue({
+        code: 'custom',
+        path: ['steps', requesterAt[0]!],
+        message:
+          'the requester confirms before the approvers or beside them: put the requester step first, or make the steps unordered',
+      });
   })
   .transform(({ approvers, requiredApprovals, steps, ...route }) => ({
     ...route,
@@ -159,6 +194,22 @@ export const routingSchema = z
   }));
 
 export type Routing = z.infer<typeof routingSchema>;
+
+/** The approvers' steps of a routing, in order (the requester's step left out). */
+export function approverSteps(routing: Pick<Routing, 'steps'>): ApprovalStep[] {
+  return routing.steps.filter((step): step is ApprovalStep => !isRequesterStep(step));
+}
+
+/**
+ * Whether the requester confirms, and when: first (ordered steps, or no approver step) or beside
+ * the approvers; null when the routing does not ask them.
+ */
+export function requesterConfirmation(
+  routing: Pick<Routing, 'steps' | 'ordered'>,
+): RequesterConfirmation | null {
+  if (!routing.steps.some(isRequesterStep)) return null;
+  return routing.ordered || approverSteps(routing).length === 0 ? 'before' : 'beside';
+}
 
 export const ruleSchema = z
   .object({
