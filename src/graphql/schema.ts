@@ -19,6 +19,7 @@ import './types/rules.ts';
 import './types/grant.ts';
 import './types/access-request.ts';
 import './types/delegation.ts';
+import './types/consent.ts';
 import './types/mining/rule-suggestion.ts';
 import './types/mining/review-suggestion.ts';
 import './types/mining/simulate-rule.ts';

@@ -79,6 +79,7 @@ describe('fitRequestAnswer', () => {
   const view: RequestView = {
     id: 'r1',
     status: 'PENDING',
+    personConfirmation: 'NOT_ASKED',
     paths,
     tier: 'READ',
     scope: 'TIME',

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import type { AccessRequest, Grant } from '../../../generated/prisma/client.ts';
-import { AccessRequestStatus, GrantScope, GrantStatus, Tier } from '../../../generated/prisma/enums.ts';
+import {
+  AccessRequestStatus,
+  ConsentState,
+  GrantScope,
+  GrantStatus,
+  Tier,
+} from '../../../generated/prisma/enums.ts';
 import type { Viewer } from '../../identity/viewer.ts';
 import type { ApprovalStepView } from '../../requests/approvals/approval-status.ts';
 import type { RequestsModule } from '../../requests/requests-module.ts';
@@ -57,6 +63,11 @@ export const requestViewSchema = z.object({
   createdAt: z.string(),
   decidedAt: z.string().nullable(),
   pendingUntil: z.string().describe('When it expires if nobody decides it.'),
+  personConfirmation: z
+    .enum(ConsentState)
+    .describe(
+      'Whether the person it is made for must confirm it themselves (in Slack or the console): NOT_ASKED, WAITING, GIVEN, or REFUSED ("not me"). Only they can give it; nothing an agent says counts.',
+    ),
   waitingFor: z
     .array(approvalStepSchema)
     .describe('While PENDING: each approval step and what it still waits for. Empty once decided.'),
@@ -116,6 +127,7 @@ export async function requestView(
     createdAt: request.createdAt.toISOString(),
     decidedAt: request.decidedAt?.toISOString() ?? null,
     pendingUntil: request.expiresAt.toISOString(),
+    personConfirmation: request.consent,
     waitingFor: stepsForAgent(steps),
     grant: grant ? grantView(grant) : null,
   };
@@ -154,6 +166,11 @@ export function requestText(view: RequestView): string[] {
     case 'PENDING':
       lines.push(
         `routed to human approvers${rule}; it expires undecided at ${view.pendingUntil}`,
+        ...(view.personConfirmation === 'WAITING'
+          ? [
+              'waiting for the person it is made for to confirm it themselves, in Slack or the console (an agent cannot confirm it)',
+            ]
+          : []),
         ...waitingLines(view),
         `to wait for the decision: call get_access_request with id ${view.id} and wait_seconds (up to ${maxWaitSeconds})`,
       );
