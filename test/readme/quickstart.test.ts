@@ -58,6 +58,7 @@ describe('the README quickstart, word for word', () => {
       ['<clientId>', () => path$(answers, 'SetUpAnAgent', ['registerAgent', 'agent', 'clientId'])],
       ['<clientSecret>', () => path$(answers, 'SetUpAnAgent', ['registerAgent', 'clientSecret'])],
       ['<request id>', () => path$(answers, 'AskForMarketingLeads', ['requestAccess', 'request', 'id'])],
+      ['<sales request id>', () => path$(answers, 'AskForSalesContacts', ['requestAccess', 'request', 'id'])],
     ]);
     const fillIn = (code: string) => {
       let filled = code.replaceAll(readmeOrigin, origin);
@@ -104,17 +105,36 @@ describe('the README quickstart, word for word', () => {
     expect(answers.get('AskForSalesContacts')!.data).toMatchObject({
       requestAccess: {
         request: {
+          status: 'PENDING',
+          ruleId: 'finance-analysts-sales-data',
+          consent: { state: 'WAITING' },
+        },
+      },
+    });
+    expect(answers.get('OliverConfirms')!.data).toMatchObject({
+      confirmAccessRequest: {
+        request: {
           status: 'APPROVED',
           ruleId: 'finance-analysts-sales-data',
           grant: { id: expect.any(String) },
         },
+        standingConsent: { scope: 'AGENT' },
       },
     });
     expect(answers.get('TheSliceNow')!.data).toMatchObject({
       dataset: { path: 'analytics.sales.contacts', tier: 'READ' },
     });
     expect(answers.get('AskForMarketingLeads')!.data).toMatchObject({
-      requestAccess: { request: { status: 'PENDING', ruleId: 'confidential-to-owners' } },
+      requestAccess: {
+        request: {
+          status: 'PENDING',
+          ruleId: 'confidential-to-owners',
+          consent: { state: 'WAITING', position: 'BEFORE' },
+        },
+      },
+    });
+    expect(answers.get('OliverConfirmsOnce')!.data).toMatchObject({
+      confirmAccessRequest: { request: { status: 'PENDING', consent: { state: 'GIVEN', answer: 'ONCE' } } },
     });
     expect(answers.get('LucasApproves')!.data).toMatchObject({
       approveAccessRequest: { status: 'APPROVED', grant: { expiresAt: expect.any(String) } },
