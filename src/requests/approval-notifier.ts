@@ -45,6 +45,16 @@ export class LogOnlyNotifier implements ApprovalNotifier {
         { requestId: event.requestId, event: event.kind },
         'a routed access request has nowhere to go: no approval channel (Slack) is configured; approvers can decide through the API',
       );
+    } else if (event.kind === 'not-me') {
+      this.logger.warn(
+        { requestId: event.requestId, event: event.kind },
+        'security event: the person an access request was made for answered "not me"; it is denied (see the security.not-me audit event)',
+      );
+    } else if (event.kind === 'consent-asked') {
+      this.logger.info(
+        { requestId: event.requestId, event: event.kind },
+        'an access request waits for the confirmation of the person it is for (the console, or the API): no Slack is configured to ask them',
+      );
     } else {
       this.logger.info({ requestId: event.requestId, event: event.kind }, 'access request event');
     }
