@@ -282,6 +282,7 @@ async function createSlackWhenConfigured(
     prisma: modules.database.prisma,
     identity: modules.identity.state,
     requests: modules.requests,
+    governanceGroup: config.identity.governanceGroup,
     logger: logger.child({ component: 'slack' }),
   });
 }

@@ -115,6 +115,7 @@ export const environmentSchema = z.object({
     .optional(),
   SLACK_APPROVALS_CHANNEL: z.string().trim().min(1).optional(),
   SLACK_GOVERNANCE_CHANNEL: z.string().trim().min(1).optional(),
+  SLACK_SECURITY_CHANNEL: z.string().trim().min(1).optional(),
   SLACK_LOOKUP_BY_EMAIL: booleanFromEnv.optional(),
   SLACK_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** The hard size budget of every MCP tool answer, in estimated tokens. */
@@ -311,6 +312,7 @@ function slackConfig(env: Environment): SlackConfig | null {
     appToken: env.SLACK_APP_TOKEN ?? null,
     approvalsChannel: env.SLACK_APPROVALS_CHANNEL ?? null,
     governanceChannel: env.SLACK_GOVERNANCE_CHANNEL ?? null,
+    securityChannel: env.SLACK_SECURITY_CHANNEL ?? null,
     lookupByEmail: env.SLACK_LOOKUP_BY_EMAIL ?? false,
     apiUrl: env.SLACK_API_URL ?? null,
   };

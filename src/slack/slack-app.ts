@@ -15,6 +15,7 @@ import type { RequestsModule } from '../requests/requests-module.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { SlackChannelIds } from './channel-ids.ts';
 import { registerApertureCommand } from './listeners/aperture-command.ts';
+import { registerConsentListeners } from './listeners/consent-listeners.ts';
 import { registerDecisionListeners } from './listeners/decision-listeners.ts';
 import { rejectStaleOrReplayed } from './replay-guard.ts';
 import type { SlackConfig } from './slack-config.ts';
@@ -46,6 +47,8 @@ export function createSlackApp(deps: {
   prisma: PrismaClient;
   identity: IdentityState;
   requests: RequestsModule;
+  /** Who hears of security alerts when no channel is configured for them. */
+  governanceGroup: string;
   logger: Logger;
 }): SlackApp {
   const { config } = deps;
@@ -85,6 +88,7 @@ export function createSlackApp(deps: {
   });
   const listenerDeps = { ...deps, client };
   registerDecisionListeners(app, listenerDeps);
+  registerConsentListeners(app, listenerDeps);
   registerApertureCommand(app, listenerDeps);
   app.error(async (error) => {
     const unavailable = databaseUnavailable(error);
@@ -96,7 +100,14 @@ export function createSlackApp(deps: {
     deps.logger.error({ err: error }, 'a Slack listener failed');
   });
   const channels = new SlackChannelIds(deps.prisma, client, deps.logger);
-  const notifier = new SlackNotifier(deps.prisma, client, config, deps.logger, channels);
+  const notifier = new SlackNotifier(
+    deps.prisma,
+    client,
+    config,
+    deps.logger,
+    channels,
+    deps.governanceGroup,
+  );
   return {
     handle:
       receiver instanceof HTTPReceiver ? rejectStaleOrReplayed(receiver.requestListener, deps.logger) : null,

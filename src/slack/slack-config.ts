@@ -9,6 +9,11 @@ export interface SlackConfig {
   approvalsChannel: string | null;
   /** Where the digest of new rule suggestions goes. */
   governanceChannel: string | null;
+  /**
+   * Where security alerts ("not me") go; null: the approvals channel, else a DM to each member of
+   * the governance group.
+   */
+  securityChannel: string | null;
   /** Map unknown Slack users to people by email (users.lookupByEmail). */
   lookupByEmail: boolean;
   /** Web API base URL (tests, proxies); default Slack's. */

@@ -3,11 +3,12 @@ import { ApertureError } from '../../shared/errors.ts';
 import { formatSeconds } from '../messages/approval-blocks.ts';
 import type { SlackDeps } from '../slack-deps.ts';
 import { slackPerson } from '../slack-person.ts';
+import { standingConsentsMessage } from './consent-list.ts';
 
 const usage =
-  'Usage: `/aperture pending` (requests awaiting you), `/aperture grants` (active grants you approved), `/aperture revoke <grant id> [reason]`.';
+  'Usage: `/aperture pending` (requests awaiting you), `/aperture grants` (active grants you approved), `/aperture revoke <grant id> [reason]`, `/aperture consents` (your standing consents to your agents, to revoke).';
 
-/** `/aperture pending | grants | revoke <grant> [reason]`, answered privately. */
+/** `/aperture pending | grants | revoke <grant> [reason] | consents`, answered privately. */
 export function registerApertureCommand(app: App, deps: SlackDeps): void {
   app.command('/aperture', async ({ ack, command }) => {
     const person = await slackPerson(
@@ -24,6 +25,10 @@ export function registerApertureCommand(app: App, deps: SlackDeps): void {
       return;
     }
     const [verb = '', grantId = '', ...reason] = command.text.trim().split(/\s+/);
+    if (verb === 'consents') {
+      await ack({ response_type: 'ephemeral', ...(await standingConsentsMessage(deps, person.viewer)) });
+      return;
+    }
     let text: string;
     if (verb === 'pending') {
       const pending = await deps.requests.awaitingDecisionBy(person.viewer, 20);

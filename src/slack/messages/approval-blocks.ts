@@ -3,6 +3,8 @@ import type { types } from '@slack/bolt';
 type KnownBlock = types.KnownBlock;
 
 import type { RequestView } from '../../requests/request-view.ts';
+import { consentNote } from './consent-note.ts';
+import { escapeMrkdwn, slackDate } from './mrkdwn.ts';
 
 /** Approve buttons offer these lengths, within what the request asked and the rule allows. */
 const approveChoices = [
@@ -33,10 +35,8 @@ export function durationChoices(view: RequestView): { seconds: number; label: st
   return [...approveChoices.filter((choice) => choice.seconds < most), asked];
 }
 
-const escapeMrkdwn = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-function statusLine(view: RequestView): string {
+/** Where the request stands, in one line (the prompts' footer, the outcome DM). */
+export function statusLine(view: RequestView): string {
   const { request } = view;
   const by = view.decidedBy ? ` by ${escapeMrkdwn(view.decidedBy)}` : '';
   switch (request.status) {
@@ -48,7 +48,7 @@ function statusLine(view: RequestView): string {
         grant && grant.status !== 'ACTIVE'
           ? ` — grant ${grant.status.toLowerCase()}${grant.endReason ? `: ${escapeMrkdwn(grant.endReason)}` : ''}`
           : grant
-            ? ` until <!date^${Math.floor(grant.expiresAt.getTime() / 1000)}^{date_short_pretty} {time}|${grant.expiresAt.toISOString()}>`
+            ? ` until ${slackDate(grant.expiresAt)}`
             : '';
       return `:white_check_mark: *Approved*${by}${state}`;
     }
@@ -112,16 +112,21 @@ function stepsText(view: RequestView): string {
     : text;
 }
 
-/** The approval prompt (and, once decided, its final state without buttons). Pure. */
-export function approvalBlocks(view: RequestView): { text: string; blocks: KnownBlock[] } {
-  const { request, human } = view;
-  const who = [human.title, human.department].filter(Boolean).join(', ');
-  const resources = view.resources
+/** One line per requested object: its kind, sensitivity, tags and owner. */
+export function resourceLines(view: RequestView): string {
+  return view.resources
     .map(
       (resource) =>
         `• \`${escapeMrkdwn(resource.path)}\` (${resource.kind}, ${resource.sensitivity.toLowerCase()}${resource.tags.length > 0 ? `, tags: ${resource.tags.map(escapeMrkdwn).join(', ')}` : ''}${resource.ownerEmail ? `, owner ${escapeMrkdwn(resource.ownerEmail)}` : ''})`,
     )
     .join('\n');
+}
+
+/** The approval prompt (and, once decided, its final state without buttons). Pure. */
+export function approvalBlocks(view: RequestView): { text: string; blocks: KnownBlock[] } {
+  const { request, human } = view;
+  const who = [human.title, human.department].filter(Boolean).join(', ');
+  const resources = resourceLines(view);
   const text = `${human.name} asks for ${request.tier} access to ${request.paths.join(', ')} through ${view.chain.join(' → ')}`;
   const blocks: KnownBlock[] = [
     {
@@ -158,6 +163,8 @@ export function approvalBlocks(view: RequestView): { text: string; blocks: Known
     { type: 'section', text: { type: 'plain_text', text: request.justification, emoji: false } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: statusLine(view) }] },
   ];
+  const consent = consentNote(view);
+  if (consent) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: consent }] });
   if (request.status === 'PENDING') {
     blocks.push({
       type: 'actions',
