@@ -10,6 +10,7 @@ import { withoutNulls } from '../without-nulls.ts';
 import { AccessRequestRef } from './access-request.ts';
 import { agentChain } from './agent-chain.ts';
 import { TierEnum } from './intent.ts';
+import { validListSize } from './pagination.ts';
 import { AgentIdentityRef } from './viewer.ts';
 
 const ConsentStateEnum = builder.enumType('ConsentState', {
@@ -177,10 +178,12 @@ builder.queryFields((t) => ({
   awaitingMyConfirmation: t.field({
     type: [AccessRequestRef],
     description:
-      'Requests agents made in the calling person’s name that wait for their confirmation, oldest first (at most `first`, default 50, up to 200). People only; agents get an empty list.',
+      'Requests agents made in the calling person’s name that wait for their confirmation, oldest first (at most `first`, default 50, from 0 to 200). People only; agents get an empty list.',
     args: { first: t.arg.int({ required: false }) },
-    resolve: (_root, { first }, { requests, viewer }) =>
-      isHuman(viewer) ? requests.awaitingConfirmationBy(viewer, Math.min(Math.max(first ?? 50, 1), 200)) : [],
+    resolve: (_root, { first }, { requests, viewer }) => {
+      const size = validListSize(first, 50);
+      return isHuman(viewer) ? requests.awaitingConfirmationBy(viewer, size) : [];
+    },
   }),
   myStandingConsents: t.field({
     type: [StandingConsentRef],

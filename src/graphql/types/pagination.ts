@@ -48,6 +48,11 @@ function validPageArguments(args: DefaultConnectionArguments): DefaultConnection
   return validateInput(pageArgumentsSchema, { first, last, after, before }, 'paging');
 }
 
+/** The size of a plain list by the same rule (`first` from 0 to maxPageSize), or `fallback`. */
+export function validListSize(first: number | null | undefined, fallback: number): number {
+  return validPageArguments({ first }).first ?? fallback;
+}
+
 export interface CountedConnection<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: PageInfoShape;
