@@ -1,5 +1,6 @@
 import { type FragmentOf, graphql, readFragment } from '../graphql/graphql.ts';
 import { Badge, Chain } from './badges.tsx';
+import { ConsentBadge } from './consent-badge.tsx';
 import { describeDecider } from './decider.ts';
 import { PathList } from './paths.tsx';
 import { formatDuration, Time } from './time.tsx';
@@ -21,6 +22,7 @@ export const decidedRequestFields = graphql(`
     human { name }
     agents { clientId name }
     approvalSteps { objects { approvedBy { email name } } }
+    consent { state answer }
   }
 `);
 
@@ -57,7 +59,8 @@ export function DecidedRequestsTable({
           {readFragment(decidedRequestFields, requests).map((request) => (
             <tr key={request.id}>
               <td data-label="Outcome">
-                <Badge value={request.status} />
+                <Badge value={request.status} />{' '}
+                <ConsentBadge consent={request.consent} person={showHuman ? request.human.name : null} />
                 {request.status === 'APPROVED' && request.approvedDurationSeconds ? (
                   <div className="muted">for {formatDuration(request.approvedDurationSeconds)}</div>
                 ) : null}

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useApiQuery } from '../../api/use-api.ts';
 import { Page, Panel } from '../../ui/page.tsx';
 import { Empty, QueryState, Success } from '../../ui/status.tsx';
+import { Confirmations } from '../my-agents/confirmations.tsx';
 import { DecidedByMe } from './decided-by-me.tsx';
 import { awaitingMyDecisionQuery } from './inbox-queries.ts';
 import { InboxRequest } from './inbox-request.tsx';
@@ -15,6 +16,7 @@ export function InboxPage() {
       title="Inbox"
       intro="Access requests that agents made and that wait for your decision: who they act for, why, what they ask for, and how similar requests were decided."
     >
+      <Confirmations />
       {notice ? <Success>{notice}</Success> : null}
       <QueryState query={waiting} what="the requests waiting for you">
         {(data) => (

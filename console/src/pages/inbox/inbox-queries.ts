@@ -50,6 +50,7 @@ export const awaitingMyDecisionQuery = graphql(`
           similarDecisions { approved denied }
           viewerCanDecide
           viewerCanApprove
+          consent { state answer position }
         }
       }
     }

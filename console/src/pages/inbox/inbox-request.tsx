@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { useSession } from '../../api/session-context.tsx';
 import type { ResultOf } from '../../graphql/graphql.ts';
 import { Badge, Chain } from '../../ui/badges.tsx';
+import { ConsentBadge } from '../../ui/consent-badge.tsx';
 import { CatalogPath } from '../../ui/paths.tsx';
 import { formatDuration, Time } from '../../ui/time.tsx';
 import { ApprovalSteps } from './approval-steps.tsx';
@@ -39,7 +40,11 @@ export function InboxRequest({
           </h3>
           <p className="muted human-line">
             {[human.title, human.department].filter(Boolean).join(', ') || human.email} · asked{' '}
-            <Time value={request.createdAt} /> · expires unanswered <Time value={request.expiresAt} />
+            <Time value={request.createdAt} /> · expires unanswered <Time value={request.expiresAt} />{' '}
+            <ConsentBadge
+              consent={request.consent}
+              person={human.email === person.email ? null : human.name}
+            />
           </p>
         </div>
         {request.viewerCanDecide ? (
@@ -56,7 +61,9 @@ export function InboxRequest({
       </header>
       {request.viewerCanDecide && !request.viewerCanApprove ? (
         <p className="notice notice-info">
-          Your approval does not count yet: an earlier approval step waits. You may still deny it.
+          {request.consent.state === 'WAITING' && request.consent.position === 'BEFORE'
+            ? `${human.name} must first confirm that they asked for it; you can approve once they did. You may still deny it.`
+            : 'Your approval does not count yet: an earlier approval step waits. You may still deny it.'}
         </p>
       ) : null}
       <div className="inbox-grid">

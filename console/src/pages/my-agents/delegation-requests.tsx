@@ -1,4 +1,5 @@
 import { Badge, Chain } from '../../ui/badges.tsx';
+import { ConsentBadge } from '../../ui/consent-badge.tsx';
 import { PathList } from '../../ui/paths.tsx';
 import { Empty } from '../../ui/status.tsx';
 import { Time } from '../../ui/time.tsx';
@@ -11,6 +12,7 @@ interface FiledRequest {
   createdAt: string;
   decidedAt: string | null;
   agents: readonly { clientId: string; name: string }[];
+  consent: { state: string; answer: string | null };
 }
 
 /** The requests a delegation's agents filed (the newest 20), with where each stands. */
@@ -42,7 +44,7 @@ export function DelegationRequests({
           {requests.map((request) => (
             <tr key={request.id}>
               <td data-label="Status">
-                <Badge value={request.status} />
+                <Badge value={request.status} /> <ConsentBadge consent={request.consent} person={null} />
               </td>
               <td data-label="Asked for">
                 <Badge value={request.tier} tone="neutral" /> <PathList paths={request.paths} />

@@ -2,10 +2,12 @@ import { useMemo, useState } from 'react';
 import { useApiQuery } from '../../api/use-api.ts';
 import { Page, Panel } from '../../ui/page.tsx';
 import { Empty, QueryState, Success } from '../../ui/status.tsx';
+import { Confirmations } from './confirmations.tsx';
 import { DecidedForMe } from './decided-for-me.tsx';
 import { DelegationCard } from './delegation-card.tsx';
 import { GrantedForMe } from './granted-for-me.tsx';
 import { myDelegationsQuery } from './my-agents-queries.ts';
+import { StandingConsents } from './standing-consents.tsx';
 
 /** Any person: the agents acting for me now, what they hold and asked for, and how to stop them. */
 export function MyAgentsPage() {
@@ -25,6 +27,7 @@ export function MyAgentsPage() {
       title="My agents"
       intro="The AI agents acting for you right now: what each acts for, the extra access it holds and the requests it made. You can stop any of them at once."
     >
+      <Confirmations />
       {notice ? <Success>{notice}</Success> : null}
       <Panel title="Acting for you now">
         <QueryState query={delegations} what="the agents acting for you">
@@ -49,6 +52,7 @@ export function MyAgentsPage() {
         shownAbove={shownAbove}
         agentsActing={(delegations.data?.myDelegations.length ?? 0) > 0}
       />
+      <StandingConsents />
       <DecidedForMe />
     </Page>
   );

@@ -12,7 +12,7 @@ export const myDelegationsQuery = graphql(`
       subDelegations
       subAgents { clientId name }
       grants { id paths tier scope status expiresAt createdAt intent taskId }
-      requests { id status paths tier createdAt decidedAt agents { clientId name } }
+      requests { id status paths tier createdAt decidedAt agents { clientId name } consent { state answer } }
     }
   }
 `);

@@ -7,6 +7,7 @@ import { DecisionsChart } from './decisions-chart.tsx';
 import { OverviewRefusal } from './governance-only.tsx';
 import { requestStatsQuery } from './overview-queries.ts';
 import { RangeToggle } from './range-toggle.tsx';
+import { SecurityEvents } from './security-events.tsx';
 import { type StatsRange, statsRanges, statsWindow } from './stats-range.ts';
 import { statsTotals } from './stats-totals.ts';
 
@@ -23,7 +24,7 @@ export function OverviewPage() {
   return (
     <Page
       title="Overview"
-      intro="How agents' access requests are decided: how many rules settle at once, how many wait for a person, and how long people take."
+      intro="How agents' access requests are decided: how many rules settle at once, how many wait for a person, and how long people take; and who said an agent asked in their name without them."
       actions={stats.error ? null : <RangeToggle value={range} onChange={setRange} />}
     >
       {stats.error ? (
@@ -32,6 +33,7 @@ export function OverviewPage() {
         <Loading what="the overview" />
       ) : (
         <>
+          <SecurityEvents />
           <VolumeFigures totals={totals} />
           <Panel title="Requests and decisions over time">
             <DecisionsChart range={range} buckets={stats.data.accessRequestStats.buckets} totals={totals} />

@@ -5,6 +5,7 @@ import { Page, Panel } from '../../ui/page.tsx';
 import { QueryState, Success } from '../../ui/status.tsx';
 import { Tabs } from '../../ui/tabs.tsx';
 import { AccessChanges } from './access-changes.tsx';
+import { ConsentSettings } from './consent-settings.tsx';
 import {
   type ApplyOutcome,
   applyPoliciesMutation,
@@ -16,10 +17,11 @@ import {
 import { SetEditor } from './set-editor.tsx';
 import { IdChanges } from './set-preview.tsx';
 
-type SetTab = 'policies' | 'rules';
+type SetTab = 'policies' | 'rules' | 'consent';
 const tabs = [
   { id: 'policies', label: 'Policies' },
   { id: 'rules', label: 'Rules' },
+  { id: 'consent', label: 'Consent' },
 ] as const;
 
 /** Governance: the policy set and the request rules as YAML, previewed (who gains and loses) and applied as new versions. */
@@ -31,7 +33,7 @@ export function PoliciesPage() {
       intro="Policies decide what each person (and the agents acting for them) may see; rules decide access requests. Each change is a new version: preview it to see what it does, then apply it."
     >
       <Tabs label="Policies and rules" tabs={tabs} selected={tab} onSelect={setTab}>
-        {tab === 'policies' ? <PoliciesTab /> : <RulesTab />}
+        {tab === 'policies' ? <PoliciesTab /> : tab === 'rules' ? <RulesTab /> : <ConsentSettings />}
       </Tabs>
     </Page>
   );
