@@ -39,6 +39,8 @@ function roleFilter(person: HumanViewer, role: RequestRole): Prisma.AccessReques
       eligibleApproverIds: { has: me },
       humanId: { not: me },
       approvals: { none: { approverId: me } },
+      // Not while the person it is for must confirm it first: nothing waits for approvers yet.
+      NOT: { consent: 'WAITING', approvalPlan: { path: ['requester'], equals: 'before' } },
     };
   }
   // Approved or denied by them; a request they withdrew (by taking its delegation back) they did not decide.

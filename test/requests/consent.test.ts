@@ -383,6 +383,19 @@ describe("governance's settings", () => {
     expect((await t.world.gql(token, '{ viewer { intent } }')).errors).toBeUndefined();
   });
 
+  it('"not me" also ends what the person granted that chain before: its next request asks again', async () => {
+    const token = await anasAgent();
+    const trusted = await fileRequest(t, token, [orders]);
+    await confirmAs(t, 'ana@acme.test', trusted.id, 'ALWAYS');
+    await revokeGrantOf(t, 'ana@acme.test', trusted.id);
+    const suspicious = await fileRequest(t, token, [customers]);
+    await confirmAs(t, 'ana@acme.test', suspicious.id, 'NOT_ME');
+    const consent = await t.db.prisma.standingConsent.findFirstOrThrow({ where: { requestId: trusted.id } });
+    expect(consent).toMatchObject({ endReason: 'not-me', endedAt: expect.any(Date) });
+    const again = await fileRequest(t, token, [orders]);
+    expect(again.consent.state).toBe('WAITING');
+  });
+
   it('are audited with the values before and after', async () => {
     const events = await t.db.prisma.auditEvent.findMany({
       where: { type: 'consent.settings-changed' },

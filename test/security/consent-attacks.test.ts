@@ -74,6 +74,14 @@ describe('the agent cannot confirm for its human', () => {
     const other = await confirmWith(t, await anasAgent(), filed.id, 'ONCE');
     expect(codeOf(other)).toBe('FORBIDDEN');
     expect(await consentState(filed.id)).toBe(before);
+    // Each attempt is audited with the agent chain that made it (a sign of a hijack governance sees).
+    const attempts = await t.db.prisma.auditEvent.findMany({
+      where: { type: 'consent.answer-refused', subjectId: filed.id },
+    });
+    expect(attempts).toHaveLength(5);
+    expect(attempts.every((event) => Array.isArray(event.actorChain) && event.actorChain.length > 0)).toBe(
+      true,
+    );
     // Its own view says it cannot, and an agent lists nothing to confirm and no standing consent.
     const view = await t.world.gql<{ accessRequest: { viewerCanConfirm: boolean } }>(
       token,
@@ -186,8 +194,8 @@ describe('nobody else answers for the person', () => {
         'FORBIDDEN',
       );
       expect(await consentState(filed.id)).toBe(before);
-      // Each refused answer of a person leaves a trace (4 of Dana and Gina, Bob's).
-      expect(await refusals(filed.id)).toBe(5);
+      // Each refused answer leaves a trace: 4 of Dana and Gina, Bob's, and the agent's.
+      expect(await refusals(filed.id)).toBe(6);
     }
   });
 

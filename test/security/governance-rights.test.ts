@@ -17,14 +17,7 @@ const t = useRequestWorld();
 
 const fields = rootFields(schema);
 
-/**
- * Governance-only fields whose check is the domain module's (requireGovernance) rather than a
- * `governance` auth scope on the field: attacked below all the same.
- */
-const governanceCheckedInDomain = ['query consentSettings', 'mutation updateConsentSettings'];
-const governanceFields = fields.filter(
-  (field) => field.governance || governanceCheckedInDomain.includes(`${field.operation} ${field.name}`),
-);
+const governanceFields = fields.filter((field) => field.governance);
 
 /** Fields any verified caller may use (each decides per object what the caller may see or do). */
 const openFields = [

@@ -192,6 +192,7 @@ builder.queryFields((t) => ({
   }),
   consentSettings: t.field({
     type: ConsentSettingsRef,
+    authScopes: { governance: true },
     description: "Governance's consent settings (governance only).",
     resolve: (_root, _args, { requests, viewer }) => requests.readConsentSettings(viewer),
   }),
@@ -214,6 +215,7 @@ builder.mutationFields((t) => ({
   }),
   updateConsentSettings: t.field({
     type: ConsentSettingsRef,
+    authScopes: { governance: true },
     description: 'Governance changes the consent settings (the fields given); audited.',
     args: { input: t.arg({ type: ConsentSettingsInput, required: true }) },
     resolve: (_root, { input }, { requests, viewer }) =>

@@ -1,6 +1,6 @@
 import type { AccessRequest, StandingConsent } from '../../../generated/prisma/client.ts';
 import { type AuditEventInput, currentChannel, recordAuditEvent } from '../../audit/index.ts';
-import { requireHuman, type Viewer } from '../../identity/viewer.ts';
+import { requireHuman, type Viewer, viewerAuditActor } from '../../identity/viewer.ts';
 import { ApertureError } from '../../shared/errors.ts';
 import { validateInput } from '../../shared/validate.ts';
 import { approvalNoticeJob } from '../approval-notifier.ts';
@@ -19,7 +19,7 @@ import { maySeeRequest } from '../request-visibility.ts';
 import { writeRequestRows } from '../request-writes.ts';
 import { askedByOf } from './confirmation-asked.ts';
 import { type ConfirmationInput, confirmationInputSchema } from './consent-input.ts';
-import { newStandingConsent } from './standing-consents.ts';
+import { endStandingConsents, newStandingConsent } from './standing-consents.ts';
 
 /** What the person's answer did. */
 export interface Confirmation {
@@ -47,6 +47,17 @@ export async function confirmRequest(
   actor: Viewer,
   rawInput: ConfirmationInput,
 ): Promise<Confirmation> {
+  if (actor.kind === 'agent') {
+    // An agent answering for its person is a sign of a hijack: refused, and governance can see it.
+    await recordAuditEvent(deps.prisma, {
+      type: 'consent.answer-refused',
+      actor: viewerAuditActor(actor),
+      intent: actor.intent,
+      subject: { kind: 'access-request', id: String(rawInput.requestId).slice(0, 200) },
+      channel: currentChannel(),
+      payload: { answer: String(rawInput.answer).slice(0, 20), problem: 'an agent cannot confirm' },
+    });
+  }
   const viewer = requireHuman(actor, onlyThePerson);
   const input = validateInput(confirmationInputSchema, rawInput, 'input');
   const personId = viewer.human.id;
@@ -91,6 +102,11 @@ export async function confirmRequest(
         const denied = await transition(tx, request, 'DENIED', `person:${personId}`, notMeReason);
         const consent = { consent: 'REFUSED', consentAnswer: 'NOT_ME', consentedAt: now } as const;
         await tx.accessRequest.update({ where: { id: request.id }, data: consent });
+        // What the person granted that chain before no longer speaks for them either.
+        const trusted = await tx.standingConsent.findMany({
+          where: { humanId: personId, endedAt: null, chain: { equals: request.chain } },
+        });
+        await endStandingConsents(tx, trusted, 'not-me', now, { humanId: personId });
         await writeRequestRows(tx, {
           jobs: [approvalNoticeJob('not-me', request.id), approvalNoticeJob('denied', request.id)],
           audit: [

@@ -14,6 +14,7 @@ export interface ConsentFacts {
 
 export type ConsentEndReason =
   | 'revoked'
+  | 'not-me'
   | 'agent-stopped'
   | 'intent-changed'
   | 'person-left'
@@ -38,6 +39,7 @@ export function consentLapse(
 /** In words, for the person and the audit log. */
 export const consentEndReasons: Record<ConsentEndReason, string> = {
   revoked: 'revoked by the person',
+  'not-me': 'the person answered "not me" to a request of its agent chain',
   'agent-stopped': 'an agent of its chain was suspended or retired',
   'intent-changed': 'its intent changed',
   'person-left': 'the person is no longer active',
