@@ -213,7 +213,16 @@ export class RequestsModule {
     );
     if (confirmation.request.status !== 'PENDING') this.decided(confirmation.request);
     if (confirmation.revokeDelegation && isHuman(viewer)) {
-      await this.revokeDelegation(viewer, confirmation.request.tokenId, notMeReason);
+      try {
+        await this.revokeDelegation(viewer, confirmation.request.tokenId, notMeReason);
+      } catch (error) {
+        // The denial holds; the person is told the delegation is still theirs to take back.
+        this.deps.logger.error(
+          { err: error, requestId: confirmation.request.id },
+          'a "not me" answer could not take back the delegation its request was filed with',
+        );
+        return { ...confirmation, revokeDelegation: false };
+      }
     }
     return confirmation;
   }
