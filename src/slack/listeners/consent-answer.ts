@@ -1,10 +1,9 @@
 import type { ConsentAnswer } from '../../../generated/prisma/enums.ts';
-import { recordAuditEvent } from '../../audit/index.ts';
 import { loadRequestView } from '../../requests/request-view.ts';
-import { ApertureError } from '../../shared/errors.ts';
+import type { ApertureError } from '../../shared/errors.ts';
 import { answerLabels } from '../messages/consent-note.ts';
 import type { SlackDeps } from '../slack-deps.ts';
-import { slackPerson } from '../slack-person.ts';
+import { runAsClicker } from './run-as-clicker.ts';
 import { replyPrivately } from './slack-reply.ts';
 
 export interface ConsentClick {
@@ -25,39 +24,21 @@ const notTheirs =
  * else gets a calm private reply and nothing changes; every click is audited.
  */
 export async function answerFromSlack(deps: SlackDeps, click: ConsentClick): Promise<void> {
-  const person = await slackPerson(
-    {
-      prisma: deps.prisma,
-      identity: deps.identity,
-      client: deps.client,
-      lookupByEmail: deps.config.lookupByEmail,
-    },
-    click.slackUserId,
-  );
-  const audit = (accepted: boolean, reason: string | null, humanId: string | null) =>
-    recordAuditEvent(deps.prisma, {
-      type: accepted ? 'slack.click' : 'slack.click-refused',
-      actor: humanId ? { humanId } : undefined,
-      subject: { kind: 'access-request', id: click.requestId },
-      payload: { slackUserId: click.slackUserId, answer: click.answer, reason },
-    });
-  if (!person.found) {
-    await audit(false, person.reason, null);
-    await replyPrivately(deps, click, `You cannot answer this request: ${person.reason}.`);
-    return;
-  }
-  try {
-    await deps.requests.confirm(person.viewer, {
+  const refusal = await runAsClicker(deps, click, { answer: click.answer }, (viewer) =>
+    deps.requests.confirm(viewer, {
       requestId: click.requestId,
       answer: click.answer,
       ...(click.days === undefined ? {} : { days: click.days }),
-    });
-    await audit(true, null, person.viewer.human.id);
-  } catch (error) {
-    if (!(error instanceof ApertureError)) throw error;
-    await audit(false, error.message, person.viewer.human.id);
-    await replyPrivately(deps, click, await refusalText(deps, click.requestId, error));
-  }
+    }),
+  );
+  if (!refusal) return;
+  await replyPrivately(
+    deps,
+    click,
+    'unknownPerson' in refusal
+      ? `You cannot answer this request: ${refusal.unknownPerson}.`
+      : await refusalText(deps, click.requestId, refusal.refused),
+  );
 }
 
 /** The same words for a request that does not exist and one that is someone else's. */
