@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decisionConsentSchema } from './decision-consent.ts';
 
 /** One attribute value: a string, or a list for multi-valued attributes (tags, groups) that conditions test with "contains". */
 export const attributeValueSchema = z.union([z.string(), z.array(z.string())]);
@@ -35,6 +36,11 @@ export const decisionRecordSchema = z.object({
     /** The client id of the agent that filed the request. */
     agent: z.string().min(1),
   }),
+  /**
+   * The person's answer to the request's confirmation; absent or null when they were not asked. A
+   * "not me" decision is the person's, not an approver's: leave `approver` null for it.
+   */
+  consent: decisionConsentSchema.nullish(),
 });
 
 /** A validated decision record (see {@link decisionRecordSchema}). */

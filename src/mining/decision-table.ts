@@ -1,3 +1,4 @@
+import { CONSENT_NONE, CONSENT_NOT_ME } from './decision-consent.ts';
 import type { AttributeSide } from './rule-condition.ts';
 
 /** Side codes stored per item. */
@@ -29,6 +30,8 @@ export interface DecisionTable {
   readonly approved: Uint8Array;
   /** Epoch milliseconds; NaN when unknown. */
   readonly decidedAt: Float64Array;
+  /** The person's consent code per decision (`decision-consent.ts`; 0 when not asked). */
+  readonly consent: Uint8Array;
   /** Index into `approvers` / `teams`; -1 when unknown. */
   readonly approver: Int32Array;
   readonly team: Int32Array;
@@ -88,6 +91,29 @@ export function hasAllItems(table: DecisionTable, decision: number, items: Array
   return true;
 }
 
+/**
+ * Splits decisions (ascending indices; all when omitted) into those the miner counts and those a
+ * person called "not me", both ascending. Returns `rows` itself when it holds no "not me" decision.
+ */
+export function splitNotMe(
+  table: DecisionTable,
+  rows?: Uint32Array,
+): { counted: Uint32Array; notMe: Uint32Array } {
+  const all = rows ?? Uint32Array.from({ length: table.size }, (_, index) => index);
+  let notMeCount = 0;
+  for (const row of all) if (table.consent[row] === CONSENT_NOT_ME) notMeCount += 1;
+  if (notMeCount === 0) return { counted: all, notMe: new Uint32Array(0) };
+  const counted = new Uint32Array(all.length - notMeCount);
+  const notMe = new Uint32Array(notMeCount);
+  let countedAt = 0;
+  let notMeAt = 0;
+  for (const row of all) {
+    if (table.consent[row] === CONSENT_NOT_ME) notMe[notMeAt++] = row;
+    else counted[countedAt++] = row;
+  }
+  return { counted, notMe };
+}
+
 /** A Uint32Array that grows by doubling. */
 class GrowingArray {
   values = new Uint32Array(1024);
@@ -144,6 +170,7 @@ export class DecisionTableBuilder {
   private readonly ids: string[] = [];
   private readonly approved = new GrowingArray();
   private decidedAt = new Float64Array(1024);
+  private readonly consent = new GrowingArray();
   private readonly approver = new GrowingArray();
   private readonly team = new GrowingArray();
   private readonly approverNames = new Interner();
@@ -161,12 +188,16 @@ export class DecisionTableBuilder {
   private readonly resourceProfiles = new ProfileInterner();
   private open = false;
 
-  /** Starts a decision. `decidedAt` is epoch milliseconds (NaN when unknown). */
+  /**
+   * Starts a decision. `decidedAt` is epoch milliseconds (NaN when unknown); `consent` a code of
+   * `decision-consent.ts` (default: not asked).
+   */
   addDecision(
     id: string,
     approved: boolean,
     decidedAt: number,
     approver: { id: string; team: string | null } | null,
+    consent = CONSENT_NONE,
   ): void {
     if (this.open) this.closeDecision();
     const index = this.ids.length;
@@ -178,6 +209,7 @@ export class DecisionTableBuilder {
       this.decidedAt = larger;
     }
     this.decidedAt[index] = decidedAt;
+    this.consent.push(consent);
     // Stored shifted by one so that 0 means unknown in the unsigned growing arrays.
     this.approver.push(approver ? this.approverNames.intern(approver.id) + 1 : 0);
     this.team.push(approver?.team ? this.teamNames.intern(approver.team) + 1 : 0);
@@ -247,6 +279,7 @@ export class DecisionTableBuilder {
       ids: this.ids,
       approved: Uint8Array.from(this.approved.toArray()),
       decidedAt: this.decidedAt.slice(0, size),
+      consent: Uint8Array.from(this.consent.toArray()),
       approver: shifted(this.approver),
       team: shifted(this.team),
       approvers: this.approverNames.names,

@@ -1,3 +1,4 @@
+import { consentCode } from './decision-consent.ts';
 import type { AttributeValue, DecisionRecord } from './decision-record.ts';
 import { type DecisionTable, DecisionTableBuilder } from './decision-table.ts';
 import type { AttributeSide } from './rule-condition.ts';
@@ -29,6 +30,7 @@ export class DecisionRecordEncoder {
       record.outcome === 'approved',
       record.decidedAt.getTime(),
       record.approver,
+      consentCode(record.consent),
     );
     for (const key in record.human) {
       addAttribute(builder, prefixed(this.humanNames, 'human.', key), 'human', record.human[key]);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { validateInput } from '../shared/validate.ts';
 import { matchRules } from './apply-suggestions.ts';
 import { summarizeAutoDecisions } from './backtest.ts';
-import type { DecisionTable } from './decision-table.ts';
+import { type DecisionTable, splitNotMe } from './decision-table.ts';
 import { buildItemIndex } from './item-index.ts';
 import { mineDecisionTable } from './mine-rules.ts';
 import { miningOptionsSchema } from './mining-options.ts';
@@ -47,11 +47,17 @@ export interface HoldoutMetrics {
   falseApprovalRate: number;
   /** Held-out decisions humans approved that a rule denies. */
   falseDenials: number;
+  /**
+   * Held-out decisions a person called "not me" that a rule approves (they are in none of the
+   * figures above). The veto keeps those seen in training out; this measures the ones it could not see.
+   */
+  notMeApproved: number;
 }
 
 /** An offline evaluation: mine on a training part, measure on the held-out part. */
 export interface EvaluationReport {
   decisions: number;
+  /** Decisions mined on, and measured on: approvers' decisions ("not me" ones are apart). */
   trainDecisions: number;
   holdoutDecisions: number;
   seed: number;
@@ -99,8 +105,11 @@ export function evaluateMining(table: DecisionTable, options: EvaluationOptionsI
     ...settings.mining,
     ...(approverGate ? {} : { minDistinctApprovers: 0 }),
   });
-  const { train, test } = holdoutSplit(table.size, settings.holdout, settings.seed);
-  const testIndex = buildItemIndex(table, test);
+  const split = holdoutSplit(table.size, settings.holdout, settings.seed);
+  const { train } = split;
+  // Held-out "not me" decisions are no approver's decision to measure against: counted apart.
+  const { counted: test, notMe: testNotMe } = splitNotMe(table, split.test);
+  const testIndex = buildItemIndex(table, split.test);
   let approvedInTest = 0;
   for (const row of test) approvedInTest += table.approved[row]!;
   const deniedInTest = test.length - approvedInTest;
@@ -109,6 +118,8 @@ export function evaluateMining(table: DecisionTable, options: EvaluationOptionsI
     const { suggestions } = mineDecisionTable(table, { ...mining, threshold }, [], train);
     const matches = matchRules(table, testIndex, suggestions);
     const summary = summarizeAutoDecisions(table, test, matches.approved, matches.denied);
+    let notMeApproved = 0;
+    for (const row of testNotMe) if (matches.approved[row] && !matches.denied[row]) notMeApproved += 1;
     const approveRules = suggestions.filter((suggestion) => suggestion.action === 'approve').length;
     const conditions = suggestions.reduce((sum, suggestion) => sum + suggestion.conditions.length, 0);
     return {
@@ -129,6 +140,7 @@ export function evaluateMining(table: DecisionTable, options: EvaluationOptionsI
       falseApprovals: summary.falseApprovals,
       falseApprovalRate: deniedInTest === 0 ? 0 : summary.falseApprovals / deniedInTest,
       falseDenials: summary.falseDenials,
+      notMeApproved,
     };
   };
 
@@ -142,7 +154,7 @@ export function evaluateMining(table: DecisionTable, options: EvaluationOptionsI
   );
   return {
     decisions: table.size,
-    trainDecisions: train.length,
+    trainDecisions: splitNotMe(table, train).counted.length,
     holdoutDecisions: test.length,
     seed: settings.seed,
     baseApprovalRate: test.length === 0 ? 0 : approvedInTest / test.length,

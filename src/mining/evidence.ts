@@ -1,3 +1,4 @@
+import { CONSENT_ALWAYS } from './decision-consent.ts';
 import type { DecisionTable } from './decision-table.ts';
 import type { RuleAction } from './rule-condition.ts';
 
@@ -29,6 +30,20 @@ export interface DecisionEvidence {
   teams: string[];
   /** The latest matched decisions (in the history's order) that agree and that disagree. */
   examples: { agreeing: DecisionExample[]; disagreeing: DecisionExample[] };
+  /** What the people the requests were made for said, counted in decisions like `support`. */
+  consent: ConsentEvidence;
+}
+
+/** The confirmations behind a suggestion, apart from the approvers' decisions. */
+export interface ConsentEvidence {
+  /** Matched decisions the person had confirmed with "always for this agent" (a standing consent). */
+  always: number;
+  /**
+   * Decisions the suggestion matches that the person called "not me". They are in none of the
+   * other counts (they were no approver's decision). Always 0 for an approve suggestion (the veto);
+   * for a deny suggestion they support it.
+   */
+  notMe: number;
 }
 
 /** Collects evidence for many suggestions over one table, reusing its scratch arrays. */
@@ -48,16 +63,19 @@ export class EvidenceCollector {
     lowerBound: number,
     confidence: number,
     exampleCount: number,
+    notMe: number,
   ): DecisionEvidence {
     const { table } = this;
     const round = this.round++;
     const agreeingOutcome = action === 'approve' ? 1 : 0;
     let approved = 0;
+    let always = 0;
     let distinctApprovers = 0;
     const teams: string[] = [];
     for (const row of rows) {
       const outcome = table.approved[row]!;
       approved += outcome;
+      if (table.consent[row] === CONSENT_ALWAYS) always += 1;
       if (outcome !== agreeingOutcome) continue;
       const approver = table.approver[row]!;
       if (approver >= 0 && this.approverSeen[approver] !== round) {
@@ -92,6 +110,7 @@ export class EvidenceCollector {
       distinctTeams: teams.length,
       teams: teams.slice(0, 20),
       examples: { agreeing, disagreeing },
+      consent: { always, notMe },
     };
   }
 }

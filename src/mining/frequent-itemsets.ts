@@ -20,6 +20,12 @@ export interface CandidateLimits {
   z: number;
   minSupport: number;
   maxConditions: number;
+  /**
+   * Whether an approve conjunction (table items) must never be suggested (the "not me" veto). A
+   * vetoed conjunction is not a rule, so the search goes on to its narrower conjunctions, which may
+   * leave the vetoed requests out.
+   */
+  vetoApprove?: ((items: Uint32Array) => boolean) | undefined;
 }
 
 /** How much was counted (for benchmarks and curiosity). */
@@ -45,6 +51,8 @@ const IS_DENY_RULE = 8;
 /** Every decision with the first item has the second: adding the second changes nothing. */
 const FIRST_IMPLIES_SECOND = 16;
 const SECOND_IMPLIES_FIRST = 32;
+/** A well-formed pair that clears the approve bound but was vetoed: a triple must not reduce to it. */
+const APPROVE_VETOED = 64;
 
 /**
  * The frequent items of each indexed decision, renumbered densely (resource items first, then
@@ -90,7 +98,7 @@ interface FrequentRows {
 export function findRuleCandidates(
   index: ItemIndex,
   limits: CandidateLimits,
-): { candidates: RuleCandidate[]; stats: CountingStats } {
+): { candidates: RuleCandidate[]; vetoed: RuleCandidate[]; stats: CountingStats } {
   const minSuccesses = minSuccessesForBound(limits.threshold, limits.z);
   const frequent = frequentRows(index, limits.minSupport, minSuccesses);
   const {
@@ -107,19 +115,30 @@ export function findRuleCandidates(
   } = frequent;
   const width = items.length;
   const candidates: RuleCandidate[] = [];
-  const consider = (itemset: number[], total: number, approvedCount: number): RuleAction | undefined => {
+  const vetoed: RuleCandidate[] = [];
+  const consider = (
+    itemset: number[],
+    total: number,
+    approvedCount: number,
+  ): RuleAction | 'vetoed' | undefined => {
     if (total < limits.minSupport) return undefined;
     for (const action of ['approve', 'deny'] as const) {
       const successes = action === 'approve' ? approvedCount : total - approvedCount;
       const lowerBound = wilsonLowerBound(successes, total, limits.z);
       if (lowerBound >= limits.threshold) {
-        candidates.push({
+        const candidate = {
           items: Uint32Array.from(itemset).sort(),
           action,
           total,
           approved: approvedCount,
           lowerBound,
-        });
+        };
+        // An approval rate this high leaves no room for a deny rule: the conjunction is done.
+        if (action === 'approve' && limits.vetoApprove?.(candidate.items)) {
+          vetoed.push(candidate);
+          return 'vetoed';
+        }
+        candidates.push(candidate);
         return action;
       }
     }
@@ -135,7 +154,9 @@ export function findRuleCandidates(
     if (total === counts[second]) bits |= SECOND_IMPLIES_FIRST;
     if (((sideBits[first]! | sideBits[second]!) & WELL_FORMED) === WELL_FORMED) {
       const action = consider([items[first]!, items[second]!], total, approvedCount);
-      if (action) bits |= action === 'approve' ? IS_APPROVE_RULE : IS_DENY_RULE;
+      if (action === 'approve') bits |= IS_APPROVE_RULE;
+      else if (action === 'deny') bits |= IS_DENY_RULE;
+      else if (action === 'vetoed') bits |= APPROVE_VETOED;
     }
     return bits;
   };
@@ -285,7 +306,7 @@ export function findRuleCandidates(
       localStatus[j] = 0;
     }
   }
-  return { candidates, stats: { frequentItems: width, pairsCounted, triplesCounted } };
+  return { candidates, vetoed, stats: { frequentItems: width, pairsCounted, triplesCounted } };
 }
 
 /** Level 1: items with enough decisions, and enough approvals or denials, to ever clear the bound. */
@@ -359,7 +380,9 @@ function frequentRows(index: ItemIndex, minSupport: number, minSuccesses: number
 
 /**
  * Whether one item of the triple (a, b, c) is implied by another, leaving a well-formed pair with
- * the same decisions. `ab`, `ac`, `bc` are pair statuses; the sides are side bits.
+ * the same decisions. `ab`, `ac`, `bc` are pair statuses; the sides are side bits. A pair the veto
+ * stopped does not count: the implication holds over the counted decisions only, and the triple
+ * may be the narrower rule that leaves the "not me" requests out.
  */
 function reducesToWellFormedPair(
   ab: number,
@@ -370,11 +393,13 @@ function reducesToWellFormedPair(
   c: number,
 ): boolean {
   // a implies b, or b implies a: the triple is {a, c}, or {b, c}; and so on.
-  if (ab & FIRST_IMPLIES_SECOND && ((a | c) & WELL_FORMED) === WELL_FORMED) return true;
-  if (ab & SECOND_IMPLIES_FIRST && ((b | c) & WELL_FORMED) === WELL_FORMED) return true;
-  if (ac & FIRST_IMPLIES_SECOND && ((a | b) & WELL_FORMED) === WELL_FORMED) return true;
-  if (ac & SECOND_IMPLIES_FIRST && ((c | b) & WELL_FORMED) === WELL_FORMED) return true;
-  if (bc & FIRST_IMPLIES_SECOND && ((b | a) & WELL_FORMED) === WELL_FORMED) return true;
-  if (bc & SECOND_IMPLIES_FIRST && ((c | a) & WELL_FORMED) === WELL_FORMED) return true;
+  const reducesTo = (pair: number, sides: number) =>
+    (sides & WELL_FORMED) === WELL_FORMED && (pair & APPROVE_VETOED) === 0;
+  if (ab & FIRST_IMPLIES_SECOND && reducesTo(ac, a | c)) return true;
+  if (ab & SECOND_IMPLIES_FIRST && reducesTo(bc, b | c)) return true;
+  if (ac & FIRST_IMPLIES_SECOND && reducesTo(ab, a | b)) return true;
+  if (ac & SECOND_IMPLIES_FIRST && reducesTo(bc, c | b)) return true;
+  if (bc & FIRST_IMPLIES_SECOND && reducesTo(ab, b | a)) return true;
+  if (bc & SECOND_IMPLIES_FIRST && reducesTo(ac, c | a)) return true;
   return false;
 }

@@ -2,17 +2,19 @@ import { validateInput } from '../shared/validate.ts';
 import { backtestSuggestion, summarizeAutoDecisions } from './backtest.ts';
 import { conditionsToItems, itemsToConditions, suggestionId } from './condition-items.ts';
 import type { DecisionRecord } from './decision-record.ts';
-import { type DecisionTable, hasAllItems } from './decision-table.ts';
+import { type DecisionTable, hasAllItems, splitNotMe } from './decision-table.ts';
 import { encodeDecisionRecords } from './encode-decision-records.ts';
 import { type DecisionEvidence, EvidenceCollector } from './evidence.ts';
 import { relateToExistingRules } from './existing-rules.ts';
 import { findRuleCandidates } from './frequent-itemsets.ts';
 import { buildItemIndex, rowsWithAll } from './item-index.ts';
 import { type MiningOptionsInput, miningOptionsSchema } from './mining-options.ts';
+import { NotMeVeto } from './not-me-veto.ts';
 import { ReachCounter } from './reach.ts';
 import { type ExistingRule, existingRuleSchema, type RuleCondition } from './rule-condition.ts';
 import type { MiningResult, RuleSuggestion } from './rule-suggestion.ts';
 import { closureOf, removeCoveredByOthers, removeRedundant } from './subsumption.ts';
+import { reportVetoed } from './vetoed-suggestions.ts';
 import { oneSidedZ } from './wilson.ts';
 
 /**
@@ -25,6 +27,11 @@ import { oneSidedZ } from './wilson.ts';
  * at least `minSupport` decisions made by at least `minDistinctApprovers` distinct people.
  * Subsumed and redundant suggestions are removed, as are those an existing rule of the same
  * action already covers; overlaps with existing rules of the other action are reported.
+ *
+ * Decisions a person called "not me" (record `consent: 'not-me'`) are no approver's decision: they
+ * count in no rate, support or approver tally. They are a hard veto instead: no approve suggestion
+ * matches any of them (the broadest vetoed rules are reported in `vetoed`), and a deny suggestion
+ * shows how many of them it matches (`evidence.consent`).
  *
  * @param records decisions, in history order (examples are the latest in that order)
  * @param options see {@link miningOptionsSchema}; invalid options throw INVALID_INPUT
@@ -51,12 +58,15 @@ export function mineDecisionTable(
   const settings = validateInput(miningOptionsSchema, options, 'mining options');
   const rules = validateInput(existingRuleSchema.array(), existingRules, 'existing rules');
   const z = oneSidedZ(settings.confidence);
-  const index = buildItemIndex(table, rows);
-  const { candidates, stats } = findRuleCandidates(index, {
+  const { counted, notMe } = splitNotMe(table, rows);
+  const index = buildItemIndex(table, counted);
+  const veto = new NotMeVeto(table, notMe);
+  const { candidates, vetoed, stats } = findRuleCandidates(index, {
     threshold: settings.threshold,
     z,
     minSupport: settings.minSupport,
     maxConditions: settings.maxConditions,
+    vetoApprove: veto.size > 0 ? (items) => veto.vetoes(items) : undefined,
   });
 
   const matched = candidates.map((candidate) => rowsWithAll(index, candidate.items));
@@ -89,6 +99,7 @@ export function mineDecisionTable(
       candidate.lowerBound,
       settings.confidence,
       settings.exampleCount,
+      veto.covered(candidate.items).length,
     );
     if (found.distinctApprovers < settings.minDistinctApprovers) {
       removedTooFewApprovers += 1;
@@ -145,9 +156,11 @@ export function mineDecisionTable(
 
   return {
     suggestions,
+    vetoed: reportVetoed(table, vetoed, veto),
     backtest: summarizeAutoDecisions(table, index.rows, approvedBySuggestion, deniedBySuggestion),
     stats: {
       decisions: index.rows.length,
+      notMeDecisions: notMe.length,
       items: table.itemValue.length,
       ...stats,
       candidates: candidates.length,
@@ -156,6 +169,7 @@ export function mineDecisionTable(
       removedCoveredByOthers,
       removedCoveredByExistingRule,
       removedTooFewApprovers,
+      removedNotMe: vetoed.length,
     },
   };
 }

@@ -3,6 +3,7 @@ import type { DecisionEvidence } from './evidence.ts';
 import type { RuleConflict } from './existing-rules.ts';
 import type { Reach } from './reach.ts';
 import type { RuleAction, RuleCondition } from './rule-condition.ts';
+import type { VetoedSuggestion } from './vetoed-suggestions.ts';
 
 /**
  * A rule the miner suggests: a conjunction of 2 or 3 conditions that pins the resource side and
@@ -22,10 +23,15 @@ export interface RuleSuggestion {
 /** What one mining run found, with the numbers behind it. */
 export interface MiningResult {
   suggestions: RuleSuggestion[];
+  /** Approve rules the decisions support that are not suggested: they would approve "not me" requests. */
+  vetoed: VetoedSuggestion[];
   /** All suggestions together, replayed over the mined decisions (deny wins). */
   backtest: BacktestSummary;
   stats: {
+    /** Decisions counted: approvers' decisions ("not me" ones apart). */
     decisions: number;
+    /** Decisions the person called "not me": the veto's evidence, in no count. */
+    notMeDecisions: number;
     /** Distinct attribute values, and those frequent enough to matter. */
     items: number;
     frequentItems: number;
@@ -41,5 +47,7 @@ export interface MiningResult {
     removedCoveredByOthers: number;
     removedCoveredByExistingRule: number;
     removedTooFewApprovers: number;
+    /** Approve conjunctions that cleared the bound but match a "not me" decision. */
+    removedNotMe: number;
   };
 }

@@ -6,7 +6,6 @@ import { decisionRecordsOf } from '../../src/mining/workflow/decisions-from-requ
 import { suggestionFingerprint } from '../../src/mining/workflow/fingerprint.ts';
 import { RuleSimulation } from '../../src/mining/workflow/rule-simulation.ts';
 import { existingRulesFromRuleSet } from '../../src/mining/workflow/rules-as-existing.ts';
-import type { StoredEvidence } from '../../src/mining/workflow/stored-suggestion.ts';
 import {
   evidenceChangedMaterially,
   type KnownSuggestion,
@@ -25,7 +24,7 @@ const financeCustomers: RuleCondition[] = [
   { attribute: 'human.department', operator: 'equals', value: 'finance' },
 ];
 
-function evidence(support: number, lowerBound: number): StoredEvidence {
+function evidence(support: number, lowerBound: number): RuleSuggestion['evidence'] {
   return {
     support,
     approved: support,
@@ -39,6 +38,7 @@ function evidence(support: number, lowerBound: number): StoredEvidence {
     examples: { agreeing: [], disagreeing: [] },
     backtest: { autoDecided: support, agreed: support, overturned: 0, overturnRate: 0, from: null, to: null },
     reach: { humans: 1, resources: 1, pairs: 1, decidedPairs: 1, undecidedPairs: 0 },
+    consent: { always: 0, notMe: 0 },
   };
 }
 
@@ -405,6 +405,7 @@ describe('decision records of a decided request', () => {
       requestedSeconds: 3_600,
       human: ana,
       resources: [object('analytics.marts.customers', ['pii']), object('analytics.marts.orders', [])],
+      consent: null,
     };
     const records = decisionRecordsOf(request, {
       agentClientId: (id) => (id === 'a-1' ? 'sql-agent' : undefined),
@@ -433,6 +434,7 @@ describe('decision records of a decided request', () => {
         sensitivity: 'CONFIDENTIAL',
       },
       request: { intent: 'analytics', tier: 'READ', agent: 'sql-agent' },
+      consent: null,
     });
   });
 });
@@ -484,6 +486,7 @@ describe('simulating a draft rule', () => {
       overturnRate: 2 / 3,
       overturnedExamples: ['c', 'b'],
       withRules: { decidedByDraft: 3, approve: 3, deny: 1, route: 1 },
+      notMe: { matched: 0, approvedByDraft: 0, approvedWithRules: 0, approvedExamples: [] },
     });
   });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AccessRequest, Prisma } from '../../../generated/prisma/client.ts';
-import { Sensitivity, type Tier } from '../../../generated/prisma/enums.ts';
+import { type ConsentAnswer, Sensitivity, type Tier } from '../../../generated/prisma/enums.ts';
 import { type Channel, channelNames } from '../../audit/channel.ts';
 import type { PolicyHuman, PolicyObject } from '../../policy/access-context.ts';
 import { objectKinds } from '../../policy/policy-schema.ts';
@@ -19,6 +19,7 @@ export const decidedRequestColumns = {
   decidedAt: true,
   createdAt: true,
   requestedDurationSeconds: true,
+  consentAnswer: true,
 } as const;
 
 export type DecidedRequestRow = Pick<AccessRequest, keyof typeof decidedRequestColumns>;
@@ -71,6 +72,11 @@ export interface DecidedRequest {
   resources: PolicyObject[];
   /** The door it came through; null or absent when unknown (filed before channels were recorded). */
   channel?: Channel | null;
+  /**
+   * How the person it was made for confirmed it; null when they were not asked. `NOT_ME`: they
+   * disowned it, and the denial is theirs (`deciderId` is them), not an approver's.
+   */
+  consent: ConsentAnswer | null;
 }
 
 /**
@@ -104,10 +110,15 @@ export function parseDecidedRequest(row: DecidedRequestRow): DecidedRequest | nu
     },
     resources: resources.map((resource) => snapshotObject({ ...resource, domain: resource.domain ?? null })),
     channel: channel ?? null,
+    consent: row.consentAnswer,
   };
 }
 
-/** Only decisions people made: mining learns from them, simulations are measured against them. */
+/**
+ * Only decisions people made: mining learns from them, simulations are measured against them. A
+ * "not me" answer is among them (decided by `person:<the person>`): readers tell it apart by
+ * `consent`.
+ */
 export const humanDecisionFilter = {
   status: { in: ['APPROVED', 'DENIED'] },
   decidedBy: { startsWith: 'person:' },

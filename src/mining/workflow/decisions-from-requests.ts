@@ -1,5 +1,6 @@
 import { humanAttributeSchema } from '../../policy/policy-schema.ts';
 import type { JsonValue } from '../../shared/json.ts';
+import type { DecisionConsent } from '../decision-consent.ts';
 import type { AttributeValue, DecisionRecord } from '../decision-record.ts';
 import type { DecidedRequest } from './decided-request.ts';
 
@@ -47,16 +48,29 @@ export function requesterAttributes(human: DecidedRequest['human']): Record<stri
   return attributes;
 }
 
+const consentOf: Record<NonNullable<DecidedRequest['consent']>, DecisionConsent> = {
+  ONCE: 'once',
+  TASK: 'task',
+  ALWAYS: 'always',
+  NOT_ME: 'not-me',
+};
+
 /**
  * The miner's decision records of one human decision: one per requested object (a decision on
  * several objects is a decision on each), with what the decider saw: the requester's attributes,
  * the object's path, kind, tags, domain and sensitivity, and the request's intent, tier and agent
  * (client id). The approver is the person who decided (the last approval of a quorum), their team
- * their department. Owners and stewards are not mined: no rule can select by them. Pure.
+ * their department. Owners and stewards are not mined: no rule can select by them. The person's
+ * confirmation goes along as `consent`; a "not me" answer has no approver (the person who answered
+ * is the requester, not someone judging the request). Pure.
  */
 export function decisionRecordsOf(request: DecidedRequest, lookups: DecisionLookups): DecisionRecord[] {
-  const decider = lookups.person(request.deciderId);
-  const approver = { id: decider?.email ?? request.deciderId, team: decider?.department ?? null };
+  const consent = request.consent ? consentOf[request.consent] : null;
+  const decider = consent === 'not-me' ? undefined : lookups.person(request.deciderId);
+  const approver =
+    consent === 'not-me'
+      ? null
+      : { id: decider?.email ?? request.deciderId, team: decider?.department ?? null };
   const human = requesterAttributes(request.human);
   const agent = lookups.agentClientId(request.agentId) ?? request.agentId;
   return request.resources.map((resource, index) => ({
@@ -73,5 +87,6 @@ export function decisionRecordsOf(request: DecidedRequest, lookups: DecisionLook
       sensitivity: resource.sensitivity,
     },
     request: { intent: request.intent, tier: request.tier, agent },
+    consent,
   }));
 }

@@ -8,6 +8,7 @@ import { RuleSimulation, type RuleSimulationResult } from './rule-simulation.ts'
  * Backtests a draft rule (validated by the caller like an authored one) over every
  * request a person decided, rebuilding what the rules would have seen from each request's
  * snapshot: the human's attributes, the objects, the agent, intent, tier, duration and time.
+ * Requests a person called "not me" are replayed apart: how many the draft would approve.
  */
 export async function simulateRule(prisma: PrismaClient, draft: Rule): Promise<RuleSimulationResult> {
   const { rules } = await currentRuleSet(prisma);
@@ -17,6 +18,7 @@ export async function simulateRule(prisma: PrismaClient, draft: Rule): Promise<R
       simulation.add({
         id: request.id,
         outcome: request.outcome,
+        notMe: request.consent === 'NOT_ME',
         facts: {
           human: request.human,
           agentClientId: batch.lookups.agentClientId(request.agentId) ?? request.agentId,

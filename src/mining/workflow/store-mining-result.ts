@@ -8,6 +8,7 @@ import { toJson } from '../../shared/json.ts';
 import type { BacktestSummary } from '../backtest.ts';
 import type { RuleConflict } from '../existing-rules.ts';
 import type { MiningResult, RuleSuggestion } from '../rule-suggestion.ts';
+import type { VetoedSuggestion } from '../vetoed-suggestions.ts';
 import { suggestionFingerprint } from './fingerprint.ts';
 import { digestJob } from './mining-jobs.ts';
 import { type PreviousRejection, type StoredEvidence, toStoredSuggestion } from './stored-suggestion.ts';
@@ -40,6 +41,8 @@ export interface MiningRunSummary {
     /** Found again but accepted before (the rule exists). */
     withheldAccepted: number;
   };
+  /** Approve rules the history supports that were not suggested: they would approve "not me" requests. */
+  vetoed: VetoedSuggestion[];
   /** All mined suggestions together, replayed over the history (deny wins). */
   backtest: BacktestSummary;
   stats: MiningResult['stats'];
@@ -112,6 +115,7 @@ export function storeMiningResult(
           withheldRejected: plan.withheldRejected.length,
           withheldAccepted: plan.withheldAccepted.length,
         },
+        vetoed: result.vetoed,
         backtest: result.backtest,
         stats: result.stats,
       };

@@ -13,8 +13,12 @@ export interface PreviousRejection {
   lowerBound: number;
 }
 
-/** What is stored as a suggestion's evidence: the miner's, plus the rejection it came back from, if any. */
-export type StoredEvidence = RuleSuggestion['evidence'] & { previousRejection?: PreviousRejection };
+/**
+ * What is stored as a suggestion's evidence: the miner's, plus the rejection it came back from, if
+ * any. `consent` is absent from suggestions stored before mining read consents.
+ */
+export type StoredEvidence = Omit<RuleSuggestion['evidence'], 'consent'> &
+  Partial<Pick<RuleSuggestion['evidence'], 'consent'>> & { previousRejection?: PreviousRejection };
 
 /** A stored rule suggestion with its JSON columns typed. */
 export type StoredSuggestion = Omit<RuleSuggestionRow, 'action' | 'conditions' | 'evidence' | 'conflicts'> & {

@@ -37,7 +37,15 @@ export interface SuggestionForRule {
   conditions: readonly RuleCondition[];
   evidence: Pick<
     StoredEvidence,
-    'support' | 'approved' | 'denied' | 'rate' | 'lowerBound' | 'confidence' | 'distinctApprovers' | 'teams'
+    | 'support'
+    | 'approved'
+    | 'denied'
+    | 'rate'
+    | 'lowerBound'
+    | 'confidence'
+    | 'distinctApprovers'
+    | 'teams'
+    | 'consent'
   >;
 }
 
@@ -137,7 +145,17 @@ export function describeSuggestion(suggestion: SuggestionForRule): string {
     `Mined: ${suggestion.action} when ${when}. ` +
     `People decided ${evidence.support} such requests: ${evidence.approved} approved, ${evidence.denied} denied ` +
     `(${percent(evidence.rate)} ${suggestion.action === 'approve' ? 'approved' : 'denied'}, lower bound ${percent(evidence.lowerBound)} at ${percent(evidence.confidence)} confidence), ` +
-    `by ${evidence.distinctApprovers} approvers${teams}.`
+    `by ${evidence.distinctApprovers} approvers${teams}.${consentSentence(evidence.consent)}`
+  );
+}
+
+/** What the people the requests were made for said, when they said anything. */
+function consentSentence(consent: SuggestionForRule['evidence']['consent']): string {
+  const always = consent?.always ?? 0;
+  const notMe = consent?.notMe ?? 0;
+  return (
+    (always > 0 ? ` ${always} of them were confirmed by the person with a standing consent.` : '') +
+    (notMe > 0 ? ` People called ${notMe} more such requests "not me".` : '')
   );
 }
 

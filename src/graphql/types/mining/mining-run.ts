@@ -2,6 +2,7 @@ import type { BacktestSummary } from '../../../mining/backtest.ts';
 import type { MiningRunSummary } from '../../../mining/workflow/store-mining-result.ts';
 import { builder } from '../../builder.ts';
 import { withoutNulls } from '../../without-nulls.ts';
+import { VetoedSuggestionRef } from './vetoed-suggestion.ts';
 
 const MiningRunCountsRef = builder
   .objectRef<MiningRunSummary['suggestions']>('MiningRunSuggestionCounts')
@@ -42,6 +43,11 @@ const MiningRunRef = builder.objectRef<MiningRunSummary>('MiningRun').implement(
     skipped: t.exposeInt('skipped'),
     suggestions: t.expose('suggestions', { type: MiningRunCountsRef }),
     backtest: t.expose('backtest', { type: BacktestSummaryRef }),
+    vetoed: t.expose('vetoed', {
+      type: [VetoedSuggestionRef],
+      description:
+        'Approve rules the decisions support that were not suggested because they would approve requests people called "not me" (the broadest, at most 20).',
+    }),
     stats: t.expose('stats', { type: 'JSON' }),
   }),
 });

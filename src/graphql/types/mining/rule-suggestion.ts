@@ -43,6 +43,16 @@ export const RuleSuggestionRef = builder.objectRef<StoredSuggestion>('RuleSugges
     }),
     confidence: t.float({ resolve: (suggestion) => suggestion.evidence.confidence }),
     distinctApprovers: t.int({ resolve: (suggestion) => suggestion.evidence.distinctApprovers }),
+    consentedAlways: t.int({
+      description:
+        'Matched decisions the person had confirmed with "always for this agent" (a standing consent).',
+      resolve: (suggestion) => suggestion.evidence.consent?.always ?? 0,
+    }),
+    notMe: t.int({
+      description:
+        'Requests it matches that the person called "not me" (decisions, like support; in no other count). Always 0 for an approve suggestion: such a rule is never suggested. For a deny suggestion they support it.',
+      resolve: (suggestion) => suggestion.evidence.consent?.notMe ?? 0,
+    }),
     distinctTeams: t.int({ resolve: (suggestion) => suggestion.evidence.distinctTeams }),
     teams: t.stringList({ resolve: (suggestion) => suggestion.evidence.teams }),
     backtest: t.field({ type: BacktestRef, resolve: (suggestion) => suggestion.evidence.backtest }),

@@ -1,4 +1,4 @@
-import type { RuleSimulationResult } from '../../../mining/workflow/rule-simulation.ts';
+import type { NotMeSimulation, RuleSimulationResult } from '../../../mining/workflow/rule-simulation.ts';
 import { builder } from '../../builder.ts';
 
 const SimulationOutcomesRef = builder
@@ -13,13 +13,28 @@ const SimulationOutcomesRef = builder
     }),
   });
 
+const NotMeSimulationRef = builder.objectRef<NotMeSimulation>('RuleSimulationNotMe').implement({
+  description:
+    'The requests people called "not me", replayed apart: a rule that would approve any of them should not be added.',
+  fields: (t) => ({
+    matched: t.exposeInt('matched', { description: 'Those the draft matches on its own.' }),
+    approvedByDraft: t.exposeInt('approvedByDraft', { description: 'Those the draft approves on its own.' }),
+    approvedWithRules: t.exposeInt('approvedWithRules', {
+      description: 'Those the rules in force with the draft approve (deny wins).',
+    }),
+    approvedExamples: t.exposeIDList('approvedExamples', {
+      description: 'The latest request ids the draft approves (at most 5).',
+    }),
+  }),
+});
+
 const RuleSimulationRef = builder.objectRef<RuleSimulationResult>('RuleSimulation').implement({
   description: 'A backtest of a draft rule over the requests people decided.',
   fields: (t) => ({
     ruleId: t.exposeString('ruleId'),
     action: t.exposeString('action', { description: 'What it would have done to the requests it matches.' }),
     decisions: t.exposeInt('decisions', { description: 'Requests people decided, replayed.' }),
-    matched: t.exposeInt('matched'),
+    matched: t.exposeInt('matched', { description: 'Requests it matches, "not me" ones apart.' }),
     matchedApproved: t.exposeInt('matchedApproved', { description: 'Matched requests people approved.' }),
     matchedDenied: t.exposeInt('matchedDenied', { description: 'Matched requests people denied.' }),
     overturned: t.exposeInt('overturned', { description: 'Matched requests people decided the other way.' }),
@@ -28,6 +43,7 @@ const RuleSimulationRef = builder.objectRef<RuleSimulationResult>('RuleSimulatio
       description: 'The latest of those request ids (at most 5).',
     }),
     withRules: t.expose('withRules', { type: SimulationOutcomesRef }),
+    notMe: t.expose('notMe', { type: NotMeSimulationRef }),
   }),
 });
 
