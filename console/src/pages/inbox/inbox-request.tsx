@@ -1,10 +1,11 @@
 import { useId } from 'react';
 import { useSession } from '../../api/session-context.tsx';
 import type { ResultOf } from '../../graphql/graphql.ts';
-import { Badge, Chain } from '../../ui/badges.tsx';
+import { Badge } from '../../ui/badges.tsx';
 import { ConsentBadge } from '../../ui/consent-badge.tsx';
 import { CatalogPath } from '../../ui/paths.tsx';
-import { formatDuration, Time } from '../../ui/time.tsx';
+import { RequestFacts } from '../../ui/request-facts.tsx';
+import { Time } from '../../ui/time.tsx';
 import { ApprovalSteps } from './approval-steps.tsx';
 import { DecideActions } from './decide-actions.tsx';
 import type { awaitingMyDecisionQuery } from './inbox-queries.ts';
@@ -68,26 +69,7 @@ export function InboxRequest({
       ) : null}
       <div className="inbox-grid">
         <section aria-label="The request">
-          <dl className="facts request-facts">
-            <dt>Through</dt>
-            <dd>
-              <Chain agents={request.agents} />
-            </dd>
-            <dt>Intent</dt>
-            <dd>{request.intent}</dd>
-            <dt>Task</dt>
-            <dd>{request.taskId ?? <span className="muted">none named</span>}</dd>
-            <dt>For</dt>
-            <dd>
-              {formatDuration(request.requestedDurationSeconds)}
-              {request.scope === 'TASK' ? ' (this task only)' : ''}
-              {request.extendsGrantId ? ' (extends a grant)' : ''}
-            </dd>
-          </dl>
-          <blockquote className="justification">
-            <span className="visually-hidden">Justification: </span>
-            {request.justification}
-          </blockquote>
+          <RequestFacts request={request} justificationLabel="Justification:" />
         </section>
         <section aria-label="Who decides">
           <h4>Rule and approvers</h4>

@@ -1,7 +1,8 @@
 import { useId } from 'react';
-import { Badge, Chain } from '../../ui/badges.tsx';
+import { Badge } from '../../ui/badges.tsx';
 import { CatalogPath } from '../../ui/paths.tsx';
-import { formatDuration, Time } from '../../ui/time.tsx';
+import { RequestFacts } from '../../ui/request-facts.tsx';
+import { Time } from '../../ui/time.tsx';
 import { RequestObjects } from '../inbox/request-objects.tsx';
 import { ConfirmActions } from './confirm-actions.tsx';
 import { requestedWhat } from './consent-answer.ts';
@@ -42,25 +43,7 @@ export function ConfirmationCard({
           </p>
         </div>
       </header>
-      <dl className="facts request-facts">
-        <dt>Through</dt>
-        <dd>
-          <Chain agents={request.agents} />
-        </dd>
-        <dt>Intent</dt>
-        <dd>{request.intent}</dd>
-        <dt>Task</dt>
-        <dd>{request.taskId ?? <span className="muted">none named</span>}</dd>
-        <dt>For</dt>
-        <dd>
-          {formatDuration(request.requestedDurationSeconds)}
-          {request.scope === 'TASK' ? ' (this task only)' : ''}
-        </dd>
-      </dl>
-      <blockquote className="justification">
-        <span className="visually-hidden">The agent's justification: </span>
-        {request.justification}
-      </blockquote>
+      <RequestFacts request={request} justificationLabel="The agent's justification:" />
       <RequestObjects objects={request.objects} />
       {request.viewerCanConfirm ? (
         <ConfirmActions
