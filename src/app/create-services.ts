@@ -5,7 +5,6 @@ import type { Config } from '../config/config.ts';
 import type { ChangeFeed } from '../db/change-feed.ts';
 import { ClockOffsetMonitor } from '../db/clock/clock-offset-monitor.ts';
 import type { Database } from '../db/open-database.ts';
-import { rootDelegationOf } from '../identity/delegations/root-delegation.ts';
 import { createIdentityModule, type IdentityModule } from '../identity/identity-module.ts';
 import { type JobHandler, JobWorker } from '../jobs/job-worker.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -159,8 +158,9 @@ export async function createServices(
       logger,
       afterRevocation,
       onDecision: (decision) => metrics.decisions.inc(decision),
-      revokeDelegation: async (person, tokenId, reason) => {
-        await identity.revokeToken(person, await rootDelegationOf(database.prisma, tokenId), reason);
+      afterDelegationRevoked: async () => {
+        identity.state.invalidate();
+        await afterRevocation();
       },
     });
     closers.push(() => requests.close());

@@ -27,7 +27,7 @@ import { type ApprovalEvent, type ApprovalNotifier, approvalNoticeJobKind } from
 import { assignStep, type CountedApproval, planOf } from './approvals/approval-plan.ts';
 import { type ApprovalStepView, approvalStatus, showsApprovers } from './approvals/approval-status.ts';
 import { mayApproveNow, mayDenyNow, waitsForPersonFirst } from './approvals/may-decide.ts';
-import { type Confirmation, confirmRequest, notMeReason } from './consent/confirm-request.ts';
+import { type Confirmation, confirmRequest } from './consent/confirm-request.ts';
 import type { ConfirmationInput, ConsentSettingsInput } from './consent/consent-input.ts';
 import { type ConsentSettings, ConsentSettingsStore } from './consent/consent-settings.ts';
 import { recheckStandingConsents } from './consent/recheck-consents.ts';
@@ -107,17 +107,17 @@ export class RequestsModule {
     /** Told of each decision taken here once committed (monitoring counts them). */
     onDecision?: DecisionRecorder;
     /**
-     * Takes back the delegation a request was filed with, as the person it was made for (their
-     * "not me", when governance's setting says so): identity's revocation, wired in by the app.
+     * Runs after a "not me" took back a delegation (in its own transaction), before it answers:
+     * identity forgets the revoked tokens here at once, and vended logins resting on them end.
      */
-    revokeDelegation?: (person: HumanViewer, tokenId: string, reason: string) => Promise<void>;
+    afterDelegationRevoked?: () => Promise<void>;
   }) {
-    const { afterRevocation, onDecision, revokeDelegation, ...deps } = options;
+    const { afterRevocation, onDecision, afterDelegationRevoked, ...deps } = options;
     this.onDecision = onDecision ?? (() => {});
     this.rules = new InvalidatedCache(options.changes, ['rules'], () => currentRuleSet(options.prisma));
     this.consentSettings = new ConsentSettingsStore(options.prisma, options.changes, options.governanceGroup);
     this.deps = { ...deps, rules: this.rules, consentSettings: this.consentSettings };
-    this.revokeDelegation = revokeDelegation ?? (async () => {});
+    this.afterDelegationRevoked = afterDelegationRevoked ?? (async () => {});
     this.grants = options.grants;
     this.changes = options.changes;
     this.afterRevocation = afterRevocation ?? (async () => {});
@@ -126,7 +126,7 @@ export class RequestsModule {
 
   /** Governance's consent settings (who must confirm what). */
   readonly consentSettings: ConsentSettingsStore;
-  private readonly revokeDelegation: (person: HumanViewer, tokenId: string, reason: string) => Promise<void>;
+  private readonly afterDelegationRevoked: () => Promise<void>;
 
   /** Who decided a request, in words (people named to people only). */
   readonly deciders: DeciderNames;
@@ -205,25 +205,15 @@ export class RequestsModule {
 
   /**
    * The person a request is made for answers it (see confirm-request.ts). "Not me" with
-   * governance's setting also takes back the delegation it was filed with, before this answers.
+   * governance's setting also takes back the delegation it was filed with.
    */
   async confirm(viewer: Viewer, input: ConfirmationInput): Promise<Confirmation> {
     const confirmation = await this.changing(confirmRequest(this.deps, viewer, input), ({ request }) =>
       grantKey(request),
     );
     if (confirmation.request.status !== 'PENDING') this.decided(confirmation.request);
-    if (confirmation.revokeDelegation && isHuman(viewer)) {
-      try {
-        await this.revokeDelegation(viewer, confirmation.request.tokenId, notMeReason);
-      } catch (error) {
-        // The denial holds; the person is told the delegation is still theirs to take back.
-        this.deps.logger.error(
-          { err: error, requestId: confirmation.request.id },
-          'a "not me" answer could not take back the delegation its request was filed with',
-        );
-        return { ...confirmation, revokeDelegation: false };
-      }
-    }
+    // Its delegation was taken back in the answer's transaction: what rests on it ends now.
+    if (confirmation.revokeDelegation) await this.afterDelegationRevoked();
     return confirmation;
   }
 

@@ -358,6 +358,9 @@ describe("governance's settings", () => {
           justification: 'Pulling every customer email',
           tokenId: stored.tokenId,
           revokeDelegation: true,
+          // The agent's token is the delegation itself here (no sub-agent): it and nothing else.
+          delegation: stored.tokenId,
+          revokedTokens: [stored.tokenId],
         },
       });
       // The agent's delegation no longer works.
@@ -369,6 +372,30 @@ describe("governance's settings", () => {
       ).toMatchObject({ revokedAt: expect.any(Date) });
     } finally {
       await settings({ notMeRevokesDelegation: false });
+    }
+  });
+
+  it('"not me" to a sub-agent\'s request takes back the whole delegation: the parent\'s token too', async () => {
+    const parent = await registerAgent(t, 'Ana parent agent');
+    const child = await registerAgent(t, 'Ana sub-agent', { parentClientId: parent.clientId });
+    const parentToken = await delegate(t, parent, {});
+    const childToken = await delegate(t, child, { parentToken });
+    await settings({ subAgentRequests: true, notMeRevokesDelegation: true });
+    try {
+      const filed = await fileRequest(t, childToken, [customers]);
+      expect(filed.consent.state).toBe('WAITING');
+      const answered = await confirmAs(t, 'ana@acme.test', filed.id, 'NOT_ME');
+      expect(answered.data?.confirmAccessRequest.delegationRevoked).toBe(true);
+      for (const token of [childToken, parentToken]) {
+        expect((await t.world.gql(token, '{ viewer { intent } }')).status).toBe(401);
+      }
+      const notMe = (await auditOf(t, filed.id)).find((event) => event.type === 'security.not-me');
+      expect(notMe?.payload).toMatchObject({
+        revokeDelegation: true,
+        revokedTokens: [expect.any(String), expect.any(String)],
+      });
+    } finally {
+      await settings({ subAgentRequests: false, notMeRevokesDelegation: false });
     }
   });
 

@@ -1,12 +1,16 @@
 import type { AccessRequest, StandingConsent } from '../../../generated/prisma/client.ts';
 import { type AuditEventInput, currentChannel, recordAuditEvent } from '../../audit/index.ts';
+import { lockDelegationTokenRow } from '../../db/locks/index.ts';
+import { rootDelegationOf } from '../../identity/delegations/root-delegation.ts';
+import { revokeLockedTokenTree } from '../../identity/tokens/revoke-delegation-token.ts';
 import { requireHuman, type Viewer, viewerAuditActor } from '../../identity/viewer.ts';
 import { ApertureError } from '../../shared/errors.ts';
 import { validateInput } from '../../shared/validate.ts';
 import { approvalNoticeJob } from '../approval-notifier.ts';
 import { planOf, planProgress } from '../approvals/approval-plan.ts';
+import { cancelRequestsOfTokens } from '../cancel-pending-requests.ts';
 import type { RequestDeps } from '../request-deps.ts';
-import { requestNotFound } from '../request-input.ts';
+import { isUuid, requestNotFound } from '../request-input.ts';
 import {
   alreadyDecided,
   approveInTx,
@@ -21,12 +25,22 @@ import { askedByOf } from './confirmation-asked.ts';
 import { type ConfirmationInput, confirmationInputSchema } from './consent-input.ts';
 import { endStandingConsents, newStandingConsent } from './standing-consents.ts';
 
+/** The delegation (root token) a request was filed with, or null for an id that names no request. */
+async function delegationOfRequest(deps: RequestDeps, requestId: string): Promise<string | null> {
+  if (!isUuid(requestId)) return null;
+  const request = await deps.prisma.accessRequest.findUnique({
+    where: { id: requestId },
+    select: { tokenId: true },
+  });
+  return request ? rootDelegationOf(deps.prisma, request.tokenId) : null;
+}
+
 /** What the person's answer did. */
 export interface Confirmation {
   request: AccessRequest;
   /** The task or agent consent the answer made. */
   standingConsent: StandingConsent | null;
-  /** "Not me", with governance's setting to take the delegation back at once. */
+  /** "Not me" took back the delegation it was filed with (governance's setting). */
   revokeDelegation: boolean;
 }
 
@@ -63,9 +77,16 @@ export async function confirmRequest(
   const personId = viewer.human.id;
   const channel = currentChannel();
   const settings = await deps.consentSettings.get();
+  // "Not me" with governance's setting takes the delegation back in the same transaction: its token
+  // row is locked first, as every revocation does (token, then requests), so the two never deadlock.
+  const delegation =
+    input.answer === 'NOT_ME' && settings.notMeRevokesDelegation
+      ? await delegationOfRequest(deps, input.requestId)
+      : null;
   const refusal: { problem?: string } = {};
   try {
     return await deps.prisma.$transaction(async (tx): Promise<Confirmation> => {
+      const ownDelegation = delegation ? await lockDelegationTokenRow(tx, delegation, personId) : false;
       const request = await lockRequest(tx, input.requestId);
       // Who may not see the request learns nothing: a real id answers like one that does not exist.
       if (!request || !maySeeRequest(viewer, request, deps.governanceGroup)) {
@@ -107,6 +128,10 @@ export async function confirmRequest(
           where: { humanId: personId, endedAt: null, chain: { equals: request.chain } },
         });
         await endStandingConsents(tx, trusted, 'not-me', now, { humanId: personId });
+        const revokedTokens =
+          delegation && ownDelegation
+            ? await revokeLockedTokenTree(tx, cancelRequestsOfTokens, viewer, delegation, notMeReason)
+            : [];
         await writeRequestRows(tx, {
           jobs: [approvalNoticeJob('not-me', request.id), approvalNoticeJob('denied', request.id)],
           audit: [
@@ -128,7 +153,10 @@ export async function confirmRequest(
                 tier: request.tier,
                 justification: request.justification,
                 tokenId: request.tokenId,
-                revokeDelegation: settings.notMeRevokesDelegation,
+                // What happened, not only what the setting asked: the delegation and its tokens.
+                revokeDelegation: revokedTokens.length > 0,
+                delegation,
+                revokedTokens,
               },
             },
           ],
@@ -137,7 +165,7 @@ export async function confirmRequest(
         return {
           request: { ...denied, ...consent },
           standingConsent: null,
-          revokeDelegation: settings.notMeRevokesDelegation,
+          revokeDelegation: revokedTokens.length > 0,
         };
       }
       const standing =
