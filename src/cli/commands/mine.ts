@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import type { EvaluationReport, HoldoutMetrics } from '../../mining/evaluate.ts';
+import { formatCondition } from '../../mining/rule-condition.ts';
 import type { MiningRunSummary } from '../../mining/workflow/store-mining-result.ts';
 import { validateInput } from '../../shared/validate.ts';
 import { withServices } from '../command-context.ts';
@@ -26,7 +27,8 @@ const runOptionsSchema = z.object({
 
 const count = (value: number) => value.toLocaleString('en-US');
 
-function formatRun(run: MiningRunSummary): string {
+/** The run summary as `aperture mine` prints it. */
+export function formatRun(run: MiningRunSummary): string {
   const { suggestions: found, backtest } = run;
   const skipped = run.skipped > 0 ? ` (${count(run.skipped)} left out: unreadable snapshots)` : '';
   return [
@@ -38,10 +40,30 @@ function formatRun(run: MiningRunSummary): string {
     `  withheld (rejected)      ${count(found.withheldRejected)}`,
     `  withheld (accepted)      ${count(found.withheldAccepted)}`,
     `Together they would decide ${percent(backtest.coverage)} of the history: ${count(backtest.autoApproved)} auto-approved (${count(backtest.falseApprovals)} that people denied), ${count(backtest.autoDenied)} auto-denied (${count(backtest.falseDenials)} that people approved).`,
+    ...formatNotMe(run),
     found.new + found.refreshed > 0
       ? 'Review them with the GraphQL query ruleSuggestions(status: [NEW]) as a governance lead.'
       : 'Nothing new to review.',
   ].join('\n');
+}
+
+/** The "not me" decisions left out of the counts and the approve rules they vetoed; nothing when none. */
+function formatNotMe(run: MiningRunSummary): string[] {
+  const { notMeDecisions } = run.stats;
+  if (notMeDecisions === 0 && run.vetoed.length === 0) return [];
+  const lines = [
+    `Requests the person called "not me": ${count(notMeDecisions)} decisions, in no rate or approver count; no approve rule that matches one is suggested.`,
+  ];
+  if (run.vetoed.length > 0) {
+    lines.push(`Not suggested, would approve "not me" requests (${count(run.vetoed.length)}):`);
+    for (const rule of run.vetoed) {
+      const conditions = rule.conditions.map(formatCondition).join(' and ');
+      lines.push(
+        `  approve when ${conditions}: ${count(rule.support)} decisions, ${count(rule.notMe)} "not me" (${rule.notMeExamples.join(', ')})`,
+      );
+    }
+  }
+  return lines;
 }
 
 const percent = (value: number | null) => (value === null ? '-' : `${(value * 100).toFixed(1)}%`);

@@ -66,6 +66,14 @@ describe('Suggestions', () => {
         .getByText(/disagreeing/i)
         .first()
         .waitFor();
+      // What mining learned from consents, and the draft's backtest with its "not me" count (none here).
+      await page.getByText('Confirmed always by the person').waitFor();
+      await page.getByRole('button', { name: 'Simulate', exact: true }).click();
+      await page
+        .getByRole('region', { name: 'Simulation' })
+        .getByText(/Rule mined-[0-9a-f]+ would approve/)
+        .waitFor();
+      expect(await page.getByText(/called “not me”/).count()).toBe(0);
       await page
         .getByRole('heading', { name: 'Coverage against false decisions' })
         .evaluate((heading) => heading.scrollIntoView({ block: 'start' }));

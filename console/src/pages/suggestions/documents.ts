@@ -46,6 +46,8 @@ export const suggestionQuery = graphql(`
       distinctApprovers
       distinctTeams
       teams
+      consentedAlways
+      notMe
       backtest { agreed autoDecided overturned overturnRate from to }
       reach { pairs decidedPairs undecidedPairs humans resources }
       conflicts { ruleId action sharedDecisions }
@@ -90,6 +92,7 @@ export const simulateRuleQuery = graphql(`
       overturnRate
       overturnedExamples
       withRules { decidedByDraft approve deny route }
+      notMe { matched approvedByDraft approvedWithRules approvedExamples }
     }
   }
 `);
@@ -101,6 +104,8 @@ export const runMiningMutation = graphql(`
       decisions
       requests
       suggestions { mined new refreshed resurfaced superseded }
+      stats
+      vetoed { id conditions { attribute operator value } support approved lowerBound notMe notMeExamples }
     }
   }
 `);
@@ -110,3 +115,5 @@ export type SuggestionSummary = ResultOf<typeof suggestionsQuery>['ruleSuggestio
 export type SuggestionDetail = NonNullable<ResultOf<typeof suggestionQuery>['ruleSuggestion']>;
 export type AcceptEdits = NonNullable<VariablesOf<typeof acceptSuggestionMutation>['edits']>;
 export type RuleSimulation = ResultOf<typeof simulateRuleQuery>['simulateRule'];
+export type MiningRun = ResultOf<typeof runMiningMutation>['runMining'];
+export type VetoedRule = MiningRun['vetoed'][number];

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useApiQuery } from '../../api/use-api.ts';
-import { formatCount, formatPercent } from '../../ui/format.ts';
+import { formatCount, formatPercent, plural } from '../../ui/format.ts';
 import { Stats } from '../../ui/stat.tsx';
 import { ErrorNotice, Loading } from '../../ui/status.tsx';
 import { YamlEditor } from '../../ui/yaml-editor.tsx';
@@ -57,8 +57,19 @@ export function DraftSimulation({ draft }: { draft: unknown }) {
 }
 
 function SimulationResult({ simulation }: { simulation: RuleSimulation }) {
+  const { notMe } = simulation;
   return (
     <section className="stack" aria-label="Simulation" aria-live="polite">
+      {notMe.approvedByDraft > 0 ? (
+        <p className="notice notice-warn" role="alert">
+          This draft would approve {plural(notMe.approvedByDraft, 'request')} the person called “not me”
+          {notMe.approvedWithRules > 0
+            ? ` (${formatCount(notMe.approvedWithRules)} even with the rules in force)`
+            : ' on its own (not with the rules in force)'}
+          : {notMe.approvedExamples.map((id) => id.slice(0, 8)).join(', ')}. Narrow its conditions so that it
+          leaves them out before making it a rule.
+        </p>
+      ) : null}
       <p>
         Rule <code>{simulation.ruleId}</code> would {simulation.action} {formatCount(simulation.matched)} of
         the {formatCount(simulation.decisions)} requests people decided.

@@ -97,6 +97,21 @@ function DetailBody({ suggestion }: { suggestion: Detail }) {
             label: 'Approvers',
             value: `${suggestion.distinctApprovers} in ${suggestion.distinctTeams} team${suggestion.distinctTeams === 1 ? '' : 's'}`,
           },
+          {
+            label: 'Confirmed always by the person',
+            value: formatCount(suggestion.consentedAlways),
+            hint: 'Matched decisions the person had confirmed with “always for this agent” (a standing consent)',
+          },
+          // An approve suggestion never matches a "not me" request (mining vetoes it): only deny ones say.
+          ...(suggestion.action === 'deny'
+            ? [
+                {
+                  label: 'Called “not me”',
+                  value: formatCount(suggestion.notMe),
+                  hint: 'Requests it matches that the person said they did not make: they support denying',
+                },
+              ]
+            : []),
         ]}
       />
       {suggestion.teams.length > 0 ? <p className="muted">Teams: {suggestion.teams.join(', ')}.</p> : null}

@@ -1,12 +1,15 @@
 import { useMemo, useState } from 'react';
 import { useApiMutation, useApiQuery } from '../../api/use-api.ts';
+import { plural } from '../../ui/format.ts';
 import { Page, Panel } from '../../ui/page.tsx';
 import { Empty, ErrorNotice, QueryState, Success } from '../../ui/status.tsx';
 import { runMiningMutation, type SuggestionStatus, suggestionsQuery } from './documents.ts';
+import { notMeDecisionsOf } from './mining-run-stats.ts';
 import { SuggestionDetail } from './suggestion-detail.tsx';
 import { SuggestionList } from './suggestion-list.tsx';
 import { ThresholdChart } from './threshold-chart.tsx';
 import { thresholdCurve } from './threshold-curve.ts';
+import { VetoedRules } from './vetoed-rules.tsx';
 
 const statusOptions: { value: SuggestionStatus | 'ALL'; label: string }[] = [
   { value: 'NEW', label: 'New (to review)' },
@@ -32,6 +35,7 @@ export function SuggestionsPage() {
   );
   const curve = useMemo(() => thresholdCurve(nodes), [nodes]);
   const mined = mining.data?.runMining;
+  const notMeDecisions = notMeDecisionsOf(mined?.stats);
 
   return (
     <Page
@@ -52,8 +56,12 @@ export function SuggestionsPage() {
         <Success>
           Mined {mined.decisions} decisions of {mined.requests} requests: {mined.suggestions.new} new
           suggestions, {mined.suggestions.refreshed} refreshed, {mined.suggestions.superseded} superseded.
+          {notMeDecisions > 0
+            ? ` Left out of every rate and approver count: ${plural(notMeDecisions, 'decision')} on requests the person called “not me” (no approve rule that matches one is suggested).`
+            : ''}
         </Success>
       ) : null}
+      {mined ? <VetoedRules rules={mined.vetoed} /> : null}
       {mining.error ? <ErrorNotice error={mining.error} title="Mining failed" /> : null}
       <div className="filters">
         <label className="field">
