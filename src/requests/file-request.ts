@@ -189,22 +189,26 @@ export async function fileAccessRequest(
         const existing = await tx.accessRequest.findUnique({ where: { id: pendingId } });
         if (existing) return { request: existing, duplicate: true };
       }
-      // A standing consent of the person's (this task's, or this agent's) stands in for asking them.
-      const standing = asked
-        ? await useStandingConsent(
-            tx,
-            {
-              humanId: viewer.human.id,
-              chain: viewer.chain.map((hop) => hop.id),
-              intent: viewer.intent,
-              taskId: viewer.taskId,
-              paths: objectPaths,
-              tier: input.tier,
-              askedBy: asked.askedBy,
-            },
-            now,
-          )
-        : null;
+      // A standing consent of the person's (this task's, or this agent's) stands in for asking
+      // them; never for keeping a grant longer (an extension asks them again).
+      const standing =
+        asked && !extendsGrant
+          ? await useStandingConsent(
+              tx,
+              {
+                humanId: viewer.human.id,
+                chain: viewer.chain.map((hop) => hop.id),
+                intent: viewer.intent,
+                taskId: viewer.taskId,
+                paths: objectPaths,
+                tier: input.tier,
+                grantScope: input.scope,
+                requestedSeconds: input.duration,
+                askedBy: asked.askedBy,
+              },
+              now,
+            )
+          : null;
       const waiting = asked !== null && standing === null;
       const plan = await planOf(tx, deps, outcome, snapshot, asked, waiting);
       const approvers = plan ? everyoneEligible(plan) : [];

@@ -31,6 +31,8 @@ const consent = (overrides: Partial<StandingConsent> = {}): StandingConsent => (
   taskId: null,
   paths: [customers, orders],
   tier: 'READ',
+  grantScope: 'TIME',
+  maxSeconds: 3600,
   askedBy: 'rule:confirm',
   requestId: 'r1',
   channel: 'graphql',
@@ -50,12 +52,31 @@ const shape = (overrides: Partial<ConsentShape> = {}): ConsentShape => ({
   taskId: null,
   paths: [customers, orders],
   tier: 'READ',
+  grantScope: 'TIME',
+  requestedSeconds: 3600,
   askedBy: 'rule:confirm',
   ...overrides,
 });
 
 const taskConsent = consent({ scope: 'TASK', taskId: 'task-1', paths: [customers] });
 const taskShape = shape({ taskId: 'task-1', paths: [customers] });
+
+describe('the grant a standing consent covers', () => {
+  it('is no longer than the one the person confirmed', () => {
+    expect(consentCovers(consent(), shape({ requestedSeconds: 3600 }), now)).toBe(true);
+    expect(consentCovers(consent(), shape({ requestedSeconds: 1800 }), now)).toBe(true);
+    expect(consentCovers(consent(), shape({ requestedSeconds: 3601 }), now)).toBe(false);
+    expect(consentCovers(taskConsent, { ...taskShape, requestedSeconds: 86_400 }, now)).toBe(false);
+  });
+
+  it('stays bound to its task when the confirmed grant was', () => {
+    const taskBound = consent({ grantScope: 'TASK' });
+    expect(consentCovers(taskBound, shape({ grantScope: 'TASK' }), now)).toBe(true);
+    expect(consentCovers(taskBound, shape({ grantScope: 'TIME' }), now)).toBe(false);
+    // A timed grant's consent covers a task-bound one (it is narrower).
+    expect(consentCovers(consent(), shape({ grantScope: 'TASK' }), now)).toBe(true);
+  });
+});
 
 describe('an agent consent ("always for this agent")', () => {
   it('covers the same chain, intent and objects at its tier', () => {

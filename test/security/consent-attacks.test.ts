@@ -265,6 +265,39 @@ describe('a standing consent covers no more than it says', () => {
     expect((await t.db.prisma.standingConsent.findUniqueOrThrow({ where: { id: consentId } })).uses).toBe(0);
   });
 
+  it('a consent covers no longer grant, no timed grant for a task-bound one, and no extension', async () => {
+    const agent = `Stretching agent ${++agents}`;
+    const token = () => t.world.agentToken('ana@acme.test', { agent, taskId: 'task-s' });
+    const first = await fileRequest(t, await token(), [customers], { duration: 'PT15M', scope: 'TASK' });
+    const consentId = (await confirmAs(t, 'ana@acme.test', first.id, 'ALWAYS')).data!.confirmAccessRequest
+      .standingConsent!.id;
+    // Keeping the grant longer asks the person again too.
+    const grant = await t.db.prisma.grant.findUniqueOrThrow({ where: { requestId: first.id } });
+    const extension = await t.world.gql<{
+      requestGrantExtension: { request: { consent: { state: string } } };
+    }>(
+      await token(),
+      `mutation ($input: ExtendGrantInput!) {
+        requestGrantExtension(input: $input) { request { consent { state } } }
+      }`,
+      { input: { grantId: grant.id, justification: 'The churn review runs long', duration: 'PT15M' } },
+    );
+    expect(extension.data?.requestGrantExtension.request.consent.state).toBe('WAITING');
+    await revokeGrantOf(t, 'ana@acme.test', first.id);
+    // The same, for longer, or as a timed grant outliving the task: the person is asked again.
+    for (const input of [
+      { duration: 'PT16M', scope: 'TASK' },
+      { duration: 'PT15M', scope: 'TIME' },
+    ]) {
+      const stretched = await fileRequest(t, await token(), [customers], input);
+      expect(stretched.consent.state, JSON.stringify(input)).toBe('WAITING');
+      await t.world.gql(await token(), 'mutation ($id: ID!) { cancelAccessRequest(id: $id) { status } }', {
+        id: stretched.id,
+      });
+    }
+    expect((await t.db.prisma.standingConsent.findUniqueOrThrow({ where: { id: consentId } })).uses).toBe(0);
+  });
+
   it("one agent's consent covers neither its sub-agent nor another person's requests", async () => {
     const parent = await registerAgent(t, `Consented parent ${++agents}`);
     const child = await registerAgent(t, `Unconsented child ${agents}`, { parentClientId: parent.clientId });

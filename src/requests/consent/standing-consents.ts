@@ -68,6 +68,8 @@ export function newStandingConsent(
     taskId: answer === 'TASK' ? request.taskId : null,
     paths: request.paths,
     tier: request.tier,
+    grantScope: request.scope,
+    maxSeconds: request.requestedDurationSeconds,
     askedBy: options.askedBy,
     requestId: request.id,
     channel: options.channel,

@@ -24,6 +24,8 @@ CREATE TABLE "StandingConsent" (
     "taskId" TEXT,
     "paths" TEXT[],
     "tier" "Tier" NOT NULL,
+    "grantScope" "GrantScope" NOT NULL DEFAULT 'TIME',
+    "maxSeconds" INTEGER NOT NULL DEFAULT 0,
     "askedBy" TEXT NOT NULL,
     "requestId" UUID NOT NULL,
     "channel" TEXT,
