@@ -214,17 +214,30 @@ export async function expireRequest(
   });
 }
 
-/** Still pending after the rule's escalation delay: its escalation approvers become eligible too, in every step. */
+/**
+ * Still pending after the rule's escalation delay: its escalation approvers become eligible too, in
+ * every step. The delay counts from the filing, or from the person's confirmation when approvers are
+ * asked only after it.
+ */
 export async function escalateRequest(
   prisma: PrismaClient,
   requestId: string,
   governanceGroup: string,
-): Promise<boolean> {
+): Promise<{ escalated: boolean; dueInMs: number }> {
   return prisma.$transaction(async (tx) => {
     const request = await lockRequest(tx, requestId);
     const routing = request ? routingOf(request) : null;
-    if (request?.status !== 'PENDING' || request.escalated || !routing?.escalation) return false;
+    if (request?.status !== 'PENDING' || request.escalated || !routing?.escalation)
+      return { escalated: false, dueInMs: 0 };
     const before = planOf(request);
+    // Approvers asked only once the person confirmed escalate that long after the confirmation
+    // (a job scheduled then); never while the person has still to confirm.
+    if (before.requester === 'before') {
+      if (!request.consentedAt) return { escalated: false, dueInMs: 0 };
+      // Early by this replica's clock (the job ran by the database's): again when due here.
+      const dueInMs = request.consentedAt.getTime() + routing.escalation.after * 1000 - Date.now();
+      if (dueInMs > 0) return { escalated: false, dueInMs };
+    }
     const widened = await resolveApprovalPlan(tx, routing, request.snapshot as unknown as RequestSnapshot, {
       governanceGroup,
       escalated: true,
@@ -262,6 +275,6 @@ export async function escalateRequest(
       'escalated',
       requestEvent(request, 'access.escalated', { addedApprovers: added.length }),
     );
-    return true;
+    return { escalated: true, dueInMs: 0 };
   });
 }

@@ -528,11 +528,13 @@ export class RequestsModule {
       [
         'request.escalate',
         async (job) =>
-          void (await escalateRequest(
-            this.deps.prisma,
-            payload<{ requestId: string }>(job).requestId,
-            this.deps.governanceGroup,
-          )),
+          retryWhenEarly(
+            await escalateRequest(
+              this.deps.prisma,
+              payload<{ requestId: string }>(job).requestId,
+              this.deps.governanceGroup,
+            ),
+          ),
       ],
       [
         'grant.expire',

@@ -3,6 +3,7 @@ import {
   approveAs,
   auditOf,
   confirmAs,
+  consentRules,
   customers,
   delegate,
   fileRequest,
@@ -47,6 +48,46 @@ const canApprove = async (email: string, id: string) =>
   ).data?.accessRequest;
 
 describe('a rule asks the person first (ordered steps)', () => {
+  it('escalates only that long after the person confirmed, never while they have still to', async () => {
+    const applyRules = (rules: unknown) =>
+      t.world.governance.run('mutation ($rules: JSON!) { applyRules(rules: $rules) { version } }', {
+        rules,
+      });
+    const escalating = {
+      id: 'confirm-then-owner-escalates',
+      description: 'The person confirms, then the owner approves; governance after a second',
+      when: { resources: { paths: [stagingOrders] } },
+      action: 'route',
+      route: {
+        ordered: true,
+        steps: [{ requester: true }, { name: 'owner', approvers: [{ kind: 'owners' }] }],
+        escalation: { after: 1, to: [{ kind: 'group', group: 'governance' }] },
+      },
+    };
+    expect((await applyRules([escalating, ...consentRules])).errors).toBeUndefined();
+    try {
+      const filed = await fileRequest(t, await anasAgent(), [stagingOrders]);
+      const escalated = async () =>
+        (await t.db.prisma.accessRequest.findUniqueOrThrow({ where: { id: filed.id } })).escalated;
+      // Well past the delay, the person has not answered: nobody else is asked yet.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(await escalated()).toBe(false);
+      await confirmAs(t, 'ana@acme.test', filed.id, 'ONCE');
+      expect(await escalated()).toBe(false);
+      await expect.poll(escalated, { timeout: 10_000 }).toBe(true);
+      const confirmedAt = (await t.db.prisma.accessRequest.findUniqueOrThrow({ where: { id: filed.id } }))
+        .consentedAt!;
+      const escalation = (await auditOf(t, filed.id)).find((event) => event.type === 'access.escalated');
+      expect(escalation).toBeDefined();
+      const event = await t.db.prisma.auditEvent.findFirstOrThrow({
+        where: { type: 'access.escalated', subjectId: filed.id },
+      });
+      expect(event.occurredAt.getTime() - confirmedAt.getTime()).toBeGreaterThanOrEqual(900);
+    } finally {
+      expect((await applyRules(consentRules)).errors).toBeUndefined();
+    }
+  });
+
   it('waits for the person, refuses the owner meanwhile, and is approved once both did their part', async () => {
     const filed = await fileRequest(t, await anasAgent(), [stagingOrders]);
     expect(filed).toMatchObject({

@@ -17,6 +17,7 @@ import {
   lockRequest,
   requestEvent,
   requireActiveChain,
+  routingOf,
   transition,
 } from '../request-transitions.ts';
 import { maySeeRequest } from '../request-visibility.ts';
@@ -216,11 +217,22 @@ export async function confirmRequest(
         });
         return { request: approved, standingConsent: standing, revokeDelegation: false };
       }
+      const escalation = routingOf(given)?.escalation;
       await writeRequestRows(tx, {
         jobs: [
           approvalNoticeJob('consent-given', request.id),
-          // Approvers asked after the person are asked now.
+          // Approvers asked after the person are asked now, and escalate that long from now.
           ...(plan.requester === 'before' ? [approvalNoticeJob('routed', request.id)] : []),
+          ...(plan.requester === 'before' && escalation
+            ? [
+                {
+                  kind: 'request.escalate',
+                  key: `request.escalate:${request.id}:after-consent`,
+                  payload: { requestId: request.id },
+                  runAt: new Date(now.getTime() + escalation.after * 1000),
+                },
+              ]
+            : []),
         ],
         audit,
         changes: [{ topic: 'requests', detail: request.id }],

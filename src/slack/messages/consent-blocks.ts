@@ -64,9 +64,10 @@ function confirmDialog(title: string, text: string, confirm: string, style?: 'da
 
 function answerButtons(view: RequestView): KnownBlock {
   const { request } = view;
-  const agent = escapeMrkdwn(view.chain.at(-1) ?? 'your agent');
+  // The agent and intent are named in the message above: the dialog (300 characters at most in
+  // Slack) stays within its limit whatever their length.
   const always = (howLong: string) =>
-    `*${agent}* may then ask, under the intent *${escapeMrkdwn(request.intent)}*, for these objects (or some of them) at *${request.tier}* or less without asking you, ${howLong}. Take it back any time with \`/aperture consents\` or in the console's *My agents*.`;
+    `This agent may then ask, under this intent, for these objects (or some of them) at *${request.tier}* or less without asking you, ${howLong}. Take it back any time with \`/aperture consents\` or in the console's *My agents*.`;
   return {
     type: 'actions',
     block_id: `aperture.consent.${request.id}`,
