@@ -26,7 +26,7 @@ import type { ApplyResult } from '../versioned-sets/apply-versioned-set.ts';
 import { type ApprovalEvent, type ApprovalNotifier, approvalNoticeJobKind } from './approval-notifier.ts';
 import { assignStep, type CountedApproval, planOf } from './approvals/approval-plan.ts';
 import { type ApprovalStepView, approvalStatus, showsApprovers } from './approvals/approval-status.ts';
-import { mayApproveNow, mayDenyNow, waitsForPersonFirst } from './approvals/may-decide.ts';
+import { mayApproveNow, mayDenyNow } from './approvals/may-decide.ts';
 import { type Confirmation, confirmRequest } from './consent/confirm-request.ts';
 import type { ConfirmationInput, ConsentSettingsInput } from './consent/consent-input.ts';
 import { type ConsentSettings, ConsentSettingsStore } from './consent/consent-settings.ts';
@@ -299,6 +299,9 @@ export class RequestsModule {
         eligibleApproverIds: { has: me },
         humanId: { not: me },
         approvals: { none: { approverId: me } },
+        expiresAt: { gt: new Date() },
+        // Not while the person it is for must confirm it first: nothing waits for approvers yet.
+        NOT: { consent: 'WAITING', approvalPlan: { path: ['requester'], equals: 'before' } },
       },
       include: { approvals: { select: { approverId: true, step: true } } },
       orderBy: { createdAt: 'asc' },
@@ -306,7 +309,6 @@ export class RequestsModule {
       take: first * 5,
     });
     return candidates
-      .filter((request) => !waitsForPersonFirst(request))
       .filter((request) => !('refused' in assignStep(planOf(request), request.approvals, me)))
       .slice(0, first)
       .map(({ approvals: _approvals, ...request }) => request);

@@ -71,7 +71,8 @@ export async function requestStats(
              percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM "decidedAt" - "createdAt"))::float8 AS "p90"
       FROM "AccessRequest"
       WHERE "decidedAt" >= ${from.toISOString()}::timestamptz AND "decidedAt" < ${to.toISOString()}::timestamptz
-        AND "status" IN ('APPROVED', 'DENIED') AND "decidedBy" NOT LIKE 'rule:%'`,
+        AND "status" IN ('APPROVED', 'DENIED') AND "decidedBy" NOT LIKE 'rule:%'
+        AND "consentAnswer" IS DISTINCT FROM 'NOT_ME'`,
   ]);
   const filedAt = new Map(filed.map((row) => [row.start * 1000, row.filed]));
   const decidedAt = new Map(decided.map(({ start, ...counts }) => [start * 1000, counts]));
