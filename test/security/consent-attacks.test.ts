@@ -415,6 +415,10 @@ describe("a person's standing consents are their own", () => {
     }
     const junk = await revoke(await t.world.humanToken('mark@acme.test'), 'not-a-uuid');
     expect(codeOf(junk)).toBe('NOT_FOUND');
+    // Each attempt on her consent is audited (the answers above stay alike).
+    expect(
+      await t.db.prisma.auditEvent.count({ where: { type: 'consent.revoke-refused', subjectId: consentId } }),
+    ).toBe(3);
     // Ana's own agent cannot take it back (or anything) in her name.
     expect(codeOf(await revoke(await anasAgent(), consentId))).toBe('FORBIDDEN');
     expect(await t.db.prisma.standingConsent.findUniqueOrThrow({ where: { id: consentId } })).toMatchObject({

@@ -124,10 +124,12 @@ export async function confirmRequest(
         const denied = await transition(tx, request, 'DENIED', `person:${personId}`, notMeReason);
         const consent = { consent: 'REFUSED', consentAnswer: 'NOT_ME', consentedAt: now } as const;
         await tx.accessRequest.update({ where: { id: request.id }, data: consent });
-        // What the person granted that chain before no longer speaks for them either.
-        const trusted = await tx.standingConsent.findMany({
-          where: { humanId: personId, endedAt: null, chain: { equals: request.chain } },
-        });
+        // What the person granted that chain (or a sub-agent below it) before no longer speaks for them.
+        const trusted = (
+          await tx.standingConsent.findMany({
+            where: { humanId: personId, endedAt: null, chain: { hasEvery: request.chain } },
+          })
+        ).filter((consent) => request.chain.every((agentId, hop) => consent.chain[hop] === agentId));
         await endStandingConsents(tx, trusted, 'not-me', now, { humanId: personId });
         const revokedTokens =
           delegation && ownDelegation

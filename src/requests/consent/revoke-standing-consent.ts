@@ -1,4 +1,5 @@
 import type { StandingConsent } from '../../../generated/prisma/client.ts';
+import { recordAuditEvent } from '../../audit/index.ts';
 import type { PrismaClient } from '../../db/open-database.ts';
 import { requireHuman, type Viewer } from '../../identity/viewer.ts';
 import { ApertureError } from '../../shared/errors.ts';
@@ -19,10 +20,21 @@ export async function revokeStandingConsent(
   consentId: string,
 ): Promise<StandingConsent> {
   const viewer = requireHuman(actor, 'only the person who gave a standing consent takes it back');
-  if (!isUuid(consentId)) throw standingConsentNotFound(consentId);
+  const refused = async (problem: string) => {
+    await recordAuditEvent(prisma, {
+      type: 'consent.revoke-refused',
+      actor: { humanId: viewer.human.id },
+      subject: { kind: 'standing-consent', id: consentId.slice(0, 200) },
+      payload: { problem },
+    });
+    return standingConsentNotFound(consentId);
+  };
+  if (!isUuid(consentId)) throw await refused('no such standing consent');
+  const consent = await prisma.standingConsent.findUnique({ where: { id: consentId } });
+  // Someone else's answers like one that does not exist; the attempt is audited either way.
+  if (!consent || consent.humanId !== viewer.human.id)
+    throw await refused(consent ? "someone else's standing consent" : 'no such standing consent');
   return prisma.$transaction(async (tx) => {
-    const consent = await tx.standingConsent.findUnique({ where: { id: consentId } });
-    if (!consent || consent.humanId !== viewer.human.id) throw standingConsentNotFound(consentId);
     if (consent.endedAt) return consent;
     const [ended] = await endStandingConsents(tx, [consent], 'revoked', new Date(), {
       humanId: viewer.human.id,
