@@ -158,6 +158,7 @@ export async function createServices(
       logger,
       afterRevocation,
       onDecision: (decision) => metrics.decisions.inc(decision),
+      onConsentAnswer: (answer) => metrics.consentAnswers.inc({ answer }),
       afterDelegationRevoked: async () => {
         identity.state.invalidate();
         await afterRevocation();

@@ -16,6 +16,7 @@ export interface Metrics {
   /** Caps the operation names of graphqlDuration. */
   operationNames: BoundedLabel;
   decisions: Counter<'outcome' | 'by'>;
+  consentAnswers: Counter<'answer'>;
 }
 
 /** Seconds, from a cache hit to a slow request: the HTTP and GraphQL latency histograms share them. */
@@ -52,6 +53,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: `${metricsPrefix}access_decisions_total`,
       help: 'Access requests decided (or routed to approvers), by outcome and by whom: rule, person, agent or system.',
       labelNames: ['outcome', 'by'],
+      registers,
+    }),
+    consentAnswers: new Counter({
+      name: `${metricsPrefix}consent_answers_total`,
+      help: 'Answers of the people agents asked for access in their name: ONCE, TASK, ALWAYS, or NOT_ME (a security event).',
+      labelNames: ['answer'],
       registers,
     }),
   };

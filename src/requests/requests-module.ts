@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type {
   AccessRequest,
   AccessRequestStatus,
+  ConsentAnswer,
   Grant,
   StandingConsent,
 } from '../../generated/prisma/client.ts';
@@ -106,13 +107,16 @@ export class RequestsModule {
     afterRevocation?: () => Promise<void>;
     /** Told of each decision taken here once committed (monitoring counts them). */
     onDecision?: DecisionRecorder;
+    /** Told of each answer a person gave here to their agent's request, once committed. */
+    onConsentAnswer?: (answer: ConsentAnswer) => void;
     /**
      * Runs after a "not me" took back a delegation (in its own transaction), before it answers:
      * identity forgets the revoked tokens here at once, and vended logins resting on them end.
      */
     afterDelegationRevoked?: () => Promise<void>;
   }) {
-    const { afterRevocation, onDecision, afterDelegationRevoked, ...deps } = options;
+    const { afterRevocation, onDecision, afterDelegationRevoked, onConsentAnswer, ...deps } = options;
+    this.onConsentAnswer = onConsentAnswer ?? (() => {});
     this.onDecision = onDecision ?? (() => {});
     this.rules = new InvalidatedCache(options.changes, ['rules'], () => currentRuleSet(options.prisma));
     this.consentSettings = new ConsentSettingsStore(options.prisma, options.changes, options.governanceGroup);
@@ -127,6 +131,7 @@ export class RequestsModule {
   /** Governance's consent settings (who must confirm what). */
   readonly consentSettings: ConsentSettingsStore;
   private readonly afterDelegationRevoked: () => Promise<void>;
+  private readonly onConsentAnswer: (answer: ConsentAnswer) => void;
 
   /** Who decided a request, in words (people named to people only). */
   readonly deciders: DeciderNames;
@@ -211,6 +216,7 @@ export class RequestsModule {
     const confirmation = await this.changing(confirmRequest(this.deps, viewer, input), ({ request }) =>
       grantKey(request),
     );
+    if (confirmation.request.consentAnswer) this.onConsentAnswer(confirmation.request.consentAnswer);
     if (confirmation.request.status !== 'PENDING') this.decided(confirmation.request);
     // Its delegation was taken back in the answer's transaction: what rests on it ends now.
     if (confirmation.revokeDelegation) await this.afterDelegationRevoked();

@@ -106,6 +106,7 @@ describe('GET /metrics', () => {
       aperture_http_request_duration_seconds: 'histogram',
       aperture_graphql_operation_duration_seconds: 'histogram',
       aperture_access_decisions_total: 'counter',
+      aperture_consent_answers_total: 'counter',
       aperture_metrics_database_up: 'gauge',
       aperture_jobs_due: 'gauge',
       aperture_jobs_oldest_due_seconds: 'gauge',

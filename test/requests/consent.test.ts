@@ -22,7 +22,19 @@ import { useRequestWorld } from '../support/requests-fixture.ts';
  * with each answer (once, for the task, always for the agent, not me), and governance's settings.
  * GraphQL over real HTTP on PostgreSQL; the attacks are in test/security/consent-attacks.test.ts.
  */
-const t = useRequestWorld({ APERTURE_JOB_POLL_MS: '50' });
+const metricsToken = 'consent-metrics-scraper-0123456789';
+const t = useRequestWorld({ APERTURE_JOB_POLL_MS: '50', APERTURE_METRICS_TOKEN: metricsToken });
+
+/** How many answers of this kind /metrics has counted. */
+const answersCounted = async (answer: string) => {
+  const text = await (
+    await fetch(`${t.world.service.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })
+  ).text();
+  const line = text
+    .split('\n')
+    .find((row) => row.startsWith(`aperture_consent_answers_total{answer="${answer}"}`));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+};
 useConsentRules(t);
 
 let agents = 0;
@@ -443,7 +455,10 @@ describe("governance's settings", () => {
   it('"not me" without the setting denies and flags, and leaves the delegation alone', async () => {
     const token = await anasAgent();
     const filed = await fileRequest(t, token, [customers]);
+    const counted = await answersCounted('NOT_ME');
     const answered = await confirmAs(t, 'ana@acme.test', filed.id, 'NOT_ME');
+    // Monitoring counts it (an alert on it is in the README's operations section).
+    expect(await answersCounted('NOT_ME')).toBe(counted + 1);
     expect(answered.data?.confirmAccessRequest).toMatchObject({
       delegationRevoked: false,
       request: { status: 'DENIED', consent: { state: 'REFUSED' } },
