@@ -1,26 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RuleInput } from '../../src/requests/rules/rule-schema.ts';
-import { FakeSlack } from '../support/fake-slack.ts';
-import { fileRoutedRequest, requestRules, useRequestWorld } from '../support/requests-fixture.ts';
-import { blockActionBody, signSlackRequest } from '../support/slack-signing.ts';
-
-const signingSecret = 'slack-signing-secret-for-tests';
+import type { FakeSlack } from '../support/fake-slack.ts';
+import { fileRoutedRequest, requestRules } from '../support/requests-fixture.ts';
+import { useSlackRequestWorld } from '../support/slack-request-world.ts';
+import { blockActionBody } from '../support/slack-signing.ts';
 
 let slack: FakeSlack;
 
 /** No approvals or security channel: prompts and security alerts go by DM. */
-const t = useRequestWorld(
-  () => ({
-    SLACK_BOT_TOKEN: 'xoxb-test',
-    SLACK_SIGNING_SECRET: signingSecret,
-    SLACK_API_URL: slack.apiUrl,
-    APERTURE_JOB_POLL_MS: '50',
-  }),
-  async () => {
-    slack = await FakeSlack.start({ token: 'xoxb-test' });
-  },
-);
-afterAll(() => slack.close());
+const { t, send: sendSigned } = useSlackRequestWorld({}, (fake) => {
+  slack = fake;
+});
 
 /** The customers mart asks only the person (no approver): their answer decides. */
 const personOnlyRules: RuleInput[] = [
@@ -42,14 +32,7 @@ beforeAll(async () => {
   expect(applied.errors).toBeUndefined();
 });
 
-async function send(body: string) {
-  const response = await fetch(`${t.world.service.url}/slack/events`, {
-    method: 'POST',
-    headers: { ...signSlackRequest(signingSecret, body) },
-    body,
-  });
-  return response.status;
-}
+const send = async (body: string) => (await sendSigned(body)).status;
 
 async function promptIn(channel: string, requestId: string) {
   const find = () =>

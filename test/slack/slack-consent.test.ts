@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RuleInput } from '../../src/requests/rules/rule-schema.ts';
-import { FakeSlack, type SlackMessage } from '../support/fake-slack.ts';
-import { fileRoutedRequest, requestRules, useRequestWorld } from '../support/requests-fixture.ts';
+import type { FakeSlack, SlackMessage } from '../support/fake-slack.ts';
+import { fileRoutedRequest, requestRules } from '../support/requests-fixture.ts';
+import { slackSigningSecret as signingSecret, useSlackRequestWorld } from '../support/slack-request-world.ts';
 import { blockActionBody, signSlackRequest, slashCommandBody } from '../support/slack-signing.ts';
 
-const signingSecret = 'slack-signing-secret-for-tests';
 const approvalsChannel = 'C0APPROVALS';
 const securityChannel = 'C0SECURITY';
 /** Ana's DM with the bot, as the fake opens it. */
@@ -12,21 +12,12 @@ const anaDm = 'DU0ANA';
 
 let slack: FakeSlack;
 
-const t = useRequestWorld(
-  () => ({
-    SLACK_BOT_TOKEN: 'xoxb-test',
-    SLACK_SIGNING_SECRET: signingSecret,
-    SLACK_API_URL: slack.apiUrl,
-    SLACK_APPROVALS_CHANNEL: approvalsChannel,
-    SLACK_SECURITY_CHANNEL: securityChannel,
-    APERTURE_JOB_POLL_MS: '50',
-  }),
-  async () => {
-    slack = await FakeSlack.start({ token: 'xoxb-test' });
+const { t, send: sendToSlackEndpoint } = useSlackRequestWorld(
+  { SLACK_APPROVALS_CHANNEL: approvalsChannel, SLACK_SECURITY_CHANNEL: securityChannel },
+  (fake) => {
+    slack = fake;
   },
 );
-afterAll(() => slack.close());
-beforeEach(() => slack.up());
 
 /** The customers mart: Ana confirms first, then one of the approvers group approves. */
 const confirmFirstRules: RuleInput[] = [
@@ -57,15 +48,6 @@ beforeAll(async () => {
   expect(applied.errors).toBeUndefined();
   anaId = (await t.db.prisma.person.findUniqueOrThrow({ where: { email: 'ana@acme.test' } })).id;
 });
-
-async function sendToSlackEndpoint(body: string) {
-  const response = await fetch(`${t.world.service.url}/slack/events`, {
-    method: 'POST',
-    headers: { ...signSlackRequest(signingSecret, body) },
-    body,
-  });
-  return { status: response.status, text: await response.text() };
-}
 
 /** Files Ana's request for the customers mart through `agent` (under `taskId` when given). */
 async function askedOfAna(agent: string, taskId?: string, justification?: string): Promise<string> {
