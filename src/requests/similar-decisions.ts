@@ -8,8 +8,8 @@ export interface SimilarDecisions {
 
 /**
  * How people decided requests like each of these (sharing an object and the tier; rules' decisions
- * and "not me" answers do not count), in one query for all of them: what a Slack prompt and the
- * console's inbox show.
+ * do not count, nor "not me" answers: the person disowning their agent is no judgement on the data
+ * asked for), in one query for all of them: what a Slack prompt and the console's inbox show.
  *
  * The decided set is filtered first, through the GIN index on "AccessRequest"."paths" (requests
  * decided by a person that share a path with any asked request), then joined path by path to the
@@ -31,7 +31,6 @@ export async function similarDecisions(
       SELECT id, tier, status, paths FROM "AccessRequest"
       WHERE paths && (SELECT array_agg(DISTINCT path) FROM asked)
         AND status IN ('APPROVED', 'DENIED') AND "decidedBy" LIKE 'person:%'
-        -- A "not me" is the person disowning their agent, no judgement on the data asked for.
         AND "consentAnswer" IS DISTINCT FROM 'NOT_ME'
     )
     SELECT a.id::text AS id,
