@@ -6,23 +6,16 @@ import { objectNotFound } from '../catalog/read/object-not-found.ts';
 import type { ChangeTopic } from '../db/change-feed.ts';
 import { advisoryLocks, takeAdvisoryLocks } from '../db/locks/index.ts';
 import { type AgentViewer, requireAgent, type Viewer } from '../identity/viewer.ts';
-import type { JobToSchedule } from '../jobs/job-queue.ts';
 import type { PolicyObject } from '../policy/access-context.ts';
 import { highest } from '../policy/visibility.ts';
 import { ApertureError } from '../shared/errors.ts';
 import { toJson } from '../shared/json.ts';
 import { validateInput } from '../shared/validate.ts';
-import { approvalNoticeJob } from './approval-notifier.ts';
-import {
-  type ApprovalPlan,
-  confirmationOnlyPlan,
-  everyoneEligible,
-  fewestApprovals,
-} from './approvals/approval-plan.ts';
-import { resolveApprovalPlan } from './approvers.ts';
-import { type ConfirmationAsked, confirmationAsked } from './consent/confirmation-asked.ts';
+import { everyoneEligible, fewestApprovals } from './approvals/approval-plan.ts';
+import { confirmationAsked } from './consent/confirmation-asked.ts';
 import { consentEvents } from './consent/consent-events.ts';
 import { useStandingConsent } from './consent/standing-consents.ts';
+import { approvedSecondsAtOnce, pendingJobs, planOf } from './filing-terms.ts';
 import { grantKey } from './grants/active-grants.ts';
 import { newGrant } from './grants/create-grant.ts';
 import { extendGrantInTx } from './grants/extend-grant.ts';
@@ -30,7 +23,7 @@ import type { RequestDeps } from './request-deps.ts';
 import { type AccessRequestInput, accessRequestInputSchema, type FileRequestInput } from './request-input.ts';
 import { humanSnapshot, type RequestSnapshot, resourceSnapshots } from './request-snapshot.ts';
 import { isUniqueViolation, writeRequestRows } from './request-writes.ts';
-import { evaluateRules, type RuleOutcome } from './rules/evaluate-rules.ts';
+import { evaluateRules } from './rules/evaluate-rules.ts';
 
 /** What an agent learns when it files a request. */
 export interface FiledRequest {
@@ -336,84 +329,4 @@ export async function fileAccessRequest(
     }
     throw error;
   }
-}
-
-/**
- * Who approves what (a routed request), or the plan of a request an approve rule would grant once
- * the person confirms it. Where the rule names nobody who exists for an object, governance decides
- * it. The person's confirmation goes where the rule's requester step puts it, or (governance's
- * sub-agent setting) before the approvers.
- */
-async function planOf(
-  tx: Prisma.TransactionClient,
-  deps: RequestDeps,
-  outcome: RuleOutcome,
-  snapshot: RequestSnapshot,
-  asked: ConfirmationAsked | null,
-  waiting: boolean,
-): Promise<ApprovalPlan | null> {
-  if (outcome.action === 'approve') return waiting ? confirmationOnlyPlan(outcome.maxSeconds) : null;
-  if (outcome.action !== 'route') return null;
-  const plan = await resolveApprovalPlan(tx, outcome.routing, snapshot, {
-    governanceGroup: deps.governanceGroup,
-    escalated: false,
-  });
-  const fallbacks = plan.steps.flatMap((step, index) =>
-    step.objects.filter((object) => object.governance).map((object) => `${index}:${object.path}`),
-  );
-  if (fallbacks.length > 0) {
-    deps.logger.warn(
-      { ruleId: outcome.rule?.id ?? null, fallbacks },
-      'no eligible approver for some object of a routed request: the governance group approves it',
-    );
-  }
-  return asked && plan.requester === null ? { ...plan, requester: asked.position } : plan;
-}
-
-/**
- * The grant's length when the request is approved as it is filed: an approve rule's with nobody to
- * ask (or their standing consent), or a rule that only asks the person, who consented already.
- */
-function approvedSecondsAtOnce(
-  outcome: RuleOutcome,
-  plan: ApprovalPlan | null,
-  waiting: boolean,
-  requestedSeconds: number,
-): number | null {
-  if (waiting) return null;
-  if (outcome.action === 'approve') return Math.min(requestedSeconds, outcome.maxSeconds);
-  if (outcome.action === 'route' && plan?.steps.length === 0)
-    return Math.min(requestedSeconds, outcome.routing.maxDuration ?? requestedSeconds);
-  return null;
-}
-
-/** The durable timers of a pending request, and whom it asks now (the person, the approvers or both). */
-function pendingJobs(
-  request: AccessRequest,
-  outcome: RuleOutcome,
-  plan: ApprovalPlan | null,
-  waiting: boolean,
-): JobToSchedule[] {
-  const escalation = outcome.action === 'route' ? outcome.routing.escalation : undefined;
-  const approversAskedNow = !!plan && plan.steps.length > 0 && (!waiting || plan.requester === 'beside');
-  return [
-    {
-      kind: 'request.expire',
-      key: `request.expire:${request.id}`,
-      payload: { requestId: request.id },
-      runAt: request.expiresAt,
-    },
-    ...(escalation
-      ? [
-          {
-            kind: 'request.escalate',
-            key: `request.escalate:${request.id}`,
-            payload: { requestId: request.id },
-            runAt: new Date(request.createdAt.getTime() + escalation.after * 1000),
-          },
-        ]
-      : []),
-    ...(waiting ? [approvalNoticeJob('consent-asked', request.id)] : []),
-    ...(approversAskedNow ? [approvalNoticeJob('routed', request.id)] : []),
-  ];
 }
