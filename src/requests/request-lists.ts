@@ -29,20 +29,25 @@ export interface GrantListFilter {
   statuses?: GrantStatus[] | undefined;
 }
 
+/**
+ * Pending requests, not past their time, that this person may approve and has not: never their own,
+ * and not while the person a request is for must confirm it first (nothing waits for approvers yet).
+ */
+export function awaitingDecisionOf(personId: string): Prisma.AccessRequestWhereInput {
+  return {
+    status: 'PENDING',
+    expiresAt: { gt: new Date() },
+    eligibleApproverIds: { has: personId },
+    humanId: { not: personId },
+    approvals: { none: { approverId: personId } },
+    NOT: { consent: 'WAITING', approvalPlan: { path: ['requester'], equals: 'before' } },
+  };
+}
+
 function roleFilter(person: HumanViewer, role: RequestRole): Prisma.AccessRequestWhereInput {
   const me = person.human.id;
   if (role === 'REQUESTED_FOR_ME') return { humanId: me };
-  if (role === 'AWAITING_MY_DECISION') {
-    return {
-      status: 'PENDING',
-      expiresAt: { gt: new Date() },
-      eligibleApproverIds: { has: me },
-      humanId: { not: me },
-      approvals: { none: { approverId: me } },
-      // Not while the person it is for must confirm it first: nothing waits for approvers yet.
-      NOT: { consent: 'WAITING', approvalPlan: { path: ['requester'], equals: 'before' } },
-    };
-  }
+  if (role === 'AWAITING_MY_DECISION') return awaitingDecisionOf(me);
   // Approved or denied by them; a request they withdrew (by taking its delegation back) they did not decide.
   return {
     OR: [

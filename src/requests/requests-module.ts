@@ -58,6 +58,7 @@ import {
   requestNotFound,
 } from './request-input.ts';
 import {
+  awaitingDecisionOf,
   countGrants,
   countRequests,
   type GrantListFilter,
@@ -223,11 +224,12 @@ export class RequestsModule {
     return confirmation;
   }
 
-  /** Pending requests that wait for this person's own confirmation, oldest first. */
-  awaitingConfirmationBy(person: HumanViewer, first: number): Promise<AccessRequest[]> {
+  /** Pending requests that wait for this person's own confirmation, oldest first; none for an agent. */
+  async awaitingConfirmationBy(viewer: Viewer, first: number): Promise<AccessRequest[]> {
+    if (!isHuman(viewer)) return [];
     return this.deps.prisma.accessRequest.findMany({
       where: {
-        humanId: person.human.id,
+        humanId: viewer.human.id,
         status: 'PENDING',
         consent: 'WAITING',
         expiresAt: { gt: new Date() },
@@ -248,13 +250,14 @@ export class RequestsModule {
     );
   }
 
+  private get consentRecheckDeps() {
+    return { prisma: this.deps.prisma, rules: this.rules, settings: this.consentSettings };
+  }
+
   /** A person's standing consents in force (those that lapsed are ended first), newest first. */
   async standingConsents(viewer: Viewer): Promise<StandingConsent[]> {
     const person = requireHuman(viewer, 'only a person lists their standing consents');
-    await recheckStandingConsents(
-      { prisma: this.deps.prisma, rules: this.rules, settings: this.consentSettings },
-      [person.human.id],
-    );
+    await recheckStandingConsents(this.consentRecheckDeps, [person.human.id]);
     return standingConsentsOf(this.deps.prisma, person.human.id, new Date());
   }
 
@@ -300,15 +303,7 @@ export class RequestsModule {
   async awaitingDecisionBy(approver: HumanViewer, first: number): Promise<AccessRequest[]> {
     const me = approver.human.id;
     const candidates = await this.deps.prisma.accessRequest.findMany({
-      where: {
-        status: 'PENDING',
-        eligibleApproverIds: { has: me },
-        humanId: { not: me },
-        approvals: { none: { approverId: me } },
-        expiresAt: { gt: new Date() },
-        // Not while the person it is for must confirm it first: nothing waits for approvers yet.
-        NOT: { consent: 'WAITING', approvalPlan: { path: ['requester'], equals: 'before' } },
-      },
+      where: awaitingDecisionOf(me),
       include: { approvals: { select: { approverId: true, step: true } } },
       orderBy: { createdAt: 'asc' },
       // Some may need nothing more from this approver (their objects are approved in every step).
@@ -557,10 +552,7 @@ export class RequestsModule {
           const { humanIds } = payload<{ humanIds: string[] }>(job);
           await this.changing(recheckGrants(this.deps, humanIds));
           // Their standing consents end too where the rule that asked no longer applies.
-          await recheckStandingConsents(
-            { prisma: this.deps.prisma, rules: this.rules, settings: this.consentSettings },
-            humanIds,
-          );
+          await recheckStandingConsents(this.consentRecheckDeps, humanIds);
         },
       ],
       [approvalNoticeJobKind, async (job) => void (await notifier.notify(payload<ApprovalEvent>(job)))],

@@ -1,7 +1,6 @@
 import type { StandingConsent } from '../../../generated/prisma/client.ts';
 import type { ConsentAnswer, ConsentScope, ConsentState } from '../../../generated/prisma/enums.ts';
-import { isHuman } from '../../identity/viewer.ts';
-import { planOf } from '../../requests/approvals/approval-plan.ts';
+import { confirmationPosition } from '../../requests/approvals/may-decide.ts';
 import type { Confirmation } from '../../requests/consent/confirm-request.ts';
 import { standingConsentDays } from '../../requests/consent/consent-input.ts';
 import type { ConsentSettings } from '../../requests/consent/consent-settings.ts';
@@ -80,12 +79,12 @@ builder.objectFields(AccessRequestRef, (t) => ({
   consent: t.field({
     type: RequestConsentRef,
     resolve: (request): RequestConsentView => {
-      const requester = request.consent === 'NOT_ASKED' ? null : planOf(request).requester;
+      const position = confirmationPosition(request);
       return {
         state: request.consent,
         answer: request.consentAnswer,
         answeredAt: request.consentedAt,
-        position: requester === 'before' ? 'BEFORE' : requester === 'beside' ? 'BESIDE' : null,
+        position: position === 'before' ? 'BEFORE' : position === 'beside' ? 'BESIDE' : null,
       };
     },
   }),
@@ -181,8 +180,7 @@ builder.queryFields((t) => ({
       'Requests agents made in the calling person’s name that wait for their confirmation, oldest first (at most `first`, default 50, from 0 to 200). People only; agents get an empty list.',
     args: { first: t.arg.int({ required: false }) },
     resolve: (_root, { first }, { requests, viewer }) => {
-      const size = validListSize(first, 50);
-      return isHuman(viewer) ? requests.awaitingConfirmationBy(viewer, size) : [];
+      return requests.awaitingConfirmationBy(viewer, validListSize(first, 50));
     },
   }),
   myStandingConsents: t.field({

@@ -45,3 +45,8 @@ export function mayApproveNow(
 export function waitsForPersonFirst(request: AccessRequest): boolean {
   return request.consent === 'WAITING' && planOf(request).requester === 'before';
 }
+
+/** Where the person's confirmation stands among the approvals (`before` or `beside`); null when not asked. */
+export function confirmationPosition(request: AccessRequest): 'before' | 'beside' | null {
+  return request.consent === 'NOT_ASKED' ? null : planOf(request).requester;
+}

@@ -2,6 +2,7 @@ import type { HumanViewer } from '../../identity/viewer.ts';
 import { loadRequestView } from '../../requests/request-view.ts';
 import type { SlackDeps } from '../slack-deps.ts';
 import { runAsClicker } from './run-as-clicker.ts';
+import { replyPrivately } from './slack-reply.ts';
 
 interface Click {
   slackUserId: string;
@@ -23,7 +24,7 @@ export async function decideFromSlack(
   const refusal = await runAsClicker(deps, click, { decision: click.decision }, decide);
   if (!refusal) return;
   if ('unknownPerson' in refusal) {
-    await tell(deps, click, `You cannot decide this request: ${refusal.unknownPerson}.`);
+    await replyPrivately(deps, click, `You cannot decide this request: ${refusal.unknownPerson}.`);
     return;
   }
   const error = refusal.refused;
@@ -31,7 +32,7 @@ export async function decideFromSlack(
     const view = await loadRequestView(deps.prisma, click.requestId);
     const decided = view && view.request.status !== 'PENDING';
     const who = view?.decidedBy ? ` by ${view.decidedBy}` : '';
-    await tell(
+    await replyPrivately(
       deps,
       click,
       decided
@@ -40,17 +41,12 @@ export async function decideFromSlack(
     );
   } else if (error.code === 'NOT_FOUND') {
     // The same words for a request that does not exist and one the clicker may not see.
-    await tell(
+    await replyPrivately(
       deps,
       click,
       'You cannot decide this request: it does not exist or you are not one of its approvers.',
     );
   } else {
-    await tell(deps, click, `You cannot decide this request: ${error.message}.`);
+    await replyPrivately(deps, click, `You cannot decide this request: ${error.message}.`);
   }
-}
-
-async function tell(deps: SlackDeps, click: Click, text: string): Promise<void> {
-  if (!click.channel) return;
-  await deps.client.chat.postEphemeral({ channel: click.channel, user: click.slackUserId, text });
 }
