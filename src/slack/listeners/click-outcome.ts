@@ -21,7 +21,12 @@ export async function decideFromSlack(
   click: Click,
   decide: (viewer: HumanViewer) => Promise<unknown>,
 ) {
-  const refusal = await runAsClicker(deps, click, { decision: click.decision }, decide);
+  const refusal = await runAsClicker(
+    deps,
+    { slackUserId: click.slackUserId, subject: { kind: 'access-request', id: click.requestId } },
+    { decision: click.decision },
+    decide,
+  );
   if (!refusal) return;
   if ('unknownPerson' in refusal) {
     await replyPrivately(deps, click, `You cannot decide this request: ${refusal.unknownPerson}.`);

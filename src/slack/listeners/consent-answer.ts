@@ -24,12 +24,16 @@ const notTheirs =
  * else gets a calm private reply and nothing changes; every click is audited.
  */
 export async function answerFromSlack(deps: SlackDeps, click: ConsentClick): Promise<void> {
-  const refusal = await runAsClicker(deps, click, { answer: click.answer }, (viewer) =>
-    deps.requests.confirm(viewer, {
-      requestId: click.requestId,
-      answer: click.answer,
-      ...(click.days === undefined ? {} : { days: click.days }),
-    }),
+  const refusal = await runAsClicker(
+    deps,
+    { slackUserId: click.slackUserId, subject: { kind: 'access-request', id: click.requestId } },
+    { answer: click.answer },
+    (viewer) =>
+      deps.requests.confirm(viewer, {
+        requestId: click.requestId,
+        answer: click.answer,
+        ...(click.days === undefined ? {} : { days: click.days }),
+      }),
   );
   if (!refusal) return;
   await replyPrivately(

@@ -1,13 +1,14 @@
 import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
 import { z } from 'zod';
+import type { StandingConsent } from '../../../generated/prisma/client.ts';
 import type { ConsentAnswer } from '../../../generated/prisma/enums.ts';
-import { ApertureError } from '../../shared/errors.ts';
+import type { HumanViewer } from '../../identity/viewer.ts';
 import { alwaysForDaysActionId, consentActionIds } from '../messages/consent-blocks.ts';
 import { revokeConsentActionId } from '../messages/standing-consent-blocks.ts';
 import type { SlackDeps } from '../slack-deps.ts';
-import { slackPerson } from '../slack-person.ts';
 import { answerFromSlack } from './consent-answer.ts';
 import { standingConsentsMessage } from './consent-list.ts';
+import { runAsClicker } from './run-as-clicker.ts';
 import { replyPrivately } from './slack-reply.ts';
 
 const answerOfAction = new Map<string, ConsentAnswer>(
@@ -63,31 +64,29 @@ export function registerConsentListeners(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(revokeConsentActionId, async ({ ack, body, action, respond }) => {
     await ack();
     const to = { channel: body.channel?.id, slackUserId: body.user.id };
-    const person = await slackPerson(
-      {
-        prisma: deps.prisma,
-        identity: deps.identity,
-        client: deps.client,
-        lookupByEmail: deps.config.lookupByEmail,
+    const consentId = action.value ?? '';
+    const done: { viewer?: HumanViewer; revoked?: StandingConsent } = {};
+    const refusal = await runAsClicker(
+      deps,
+      { slackUserId: body.user.id, subject: { kind: 'standing-consent', id: consentId.slice(0, 200) } },
+      { revoke: 'standing-consent' },
+      async (clicker) => {
+        done.viewer = clicker;
+        done.revoked = await deps.requests.revokeStandingConsent(clicker, consentId);
       },
-      body.user.id,
     );
-    if (!person.found) {
-      await replyPrivately(deps, to, `aperture does not know you: ${person.reason}.`);
+    if (refusal && 'unknownPerson' in refusal) {
+      await replyPrivately(deps, to, `aperture does not know you: ${refusal.unknownPerson}.`);
       return;
     }
-    const consentId = action.value ?? '';
-    let note: string;
-    try {
-      const revoked = await deps.requests.revokeStandingConsent(person.viewer, consentId);
-      note = `:white_check_mark: Revoked: ${revoked.tier} on ${revoked.paths.join(', ')}. Its agent asks you again before such requests.`;
-    } catch (error) {
-      if (!(error instanceof ApertureError)) throw error;
-      // Someone else's consent answers like one that does not exist (the core's NOT_FOUND).
-      note = `Cannot revoke: ${error.message}.`;
-    }
+    // Someone else's consent answers like one that does not exist (the core's NOT_FOUND).
+    const { viewer, revoked } = done;
+    if (!viewer) return;
+    const note = revoked
+      ? `:white_check_mark: Revoked: ${revoked.tier} on ${revoked.paths.join(', ')}. Its agent asks you again before such requests.`
+      : `Cannot revoke: ${refusal && 'refused' in refusal ? refusal.refused.message : 'it was not revoked'}.`;
     // The list is shown again, as it is now, in place of the one clicked (an ephemeral message).
-    const message = await standingConsentsMessage(deps, person.viewer, note);
+    const message = await standingConsentsMessage(deps, viewer, note);
     try {
       await respond({ response_type: 'ephemeral', replace_original: true, ...message });
     } catch (error) {

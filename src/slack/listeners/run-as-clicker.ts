@@ -8,14 +8,14 @@ import { slackPerson } from '../slack-person.ts';
 export type ClickRefusal = { unknownPerson: string } | { refused: ApertureError };
 
 /**
- * Runs a click on a request as the person behind the Slack user who clicked (never anyone else),
+ * Runs a click (on a request, a standing consent) as the person behind the Slack user who clicked (never anyone else),
  * and audits it either way: `slack.click`, or `slack.click-refused` with the reason. The domain
  * decides whether that person may do it; its expected refusals come back to be told privately,
  * anything else is thrown.
  */
 export async function runAsClicker(
   deps: SlackDeps,
-  click: { slackUserId: string; requestId: string },
+  click: { slackUserId: string; subject: { kind: string; id: string } },
   what: Record<string, unknown>,
   act: (viewer: HumanViewer) => Promise<unknown>,
 ): Promise<ClickRefusal | null> {
@@ -32,7 +32,7 @@ export async function runAsClicker(
     recordAuditEvent(deps.prisma, {
       type: accepted ? 'slack.click' : 'slack.click-refused',
       actor: humanId ? { humanId } : undefined,
-      subject: { kind: 'access-request', id: click.requestId },
+      subject: click.subject,
       payload: { slackUserId: click.slackUserId, ...what, reason },
     });
   if (!person.found) {
