@@ -1,38 +1,57 @@
 import { z } from 'zod';
+import { InvalidInputError } from '../shared/errors.ts';
 import { validateInput } from '../shared/validate.ts';
 import { matchRules } from './apply-suggestions.ts';
 import { summarizeAutoDecisions } from './backtest.ts';
 import { type DecisionTable, splitNotMe } from './decision-table.ts';
+import { groupHoldoutSplit, holdoutSplit, widestRequesterAttribute } from './holdout-split.ts';
 import { buildItemIndex } from './item-index.ts';
 import { mineDecisionTable } from './mine-rules.ts';
-import { miningOptionsSchema } from './mining-options.ts';
-import { seededRandom, shuffleInPlace } from './seeded-random.ts';
+import { calibrationGrid, miningOptionsSchema } from './mining-options.ts';
+import type { MiningCalibration } from './rule-suggestion.ts';
 
-/** The coverage-vs-false-approval curve is drawn at these thresholds (plus the one asked for). */
-export const defaultCurveThresholds = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 0.99] as const;
+export { groupHoldoutSplit, holdoutSplit };
 
 /** The goal the issue sets on realistic data. */
 export const evaluationGoal = { minCoverage: 0.1, maxFalseApprovalRate: 0.01 } as const;
 
+/** The miner before calibration, kept as the baseline every evaluation reports beside the default. */
+export const baselineMiningOptions = { estimator: 'wilson', threshold: 0.95 } as const;
+
+/** How held-out decisions are chosen: at random, or whole requester groups at a time. */
+export type SplitKind = 'random' | 'group';
+
 export const evaluationOptionsSchema = z.object({
   /** Share of decisions held out for measuring, in (0, 1). Default 0.3. */
   holdout: z.number().gt(0).lt(1).default(0.3),
-  /** Seed of the holdout split. Default 1. */
-  seed: z.int().default(1),
-  /** Thresholds of the curve. */
-  curveThresholds: z.array(z.number().min(0.5).lt(1)).default([...defaultCurveThresholds]),
-  /** Mining options; `threshold` is where the headline figures are taken. */
+  /** Seeds of the splits; the figures are given per seed and as mean and range. Default 1 to 5. */
+  seeds: z.array(z.int()).min(1).max(50).default([1, 2, 3, 4, 5]),
+  /** Splits to report. Default both. */
+  splits: z
+    .array(z.enum(['random', 'group']))
+    .min(1)
+    .default(['random', 'group']),
+  /**
+   * The requester attribute whose values are the groups of a group split (e.g. `human.MGR_ID`).
+   * Default: the requester attribute with the most distinct values, the closest to a person.
+   */
+  groupAttribute: z.string().min(1).optional(),
+  /** Thresholds of the curve; default: the calibration grid of the estimator the default run used. */
+  curveThresholds: z.array(z.number().min(0.5).lt(1)).min(1).optional(),
+  /** Mining options of the default run (the same as the service's unless given). */
   mining: miningOptionsSchema.partial().default({}),
 });
 export type EvaluationOptionsInput = z.input<typeof evaluationOptionsSchema>;
 
-/** What the rules mined on the training part do to the held-out decisions. */
+/** What a set of rules mined on the training part does to the held-out decisions. */
 export interface HoldoutMetrics {
+  /** The threshold mined at (for the default run: the calibrated one). */
   threshold: number;
   rules: number;
   approveRules: number;
   denyRules: number;
-  /** Mean number of conditions per rule (0 without rules). */
+  /** All conditions of all rules, and their mean per rule (0 without rules). */
+  conditions: number;
   averageConditions: number;
   /** Share of held-out decisions a rule takes (auto-approved or auto-denied; deny wins). */
   coverage: number;
@@ -54,79 +73,153 @@ export interface HoldoutMetrics {
   notMeApproved: number;
 }
 
-/** An offline evaluation: mine on a training part, measure on the held-out part. */
-export interface EvaluationReport {
-  decisions: number;
-  /** Decisions mined on, and measured on: approvers' decisions ("not me" ones are apart). */
+/** One split of one seed: the default run, the baseline, and the curve. */
+export interface SplitRun {
+  seed: number;
   trainDecisions: number;
   holdoutDecisions: number;
-  seed: number;
   /** Share of held-out decisions humans approved: what precision is to beat. */
   baseApprovalRate: number;
-  /** Held-out decisions humans denied. */
   heldOutDenials: number;
-  /** False when the table says nothing about approvers: the distinct-approver gate is then off. */
-  approverGate: boolean;
-  /** At the configured threshold. */
+  /** The default run (what a governance lead gets without tuning) and how its threshold was chosen. */
   metrics: HoldoutMetrics;
-  /** One point per threshold, ascending. */
+  calibration: Pick<MiningCalibration, 'status' | 'threshold' | 'estimator' | 'chosen'>;
+  /** The miner before calibration ({@link baselineMiningOptions}). */
+  baseline: HoldoutMetrics;
+  /** One point per curve threshold, ascending, with the default run's estimator. */
   curve: HoldoutMetrics[];
-  /** The best coverage within the false-approval limit along the curve, against the goal. */
-  goal: {
-    minCoverage: number;
-    maxFalseApprovalRate: number;
-    met: boolean;
-    best: HoldoutMetrics | null;
-  };
+  /** The point of the curve with the most coverage within the false-approval limit (hindsight). */
+  best: HoldoutMetrics | null;
 }
 
-/** Splits decision indices into a held-out part of `holdout` share and the rest, both ascending. */
-export function holdoutSplit(
-  size: number,
-  holdout: number,
-  seed: number,
-): { train: Uint32Array; test: Uint32Array } {
-  const order = shuffleInPlace(
-    Uint32Array.from({ length: size }, (_, index) => index),
-    seededRandom(seed),
-  );
-  const testSize = Math.round(size * holdout);
-  return { test: order.slice(0, testSize).sort(), train: order.slice(testSize).sort() };
+/** Mean, lowest and highest of a figure over the seeds. */
+export interface Spread {
+  mean: number;
+  min: number;
+  max: number;
+}
+
+/** The figures of a split over its seeds. */
+export interface SplitSummary {
+  coverage: Spread;
+  falseApprovalRate: Spread;
+  rules: Spread;
+  averageConditions: Spread;
+}
+
+export interface SplitEvaluation {
+  split: SplitKind;
+  /** The attribute whose groups were held out whole (group splits). */
+  groupAttribute: string | null;
+  runs: SplitRun[];
+  summary: { default: SplitSummary; best: SplitSummary | null; baseline: SplitSummary };
+  /** Seeds whose default run kept false approvals within the limit. */
+  seedsWithinLimit: number;
+}
+
+/** An offline evaluation: mine on training parts, measure on held-out parts. */
+export interface EvaluationReport {
+  decisions: number;
+  /** False when the table says nothing about approvers: the distinct-approver gate is then off. */
+  approverGate: boolean;
+  holdout: number;
+  seeds: number[];
+  limit: typeof evaluationGoal;
+  splits: SplitEvaluation[];
 }
 
 /**
- * Mines on a seeded random training part of `table` at each threshold of the curve and measures
- * the suggestions on the held-out part. Pure and deterministic for a given seed.
+ * Mines on training parts of `table` and measures on the held-out parts: for each split kind and
+ * seed, the default run (calibrated like the service's), the baseline, and a curve over
+ * thresholds. Pure and deterministic for given seeds.
  */
 export function evaluateMining(table: DecisionTable, options: EvaluationOptionsInput = {}): EvaluationReport {
   const settings = validateInput(evaluationOptionsSchema, options, 'evaluation options');
   const approverGate = table.approvers.length > 0;
-  const mining = miningOptionsSchema.parse({
-    ...settings.mining,
-    ...(approverGate ? {} : { minDistinctApprovers: 0 }),
+  const gateOff = approverGate ? {} : { minDistinctApprovers: 0 };
+  const mining = { ...settings.mining, ...gateOff };
+  const groupAttribute = settings.splits.includes('group')
+    ? (settings.groupAttribute ?? widestRequesterAttribute(table) ?? null)
+    : null;
+  if (settings.splits.includes('group') && groupAttribute === null) {
+    throw new InvalidInputError('evaluation options', [
+      {
+        location: 'splits',
+        message: 'a group split needs a requester attribute, and the decisions have none',
+      },
+    ]);
+  }
+
+  const splits = settings.splits.map((split): SplitEvaluation => {
+    const runs = settings.seeds.map((seed) => {
+      const parts =
+        split === 'random'
+          ? holdoutSplit(table.size, settings.holdout, seed)
+          : groupHoldoutSplit(table, groupAttribute!, settings.holdout, seed);
+      return evaluateSplit(
+        table,
+        parts,
+        seed,
+        mining,
+        { ...baselineMiningOptions, ...gateOff },
+        settings.curveThresholds,
+      );
+    });
+    const pick = (get: (run: SplitRun) => HoldoutMetrics | null) => summarize(runs.map(get));
+    return {
+      split,
+      groupAttribute: split === 'group' ? groupAttribute : null,
+      runs,
+      summary: {
+        default: pick((run) => run.metrics)!,
+        best: pick((run) => run.best),
+        baseline: pick((run) => run.baseline)!,
+      },
+      seedsWithinLimit: runs.filter(
+        (run) => run.metrics.falseApprovalRate <= evaluationGoal.maxFalseApprovalRate,
+      ).length,
+    };
   });
-  const split = holdoutSplit(table.size, settings.holdout, settings.seed);
-  const { train } = split;
+  return {
+    decisions: table.size,
+    approverGate,
+    holdout: settings.holdout,
+    seeds: settings.seeds,
+    limit: evaluationGoal,
+    splits,
+  };
+}
+
+function evaluateSplit(
+  table: DecisionTable,
+  parts: { train: Uint32Array; test: Uint32Array },
+  seed: number,
+  mining: Record<string, unknown>,
+  baselineOptions: Record<string, unknown>,
+  curveThresholds: number[] | undefined,
+): SplitRun {
+  const { train } = parts;
   // Held-out "not me" decisions are no approver's decision to measure against: counted apart.
-  const { counted: test, notMe: testNotMe } = splitNotMe(table, split.test);
-  const testIndex = buildItemIndex(table, split.test);
+  const { counted: test, notMe: testNotMe } = splitNotMe(table, parts.test);
+  const testIndex = buildItemIndex(table, parts.test);
   let approvedInTest = 0;
   for (const row of test) approvedInTest += table.approved[row]!;
   const deniedInTest = test.length - approvedInTest;
-
-  const measure = (threshold: number): HoldoutMetrics => {
-    const { suggestions } = mineDecisionTable(table, { ...mining, threshold }, [], train);
+  const measure = (options: Record<string, unknown>) => {
+    const result = mineDecisionTable(table, options, [], train);
+    const { suggestions } = result;
     const matches = matchRules(table, testIndex, suggestions);
     const summary = summarizeAutoDecisions(table, test, matches.approved, matches.denied);
     let notMeApproved = 0;
     for (const row of testNotMe) if (matches.approved[row] && !matches.denied[row]) notMeApproved += 1;
     const approveRules = suggestions.filter((suggestion) => suggestion.action === 'approve').length;
     const conditions = suggestions.reduce((sum, suggestion) => sum + suggestion.conditions.length, 0);
-    return {
-      threshold,
+    const metrics: HoldoutMetrics = {
+      threshold: result.calibration.threshold,
       rules: suggestions.length,
       approveRules,
       denyRules: suggestions.length - approveRules,
+      conditions,
       averageConditions: suggestions.length === 0 ? 0 : conditions / suggestions.length,
       coverage: summary.coverage,
       autoApproved: summary.autoApproved,
@@ -142,30 +235,52 @@ export function evaluateMining(table: DecisionTable, options: EvaluationOptionsI
       falseDenials: summary.falseDenials,
       notMeApproved,
     };
+    return { metrics, calibration: result.calibration };
   };
-
-  const thresholds = [...new Set([...settings.curveThresholds, mining.threshold])].sort((a, b) => a - b);
-  const curve = thresholds.map(measure);
-  const metrics = curve.find((point) => point.threshold === mining.threshold)!;
-  const withinLimit = curve.filter((point) => point.falseApprovalRate <= evaluationGoal.maxFalseApprovalRate);
-  const best = withinLimit.reduce<HoldoutMetrics | null>(
-    (top, point) => (top === null || point.coverage > top.coverage ? point : top),
-    null,
-  );
+  const chosen = measure(mining);
+  const baseline = measure(baselineOptions).metrics;
+  const estimator = chosen.calibration.estimator;
+  const thresholds = [
+    ...new Set([...(curveThresholds ?? calibrationGrid[estimator]), chosen.metrics.threshold]),
+  ].sort((a, b) => a - b);
+  const curve = thresholds.map((threshold) => measure({ ...mining, estimator, threshold }).metrics);
+  const best = curve
+    .filter((point) => point.falseApprovalRate <= evaluationGoal.maxFalseApprovalRate)
+    .reduce<HoldoutMetrics | null>(
+      (top, point) => (top === null || point.coverage > top.coverage ? point : top),
+      null,
+    );
+  const { status, threshold, chosen: heldOut } = chosen.calibration;
   return {
-    decisions: table.size,
+    seed,
     trainDecisions: splitNotMe(table, train).counted.length,
     holdoutDecisions: test.length,
-    seed: settings.seed,
     baseApprovalRate: test.length === 0 ? 0 : approvedInTest / test.length,
     heldOutDenials: deniedInTest,
-    approverGate,
-    metrics,
+    metrics: chosen.metrics,
+    calibration: { status, threshold, estimator, chosen: heldOut },
+    baseline,
     curve,
-    goal: {
-      ...evaluationGoal,
-      met: best !== null && best.coverage >= evaluationGoal.minCoverage,
-      best,
-    },
+    best,
+  };
+}
+
+function spread(values: number[]): Spread {
+  return {
+    mean: values.reduce((sum, value) => sum + value, 0) / values.length,
+    min: Math.min(...values),
+    max: Math.max(...values),
+  };
+}
+
+/** The spread of each figure over the seeds; null when a seed has no such point. */
+function summarize(points: (HoldoutMetrics | null)[]): SplitSummary | null {
+  if (points.some((point) => point === null)) return null;
+  const present = points as HoldoutMetrics[];
+  return {
+    coverage: spread(present.map((point) => point.coverage)),
+    falseApprovalRate: spread(present.map((point) => point.falseApprovalRate)),
+    rules: spread(present.map((point) => point.rules)),
+    averageConditions: spread(present.map((point) => point.averageConditions)),
   };
 }

@@ -1,8 +1,8 @@
 import { SIDE_HUMAN, SIDE_RESOURCE } from './decision-table.ts';
 import type { ItemIndex } from './item-index.ts';
 import { NumberMap } from './number-map.ts';
+import type { RateEstimator } from './rate-estimate.ts';
 import type { RuleAction } from './rule-condition.ts';
-import { minSuccessesForBound, wilsonLowerBound } from './wilson.ts';
 
 /** An itemset whose counts clear the bound for `action`: a suggestion before evidence and pruning. */
 export interface RuleCandidate {
@@ -11,13 +11,15 @@ export interface RuleCandidate {
   action: RuleAction;
   total: number;
   approved: number;
-  lowerBound: number;
+  /** The rate the estimator judged (approval rate, or denial rate), at or above the threshold. */
+  estimate: number;
 }
 
 /** What the level-wise search needs to know. */
 export interface CandidateLimits {
   threshold: number;
-  z: number;
+  /** Judges a conjunction's approval (or denial) rate from its counts. */
+  estimator: RateEstimator;
   minSupport: number;
   maxConditions: number;
   /**
@@ -99,8 +101,13 @@ export function findRuleCandidates(
   index: ItemIndex,
   limits: CandidateLimits,
 ): { candidates: RuleCandidate[]; vetoed: RuleCandidate[]; stats: CountingStats } {
-  const minSuccesses = minSuccessesForBound(limits.threshold, limits.z);
-  const frequent = frequentRows(index, limits.minSupport, minSuccesses);
+  let approvals = 0;
+  for (const row of index.rows) approvals += index.table.approved[row]!;
+  const approvalRate = index.rows.length === 0 ? 0 : approvals / index.rows.length;
+  const baseRate = { approve: approvalRate, deny: 1 - approvalRate } as const;
+  const minApprovals = limits.estimator.minSuccesses(limits.threshold, baseRate.approve);
+  const minDenials = limits.estimator.minSuccesses(limits.threshold, baseRate.deny);
+  const frequent = frequentRows(index, limits.minSupport, minApprovals, minDenials);
   const {
     items,
     sideBits,
@@ -124,14 +131,14 @@ export function findRuleCandidates(
     if (total < limits.minSupport) return undefined;
     for (const action of ['approve', 'deny'] as const) {
       const successes = action === 'approve' ? approvedCount : total - approvedCount;
-      const lowerBound = wilsonLowerBound(successes, total, limits.z);
-      if (lowerBound >= limits.threshold) {
+      const estimate = limits.estimator.estimate(successes, total, baseRate[action]);
+      if (estimate >= limits.threshold) {
         const candidate = {
           items: Uint32Array.from(itemset).sort(),
           action,
           total,
           approved: approvedCount,
-          lowerBound,
+          estimate,
         };
         // An approval rate this high leaves no room for a deny rule: the conjunction is done.
         if (action === 'approve' && limits.vetoApprove?.(candidate.items)) {
@@ -147,8 +154,8 @@ export function findRuleCandidates(
   const pairStatusOf = (first: number, second: number, total: number, approvedCount: number): number => {
     let bits = 0;
     if (total >= limits.minSupport) {
-      if (approvedCount >= minSuccesses) bits |= CAN_APPROVE;
-      if (total - approvedCount >= minSuccesses) bits |= CAN_DENY;
+      if (approvedCount >= minApprovals) bits |= CAN_APPROVE;
+      if (total - approvedCount >= minDenials) bits |= CAN_DENY;
     }
     if (total === counts[first]) bits |= FIRST_IMPLIES_SECOND;
     if (total === counts[second]) bits |= SECOND_IMPLIES_FIRST;
@@ -310,7 +317,12 @@ export function findRuleCandidates(
 }
 
 /** Level 1: items with enough decisions, and enough approvals or denials, to ever clear the bound. */
-function frequentRows(index: ItemIndex, minSupport: number, minSuccesses: number): FrequentRows {
+function frequentRows(
+  index: ItemIndex,
+  minSupport: number,
+  minApprovals: number,
+  minDenials: number,
+): FrequentRows {
   const { table, rows, count, approvedCount } = index;
   const itemCount = table.itemValue.length;
   const denseOf = new Int32Array(itemCount).fill(-1);
@@ -325,7 +337,7 @@ function frequentRows(index: ItemIndex, minSupport: number, minSuccesses: number
       if (table.itemSide[item] !== side) continue;
       const total = count[item]!;
       const approved = approvedCount[item]!;
-      if (total >= minSupport && (approved >= minSuccesses || total - approved >= minSuccesses)) {
+      if (total >= minSupport && (approved >= minApprovals || total - approved >= minDenials)) {
         denseOf[item] = items.length;
         items.push(item);
         bits.push(sideBitOrder[rank]!);

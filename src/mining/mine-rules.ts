@@ -1,4 +1,5 @@
 import { validateInput } from '../shared/validate.ts';
+import { matchRules } from './apply-suggestions.ts';
 import { backtestSuggestion, summarizeAutoDecisions } from './backtest.ts';
 import { conditionsToItems, itemsToConditions, suggestionId } from './condition-items.ts';
 import type { DecisionRecord } from './decision-record.ts';
@@ -8,14 +9,24 @@ import { type DecisionEvidence, EvidenceCollector } from './evidence.ts';
 import { relateToExistingRules } from './existing-rules.ts';
 import { findRuleCandidates } from './frequent-itemsets.ts';
 import { buildItemIndex, rowsWithAll } from './item-index.ts';
-import { type MiningOptionsInput, miningOptionsSchema } from './mining-options.ts';
+import {
+  calibrationGrid,
+  calibrationSampleLimit,
+  fallbackThreshold,
+  type MiningOptions,
+  type MiningOptionsInput,
+  miningOptionsSchema,
+} from './mining-options.ts';
 import { NotMeVeto } from './not-me-veto.ts';
+import { shrunkEstimator, wilsonEstimator } from './rate-estimate.ts';
 import { ReachCounter } from './reach.ts';
 import { type ExistingRule, existingRuleSchema, type RuleCondition } from './rule-condition.ts';
-import type { MiningResult, RuleSuggestion } from './rule-suggestion.ts';
+import type { EstimatorName, MiningCalibration, MiningResult, RuleSuggestion } from './rule-suggestion.ts';
 import { closureOf, removeCoveredByOthers, removeRedundant } from './subsumption.ts';
+import { suggestionPromise } from './suggestion-promise.ts';
+import { calibrateThreshold, type HeldOutOutcome } from './threshold-calibration.ts';
 import { reportVetoed } from './vetoed-suggestions.ts';
-import { oneSidedZ } from './wilson.ts';
+import { oneSidedZ, wilsonLowerBound } from './wilson.ts';
 
 /**
  * Mines suggested rules from human decisions. Pure: the same records, options and existing rules
@@ -58,12 +69,71 @@ export function mineDecisionTable(
   const settings = validateInput(miningOptionsSchema, options, 'mining options');
   const rules = validateInput(existingRuleSchema.array(), existingRules, 'existing rules');
   const z = oneSidedZ(settings.confidence);
+  const { counted } = splitNotMe(table, rows);
+  const calibration = chooseThreshold(table, counted, settings, z);
+  return { ...mineAt(table, settings, calibration, z, rules, rows), calibration };
+}
+
+/** The threshold and estimator a run mines at, with how the threshold was chosen. */
+function chooseThreshold(
+  table: DecisionTable,
+  counted: Uint32Array,
+  settings: MiningOptions,
+  z: number,
+): MiningCalibration {
+  const explicit: EstimatorName = settings.estimator === 'shrunk' ? 'shrunk' : 'wilson';
+  const uncalibrated = (status: 'fixed' | 'too-few-denials', threshold: number): MiningCalibration => ({
+    status,
+    threshold,
+    estimator: explicit,
+    targetFalseApprovalRate: settings.maxFalseApprovalRate,
+    confidence: settings.calibrationConfidence,
+    folds: 0,
+    decisions: counted.length,
+    denials: countDenials(table, counted),
+    chosen: null,
+    measured: [],
+  });
+  if (settings.threshold !== undefined) return uncalibrated('fixed', settings.threshold);
+  if (settings.calibrationFolds < 2) return uncalibrated('too-few-denials', fallbackThreshold);
+  const estimator: EstimatorName = settings.estimator === 'wilson' ? 'wilson' : 'shrunk';
+  const result = calibrateThreshold(
+    counted,
+    table.approved,
+    {
+      targetFalseApprovalRate: settings.maxFalseApprovalRate,
+      confidence: settings.calibrationConfidence,
+      z: oneSidedZ(settings.calibrationConfidence),
+      folds: settings.calibrationFolds,
+      grid: calibrationGrid[estimator],
+      maxDecisions: calibrationSampleLimit,
+      seed: 1,
+    },
+    (train, heldOut, threshold) => {
+      const gate = { ...uncalibrated('fixed', threshold), estimator };
+      const { suggestions } = mineAt(table, settings, gate, z, [], train);
+      return measureOn(table, heldOut, suggestions);
+    },
+  );
+  if (result.threshold === null) return uncalibrated('too-few-denials', fallbackThreshold);
+  return { ...result, threshold: result.threshold, estimator };
+}
+
+/** Mines at a given gate (the body of {@link mineDecisionTable}). */
+function mineAt(
+  table: DecisionTable,
+  settings: MiningOptions,
+  gate: MiningCalibration,
+  z: number,
+  rules: readonly ExistingRule[],
+  rows: Uint32Array | undefined,
+): Omit<MiningResult, 'calibration'> {
   const { counted, notMe } = splitNotMe(table, rows);
   const index = buildItemIndex(table, counted);
   const veto = new NotMeVeto(table, notMe);
   const { candidates, vetoed, stats } = findRuleCandidates(index, {
-    threshold: settings.threshold,
-    z,
+    threshold: gate.threshold,
+    estimator: gate.estimator === 'shrunk' ? shrunkEstimator(settings.priorStrength) : wilsonEstimator(z),
     minSupport: settings.minSupport,
     maxConditions: settings.maxConditions,
     vetoApprove: veto.size > 0 ? (items) => veto.vetoes(items) : undefined,
@@ -96,7 +166,11 @@ export function mineDecisionTable(
     const found = evidence.collect(
       matched[at]!,
       candidate.action,
-      candidate.lowerBound,
+      wilsonLowerBound(
+        candidate.action === 'approve' ? candidate.approved : candidate.total - candidate.approved,
+        candidate.total,
+        z,
+      ),
       settings.confidence,
       settings.exampleCount,
       veto.covered(candidate.items).length,
@@ -143,6 +217,7 @@ export function mineDecisionTable(
         backtest: backtestSuggestion(table, rowsMatched, candidate.action, deniedBySuggestion),
         reach: reach.count(sides.human, sides.resource, decidedRows),
       },
+      promise: suggestionPromise(candidate.action, candidate.estimate, candidate.total, gate),
       conflicts: overlapping.map((rule) => ({
         ruleId: rule.id,
         action: rule.action,
@@ -156,7 +231,7 @@ export function mineDecisionTable(
 
   return {
     suggestions,
-    vetoed: reportVetoed(table, vetoed, veto),
+    vetoed: reportVetoed(table, vetoed, veto, z),
     backtest: summarizeAutoDecisions(table, index.rows, approvedBySuggestion, deniedBySuggestion),
     stats: {
       decisions: index.rows.length,
@@ -171,6 +246,28 @@ export function mineDecisionTable(
       removedTooFewApprovers,
       removedNotMe: vetoed.length,
     },
+  };
+}
+
+function countDenials(table: DecisionTable, rows: Uint32Array): number {
+  let denials = 0;
+  for (const row of rows) denials += 1 - table.approved[row]!;
+  return denials;
+}
+
+/** What `suggestions` decide among `rows`: the held-out outcome a calibration pools (deny wins). */
+function measureOn(
+  table: DecisionTable,
+  rows: Uint32Array,
+  suggestions: readonly RuleSuggestion[],
+): HeldOutOutcome {
+  const matches = matchRules(table, buildItemIndex(table, rows), suggestions);
+  const summary = summarizeAutoDecisions(table, rows, matches.approved, matches.denied);
+  return {
+    decisions: rows.length,
+    denials: countDenials(table, rows),
+    covered: summary.autoApproved + summary.autoDenied,
+    falseApprovals: summary.falseApprovals,
   };
 }
 

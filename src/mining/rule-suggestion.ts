@@ -3,7 +3,15 @@ import type { DecisionEvidence } from './evidence.ts';
 import type { RuleConflict } from './existing-rules.ts';
 import type { Reach } from './reach.ts';
 import type { RuleAction, RuleCondition } from './rule-condition.ts';
+import type { SuggestionPromise } from './suggestion-promise.ts';
+import type { ThresholdCalibration } from './threshold-calibration.ts';
 import type { VetoedSuggestion } from './vetoed-suggestions.ts';
+
+/** How a run judged rates: the Wilson lower bound, or the rate shrunk towards the base rate. */
+export type EstimatorName = 'wilson' | 'shrunk';
+
+/** How a run's threshold was chosen, and the estimator it applies to. */
+export type MiningCalibration = ThresholdCalibration & { estimator: EstimatorName };
 
 /**
  * A rule the miner suggests: a conjunction of 2 or 3 conditions that pins the resource side and
@@ -16,6 +24,8 @@ export interface RuleSuggestion {
   /** Resource conditions first, then requester, then request conditions. */
   conditions: RuleCondition[];
   evidence: DecisionEvidence & { backtest: Backtest; reach: Reach };
+  /** What it promises: the estimate and threshold it cleared, and the run's held-out check. */
+  promise: SuggestionPromise;
   /** Existing rules of the other action this one overlaps (see `conditionsOverlap`). */
   conflicts: RuleConflict[];
 }
@@ -25,6 +35,11 @@ export interface MiningResult {
   suggestions: RuleSuggestion[];
   /** Approve rules the decisions support that are not suggested: they would approve "not me" requests. */
   vetoed: VetoedSuggestion[];
+  /**
+   * The gate the suggestions cleared and what it promises: the threshold, the estimator, and (when
+   * calibrated) the false approvals its rules made on held-out folds of the history.
+   */
+  calibration: MiningCalibration;
   /** All suggestions together, replayed over the mined decisions (deny wins). */
   backtest: BacktestSummary;
   stats: {

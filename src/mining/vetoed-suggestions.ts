@@ -3,6 +3,7 @@ import type { DecisionTable } from './decision-table.ts';
 import type { RuleCandidate } from './frequent-itemsets.ts';
 import type { NotMeVeto } from './not-me-veto.ts';
 import type { RuleCondition } from './rule-condition.ts';
+import { wilsonLowerBound } from './wilson.ts';
 
 /** An approve rule the history supports that is not suggested: it would approve "not me" requests. */
 export interface VetoedSuggestion {
@@ -30,6 +31,7 @@ export function reportVetoed(
   table: DecisionTable,
   vetoed: readonly RuleCandidate[],
   veto: NotMeVeto,
+  z: number,
 ): VetoedSuggestion[] {
   const byBreadth = [...vetoed].sort(
     (a, b) => a.items.length - b.items.length || b.total - a.total || compareItems(a.items, b.items),
@@ -50,7 +52,7 @@ export function reportVetoed(
         conditions,
         support: candidate.total,
         approved: candidate.approved,
-        lowerBound: candidate.lowerBound,
+        lowerBound: wilsonLowerBound(candidate.approved, candidate.total, z),
         notMe: covered.length,
         notMeExamples: veto.examples(covered, exampleCount),
       };

@@ -1,0 +1,77 @@
+import type { RuleAction } from './rule-condition.ts';
+import type { EstimatorName, MiningCalibration } from './rule-suggestion.ts';
+
+/** What a suggestion promises, and on how many decisions: part of its evidence. */
+export interface SuggestionPromise {
+  /** How its rate was judged, the judged rate, and the threshold it cleared. */
+  estimator: EstimatorName;
+  estimate: number;
+  threshold: number;
+  /** Decisions its own rate stands on. */
+  decisions: number;
+  /** How the threshold was chosen (see `ThresholdCalibration`). */
+  calibration: MiningCalibration['status'];
+  targetFalseApprovalRate: number;
+  confidence: number;
+  /**
+   * When calibrated (or at the strictest threshold): what the run's suggestions, mined on all folds
+   * but one, did to the fold left out, pooled over the folds.
+   */
+  heldOut: {
+    folds: number;
+    decisions: number;
+    denials: number;
+    falseApprovals: number;
+    falseApprovalUpperBound: number;
+  } | null;
+  /** The promise in one or two sentences, for people. */
+  text: string;
+}
+
+const percent = (value: number) => `${(value * 100).toFixed(value < 0.1 ? 2 : 1).replace(/\.?0+$/, '')}%`;
+const count = (value: number) => value.toLocaleString('en-US');
+
+/** The promise of one suggestion of a run. Pure. */
+export function suggestionPromise(
+  action: RuleAction,
+  estimate: number,
+  decisions: number,
+  calibration: MiningCalibration,
+): SuggestionPromise {
+  const rateName = action === 'approve' ? 'approval rate' : 'denial rate';
+  const judged =
+    calibration.estimator === 'shrunk'
+      ? `Its ${rateName}, shrunk towards the usual rate, is ${percent(estimate)} on ${count(decisions)} decisions`
+      : `The lower bound of its ${rateName} (${percent(calibration.confidence)} confidence) is ${percent(estimate)} on ${count(decisions)} decisions`;
+  const chosen = calibration.chosen;
+  const heldOut = chosen
+    ? {
+        folds: calibration.folds,
+        decisions: chosen.decisions,
+        denials: chosen.denials,
+        falseApprovals: chosen.falseApprovals,
+        falseApprovalUpperBound: chosen.falseApprovalUpperBound,
+      }
+    : null;
+  const target = percent(calibration.targetFalseApprovalRate);
+  const onFolds = heldOut
+    ? `on ${calibration.folds} held-out folds, rules mined this way approved ${count(heldOut.falseApprovals)} of ${count(heldOut.denials)} denied requests (at most ${percent(heldOut.falseApprovalUpperBound)} at ${percent(calibration.confidence)} confidence)`
+    : '';
+  const why = {
+    calibrated: `The threshold ${percent(calibration.threshold)} was calibrated so that false approvals stay within ${target} of denied requests: ${onFolds}.`,
+    strictest: `No threshold kept false approvals provably within ${target} of denied requests; this is the strictest (${percent(calibration.threshold)}): ${onFolds}. No promise is made.`,
+    'too-few-denials': `The history has too few denials (${count(calibration.denials)}) to show false approvals within ${target}, so the fixed threshold ${percent(calibration.threshold)} applies and no promise is made.`,
+    fixed: `The threshold ${percent(calibration.threshold)} was set by hand; no promise on false approvals is made.`,
+  }[calibration.status];
+  return {
+    estimator: calibration.estimator,
+    estimate,
+    threshold: calibration.threshold,
+    decisions,
+    calibration: calibration.status,
+    targetFalseApprovalRate: calibration.targetFalseApprovalRate,
+    confidence: calibration.confidence,
+    heldOut,
+    text: `${judged}, at or above the threshold ${percent(calibration.threshold)}. ${why}`,
+  };
+}
