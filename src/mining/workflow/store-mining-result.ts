@@ -7,7 +7,7 @@ import { scheduleJobs } from '../../jobs/job-queue.ts';
 import { toJson } from '../../shared/json.ts';
 import type { BacktestSummary } from '../backtest.ts';
 import type { RuleConflict } from '../existing-rules.ts';
-import type { MiningResult, RuleSuggestion } from '../rule-suggestion.ts';
+import type { MiningCalibration, MiningResult, RuleSuggestion } from '../rule-suggestion.ts';
 import type { VetoedSuggestion } from '../vetoed-suggestions.ts';
 import { suggestionFingerprint } from './fingerprint.ts';
 import { digestJob } from './mining-jobs.ts';
@@ -46,6 +46,11 @@ export interface MiningRunSummary {
   /** All mined suggestions together, replayed over the history (deny wins). */
   backtest: BacktestSummary;
   stats: MiningResult['stats'];
+  /**
+   * How the run's threshold was chosen (the result's calibration without every threshold it
+   * measured). Absent from summaries stored before runs were calibrated.
+   */
+  calibration?: Omit<MiningCalibration, 'measured'>;
 }
 
 /** Serializes the storing of runs across replicas (the mining itself may overlap). */
@@ -62,6 +67,10 @@ function mergeConflicts(conflicts: readonly RuleConflict[]): RuleConflict[] {
 
 function evidenceOf(suggestion: RuleSuggestion, previousRejection?: PreviousRejection): StoredEvidence {
   return { ...suggestion.evidence, ...(previousRejection ? { previousRejection } : {}) };
+}
+
+function withoutMeasured({ measured: _measured, ...calibration }: MiningCalibration) {
+  return calibration;
 }
 
 const json = (value: unknown) => toJson(value) as Prisma.InputJsonValue;
@@ -118,6 +127,7 @@ export function storeMiningResult(
         vetoed: result.vetoed,
         backtest: result.backtest,
         stats: result.stats,
+        calibration: withoutMeasured(result.calibration),
       };
       await tx.miningRun.update({
         where: { id: run.id },
