@@ -7,7 +7,7 @@ import { type DecisionTable, splitNotMe } from './decision-table.ts';
 import { groupHoldoutSplit, holdoutSplit, widestRequesterAttribute } from './holdout-split.ts';
 import { buildItemIndex } from './item-index.ts';
 import { mineDecisionTable } from './mine-rules.ts';
-import { calibrationGrid, miningOptionsSchema } from './mining-options.ts';
+import { calibrationGrid, type MiningOptionsInput, miningOptionsSchema } from './mining-options.ts';
 import type { MiningCalibration } from './rule-suggestion.ts';
 
 export { groupHoldoutSplit, holdoutSplit };
@@ -124,7 +124,8 @@ export interface EvaluationReport {
   approverGate: boolean;
   holdout: number;
   seeds: number[];
-  limit: typeof evaluationGoal;
+  /** The false-approval limit the figures are judged on: the runs' calibration target. */
+  limit: { minCoverage: number; maxFalseApprovalRate: number };
   splits: SplitEvaluation[];
 }
 
@@ -137,7 +138,13 @@ export function evaluateMining(table: DecisionTable, options: EvaluationOptionsI
   const settings = validateInput(evaluationOptionsSchema, options, 'evaluation options');
   const approverGate = table.approvers.length > 0;
   const gateOff = approverGate ? {} : { minDistinctApprovers: 0 };
-  const mining = { ...settings.mining, ...gateOff };
+  const plan: EvaluationPlan = {
+    mining: { ...settings.mining, ...gateOff },
+    baseline: { ...baselineMiningOptions, ...gateOff },
+    curveThresholds: settings.curveThresholds,
+    limit: { ...evaluationGoal, maxFalseApprovalRate: settings.mining.maxFalseApprovalRate ?? 0.01 },
+  };
+  const { limit } = plan;
   const groupAttribute = settings.splits.includes('group')
     ? (settings.groupAttribute ?? widestRequesterAttribute(table) ?? null)
     : null;
@@ -156,14 +163,7 @@ export function evaluateMining(table: DecisionTable, options: EvaluationOptionsI
         split === 'random'
           ? holdoutSplit(table.size, settings.holdout, seed)
           : groupHoldoutSplit(table, groupAttribute!, settings.holdout, seed);
-      return evaluateSplit(
-        table,
-        parts,
-        seed,
-        mining,
-        { ...baselineMiningOptions, ...gateOff },
-        settings.curveThresholds,
-      );
+      return evaluateSplit(table, parts, seed, plan);
     });
     const pick = (get: (run: SplitRun) => HoldoutMetrics | null) => summarize(runs.map(get));
     return {
@@ -175,9 +175,8 @@ export function evaluateMining(table: DecisionTable, options: EvaluationOptionsI
         best: pick((run) => run.best),
         baseline: pick((run) => run.baseline)!,
       },
-      seedsWithinLimit: runs.filter(
-        (run) => run.metrics.falseApprovalRate <= evaluationGoal.maxFalseApprovalRate,
-      ).length,
+      seedsWithinLimit: runs.filter((run) => run.metrics.falseApprovalRate <= limit.maxFalseApprovalRate)
+        .length,
     };
   });
   return {
@@ -185,19 +184,26 @@ export function evaluateMining(table: DecisionTable, options: EvaluationOptionsI
     approverGate,
     holdout: settings.holdout,
     seeds: settings.seeds,
-    limit: evaluationGoal,
+    limit,
     splits,
   };
+}
+
+/** What each split of an evaluation mines and measures. */
+interface EvaluationPlan {
+  mining: MiningOptionsInput;
+  baseline: MiningOptionsInput;
+  curveThresholds: number[] | undefined;
+  limit: EvaluationReport['limit'];
 }
 
 function evaluateSplit(
   table: DecisionTable,
   parts: { train: Uint32Array; test: Uint32Array },
   seed: number,
-  mining: Record<string, unknown>,
-  baselineOptions: Record<string, unknown>,
-  curveThresholds: number[] | undefined,
+  plan: EvaluationPlan,
 ): SplitRun {
+  const { mining, curveThresholds, limit } = plan;
   const { train } = parts;
   // Held-out "not me" decisions are no approver's decision to measure against: counted apart.
   const { counted: test, notMe: testNotMe } = splitNotMe(table, parts.test);
@@ -205,7 +211,7 @@ function evaluateSplit(
   let approvedInTest = 0;
   for (const row of test) approvedInTest += table.approved[row]!;
   const deniedInTest = test.length - approvedInTest;
-  const measure = (options: Record<string, unknown>) => {
+  const measure = (options: MiningOptionsInput) => {
     const result = mineDecisionTable(table, options, [], train);
     const { suggestions } = result;
     const matches = matchRules(table, testIndex, suggestions);
@@ -238,14 +244,14 @@ function evaluateSplit(
     return { metrics, calibration: result.calibration };
   };
   const chosen = measure(mining);
-  const baseline = measure(baselineOptions).metrics;
+  const baseline = measure(plan.baseline).metrics;
   const estimator = chosen.calibration.estimator;
   const thresholds = [
     ...new Set([...(curveThresholds ?? calibrationGrid[estimator]), chosen.metrics.threshold]),
   ].sort((a, b) => a - b);
   const curve = thresholds.map((threshold) => measure({ ...mining, estimator, threshold }).metrics);
   const best = curve
-    .filter((point) => point.falseApprovalRate <= evaluationGoal.maxFalseApprovalRate)
+    .filter((point) => point.falseApprovalRate <= limit.maxFalseApprovalRate)
     .reduce<HoldoutMetrics | null>(
       (top, point) => (top === null || point.coverage > top.coverage ? point : top),
       null,

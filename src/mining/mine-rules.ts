@@ -216,8 +216,8 @@ function mineAt(
         ...found,
         backtest: backtestSuggestion(table, rowsMatched, candidate.action, deniedBySuggestion),
         reach: reach.count(sides.human, sides.resource, decidedRows),
+        promise: suggestionPromise(candidate.action, candidate.estimate, candidate.total, gate),
       },
-      promise: suggestionPromise(candidate.action, candidate.estimate, candidate.total, gate),
       conflicts: overlapping.map((rule) => ({
         ruleId: rule.id,
         action: rule.action,

@@ -52,10 +52,16 @@ export const miningOptionsSchema = z.object({
 /** The threshold (Wilson bound) of a run that cannot be calibrated. */
 export const fallbackThreshold = 0.95;
 
-/** Thresholds a calibration chooses among, by estimator, ascending. */
+/**
+ * Thresholds a calibration chooses among, by estimator, ascending. None is below 0.95: whatever
+ * the history allows, a suggestion is right about its own decisions at least 95% of the time.
+ */
 export const calibrationGrid = {
   wilson: [0.95, 0.955, 0.96, 0.965, 0.97, 0.975, 0.98, 0.985, 0.99, 0.995],
-  shrunk: [0.975, 0.98, 0.985, 0.9875, 0.99, 0.991, 0.992, 0.993, 0.994, 0.995, 0.996, 0.997, 0.998],
+  shrunk: [
+    0.95, 0.96, 0.97, 0.975, 0.98, 0.985, 0.9875, 0.99, 0.991, 0.992, 0.993, 0.994, 0.995, 0.996, 0.997,
+    0.998,
+  ],
 } as const;
 
 /** Histories larger than this are calibrated on a seeded sample of this many decisions. */

@@ -23,9 +23,8 @@ export interface RuleSuggestion {
   action: RuleAction;
   /** Resource conditions first, then requester, then request conditions. */
   conditions: RuleCondition[];
-  evidence: DecisionEvidence & { backtest: Backtest; reach: Reach };
-  /** What it promises: the estimate and threshold it cleared, and the run's held-out check. */
-  promise: SuggestionPromise;
+  /** `promise`: what it promises, the estimate and threshold it cleared and the run's held-out check. */
+  evidence: DecisionEvidence & { backtest: Backtest; reach: Reach; promise: SuggestionPromise };
   /** Existing rules of the other action this one overlaps (see `conditionsOverlap`). */
   conflicts: RuleConflict[];
 }

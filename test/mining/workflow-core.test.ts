@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RuleCondition } from '../../src/mining/rule-condition.ts';
 import type { RuleSuggestion } from '../../src/mining/rule-suggestion.ts';
+import { suggestionPromise } from '../../src/mining/suggestion-promise.ts';
 import type { DecidedRequest } from '../../src/mining/workflow/decided-request.ts';
 import { decisionRecordsOf } from '../../src/mining/workflow/decisions-from-requests.ts';
 import { suggestionFingerprint } from '../../src/mining/workflow/fingerprint.ts';
@@ -24,7 +25,7 @@ const financeCustomers: RuleCondition[] = [
   { attribute: 'human.department', operator: 'equals', value: 'finance' },
 ];
 
-function evidence(support: number, lowerBound: number): RuleSuggestion['evidence'] {
+function evidence(support: number, lowerBound: number): Omit<RuleSuggestion['evidence'], 'promise'> {
   return {
     support,
     approved: support,
@@ -48,7 +49,25 @@ function mined(
   lowerBound = 0.96,
   action: 'approve' | 'deny' = 'approve',
 ): RuleSuggestion {
-  return { id: 'x', action, conditions, evidence: evidence(support, lowerBound), conflicts: [] };
+  const promise = suggestionPromise(action, lowerBound, support, {
+    status: 'fixed',
+    threshold: 0.95,
+    estimator: 'wilson',
+    targetFalseApprovalRate: 0.01,
+    confidence: 0.99,
+    folds: 0,
+    decisions: support,
+    denials: 0,
+    chosen: null,
+    measured: [],
+  });
+  return {
+    id: 'x',
+    action,
+    conditions,
+    evidence: { ...evidence(support, lowerBound), promise },
+    conflicts: [],
+  };
 }
 
 function known(

@@ -15,10 +15,13 @@ export interface PreviousRejection {
 
 /**
  * What is stored as a suggestion's evidence: the miner's, plus the rejection it came back from, if
- * any. `consent` is absent from suggestions stored before mining read consents.
+ * any. `consent` is absent from suggestions stored before mining read consents, `promise` from
+ * those stored before runs were calibrated.
  */
-export type StoredEvidence = Omit<RuleSuggestion['evidence'], 'consent'> &
-  Partial<Pick<RuleSuggestion['evidence'], 'consent'>> & { previousRejection?: PreviousRejection };
+export type StoredEvidence = Omit<RuleSuggestion['evidence'], 'consent' | 'promise'> &
+  Partial<Pick<RuleSuggestion['evidence'], 'consent' | 'promise'>> & {
+    previousRejection?: PreviousRejection;
+  };
 
 /** A stored rule suggestion with its JSON columns typed. */
 export type StoredSuggestion = Omit<RuleSuggestionRow, 'action' | 'conditions' | 'evidence' | 'conflicts'> & {

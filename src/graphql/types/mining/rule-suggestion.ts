@@ -12,6 +12,7 @@ import {
   RuleConditionRef,
   RuleConflictRef,
 } from './suggestion-evidence.ts';
+import { SuggestionPromiseRef } from './suggestion-promise.ts';
 import { RuleSuggestionStatusEnum } from './suggestion-status.ts';
 
 export const RuleSuggestionRef = builder.objectRef<StoredSuggestion>('RuleSuggestion').implement({
@@ -57,6 +58,13 @@ export const RuleSuggestionRef = builder.objectRef<StoredSuggestion>('RuleSugges
     teams: t.stringList({ resolve: (suggestion) => suggestion.evidence.teams }),
     backtest: t.field({ type: BacktestRef, resolve: (suggestion) => suggestion.evidence.backtest }),
     reach: t.field({ type: ReachRef, resolve: (suggestion) => suggestion.evidence.reach }),
+    promise: t.field({
+      type: SuggestionPromiseRef,
+      nullable: true,
+      description:
+        'What it promises: the estimate and threshold it cleared, how the threshold was chosen and the held-out check behind it. Null for suggestions stored before runs were calibrated.',
+      resolve: (suggestion) => suggestion.evidence.promise ?? null,
+    }),
     conflicts: t.expose('conflicts', { type: [RuleConflictRef] }),
     previousRejection: t.field({
       type: PreviousRejectionRef,
