@@ -70,6 +70,7 @@ const suggestionFields = `id status action summary support approved denied rate 
   reach { humans resources pairs decidedPairs undecidedPairs }
   conflicts { ruleId action sharedDecisions }
   previousRejection { suggestionId reason support }
+  promise { calibration threshold text heldOut { denials } }
   evidence ruleDraft rejectReason acceptedRuleId reviewedByEmail`;
 
 interface Suggestion {
@@ -85,6 +86,12 @@ interface Suggestion {
   teams: string[];
   conflicts: { ruleId: string; action: string; sharedDecisions: number }[];
   previousRejection: { suggestionId: string; reason: string; support: number } | null;
+  promise: {
+    calibration: string;
+    threshold: number;
+    text: string;
+    heldOut: { denials: number } | null;
+  } | null;
   evidence: { examples: { disagreeing: { id: string }[] } };
   ruleDraft: Record<string, unknown> | null;
   acceptedRuleId: string | null;
@@ -97,13 +104,21 @@ interface RunSummary {
   requests: number;
   decisions: number;
   suggestions: Record<string, number>;
+  calibration: {
+    status: string;
+    threshold: number;
+    estimator: string;
+    denials: number;
+    heldOut: null | object;
+  };
 }
 
 const runMining = async (token = gina) => {
   const run = await world.gql<{ runMining: RunSummary }>(
     token,
     `mutation { runMining { id requests decisions
-        suggestions { mined new resurfaced refreshed superseded withheldRejected withheldAccepted } } }`,
+        suggestions { mined new resurfaced refreshed superseded withheldRejected withheldAccepted }
+        calibration { status threshold estimator denials heldOut { denials falseApprovals } } } }`,
   );
   if (!run.data) throw new Error(JSON.stringify(run.errors));
   return run.data.runMining;
@@ -222,6 +237,14 @@ describe('mining the decisions people made', () => {
       requests: 263,
       decisions: 263,
       suggestions: { mined: 2, new: 2, resurfaced: 0, refreshed: 0, superseded: 0, withheldRejected: 0 },
+      // 107 denials cannot show false approvals within 1% at 99%: the fixed default applies.
+      calibration: {
+        status: 'too-few-denials',
+        threshold: 0.95,
+        estimator: 'wilson',
+        denials: 107,
+        heldOut: null,
+      },
     });
     const approve = await newSuggestion('approve');
     expect(approve).toMatchObject({
@@ -245,6 +268,10 @@ describe('mining the decisions people made', () => {
       },
     });
     expect(approve.lowerBound).toBeGreaterThanOrEqual(0.95);
+    expect(approve.promise).toMatchObject({ calibration: 'too-few-denials', threshold: 0.95, heldOut: null });
+    expect(approve.promise?.text).toMatch(
+      /^The lower bound of its approval rate \(\d+% confidence\) is 9\d\.\d+% on 157 decisions, at or above the threshold 95%\. The history has too few denials \(107\) .* no promise is made\.$/,
+    );
     expect(approve.evidence.examples.disagreeing.map((example) => example.id)).toEqual([financeDenialId]);
     expect(await newSuggestion('deny')).toMatchObject({
       summary: `deny when resource.path = ${customersPath} and human.department = marketing`,
@@ -257,6 +284,22 @@ describe('mining the decisions people made', () => {
     // A second run finds the same: refreshed in place, same ids, nothing new.
     expect((await runMining()).suggestions).toMatchObject({ mined: 2, new: 0, refreshed: 2 });
     expect((await newSuggestion('approve')).id).toBe(approve.id);
+
+    // A threshold set by hand is used as it is, and promises nothing.
+    const fixed = await world.gql<{ runMining: Pick<RunSummary, 'calibration'> }>(
+      gina,
+      'mutation { runMining(options: { threshold: 0.9 }) { calibration { status threshold estimator denials heldOut { denials } } } }',
+    );
+    expect(fixed.data?.runMining.calibration).toMatchObject({
+      status: 'fixed',
+      threshold: 0.9,
+      heldOut: null,
+    });
+    const refreshed = await newSuggestion('approve');
+    expect(refreshed.promise).toMatchObject({ calibration: 'fixed', threshold: 0.9 });
+    expect(refreshed.promise?.text).toMatch(
+      /The threshold 90% was set by hand; no promise on false approvals/,
+    );
   });
 
   it('gives typed errors for bad input and changes nothing', async () => {
@@ -280,6 +323,13 @@ describe('mining the decisions people made', () => {
     expect(takenId.errors?.[0]?.message).toMatch(/duplicate rule id contractors-no-pii/);
     const badOptions = await world.gql(gina, 'mutation { runMining(options: { threshold: 2 }) { id } }');
     expect(code(badOptions)).toBe('INVALID_INPUT');
+    for (const rate of [0, 0.5]) {
+      const badTarget = await world.gql(
+        gina,
+        `mutation { runMining(options: { maxFalseApprovalRate: ${rate} }) { id } }`,
+      );
+      expect(code(badTarget)).toBe('INVALID_INPUT');
+    }
     const missing = await world.gql<{ ruleSuggestion: null }>(
       gina,
       'query { ruleSuggestion(id: "nope") { id } }',

@@ -2,6 +2,7 @@ import type { BacktestSummary } from '../../../mining/backtest.ts';
 import type { MiningRunSummary } from '../../../mining/workflow/store-mining-result.ts';
 import { builder } from '../../builder.ts';
 import { withoutNulls } from '../../without-nulls.ts';
+import { MiningCalibrationRef } from './mining-calibration.ts';
 import { VetoedSuggestionRef } from './vetoed-suggestion.ts';
 
 const MiningRunCountsRef = builder
@@ -49,6 +50,13 @@ const MiningRunRef = builder.objectRef<MiningRunSummary>('MiningRun').implement(
         'Approve rules the decisions support that were not suggested because they would approve requests people called "not me" (the broadest, at most 20).',
     }),
     stats: t.expose('stats', { type: 'JSON' }),
+    calibration: t.field({
+      type: MiningCalibrationRef,
+      nullable: true,
+      description:
+        'How the threshold was chosen and what it promises; null for runs stored before calibration.',
+      resolve: (run) => run.calibration ?? null,
+    }),
   }),
 });
 
@@ -56,7 +64,13 @@ const MiningOptionsInput = builder.inputType('MiningOptionsInput', {
   fields: (t) => ({
     threshold: t.float({
       required: false,
-      description: 'Lower bound a suggestion must reach (default 0.95).',
+      description:
+        'The rate a suggestion must reach, in [0.5, 1). Omitted: calibrated on the history so that false approvals stay within maxFalseApprovalRate of denied requests on held-out folds. Set: used as it is, and no promise on false approvals is made.',
+    }),
+    maxFalseApprovalRate: t.float({
+      required: false,
+      description:
+        'The promise of a calibrated run: false approvals at most this share of denied requests, in (0, 0.5) (default 0.01). Ignored when threshold is set.',
     }),
     minSupport: t.int({ required: false, description: 'Fewest decisions (default 20).' }),
     minDistinctApprovers: t.int({ required: false, description: 'Fewest distinct deciders (default 2).' }),
