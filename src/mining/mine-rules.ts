@@ -34,8 +34,11 @@ import { oneSidedZ, wilsonLowerBound } from './wilson.ts';
  *
  * A suggestion is a conjunction of at most `maxConditions` (default 3) attribute conditions with
  * at least one resource condition and one requester (`human.*`) condition, whose approval rate
- * (deny suggestions: denial rate) has a one-sided Wilson lower bound of at least `threshold`, over
- * at least `minSupport` decisions made by at least `minDistinctApprovers` distinct people.
+ * (deny suggestions: denial rate), as the estimator judges it, reaches the threshold, over at least
+ * `minSupport` decisions made by at least `minDistinctApprovers` distinct people. Unless the
+ * options set it, the threshold is calibrated on the decisions (`threshold-calibration.ts`): the
+ * lowest whose rules, checked on held-out folds, keep false approvals within
+ * `maxFalseApprovalRate`; `result.calibration` and each suggestion's `evidence.promise` say so.
  * Subsumed and redundant suggestions are removed, as are those an existing rule of the same
  * action already covers; overlaps with existing rules of the other action are reported.
  *
@@ -82,7 +85,10 @@ function chooseThreshold(
   z: number,
 ): MiningCalibration {
   const explicit: EstimatorName = settings.estimator === 'shrunk' ? 'shrunk' : 'wilson';
-  const uncalibrated = (status: 'fixed' | 'too-few-denials', threshold: number): MiningCalibration => ({
+  const uncalibrated = (
+    status: 'fixed' | 'off' | 'too-few-denials',
+    threshold: number,
+  ): MiningCalibration => ({
     status,
     threshold,
     estimator: explicit,
@@ -95,7 +101,7 @@ function chooseThreshold(
     measured: [],
   });
   if (settings.threshold !== undefined) return uncalibrated('fixed', settings.threshold);
-  if (settings.calibrationFolds < 2) return uncalibrated('too-few-denials', fallbackThreshold);
+  if (settings.calibrationFolds < 2) return uncalibrated('off', fallbackThreshold);
   const estimator: EstimatorName = settings.estimator === 'wilson' ? 'wilson' : 'shrunk';
   const result = calibrateThreshold(
     counted,

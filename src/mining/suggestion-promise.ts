@@ -53,16 +53,7 @@ export function suggestionPromise(
         falseApprovalUpperBound: chosen.falseApprovalUpperBound,
       }
     : null;
-  const target = percent(calibration.targetFalseApprovalRate);
-  const onFolds = heldOut
-    ? `on ${calibration.folds} held-out folds, rules mined this way approved ${count(heldOut.falseApprovals)} of ${count(heldOut.denials)} denied requests (at most ${percent(heldOut.falseApprovalUpperBound)} at ${percent(calibration.confidence)} confidence)`
-    : '';
-  const why = {
-    calibrated: `The threshold ${percent(calibration.threshold)} was calibrated so that false approvals stay within ${target} of denied requests: ${onFolds}.`,
-    strictest: `No threshold kept false approvals provably within ${target} of denied requests; this is the strictest (${percent(calibration.threshold)}): ${onFolds}. No promise is made.`,
-    'too-few-denials': `The history has too few denials (${count(calibration.denials)}) to show false approvals within ${target}, so the fixed threshold ${percent(calibration.threshold)} applies and no promise is made.`,
-    fixed: `The threshold ${percent(calibration.threshold)} was set by hand; no promise on false approvals is made.`,
-  }[calibration.status];
+  const why = calibrationSentence(calibration);
   return {
     estimator: calibration.estimator,
     estimate,
@@ -74,4 +65,21 @@ export function suggestionPromise(
     heldOut,
     text: `${judged}, at or above the threshold ${percent(calibration.threshold)}. ${why}`,
   };
+}
+
+/** How a run's threshold was chosen and what that promises, in a sentence or two. Pure. */
+export function calibrationSentence(calibration: Omit<MiningCalibration, 'measured'>): string {
+  const { chosen } = calibration;
+  const target = percent(calibration.targetFalseApprovalRate);
+  const onFolds = chosen
+    ? `on ${calibration.folds} held-out folds, rules mined this way approved ${count(chosen.falseApprovals)} of ${count(chosen.denials)} denied requests (at most ${percent(chosen.falseApprovalUpperBound)} at ${percent(calibration.confidence)} confidence)`
+    : '';
+  const threshold = percent(calibration.threshold);
+  return {
+    calibrated: `The threshold ${threshold} was calibrated so that false approvals stay within ${target} of denied requests: ${onFolds}.`,
+    strictest: `No threshold kept false approvals provably within ${target} of denied requests; this is the strictest (${threshold}): ${onFolds}. No promise is made.`,
+    'too-few-denials': `The history has too few denials (${count(calibration.denials)}) to show false approvals within ${target}, so the fixed threshold ${threshold} applies and no promise is made.`,
+    fixed: `The threshold ${threshold} was set by hand; no promise on false approvals is made.`,
+    off: `Calibration is switched off, so the fixed threshold ${threshold} applies and no promise is made.`,
+  }[calibration.status];
 }

@@ -28,9 +28,10 @@ export interface CalibrationPoint extends HeldOutOutcome {
  *   so it is used (and the promise is not made);
  * - `too-few-denials`: the history has too few denials to measure the target at all (even with no
  *   false approval, the bound would exceed it), so the fixed default threshold is used;
- * - `fixed`: the caller set the threshold.
+ * - `fixed`: the caller set the threshold;
+ * - `off`: calibration was switched off (`calibrationFolds` 0), so the fixed default is used.
  */
-export type CalibrationStatus = 'calibrated' | 'strictest' | 'too-few-denials' | 'fixed';
+export type CalibrationStatus = 'calibrated' | 'strictest' | 'too-few-denials' | 'fixed' | 'off';
 
 export interface ThresholdCalibration {
   status: CalibrationStatus;

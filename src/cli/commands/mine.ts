@@ -11,6 +11,7 @@ import type {
   Spread,
 } from '../../mining/evaluate.ts';
 import { formatCondition } from '../../mining/rule-condition.ts';
+import { calibrationSentence } from '../../mining/suggestion-promise.ts';
 import type { MiningRunSummary } from '../../mining/workflow/store-mining-result.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { validateInput } from '../../shared/validate.ts';
@@ -113,25 +114,9 @@ const thresholdText = (value: number) => `${Number((value * 100).toFixed(2))}%`;
 function formatCalibration(run: MiningRunSummary): string[] {
   const { calibration } = run;
   if (!calibration) return [];
-  const { chosen, targetFalseApprovalRate: target } = calibration;
-  const gate = `Threshold ${thresholdText(calibration.threshold)} (${calibration.estimator})`;
-  const onFolds = chosen
-    ? `on ${calibration.folds} held-out folds the rules approved ${count(chosen.falseApprovals)} of ${count(chosen.denials)} denied requests (at most ${fine(chosen.falseApprovalUpperBound)} at ${fine(calibration.confidence)} confidence)`
-    : 'no held-out check was made';
-  switch (calibration.status) {
-    case 'calibrated':
-      return [`${gate}, calibrated: ${onFolds}.`];
-    case 'strictest':
-      return [
-        `${gate}, the strictest tried, not calibrated: ${onFolds}, above the ${fine(target)} target; no promise on false approvals.`,
-      ];
-    case 'too-few-denials':
-      return [
-        `${gate}, not calibrated: ${count(calibration.denials)} denials are too few to show false approvals within ${fine(target)}; no promise on false approvals.`,
-      ];
-    case 'fixed':
-      return [`${gate}, set by hand: not calibrated; no promise on false approvals.`];
-  }
+  return [
+    `Threshold ${thresholdText(calibration.threshold)} (${calibration.estimator}). ${calibrationSentence(calibration)}`,
+  ];
 }
 
 /** Lowest and highest of some counts: one figure when they agree, `min–max` otherwise. */
@@ -173,6 +158,7 @@ const calibrationLabel: Record<SplitRun['calibration']['status'], string> = {
   strictest: 'strictest',
   'too-few-denials': 'too few denials',
   fixed: 'fixed',
+  off: 'off',
 };
 
 /** Coverage, false approvals (count and share of denials) and rules of one point. */

@@ -1,6 +1,28 @@
 import type { Logger } from '../../logging/logger.ts';
 import { formatCondition } from '../rule-condition.ts';
-import type { StoredSuggestion } from './stored-suggestion.ts';
+import type { StoredEvidence, StoredSuggestion } from './stored-suggestion.ts';
+
+const percent = (value: number) => `${(value * 100).toFixed(value < 0.1 ? 2 : 1).replace(/\.?0+$/, '')}%`;
+
+/**
+ * A suggestion's promise in a few words, for a digest line: the held-out check when its threshold
+ * was calibrated, why there is no promise otherwise; empty for suggestions stored before runs were
+ * calibrated.
+ */
+export function promiseInBrief(promise: StoredEvidence['promise']): string {
+  if (!promise) return '';
+  const { heldOut } = promise;
+  if (promise.calibration === 'calibrated' && heldOut) {
+    return `calibrated: ${heldOut.falseApprovals} of ${heldOut.denials} held-out denials approved (at most ${percent(heldOut.falseApprovalUpperBound)})`;
+  }
+  const why = {
+    calibrated: 'no held-out check',
+    strictest: `strictest threshold, false approvals not shown within ${percent(promise.targetFalseApprovalRate)}`,
+    'too-few-denials': 'too few denials to calibrate',
+    fixed: 'threshold set by hand',
+  }[promise.calibration];
+  return `no promise (${why})`;
+}
 
 /**
  * Tells governance about new rule suggestions (Slack implements this port: a digest in a
@@ -29,6 +51,7 @@ export class LogOnlyDigest implements SuggestionDigest {
           when: suggestion.conditions.map(formatCondition).join(' and '),
           support: suggestion.evidence.support,
           lowerBound: suggestion.evidence.lowerBound,
+          promise: promiseInBrief(suggestion.evidence.promise) || undefined,
         })),
       },
       `${suggestions.length} new rule suggestion(s) to review (no governance channel is configured)`,
