@@ -3,7 +3,7 @@ import { recordAuditEvent } from '../audit/index.ts';
 import type { PrismaClient } from '../db/open-database.ts';
 import { formatCondition } from '../mining/rule-condition.ts';
 import type { StoredSuggestion } from '../mining/workflow/stored-suggestion.ts';
-import type { SuggestionDigest } from '../mining/workflow/suggestion-digest.ts';
+import { promiseInBrief, type SuggestionDigest } from '../mining/workflow/suggestion-digest.ts';
 import { isConversationId, type SlackChannelIds } from './channel-ids.ts';
 import { platformError, slackCall } from './slack-errors.ts';
 
@@ -43,10 +43,10 @@ export class SlackDigest implements SuggestionDigest {
     );
     if (already) return;
     const shown = suggestions.slice(0, 10);
-    const lines = shown.map(
-      (suggestion) =>
-        `• *${suggestion.action}* when ${suggestion.conditions.map(formatCondition).join(' and ')}: ${suggestion.evidence.support} decisions, lower bound ${suggestion.evidence.lowerBound.toFixed(3)}, ${suggestion.evidence.distinctApprovers} approvers (suggestion ${suggestion.id})`,
-    );
+    const lines = shown.map((suggestion) => {
+      const promise = promiseInBrief(suggestion.evidence.promise);
+      return `• *${suggestion.action}* when ${suggestion.conditions.map(formatCondition).join(' and ')}: ${suggestion.evidence.support} decisions, lower bound ${suggestion.evidence.lowerBound.toFixed(3)}, ${suggestion.evidence.distinctApprovers} approvers${promise ? `; ${promise}` : ''} (suggestion ${suggestion.id})`;
+    });
     const more = suggestions.length > shown.length ? `\n…and ${suggestions.length - shown.length} more.` : '';
     const text = `${suggestions.length} new rule suggestion${suggestions.length === 1 ? '' : 's'} to review (query ruleSuggestions(status: NEW)):\n${lines.join('\n')}${more}`;
     const posted = await slackCall('chat.postMessage', () =>

@@ -132,6 +132,10 @@ describe('mining on a schedule', () => {
       expect(posts[0]!.text).toMatch(/2 new rule suggestions to review/);
       expect(posts[0]!.text).toMatch(/\*approve\* when .*: 80 decisions/);
       expect(posts[0]!.text).toMatch(/\*deny\* when .*: 60 decisions/);
+      // 60 denials cannot show false approvals within 1%: each line says there is no promise, and why.
+      expect(posts[0]!.text).toMatch(
+        /80 decisions, .* approvers; no promise \(too few denials to calibrate\) \(suggestion /,
+      );
     } finally {
       await slack.close();
     }

@@ -110,6 +110,7 @@ interface RunSummary {
     estimator: string;
     denials: number;
     heldOut: null | object;
+    text: string;
   };
 }
 
@@ -118,7 +119,7 @@ const runMining = async (token = gina) => {
     token,
     `mutation { runMining { id requests decisions
         suggestions { mined new resurfaced refreshed superseded withheldRejected withheldAccepted }
-        calibration { status threshold estimator denials heldOut { denials falseApprovals } } } }`,
+        calibration { status threshold estimator denials heldOut { denials falseApprovals } text } } }`,
   );
   if (!run.data) throw new Error(JSON.stringify(run.errors));
   return run.data.runMining;
@@ -244,6 +245,7 @@ describe('mining the decisions people made', () => {
         estimator: 'wilson',
         denials: 107,
         heldOut: null,
+        text: 'The history has too few denials (107) to show false approvals within 1%, so the fixed threshold 95% applies and no promise is made.',
       },
     });
     const approve = await newSuggestion('approve');
@@ -288,7 +290,7 @@ describe('mining the decisions people made', () => {
     // A threshold set by hand is used as it is, and promises nothing.
     const fixed = await world.gql<{ runMining: Pick<RunSummary, 'calibration'> }>(
       gina,
-      'mutation { runMining(options: { threshold: 0.9 }) { calibration { status threshold estimator denials heldOut { denials } } } }',
+      'mutation { runMining(options: { threshold: 0.9 }) { calibration { status threshold estimator denials heldOut { denials } text } } }',
     );
     expect(fixed.data?.runMining.calibration).toMatchObject({
       status: 'fixed',

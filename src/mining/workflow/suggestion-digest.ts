@@ -13,13 +13,14 @@ export function promiseInBrief(promise: StoredEvidence['promise']): string {
   if (!promise) return '';
   const { heldOut } = promise;
   if (promise.calibration === 'calibrated' && heldOut) {
-    return `calibrated: ${heldOut.falseApprovals} of ${heldOut.denials} held-out denials approved (at most ${percent(heldOut.falseApprovalUpperBound)})`;
+    return `calibrated: ${heldOut.falseApprovals.toLocaleString('en-US')} of ${heldOut.denials.toLocaleString('en-US')} held-out denials approved (at most ${percent(heldOut.falseApprovalUpperBound)})`;
   }
   const why = {
     calibrated: 'no held-out check',
     strictest: `strictest threshold, false approvals not shown within ${percent(promise.targetFalseApprovalRate)}`,
     'too-few-denials': 'too few denials to calibrate',
     fixed: 'threshold set by hand',
+    off: 'calibration switched off',
   }[promise.calibration];
   return `no promise (${why})`;
 }

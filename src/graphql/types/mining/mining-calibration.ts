@@ -1,3 +1,4 @@
+import { calibrationSentence } from '../../../mining/suggestion-promise.ts';
 import type { MiningRunSummary } from '../../../mining/workflow/store-mining-result.ts';
 import { builder } from '../../builder.ts';
 
@@ -27,7 +28,7 @@ export const MiningCalibrationRef = builder.objectRef<RunCalibration>('MiningCal
   fields: (t) => ({
     status: t.exposeString('status', {
       description:
-        'calibrated (held-out false approvals within the target), strictest (no threshold was; the strictest is used, no promise), too-few-denials (not measurable; the fixed default applies, no promise) or fixed (set by hand, no promise).',
+        'calibrated (held-out false approvals within the target), strictest (no threshold was; the strictest is used, no promise), too-few-denials (not measurable; the fixed default applies, no promise), fixed (set by hand, no promise) or off (calibration switched off; the fixed default applies, no promise).',
     }),
     threshold: t.exposeFloat('threshold', { description: 'The threshold the suggestions were mined at.' }),
     estimator: t.exposeString('estimator', {
@@ -47,6 +48,10 @@ export const MiningCalibrationRef = builder.objectRef<RunCalibration>('MiningCal
       nullable: true,
       description: 'The held-out check at the chosen threshold; null when none was measured.',
       resolve: (calibration) => calibration.chosen,
+    }),
+    text: t.string({
+      description: 'How the threshold was chosen and what that promises, in words.',
+      resolve: (calibration) => calibrationSentence(calibration),
     }),
   }),
 });
