@@ -23,6 +23,7 @@ export const suggestionsQuery = graphql(`
           backtest { autoDecided overturned overturnRate }
           reach { undecidedPairs humans resources }
           conflicts { ruleId action sharedDecisions }
+          promise { calibration }
         }
       }
     }
@@ -52,6 +53,7 @@ export const suggestionQuery = graphql(`
       reach { pairs decidedPairs undecidedPairs humans resources }
       conflicts { ruleId action sharedDecisions }
       previousRejection { suggestionId rejectedAt reason support lowerBound }
+      promise { text heldOut { denials falseApprovals falseApprovalUpperBound } }
       evidence
       ruleDraft
       acceptedRuleId
@@ -105,6 +107,7 @@ export const runMiningMutation = graphql(`
       requests
       suggestions { mined new refreshed resurfaced superseded }
       stats
+      calibration { text }
       vetoed { id conditions { attribute operator value } support approved lowerBound notMe notMeExamples }
     }
   }

@@ -5,6 +5,7 @@ import { formatCount, formatPercent } from '../../ui/format.ts';
 import { Stats } from '../../ui/stat.tsx';
 import { QueryState } from '../../ui/status.tsx';
 import { Time } from '../../ui/time.tsx';
+import { heldOutCheckInWords } from './calibration-words.ts';
 import { DecisionExamples } from './decision-examples.tsx';
 import { type SuggestionDetail as Detail, suggestionQuery } from './documents.ts';
 import { DraftSimulation } from './draft-simulation.tsx';
@@ -115,6 +116,15 @@ function DetailBody({ suggestion }: { suggestion: Detail }) {
         ]}
       />
       {suggestion.teams.length > 0 ? <p className="muted">Teams: {suggestion.teams.join(', ')}.</p> : null}
+      {suggestion.promise ? (
+        <div>
+          <h3>What it promises</h3>
+          <p>{suggestion.promise.text}</p>
+          {suggestion.promise.heldOut ? (
+            <p className="muted">{sentence(heldOutCheckInWords(suggestion.promise.heldOut))}</p>
+          ) : null}
+        </div>
+      ) : null}
       <div className="grid">
         <div>
           <h3>Backtest</h3>
@@ -190,3 +200,6 @@ function DetailBody({ suggestion }: { suggestion: Detail }) {
     </div>
   );
 }
+
+/** "held-out check: …" → "Held-out check: ….". */
+const sentence = (words: string) => `${words.charAt(0).toUpperCase()}${words.slice(1)}.`;

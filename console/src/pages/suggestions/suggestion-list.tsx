@@ -1,5 +1,6 @@
 import { Badge } from '../../ui/badges.tsx';
 import { formatCount, formatPercent, plural } from '../../ui/format.ts';
+import { calibrationBadge } from './calibration-words.ts';
 import type { SuggestionSummary } from './documents.ts';
 
 /** The suggestions with the evidence to compare them at a glance; "Review" opens one. */
@@ -40,6 +41,7 @@ export function SuggestionList({
                     tone={suggestion.action === 'approve' ? 'good' : 'bad'}
                   />
                   {suggestion.status === 'NEW' ? null : <Badge value={suggestion.status} />}
+                  {suggestion.promise ? <CalibrationBadge status={suggestion.promise.calibration} /> : null}
                 </div>
                 <div>{suggestion.summary}</div>
               </th>
@@ -128,4 +130,10 @@ function Conflicts({ conflicts }: { conflicts: SuggestionSummary['conflicts'] })
       ) : null}
     </>
   );
+}
+
+/** How the threshold it cleared was chosen: only a calibrated one promises few false approvals. */
+function CalibrationBadge({ status }: { status: string }) {
+  const { label, tone } = calibrationBadge(status);
+  return <Badge value={label} tone={tone} />;
 }

@@ -56,6 +56,7 @@ export function SuggestionsPage() {
         <Success>
           Mined {mined.decisions} decisions of {mined.requests} requests: {mined.suggestions.new} new
           suggestions, {mined.suggestions.refreshed} refreshed, {mined.suggestions.superseded} superseded.
+          {mined.calibration ? ` ${mined.calibration.text}` : ''}
           {notMeDecisions > 0
             ? ` Left out of every rate and approver count: ${plural(notMeDecisions, 'decision')} on requests the person called “not me” (no approve rule that matches one is suggested).`
             : ''}
