@@ -68,6 +68,11 @@ describe('Suggestions', () => {
         .waitFor();
       // What mining learned from consents, and the draft's backtest with its "not me" count (none here).
       await page.getByText('Confirmed always by the person').waitFor();
+      // What it promises, in words, beside its rate and lower bound.
+      await page.getByRole('heading', { name: 'What it promises' }).waitFor();
+      await page
+        .getByText(/^The lower bound of its approval rate .*, at or above the threshold \d/)
+        .waitFor();
       await page.getByRole('button', { name: 'Simulate', exact: true }).click();
       await page
         .getByRole('region', { name: 'Simulation' })
