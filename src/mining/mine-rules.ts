@@ -222,7 +222,15 @@ function mineAt(
         ...found,
         backtest: backtestSuggestion(table, rowsMatched, candidate.action, deniedBySuggestion),
         reach: reach.count(sides.human, sides.resource, decidedRows),
-        promise: suggestionPromise(candidate.action, candidate.estimate, candidate.total, gate),
+        promise: suggestionPromise(
+          {
+            action: candidate.action,
+            estimate: candidate.estimate,
+            decisions: candidate.total,
+            boundConfidence: settings.confidence,
+          },
+          gate,
+        ),
       },
       conflicts: overlapping.map((rule) => ({
         ruleId: rule.id,

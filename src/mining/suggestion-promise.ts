@@ -31,18 +31,27 @@ export interface SuggestionPromise {
 const percent = (value: number) => `${(value * 100).toFixed(value < 0.1 ? 2 : 1).replace(/\.?0+$/, '')}%`;
 const count = (value: number) => value.toLocaleString('en-US');
 
+/** What a suggestion's own rate stands on. */
+export interface SuggestionGate {
+  action: RuleAction;
+  /** The judged rate it cleared the threshold with. */
+  estimate: number;
+  /** Decisions it matched. */
+  decisions: number;
+  /** Confidence of the Wilson bound, when that is the estimator. */
+  boundConfidence: number;
+}
+
 /** The promise of one suggestion of a run. Pure. */
 export function suggestionPromise(
-  action: RuleAction,
-  estimate: number,
-  decisions: number,
+  { action, estimate, decisions, boundConfidence }: SuggestionGate,
   calibration: MiningCalibration,
 ): SuggestionPromise {
   const rateName = action === 'approve' ? 'approval rate' : 'denial rate';
   const judged =
     calibration.estimator === 'shrunk'
       ? `Its ${rateName}, shrunk towards the usual rate, is ${percent(estimate)} on ${count(decisions)} decisions`
-      : `The lower bound of its ${rateName} (${percent(calibration.confidence)} confidence) is ${percent(estimate)} on ${count(decisions)} decisions`;
+      : `The lower bound of its ${rateName} (${percent(boundConfidence)} confidence) is ${percent(estimate)} on ${count(decisions)} decisions`;
   const chosen = calibration.chosen;
   const heldOut = chosen
     ? {

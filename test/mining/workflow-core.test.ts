@@ -49,18 +49,21 @@ function mined(
   lowerBound = 0.96,
   action: 'approve' | 'deny' = 'approve',
 ): RuleSuggestion {
-  const promise = suggestionPromise(action, lowerBound, support, {
-    status: 'fixed',
-    threshold: 0.95,
-    estimator: 'wilson',
-    targetFalseApprovalRate: 0.01,
-    confidence: 0.99,
-    folds: 0,
-    decisions: support,
-    denials: 0,
-    chosen: null,
-    measured: [],
-  });
+  const promise = suggestionPromise(
+    { action, estimate: lowerBound, decisions: support, boundConfidence: 0.95 },
+    {
+      status: 'fixed',
+      threshold: 0.95,
+      estimator: 'wilson',
+      targetFalseApprovalRate: 0.01,
+      confidence: 0.99,
+      folds: 0,
+      decisions: support,
+      denials: 0,
+      chosen: null,
+      measured: [],
+    },
+  );
   return {
     id: 'x',
     action,

@@ -272,7 +272,7 @@ describe('mining the decisions people made', () => {
     expect(approve.lowerBound).toBeGreaterThanOrEqual(0.95);
     expect(approve.promise).toMatchObject({ calibration: 'too-few-denials', threshold: 0.95, heldOut: null });
     expect(approve.promise?.text).toMatch(
-      /^The lower bound of its approval rate \(\d+% confidence\) is 9\d\.\d+% on 157 decisions, at or above the threshold 95%\. The history has too few denials \(107\) .* no promise is made\.$/,
+      /^The lower bound of its approval rate \(95% confidence\) is 9\d\.\d+% on 157 decisions, at or above the threshold 95%\. The history has too few denials \(107\) .* no promise is made\.$/,
     );
     expect(approve.evidence.examples.disagreeing.map((example) => example.id)).toEqual([financeDenialId]);
     expect(await newSuggestion('deny')).toMatchObject({

@@ -30,7 +30,7 @@ export const SuggestionPromiseRef = builder.objectRef<SuggestionPromise>('Sugges
     decisions: t.exposeInt('decisions', { description: 'Decisions its own rate stands on.' }),
     calibration: t.exposeString('calibration', {
       description:
-        'How the threshold was chosen: calibrated (held-out false approvals within the target), strictest (none was), too-few-denials (not measurable; fixed default) or fixed (set by hand).',
+        'How the threshold was chosen: calibrated (held-out false approvals within the target), strictest (none was), too-few-denials (not measurable; fixed default), fixed (set by hand) or off (calibration switched off; fixed default).',
     }),
     targetFalseApprovalRate: t.exposeFloat('targetFalseApprovalRate'),
     confidence: t.exposeFloat('confidence'),
