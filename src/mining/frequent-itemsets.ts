@@ -17,9 +17,8 @@ export interface RuleCandidate {
 
 /** What the level-wise search needs to know. */
 export interface CandidateLimits {
-  threshold: number;
-  /** Judges a conjunction's approval (or denial) rate from its counts. */
-  estimator: RateEstimator;
+  /** Per action: how a conjunction's rate is judged from its counts, and what it must reach. */
+  gates: Record<RuleAction, RateGate>;
   minSupport: number;
   maxConditions: number;
   /**
@@ -28,6 +27,13 @@ export interface CandidateLimits {
    * leave the vetoed requests out.
    */
   vetoApprove?: ((items: Uint32Array) => boolean) | undefined;
+}
+
+/** What a conjunction's rate (approval rate, or denial rate) must reach, as an estimator judges it. */
+export interface RateGate {
+  estimator: RateEstimator;
+  /** At 1 or above, no conjunction passes: the action is never suggested. */
+  threshold: number;
 }
 
 /** How much was counted (for benchmarks and curiosity). */
@@ -105,8 +111,9 @@ export function findRuleCandidates(
   for (const row of index.rows) approvals += index.table.approved[row]!;
   const approvalRate = index.rows.length === 0 ? 0 : approvals / index.rows.length;
   const baseRate = { approve: approvalRate, deny: 1 - approvalRate } as const;
-  const minApprovals = limits.estimator.minSuccesses(limits.threshold, baseRate.approve);
-  const minDenials = limits.estimator.minSuccesses(limits.threshold, baseRate.deny);
+  const { gates } = limits;
+  const minApprovals = gates.approve.estimator.minSuccesses(gates.approve.threshold, baseRate.approve);
+  const minDenials = gates.deny.estimator.minSuccesses(gates.deny.threshold, baseRate.deny);
   const frequent = frequentRows(index, limits.minSupport, minApprovals, minDenials);
   const {
     items,
@@ -131,8 +138,9 @@ export function findRuleCandidates(
     if (total < limits.minSupport) return undefined;
     for (const action of ['approve', 'deny'] as const) {
       const successes = action === 'approve' ? approvedCount : total - approvedCount;
-      const estimate = limits.estimator.estimate(successes, total, baseRate[action]);
-      if (estimate >= limits.threshold) {
+      const gate = gates[action];
+      const estimate = gate.estimator.estimate(successes, total, baseRate[action]);
+      if (estimate >= gate.threshold) {
         const candidate = {
           items: Uint32Array.from(itemset).sort(),
           action,

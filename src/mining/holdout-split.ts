@@ -76,7 +76,8 @@ export function requesterGroups(table: DecisionTable, attribute: string): Int32A
 
 /**
  * The requester attribute with the most distinct values: the nearest thing to a person's own
- * group (their manager's team, say). Undefined when the table has no requester attribute.
+ * group (their manager's team, say); multi-valued ones (groups) are left out. Undefined when the
+ * table has no such attribute.
  */
 export function widestRequesterAttribute(table: DecisionTable): string | undefined {
   const values = new Map<number, number>();

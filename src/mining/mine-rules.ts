@@ -7,7 +7,7 @@ import { type DecisionTable, hasAllItems, splitNotMe } from './decision-table.ts
 import { encodeDecisionRecords } from './encode-decision-records.ts';
 import { type DecisionEvidence, EvidenceCollector } from './evidence.ts';
 import { relateToExistingRules } from './existing-rules.ts';
-import { findRuleCandidates } from './frequent-itemsets.ts';
+import { type CandidateLimits, findRuleCandidates } from './frequent-itemsets.ts';
 import { buildItemIndex, rowsWithAll } from './item-index.ts';
 import {
   calibrationGrid,
@@ -77,6 +77,28 @@ export function mineDecisionTable(
   return { ...mineAt(table, settings, calibration, z, rules, rows), calibration };
 }
 
+/**
+ * The gates of a run. Approve suggestions clear the calibrated (or set) threshold with the run's
+ * estimator; none is suggested when even the strictest threshold missed the target. Deny
+ * suggestions, which the promise is not about and which win over approvals, keep the Wilson bound
+ * at the fixed default threshold (or the one set): shrunk towards the rare denial rate, a deny
+ * group would need hundreds of denials.
+ */
+function gatesOf(
+  settings: MiningOptions,
+  calibration: MiningCalibration,
+  z: number,
+): CandidateLimits['gates'] {
+  const wilson = wilsonEstimator(z);
+  return {
+    approve: {
+      estimator: calibration.estimator === 'shrunk' ? shrunkEstimator(settings.priorStrength) : wilson,
+      threshold: calibration.status === 'strictest' ? 1 : calibration.threshold,
+    },
+    deny: { estimator: wilson, threshold: settings.threshold ?? fallbackThreshold },
+  };
+}
+
 /** The threshold and estimator a run mines at, with how the threshold was chosen. */
 function chooseThreshold(
   table: DecisionTable,
@@ -97,6 +119,7 @@ function chooseThreshold(
     folds: 0,
     decisions: counted.length,
     denials: countDenials(table, counted),
+    historyDecisions: counted.length,
     chosen: null,
     measured: [],
   });
@@ -137,9 +160,9 @@ function mineAt(
   const { counted, notMe } = splitNotMe(table, rows);
   const index = buildItemIndex(table, counted);
   const veto = new NotMeVeto(table, notMe);
+  const gates = gatesOf(settings, gate, z);
   const { candidates, vetoed, stats } = findRuleCandidates(index, {
-    threshold: gate.threshold,
-    estimator: gate.estimator === 'shrunk' ? shrunkEstimator(settings.priorStrength) : wilsonEstimator(z),
+    gates,
     minSupport: settings.minSupport,
     maxConditions: settings.maxConditions,
     vetoApprove: veto.size > 0 ? (items) => veto.vetoes(items) : undefined,
@@ -227,6 +250,8 @@ function mineAt(
             action: candidate.action,
             estimate: candidate.estimate,
             decisions: candidate.total,
+            estimator: candidate.action === 'approve' ? gate.estimator : 'wilson',
+            threshold: gates[candidate.action].threshold,
             boundConfidence: settings.confidence,
           },
           gate,

@@ -33,7 +33,7 @@ export const miningOptionsSchema = z.object({
   calibrationConfidence: z.number().min(0.5).lt(1).default(0.99),
   /** Folds of the calibration's cross-validation; 0 switches calibration off. Default 5. */
   calibrationFolds: z.int().min(0).max(20).default(5),
-  /** Confidence level of the Wilson bound and of the calibration's bound. Default 0.95 (z = 1.645). */
+  /** Confidence level of the Wilson bound (see `calibrationConfidence` for the calibration's). Default 0.95 (z = 1.645). */
   confidence: z.number().min(0.5).lt(1).default(0.95),
   /** Fewest decisions a suggestion must match. Default 20. */
   minSupport: z.int().min(1).default(20),
@@ -54,7 +54,7 @@ export const fallbackThreshold = 0.95;
 
 /**
  * Thresholds a calibration chooses among, by estimator, ascending. None is below 0.95: whatever
- * the history allows, a suggestion is right about its own decisions at least 95% of the time.
+ * the history allows, a suggestion's estimate, which is never above its own rate, reaches 95%.
  */
 export const calibrationGrid = {
   wilson: [0.95, 0.955, 0.96, 0.965, 0.97, 0.975, 0.98, 0.985, 0.99, 0.995],

@@ -24,11 +24,12 @@ export function wilsonEstimator(z: number): RateEstimator {
  * had been seen (the posterior mean under a Beta prior of that mean and strength). Among thousands
  * of candidate groups, the few that look spotless are partly lucky: shrinking pulls a small
  * spotless group back towards what decisions usually are, and leaves a large one almost alone,
- * so groups are ranked by how likely they are to stay clean on decisions not yet made.
+ * so groups are ranked by how likely they are to stay clean on decisions not yet made. It never
+ * exceeds the group's own rate: a group below the usual rate is not lifted towards it.
  */
 export function shrunkEstimator(strength: number): RateEstimator {
   const estimate = (successes: number, total: number, baseRate: number) =>
-    (successes + strength * baseRate) / (total + strength);
+    Math.min((successes + strength * baseRate) / (total + strength), total === 0 ? 0 : successes / total);
   return {
     estimate,
     minSuccesses: (threshold, baseRate) => {

@@ -38,18 +38,21 @@ export interface SuggestionGate {
   estimate: number;
   /** Decisions it matched. */
   decisions: number;
+  /** How its rate was judged, and the threshold it cleared. */
+  estimator: EstimatorName;
+  threshold: number;
   /** Confidence of the Wilson bound, when that is the estimator. */
   boundConfidence: number;
 }
 
 /** The promise of one suggestion of a run. Pure. */
 export function suggestionPromise(
-  { action, estimate, decisions, boundConfidence }: SuggestionGate,
+  { action, estimate, decisions, estimator, threshold, boundConfidence }: SuggestionGate,
   calibration: MiningCalibration,
 ): SuggestionPromise {
   const rateName = action === 'approve' ? 'approval rate' : 'denial rate';
   const judged =
-    calibration.estimator === 'shrunk'
+    estimator === 'shrunk'
       ? `Its ${rateName}, shrunk towards the usual rate, is ${percent(estimate)} on ${count(decisions)} decisions`
       : `The lower bound of its ${rateName} (${percent(boundConfidence)} confidence) is ${percent(estimate)} on ${count(decisions)} decisions`;
   const chosen = calibration.chosen;
@@ -62,17 +65,20 @@ export function suggestionPromise(
         falseApprovalUpperBound: chosen.falseApprovalUpperBound,
       }
     : null;
-  const why = calibrationSentence(calibration);
+  const why =
+    action === 'approve'
+      ? calibrationSentence(calibration)
+      : 'A deny rule approves nothing: the promise on false approvals is not about it, and it wins over approve rules.';
   return {
-    estimator: calibration.estimator,
+    estimator,
     estimate,
-    threshold: calibration.threshold,
+    threshold,
     decisions,
     calibration: calibration.status,
     targetFalseApprovalRate: calibration.targetFalseApprovalRate,
     confidence: calibration.confidence,
     heldOut,
-    text: `${judged}, at or above the threshold ${percent(calibration.threshold)}. ${why}`,
+    text: `${judged}, at or above the threshold ${percent(threshold)}. ${why}`,
   };
 }
 
@@ -84,9 +90,13 @@ export function calibrationSentence(calibration: Omit<MiningCalibration, 'measur
     ? `on ${calibration.folds} held-out folds, rules mined this way approved ${count(chosen.falseApprovals)} of ${count(chosen.denials)} denied requests (at most ${percent(chosen.falseApprovalUpperBound)} at ${percent(calibration.confidence)} confidence)`
     : '';
   const threshold = percent(calibration.threshold);
+  const sampled =
+    calibration.decisions < calibration.historyDecisions
+      ? ` The check ran on a seeded sample of ${count(calibration.decisions)} of the ${count(calibration.historyDecisions)} decisions; the rules mined on all of them may include groups too small to take part in it.`
+      : '';
   return {
-    calibrated: `The threshold ${threshold} was calibrated so that false approvals stay within ${target} of denied requests: ${onFolds}.`,
-    strictest: `No threshold kept false approvals provably within ${target} of denied requests; this is the strictest (${threshold}): ${onFolds}. No promise is made.`,
+    calibrated: `The threshold ${threshold} was calibrated so that false approvals stay within ${target} of denied requests: ${onFolds}.${sampled}`,
+    strictest: `No threshold kept false approvals provably within ${target} of denied requests, not even the strictest (${threshold}): ${onFolds}. So no approve rule is suggested.`,
     'too-few-denials': `The history has too few denials (${count(calibration.denials)}) to show false approvals within ${target}, so the fixed threshold ${threshold} applies and no promise is made.`,
     fixed: `The threshold ${threshold} was set by hand; no promise on false approvals is made.`,
     off: `Calibration is switched off, so the fixed threshold ${threshold} applies and no promise is made.`,

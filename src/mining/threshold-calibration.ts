@@ -44,6 +44,8 @@ export interface ThresholdCalibration {
   /** Decisions the calibration used (a seeded sample of large histories), and their denials. */
   decisions: number;
   denials: number;
+  /** Decisions mined: more than `decisions` when the calibration used a sample. */
+  historyDecisions: number;
   /** The held-out outcome at the chosen threshold; null when none was measured. */
   chosen: CalibrationPoint | null;
   /** Every threshold measured, ascending. */
@@ -99,7 +101,7 @@ export function calibrateThreshold(
   const sample = order.length > settings.maxDecisions ? order.subarray(0, settings.maxDecisions) : order;
   let denials = 0;
   for (const row of sample) denials += 1 - approved[row]!;
-  const summary = { ...base, decisions: sample.length, denials };
+  const summary = { ...base, decisions: sample.length, denials, historyDecisions: rows.length };
   if (
     denials < denialsNeededToCalibrate(settings.targetFalseApprovalRate, settings.z) ||
     settings.folds < 2

@@ -51,12 +51,14 @@ describe('offline evaluation', () => {
         );
         // A lower threshold decides at least as much.
         expect(run.curve[0]!.coverage).toBeGreaterThanOrEqual(run.curve.at(-1)!.coverage);
-        expect(run.best === null || run.best.falseApprovalRate <= 0.01).toBe(true);
         expect(run.baseline.threshold).toBe(0.95);
       }
-      const { coverage } = split.summary.default;
-      expect(coverage.min).toBeLessThanOrEqual(coverage.mean);
-      expect(coverage.mean).toBeLessThanOrEqual(coverage.max);
+      const coverages = split.runs.map((run) => run.metrics.coverage);
+      expect(split.summary.default.coverage).toEqual({
+        mean: (coverages[0]! + coverages[1]!) / 2,
+        min: Math.min(...coverages),
+        max: Math.max(...coverages),
+      });
     }
   });
 

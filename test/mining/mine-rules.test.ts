@@ -33,7 +33,7 @@ describe('mining planted rules from a synthetic history', () => {
 
   beforeAll(() => {
     records = generateDecisions({ decisions: 60_000, seed: 11 });
-    result = mineSuggestions(records, { threshold: 0.95 });
+    result = mineSuggestions(records);
   });
 
   it('recovers the planted rules, resource side first', () => {

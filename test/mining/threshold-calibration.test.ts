@@ -95,18 +95,30 @@ describe('what each suggestion promises', () => {
     const result = mineSuggestions(generateDecisions({ decisions: 30_000, seed: 11 }));
     expect(result.calibration.status).toBe('calibrated');
     expect(result.calibration.estimator).toBe('shrunk');
-    expect(result.suggestions.length).toBeGreaterThan(0);
-    for (const suggestion of result.suggestions) {
-      const { evidence } = suggestion;
+    const byAction = (action: string) =>
+      result.suggestions.filter((suggestion) => suggestion.action === action);
+    expect(byAction('approve').length).toBeGreaterThan(0);
+    expect(byAction('deny').length).toBeGreaterThan(0);
+    for (const { evidence } of result.suggestions) {
       const { promise } = evidence;
       expect(promise.decisions).toBe(evidence.support);
-      expect(promise.estimate).toBeGreaterThanOrEqual(result.calibration.threshold);
+      expect(promise.estimate).toBeGreaterThanOrEqual(promise.threshold);
+      expect(promise.text).toContain(`on ${evidence.support.toLocaleString('en-US')} decisions`);
+    }
+    for (const { evidence } of byAction('approve')) {
+      const { promise } = evidence;
+      expect(promise).toMatchObject({ estimator: 'shrunk', threshold: result.calibration.threshold });
       expect(promise.heldOut).toMatchObject({
         folds: 5,
         falseApprovals: result.calibration.chosen!.falseApprovals,
       });
-      expect(promise.text).toContain(`on ${evidence.support.toLocaleString('en-US')} decisions`);
       expect(promise.text).toMatch(/calibrated so that false approvals stay within 1% of denied requests/);
+    }
+    // Deny rules keep the Wilson bound at 95% (shrunk towards the rare denial rate, none would pass).
+    for (const { evidence } of byAction('deny')) {
+      expect(evidence.promise).toMatchObject({ estimator: 'wilson', threshold: 0.95 });
+      expect(evidence.promise.estimate).toBeCloseTo(evidence.lowerBound, 12);
+      expect(evidence.promise.text).toMatch(/A deny rule approves nothing/);
     }
   });
 
@@ -119,7 +131,10 @@ describe('what each suggestion promises', () => {
     expect(small.calibration.estimator).toBe('wilson');
     const fixed = mineSuggestions(records, { threshold: 0.9 });
     expect(fixed.calibration.status).toBe('fixed');
-    for (const suggestion of fixed.suggestions)
-      expect(suggestion.evidence.promise.text).toMatch(/set by hand; no promise/);
+    expect(fixed.suggestions.some((suggestion) => suggestion.action === 'approve')).toBe(true);
+    for (const suggestion of fixed.suggestions) {
+      if (suggestion.action === 'approve')
+        expect(suggestion.evidence.promise.text).toMatch(/set by hand; no promise/);
+    }
   });
 });

@@ -50,7 +50,14 @@ function mined(
   action: 'approve' | 'deny' = 'approve',
 ): RuleSuggestion {
   const promise = suggestionPromise(
-    { action, estimate: lowerBound, decisions: support, boundConfidence: 0.95 },
+    {
+      action,
+      estimate: lowerBound,
+      decisions: support,
+      estimator: 'wilson',
+      threshold: 0.95,
+      boundConfidence: 0.95,
+    },
     {
       status: 'fixed',
       threshold: 0.95,
@@ -60,6 +67,7 @@ function mined(
       folds: 0,
       decisions: support,
       denials: 0,
+      historyDecisions: support,
       chosen: null,
       measured: [],
     },

@@ -15,13 +15,14 @@ export function promiseInBrief(promise: StoredEvidence['promise']): string {
   if (promise.calibration === 'calibrated' && heldOut) {
     return `calibrated: ${heldOut.falseApprovals.toLocaleString('en-US')} of ${heldOut.denials.toLocaleString('en-US')} held-out denials approved (at most ${percent(heldOut.falseApprovalUpperBound)})`;
   }
-  const why = {
-    calibrated: 'no held-out check',
-    strictest: `strictest threshold, false approvals not shown within ${percent(promise.targetFalseApprovalRate)}`,
-    'too-few-denials': 'too few denials to calibrate',
-    fixed: 'threshold set by hand',
-    off: 'calibration switched off',
-  }[promise.calibration];
+  const why =
+    {
+      calibrated: 'no held-out check',
+      strictest: `strictest threshold, false approvals not shown within ${percent(promise.targetFalseApprovalRate)}`,
+      'too-few-denials': 'too few denials to calibrate',
+      fixed: 'threshold set by hand',
+      off: 'calibration switched off',
+    }[promise.calibration] ?? promise.calibration;
   return `no promise (${why})`;
 }
 
