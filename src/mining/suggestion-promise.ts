@@ -1,6 +1,25 @@
 import type { RuleAction } from './rule-condition.ts';
 import type { EstimatorName, MiningCalibration } from './rule-suggestion.ts';
 
+/** A run's check on decisions it was not mined on, at the chosen threshold, pooled over the folds. */
+export interface HeldOutCheck {
+  folds: number;
+  decisions: number;
+  denials: number;
+  /** Held-out decisions the rules decided. */
+  covered: number;
+  falseApprovals: number;
+  falseApprovalUpperBound: number;
+}
+
+/** The held-out check of a run; null when none was measured. */
+export function heldOutCheckOf(calibration: Omit<MiningCalibration, 'measured'>): HeldOutCheck | null {
+  const { chosen } = calibration;
+  if (!chosen) return null;
+  const { decisions, denials, covered, falseApprovals, falseApprovalUpperBound } = chosen;
+  return { folds: calibration.folds, decisions, denials, covered, falseApprovals, falseApprovalUpperBound };
+}
+
 /** What a suggestion promises, and on how many decisions: part of its evidence. */
 export interface SuggestionPromise {
   /** How its rate was judged, the judged rate, and the threshold it cleared. */
@@ -17,13 +36,7 @@ export interface SuggestionPromise {
    * When calibrated (or at the strictest threshold): what the run's suggestions, mined on all folds
    * but one, did to the fold left out, pooled over the folds.
    */
-  heldOut: {
-    folds: number;
-    decisions: number;
-    denials: number;
-    falseApprovals: number;
-    falseApprovalUpperBound: number;
-  } | null;
+  heldOut: HeldOutCheck | null;
   /** The promise in one or two sentences, for people. */
   text: string;
 }
@@ -55,16 +68,7 @@ export function suggestionPromise(
     estimator === 'shrunk'
       ? `Its ${rateName}, shrunk towards the usual rate, is ${percent(estimate)} on ${count(decisions)} decisions`
       : `The lower bound of its ${rateName} (${percent(boundConfidence)} confidence) is ${percent(estimate)} on ${count(decisions)} decisions`;
-  const chosen = calibration.chosen;
-  const heldOut = chosen
-    ? {
-        folds: calibration.folds,
-        decisions: chosen.decisions,
-        denials: chosen.denials,
-        falseApprovals: chosen.falseApprovals,
-        falseApprovalUpperBound: chosen.falseApprovalUpperBound,
-      }
-    : null;
+  const heldOut = heldOutCheckOf(calibration);
   const why =
     action === 'approve'
       ? calibrationSentence(calibration)

@@ -12,7 +12,14 @@ const promise = (overrides: Partial<SuggestionPromise>): SuggestionPromise => ({
   calibration: 'calibrated',
   targetFalseApprovalRate: 0.01,
   confidence: 0.99,
-  heldOut: { folds: 5, decisions: 9000, denials: 1200, falseApprovals: 3, falseApprovalUpperBound: 0.0082 },
+  heldOut: {
+    folds: 5,
+    decisions: 9000,
+    denials: 1200,
+    covered: 800,
+    falseApprovals: 3,
+    falseApprovalUpperBound: 0.0082,
+  },
   text: 'the promise in full',
   ...overrides,
 });
