@@ -43,7 +43,8 @@ export interface RedundancyOutcome {
 
 const keyOf = (items: ArrayLike<number>) => Array.prototype.join.call(items, ',');
 
-function isSubset(small: Uint32Array, large: Uint32Array): boolean {
+/** Whether every item of `small` is in `large` (both ascending). */
+export function isSubset(small: Uint32Array, large: Uint32Array): boolean {
   let at = 0;
   for (const item of small) {
     while (at < large.length && large[at]! < item) at += 1;

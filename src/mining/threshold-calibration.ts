@@ -102,10 +102,8 @@ export function calibrateThreshold(
   let denials = 0;
   for (const row of sample) denials += 1 - approved[row]!;
   const summary = { ...base, decisions: sample.length, denials, historyDecisions: rows.length };
-  if (
-    denials < denialsNeededToCalibrate(settings.targetFalseApprovalRate, settings.z) ||
-    settings.folds < 2
-  ) {
+  if (settings.folds < 2) return { ...summary, status: 'off', threshold: null, chosen: null, measured: [] };
+  if (denials < denialsNeededToCalibrate(settings.targetFalseApprovalRate, settings.z)) {
     return { ...summary, status: 'too-few-denials', threshold: null, chosen: null, measured: [] };
   }
   const folds = Array.from({ length: settings.folds }, (_, fold) => {

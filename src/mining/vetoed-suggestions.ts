@@ -3,6 +3,7 @@ import type { DecisionTable } from './decision-table.ts';
 import type { RuleCandidate } from './frequent-itemsets.ts';
 import type { NotMeVeto } from './not-me-veto.ts';
 import type { RuleCondition } from './rule-condition.ts';
+import { isSubset } from './subsumption.ts';
 import { wilsonLowerBound } from './wilson.ts';
 
 /** An approve rule the history supports that is not suggested: it would approve "not me" requests. */
@@ -57,16 +58,6 @@ export function reportVetoed(
         notMeExamples: veto.examples(covered, exampleCount),
       };
     });
-}
-
-/** Whether every item of `small` is in `large` (both ascending). */
-function isSubset(small: Uint32Array, large: Uint32Array): boolean {
-  let at = 0;
-  for (const item of small) {
-    while (at < large.length && large[at]! < item) at += 1;
-    if (at === large.length || large[at] !== item) return false;
-  }
-  return true;
 }
 
 function compareItems(a: Uint32Array, b: Uint32Array): number {
