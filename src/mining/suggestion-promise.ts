@@ -1,3 +1,4 @@
+import { formatShare as percent } from './format-share.ts';
 import type { RuleAction } from './rule-condition.ts';
 import type { EstimatorName, MiningCalibration } from './rule-suggestion.ts';
 
@@ -33,15 +34,15 @@ export interface SuggestionPromise {
   targetFalseApprovalRate: number;
   confidence: number;
   /**
-   * When calibrated (or at the strictest threshold): what the run's suggestions, mined on all folds
-   * but one, did to the fold left out, pooled over the folds.
+   * For an approve suggestion of a calibrated run: what the run's rules, mined on all folds but
+   * one, did to the fold left out, pooled over the folds. Null for deny suggestions (the check is
+   * about approvals) and runs without a check.
    */
   heldOut: HeldOutCheck | null;
   /** The promise in one or two sentences, for people. */
   text: string;
 }
 
-const percent = (value: number) => `${(value * 100).toFixed(value < 0.1 ? 2 : 1).replace(/\.?0+$/, '')}%`;
 const count = (value: number) => value.toLocaleString('en-US');
 
 /** What a suggestion's own rate stands on. */
@@ -68,7 +69,8 @@ export function suggestionPromise(
     estimator === 'shrunk'
       ? `Its ${rateName}, shrunk towards the usual rate, is ${percent(estimate)} on ${count(decisions)} decisions`
       : `The lower bound of its ${rateName} (${percent(boundConfidence)} confidence) is ${percent(estimate)} on ${count(decisions)} decisions`;
-  const heldOut = heldOutCheckOf(calibration);
+  // The held-out check is about approvals: a deny rule has none of its own.
+  const heldOut = action === 'approve' ? heldOutCheckOf(calibration) : null;
   const why =
     action === 'approve'
       ? calibrationSentence(calibration)

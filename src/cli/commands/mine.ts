@@ -1,7 +1,12 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { type CurvePoint, type CurveSeries, renderCurveChart } from '../../mining/curve-chart.ts';
+import {
+  type CurvePoint,
+  type CurveSeries,
+  formatPercent,
+  renderCurveChart,
+} from '../../mining/curve-chart.ts';
 import type {
   EvaluationReport,
   HoldoutMetrics,
@@ -10,6 +15,7 @@ import type {
   SplitSummary,
   Spread,
 } from '../../mining/evaluate.ts';
+import { formatShare } from '../../mining/format-share.ts';
 import { formatCondition } from '../../mining/rule-condition.ts';
 import { calibrationSentence } from '../../mining/suggestion-promise.ts';
 import type { MiningRunSummary } from '../../mining/workflow/store-mining-result.ts';
@@ -104,18 +110,12 @@ function formatNotMe(run: MiningRunSummary): string[] {
 
 const percent = (value: number | null) => (value === null ? '-' : `${(value * 100).toFixed(1)}%`);
 
-/** A share with more digits when small: 0.0042 -> "0.42%", 0.231 -> "23.1%". */
-const fine = (value: number) => `${(value * 100).toFixed(value < 0.1 ? 2 : 1).replace(/\.?0+$/, '')}%`;
-
-/** A threshold to its last digit that matters: 0.9875 -> "98.75%", 0.95 -> "95%". */
-const thresholdText = (value: number) => `${Number((value * 100).toFixed(2))}%`;
-
 /** The line of `aperture mine` that says how the run's threshold was chosen; none for older runs. */
 function formatCalibration(run: MiningRunSummary): string[] {
   const { calibration } = run;
   if (!calibration) return [];
   return [
-    `Threshold ${thresholdText(calibration.threshold)} (${calibration.estimator}). ${calibrationSentence(calibration)}`,
+    `Threshold ${formatPercent(calibration.threshold)} (${calibration.estimator}). ${calibrationSentence(calibration)}`,
   ];
 }
 
@@ -176,17 +176,20 @@ function formatRuns(runs: SplitRun[], limit: number): string[] {
       { name: '', headers: ['seed'] },
       { name: 'threshold', headers: ['how chosen'.padEnd(labelWidth), 'value'] },
       { name: 'default', headers: ['coverage', 'false appr.', 'rules', 'conds'] },
-      { name: `best within ${fine(limit)}`, headers: ['threshold', 'coverage', 'false appr.', 'rules'] },
+      {
+        name: `best within ${formatShare(limit)}`,
+        headers: ['threshold', 'coverage', 'false appr.', 'rules'],
+      },
       { name: 'baseline (Wilson 0.95)', headers: ['coverage', 'false appr.', 'rules'] },
     ],
     runs.map((run) => [
       [String(run.seed)],
       [
         calibrationLabel[run.calibration.status].padEnd(labelWidth),
-        `${thresholdText(run.calibration.threshold)} ${run.calibration.estimator}`,
+        `${formatPercent(run.calibration.threshold)} ${run.calibration.estimator}`,
       ],
       [...pointCells(run.metrics), run.metrics.averageConditions.toFixed(1)],
-      run.best ? [thresholdText(run.best.threshold), ...pointCells(run.best)] : ['none', '-', '-', '-'],
+      run.best ? [formatPercent(run.best.threshold), ...pointCells(run.best)] : ['none', '-', '-', '-'],
       pointCells(run.baseline),
     ]),
   );
@@ -195,7 +198,7 @@ function formatRuns(runs: SplitRun[], limit: number): string[] {
 function formatSummary(split: SplitEvaluation, limit: number): string[] {
   const seeds = split.runs.length;
   const within = (points: (HoldoutMetrics | null)[]) =>
-    `${points.filter((point) => point !== null && point.falseApprovalRate <= limit).length} of ${seeds} seeds within ${fine(limit)}`;
+    `${points.filter((point) => point !== null && point.falseApprovalRate <= limit).length} of ${seeds} seeds within ${formatShare(limit)}`;
   const figures = (label: string, summary: SplitSummary | null, points: (HoldoutMetrics | null)[]) =>
     summary
       ? `    ${label.padEnd(9)} coverage ${spreadText(summary.coverage, coverageText)}, false approvals ${spreadText(summary.falseApprovalRate, rateText)}, ${within(points)}`
@@ -268,11 +271,11 @@ function formatEvaluation(
   const limit = report.limit.maxFalseApprovalRate;
   const thresholds =
     gate.threshold === undefined
-      ? `default thresholds calibrated to at most ${fine(gate.target)} false approvals`
-      : `threshold fixed at ${thresholdText(gate.threshold)} (--threshold): not calibrated`;
+      ? `default thresholds calibrated to at most ${formatShare(gate.target)} false approvals`
+      : `threshold fixed at ${formatPercent(gate.threshold)} (--threshold): not calibrated`;
   return [
     `${file}: ${count(report.decisions)} decisions; resource side: ${resourceAttributes.join(', ')}`,
-    `Seeds ${report.seeds.join(', ')}; ${fine(report.holdout)} held out; ${thresholds}.` +
+    `Seeds ${report.seeds.join(', ')}; ${formatShare(report.holdout)} held out; ${thresholds}.` +
       (report.approverGate ? '' : ' No approver column: the distinct-approver gate is off.'),
     '',
     ...report.splits.flatMap((split) => [...formatSplit(split, limit), '']),

@@ -1,8 +1,7 @@
 import type { Logger } from '../../logging/logger.ts';
+import { formatShare as percent } from '../format-share.ts';
 import { formatCondition } from '../rule-condition.ts';
 import type { StoredEvidence, StoredSuggestion } from './stored-suggestion.ts';
-
-const percent = (value: number) => `${(value * 100).toFixed(value < 0.1 ? 2 : 1).replace(/\.?0+$/, '')}%`;
 
 /**
  * A suggestion's promise in a few words, for a digest line: the held-out check when its threshold
@@ -17,7 +16,7 @@ export function promiseInBrief(promise: StoredEvidence['promise']): string {
   }
   const why =
     {
-      calibrated: 'no held-out check',
+      calibrated: 'a deny rule: the promise is about approvals',
       strictest: `strictest threshold, false approvals not shown within ${percent(promise.targetFalseApprovalRate)}`,
       'too-few-denials': 'too few denials to calibrate',
       fixed: 'threshold set by hand',
