@@ -42,6 +42,8 @@ import {
   type SplitEvaluation,
   type SplitKind,
   type SplitRun,
+  type Spread,
+  spread,
 } from '../src/mining/evaluate.ts';
 import { groupHoldoutSplit, holdoutSplit, widestRequesterAttribute } from '../src/mining/holdout-split.ts';
 import { generateDecisions } from './generate-decisions.ts';
@@ -338,20 +340,6 @@ function plotDirectory(args: string[]): string | undefined {
   const directory = args[at + 1];
   if (!directory || directory.startsWith('--')) throw new Error('--plot needs a directory');
   return directory;
-}
-
-interface Spread {
-  mean: number;
-  min: number;
-  max: number;
-}
-
-function spread(values: number[]): Spread {
-  return {
-    mean: values.reduce((sum, value) => sum + value, 0) / values.length,
-    min: Math.min(...values),
-    max: Math.max(...values),
-  };
 }
 
 function spreadText(value: Spread, format: (value: number) => string): string {

@@ -271,7 +271,8 @@ function evaluateSplit(
   };
 }
 
-function spread(values: number[]): Spread {
+/** Mean, lowest and highest of some figures. */
+export function spread(values: number[]): Spread {
   return {
     mean: values.reduce((sum, value) => sum + value, 0) / values.length,
     min: Math.min(...values),
