@@ -3,10 +3,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 /**
  * The doors a call can come through. `oauth` is the token endpoint; `job` a durable job (timers:
  * expiry, escalation, notices); `cli` the command line (imports, applying sets, mining); `console`
- * a person's browser on the console (GraphQL with the console's session cookie, and its sign-in).
+ * a person's browser on the console (GraphQL with the console's session cookie, and its sign-in);
+ * `authzen` a policy enforcement point asking the AuthZEN decision endpoints for a subject.
  * A policy or rule naming `graphql` applies through `console` too (see channelsCovered).
  */
-export const channelNames = ['graphql', 'mcp', 'slack', 'oauth', 'cli', 'job', 'console'] as const;
+export const channelNames = ['graphql', 'mcp', 'slack', 'oauth', 'cli', 'job', 'console', 'authzen'] as const;
 export type ChannelName = (typeof channelNames)[number];
 
 /**

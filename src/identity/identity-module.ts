@@ -10,6 +10,7 @@ import { TokenExchange } from './exchange/token-exchange.ts';
 import { HumanTokenVerifier } from './humans/human-token-verifier.ts';
 import type { IdentityConfig } from './identity-config.ts';
 import { IntentService } from './intents/intent-service.ts';
+import { PepClientService } from './pep-clients/pep-client-service.ts';
 import { IdentityState } from './state/identity-state.ts';
 import { recheckCredential } from './streams/recheck-credential.ts';
 import type { StreamAuthorization } from './streams/while-authorized.ts';
@@ -29,6 +30,8 @@ export interface IdentityModule {
   /** The agents directory's figures per agent (sub-agents, last use, live tokens), batched. */
   agentUsage: AgentUsage;
   intents: IntentService;
+  /** The policy enforcement points registered to ask the AuthZEN endpoints. */
+  pepClients: PepClientService;
   /** The agents acting for this person now (their live delegations); people only. */
   delegations(viewer: Viewer): Promise<PersonDelegation[]>;
   /** Governance revokes any delegation token; a person, those acting for them (see revokeDelegationToken). */
@@ -92,6 +95,7 @@ export async function createIdentityModule(deps: {
     }),
     agentUsage: new AgentUsage(prisma),
     intents: new IntentService(services),
+    pepClients: new PepClientService({ prisma, governanceGroup: config.governanceGroup }),
     delegations: (viewer) => personDelegations(services, viewer),
     revokeToken: async (viewer, jti, reason) => {
       const revoked = await revokeDelegationToken(
