@@ -1,4 +1,7 @@
 import { type ChannelName, inChannel } from '../audit/channel.ts';
+import { authzenConfigurationRoute, authzenDoor } from '../authzen/authzen-door.ts';
+import { authzenConfigurationPath, authzenPrefix } from '../authzen/authzen-paths.ts';
+import { DenialBindings } from '../authzen/denial-binding.ts';
 import { consoleDoor } from '../console/console-door.ts';
 import { consoleRoute } from '../console/static/console-route.ts';
 import { createGraphQLServer, graphqlPath } from '../graphql/yoga.ts';
@@ -56,6 +59,24 @@ export async function serviceRoutes(services: Services): Promise<Route[]> {
         ),
       ),
     },
+    // Policy enforcement points (gateways, MCP proxies, data platforms) over AuthZEN 1.0.
+    {
+      prefix: authzenPrefix,
+      handle: throughChannel(
+        'authzen',
+        authzenDoor({
+          authenticator: identity.authenticator,
+          pepClients: identity.pepClients,
+          access: services.access,
+          requests: services.requests,
+          bindings: new DenialBindings(identity.signingKeys, config.identity.issuer),
+          auditBatcher: services.auditBatcher,
+          logger,
+          publicUrl: config.http.publicUrl,
+        }),
+      ),
+      contentTypes: ['application/json'],
+    },
     ...slackRoute,
     // The console's sign-in and session API, before any page of the console (/console/*).
     { ...consoleApi.route, handle: throughChannel('console', consoleApi.route.handle) },
@@ -69,6 +90,7 @@ export async function serviceRoutes(services: Services): Promise<Route[]> {
       ? [metricsRoute(services.metrics.registry, config.metrics.token, logger)]
       : []),
     homeRedirect(graphqlPath),
+    { prefix: authzenConfigurationPath, handle: authzenConfigurationRoute(config.http.publicUrl) },
     {
       prefix: wellKnownPath,
       handle: wellKnownEndpoints(identity.signingKeys, config.identity, config.http.publicUrl, auditLog),

@@ -12,6 +12,7 @@ import './types/glossary-term.ts';
 import './types/viewer.ts';
 import './types/intent.ts';
 import './types/agent.ts';
+import './types/pep-client.ts';
 import './types/explain-access.ts';
 import './types/search.ts';
 import './types/policies.ts';

@@ -48,6 +48,7 @@ import { type FiledRequest, fileAccessRequest } from './file-request.ts';
 import { type ActiveGrants, grantKey } from './grants/active-grants.ts';
 import { recheckGrants } from './grants/recheck-grants.ts';
 import { expireGrant, revokeGrant } from './grants/revoke-grant.ts';
+import { PepTasks } from './pep-tasks.ts';
 import type { RequestDeps } from './request-deps.ts';
 import { requestGrantExtension } from './request-extension.ts';
 import {
@@ -66,7 +67,7 @@ import {
   pageOfRequests,
   type RequestListFilter,
 } from './request-lists.ts';
-import { maySeeRequest } from './request-visibility.ts';
+import { maySeeRequest, ownGrantsFilter } from './request-visibility.ts';
 import type { RequestsConfig } from './requests-config.ts';
 import {
   applyRuleSet,
@@ -92,6 +93,8 @@ const finalStatuses: readonly AccessRequestStatus[] = ['APPROVED', 'DENIED', 'EX
 export class RequestsModule {
   private readonly deps: RequestDeps;
   private readonly rules: InvalidatedCache<RuleSet>;
+  /** Requests filed through the AuthZEN access-request endpoint, bound to their PEP client. */
+  readonly pepTasks: PepTasks;
 
   constructor(options: {
     prisma: PrismaClient;
@@ -127,6 +130,7 @@ export class RequestsModule {
     this.changes = options.changes;
     this.afterRevocation = afterRevocation ?? (async () => {});
     this.deciders = new DeciderNames(options.prisma);
+    this.pepTasks = new PepTasks(options.prisma);
   }
 
   /** Governance's consent settings (who must confirm what). */
@@ -293,6 +297,12 @@ export class RequestsModule {
   /** A page of the grants this viewer lists as its own, newest first. */
   listGrants(viewer: Viewer, filter: GrantListFilter, page: KeysetPage): Promise<Grant[]> {
     return pageOfGrants(this.deps.prisma, viewer, filter, page);
+  }
+
+  /** One of this viewer's own grants (see ownGrantsFilter), in any status; null for anyone else's. */
+  ownGrant(viewer: Viewer, grantId: string): Promise<Grant | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(grantId)) return Promise.resolve(null);
+    return this.deps.prisma.grant.findFirst({ where: { AND: [{ id: grantId }, ownGrantsFilter(viewer)] } });
   }
 
   countGrants(viewer: Viewer, filter: GrantListFilter): Promise<number> {

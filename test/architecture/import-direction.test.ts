@@ -20,7 +20,7 @@ const layers = [
   ['requests'],
   ['people', 'mining', 'vending'],
   ['server'],
-  ['graphql', 'mcp', 'oauth', 'slack', 'console'],
+  ['graphql', 'mcp', 'oauth', 'slack', 'console', 'authzen'],
   ['seeds'],
   ['config'],
   ['app'],

@@ -91,6 +91,32 @@ export class SliceCatalogReader implements CatalogReader {
     };
   }
 
+  /**
+   * The catalog paths of one kind the viewer may discover (only those it may read, with
+   * `readableOnly`), in code-point order: the slice as a list, for resource search. Glossary terms
+   * are listed by name. Remembered with the slice's other derived results.
+   */
+  visiblePaths(kind: 'dataset' | 'column' | 'metric' | 'glossary', readableOnly: boolean): string[] {
+    return this.slice.remember(`paths:${kind}:${readableOnly}`, () => {
+      const { catalog } = this.slice;
+      const listed =
+        kind === 'dataset'
+          ? catalog.datasets
+          : kind === 'column'
+            ? catalog.columns
+            : kind === 'metric'
+              ? catalog.metrics
+              : catalog.glossary;
+      const paths: string[] = [];
+      for (const { object } of listed) {
+        const decision = this.decision(object);
+        if (!decision || (readableOnly && decision.visibility !== 'READ')) continue;
+        paths.push(kind === 'glossary' ? object.path.replace(/^glossary:/, '') : object.path);
+      }
+      return paths.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    });
+  }
+
   access(objectId: string): ObjectAccess {
     const decision = this.decision(this.slice.catalog.byId.get(objectId));
     if (!decision) throw new Error(`object ${objectId} is not in this viewer's slice`);
