@@ -166,8 +166,8 @@ export async function accessRequestTask(
       status,
       status_endpoint: statusEndpoint,
       ...(status === 'pending' ? { expires_at: view.request.expiresAt.toISOString() } : {}),
-      ...(status === 'denied' && view.request.reason
-        ? { display: { title: 'Access request denied', description: view.request.reason } }
+      ...(status === 'denied' && view.request.decisionReason
+        ? { display: { title: 'Access request denied', description: view.request.decisionReason } }
         : {}),
     },
     ...(status === 'approved' && view.grant ? { result: approvalResult(view.grant) } : {}),
