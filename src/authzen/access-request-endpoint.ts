@@ -15,7 +15,10 @@ const problem = (name: string) => `urn:openid:authzen:access-request:error:${nam
 const denialSchema = z.looseObject({
   binding_token: z.string().max(8192).optional(),
   evaluation_id: z.string().max(200).optional(),
-  expires_at: z.string({ error: 'denial.expires_at is required (echo context.access_request.expires_at)' }),
+  expires_at: z.iso.datetime({
+    offset: true,
+    error: 'denial.expires_at is required: echo context.access_request.expires_at (an RFC 3339 timestamp)',
+  }),
   reason: z.string().max(200).optional(),
   template: z.string().max(200).optional(),
 });
@@ -96,6 +99,7 @@ export async function submitAccessRequest(
   let evaluationId = '';
   for (const item of items) {
     const binding = await boundDenial(modules, call, item.denial);
+    freshDenial(binding, item.denial.expires_at);
     const agents = viewer.chain.map((agent) => agent.id);
     const matches =
       binding.humanId === viewer.human.id &&
@@ -231,6 +235,31 @@ async function boundDenial(
       : new AuthzenRequestError(400, read.message, problem('invalid_denial_binding'));
   }
   return read.binding;
+}
+
+/**
+ * The freshness deadline is the earlier of the token's `exp` and the echoed `denial.expires_at`
+ * (the profile's Binding Token Integrity). The token holds no other expiry, so its `exp` counts
+ * only when it is no later than the echoed one, which is what the denial offered: an echo moved
+ * earlier is not the denial's.
+ */
+function freshDenial(binding: DenialBinding, echoedExpiry: string): void {
+  const echoed = Date.parse(echoedExpiry);
+  const deadline = Math.min(echoed, binding.expiresAt.getTime());
+  if (deadline <= Date.now()) {
+    throw new AuthzenRequestError(
+      410,
+      'the requestable denial has expired: evaluate again',
+      problem('expired_denial'),
+    );
+  }
+  if (binding.expiresAt.getTime() > echoed) {
+    throw new AuthzenRequestError(
+      400,
+      "denial.expires_at is not the denial's: echo context.access_request.expires_at unchanged",
+      problem('invalid_denial_binding'),
+    );
+  }
 }
 
 /** The profile's canonical statuses for aperture's request states (§8.1.2). */

@@ -48,10 +48,12 @@ export class DenialBindings {
     resource: DenialBinding['resource'],
     action: DenialBinding['action'],
     audience: string,
+    /** When the denial was decided: its freshness runs from here. */
+    evaluatedAt = new Date(),
   ) {
     const { kid, key } = await this.keys.signingKey();
     const evaluationId = `eval_${randomUUID()}`;
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(evaluatedAt.getTime() / 1000);
     const expiresAt = new Date((now + requestableDenialSeconds) * 1000);
     const token = await new SignJWT({
       chain: viewer.chain.map((agent) => agent.id),
