@@ -82,7 +82,8 @@ export async function submitAccessRequest(
           problem('duplicate_request'),
         );
       }
-      return accessRequestTask(modules, call, earlier.requestId);
+      // The same answer as the first time (201 or 202 with its Location), as a retry expects.
+      return accessRequestTask(modules, call, earlier.requestId, true);
     }
   }
   const items = submissionItems(submission);
@@ -118,6 +119,18 @@ export async function submitAccessRequest(
       );
     }
     evaluationId ||= binding.evaluationId;
+  }
+  // A denial files one request: its binding presented again answers with the task it made.
+  const earlier = await modules.requests.pepTasks.byEvaluationId(evaluationId);
+  if (earlier) {
+    if (earlier.pepClientId !== call.pep.id) {
+      throw new AuthzenRequestError(
+        400,
+        'this denial was already used to file a request',
+        problem('invalid_denial_binding'),
+      );
+    }
+    return accessRequestTask(modules, call, earlier.requestId, true);
   }
   const justification = justificationSchema.safeParse(
     submission.context?.justification ?? submission.context?.business_justification,

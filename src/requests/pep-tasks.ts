@@ -22,6 +22,11 @@ export class PepTasks {
     });
   }
 
+  /** The task a denial already filed (a denial's binding token files one request). */
+  byEvaluationId(evaluationId: string): Promise<PepTask | null> {
+    return this.prisma.pepTask.findUnique({ where: { evaluationId } });
+  }
+
   /**
    * Binds a request to its PEP. A request is bound once: a PEP retrying without a key, whose
    * request the requests module found already pending, keeps the first binding.

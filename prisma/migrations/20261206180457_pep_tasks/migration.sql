@@ -11,6 +11,9 @@ CREATE TABLE "PepTask" (
 );
 
 -- CreateIndex
+CREATE UNIQUE INDEX "PepTask_evaluationId_key" ON "PepTask"("evaluationId");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "PepTask_pepClientId_idempotencyKey_key" ON "PepTask"("pepClientId", "idempotencyKey");
 
 -- AddForeignKey
