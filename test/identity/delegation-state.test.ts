@@ -39,6 +39,7 @@ function snapshot(agents: AgentState[], intents: string[] = ['analytics']): Iden
     credentialsByAgentId: new Map(),
     intents: new Map(intents.map((name) => [name, intent(name)])),
     revokedTokenIds: new Set(),
+    agentsByExternalIdentity: new Map(),
   };
 }
 

@@ -21,6 +21,17 @@ const CeilingRef = builder.objectRef<CapabilityCeiling>('CapabilityCeiling').imp
   }),
 });
 
+const ExternalIdentityRef = builder
+  .objectRef<{ issuer: string; subject: string }>('AgentExternalIdentity')
+  .implement({
+    description:
+      "How an enterprise identity provider names the agent in its tokens' actor claims (Okta's and Auth0's act.sub, an Entra agent identity's application id).",
+    fields: (t) => ({
+      issuer: t.exposeString('issuer', { description: 'The provider, exactly as its tokens say in iss.' }),
+      subject: t.exposeString('subject'),
+    }),
+  });
+
 export const AgentRef = builder.objectRef<Agent>('Agent');
 AgentRef.implement({
   description: 'An AI agent: its own identity with an owner, a status and a capability ceiling.',
@@ -51,6 +62,12 @@ AgentRef.implement({
       type: [AgentRef],
       description: 'Its sub-agents, by name.',
       resolve: (agent, _args, { identity }) => identity.agentUsage.children(agent.id),
+    }),
+    externalIdentities: t.field({
+      type: [ExternalIdentityRef],
+      authScopes: { governance: true },
+      description: 'How enterprise identity providers name it in actor claims, by issuer then subject.',
+      resolve: (agent, _args, { identity }) => identity.agentUsage.externalIdentities(agent.id),
     }),
     lastUsedAt: t.field({
       type: 'DateTime',
@@ -89,6 +106,19 @@ const CeilingInput = builder.inputType('CapabilityCeilingInput', {
   }),
 });
 
+const ExternalIdentityInput = builder.inputType('AgentExternalIdentityInput', {
+  fields: (t) => ({
+    issuer: t.string({
+      required: true,
+      description: "The provider's issuer, exactly as in its tokens' iss.",
+    }),
+    subject: t.string({
+      required: true,
+      description: 'The id the provider gives the agent in actor claims.',
+    }),
+  }),
+});
+
 const RegisterAgentInput = builder.inputType('RegisterAgentInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
@@ -99,6 +129,11 @@ const RegisterAgentInput = builder.inputType('RegisterAgentInput', {
     allowedIntents: t.stringList({ required: true }),
     maxDelegationDepth: t.int({ required: false }),
     credentialExpiresAt: t.field({ type: 'DateTime', required: false }),
+    externalIdentities: t.field({
+      type: [ExternalIdentityInput],
+      required: false,
+      description: 'How enterprise identity providers name it in actor claims.',
+    }),
   }),
 });
 
@@ -109,6 +144,11 @@ const UpdateAgentInput = builder.inputType('UpdateAgentInput', {
     ceiling: t.field({ type: CeilingInput, required: false, description: 'Replaces the whole ceiling.' }),
     allowedIntents: t.stringList({ required: false }),
     maxDelegationDepth: t.int({ required: false }),
+    externalIdentities: t.field({
+      type: [ExternalIdentityInput],
+      required: false,
+      description: 'Replaces the whole set; an empty list removes them all.',
+    }),
   }),
 });
 

@@ -102,6 +102,7 @@ export class AgentService {
       if (await tx.agent.findUnique({ where: { name: data.name } })) {
         throw new ApertureError('CONFLICT', `an agent named ${data.name} already exists`);
       }
+      await requireUnlinked(tx, data.externalIdentities, null);
       const created = await tx.agent.create({
         data: {
           id: randomUUID(),
@@ -116,6 +117,7 @@ export class AgentService {
           credentials: {
             create: { id: randomUUID(), secretHash, expiresAt: data.credentialExpiresAt ?? null },
           },
+          externalIdentities: { create: data.externalIdentities },
         },
       });
       await appendAuditEvent(tx, {
@@ -130,6 +132,7 @@ export class AgentService {
           ceiling: data.ceiling,
           allowedIntents: created.allowedIntents,
           maxDelegationDepth: created.maxDelegationDepth,
+          externalIdentities: data.externalIdentities,
         },
       });
       return created;
@@ -149,6 +152,13 @@ export class AgentService {
       if (existing.status === 'RETIRED')
         throw new ApertureError('CONFLICT', `agent ${existing.name} is retired`);
       if (data.allowedIntents) await requireIntents(tx, data.allowedIntents);
+      if (data.externalIdentities) {
+        await requireUnlinked(tx, data.externalIdentities, existing.id);
+        await tx.agentExternalIdentity.deleteMany({ where: { agentId: existing.id } });
+        await tx.agentExternalIdentity.createMany({
+          data: data.externalIdentities.map((pair) => ({ ...pair, agentId: existing.id })),
+        });
+      }
       const updated = await tx.agent.update({
         where: { id: existing.id },
         data: {
@@ -271,11 +281,22 @@ export class AgentService {
   }
 
   private async write<T>(change: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-    const result = await this.deps.prisma.$transaction(async (tx) => {
-      const value = await change(tx);
-      await notifyChange(tx, 'identity');
-      return value;
-    });
+    const result = await this.deps.prisma
+      .$transaction(async (tx) => {
+        const value = await change(tx);
+        await notifyChange(tx, 'identity');
+        return value;
+      })
+      .catch((error: unknown) => {
+        // A concurrent write took the same name or external identity between our check and insert.
+        if ((error as { code?: unknown } | null)?.code === 'P2002') {
+          throw new ApertureError(
+            'CONFLICT',
+            'another agent was just given the same name or external identity: read the agents again',
+          );
+        }
+        throw error;
+      });
     this.deps.state.invalidate();
     return result;
   }
@@ -283,6 +304,28 @@ export class AgentService {
 
 function invalid(field: string, message: string): InvalidInputError {
   return new InvalidInputError('agent', [{ location: field, message }]);
+}
+
+/** Each (issuer, subject) pair names one agent: one linked to another agent is a CONFLICT. */
+async function requireUnlinked(
+  tx: Prisma.TransactionClient,
+  pairs: readonly { issuer: string; subject: string }[],
+  agentId: string | null,
+): Promise<void> {
+  if (pairs.length === 0) return;
+  const taken = await tx.agentExternalIdentity.findFirst({
+    where: {
+      OR: pairs.map((pair) => ({ issuer: pair.issuer, subject: pair.subject })),
+      ...(agentId ? { agentId: { not: agentId } } : {}),
+    },
+    include: { agent: { select: { name: true } } },
+  });
+  if (taken) {
+    throw new ApertureError(
+      'CONFLICT',
+      `the external identity ${taken.subject} (issuer ${taken.issuer}) already names agent ${taken.agent.name}`,
+    );
+  }
 }
 
 async function requireIntents(tx: Prisma.TransactionClient, names: string[]): Promise<void> {

@@ -24,6 +24,25 @@ export class AgentUsage {
     return this.tokenLoader.load(agentId).then((usage) => usage.live);
   }
 
+  /** How enterprise identity providers name it, by issuer then subject. */
+  externalIdentities(agentId: string): Promise<{ issuer: string; subject: string }[]> {
+    return this.externalIdentityLoader.load(agentId);
+  }
+
+  private readonly externalIdentityLoader = new DataLoader<string, { issuer: string; subject: string }[]>(
+    async (agentIds) => {
+      const rows = await this.prisma.agentExternalIdentity.findMany({
+        where: { agentId: { in: [...agentIds] } },
+        orderBy: [{ issuer: 'asc' }, { subject: 'asc' }],
+        select: { agentId: true, issuer: true, subject: true },
+      });
+      return agentIds.map((id) =>
+        rows.filter((row) => row.agentId === id).map(({ issuer, subject }) => ({ issuer, subject })),
+      );
+    },
+    { cache: false },
+  );
+
   private readonly childLoader = new DataLoader<string, Agent[]>(
     async (parentIds) => {
       const children = await this.prisma.agent.findMany({

@@ -40,6 +40,8 @@ export interface IdentitySnapshot {
   /** Usable (not revoked) client secrets by agent id; expiry is checked at use. */
   credentialsByAgentId: ReadonlyMap<string, readonly CredentialState[]>;
   agentsByClientId: ReadonlyMap<string, AgentState>;
+  /** Agents by how enterprise identity providers name them: key `externalIdentityKey(issuer, subject)`. */
+  agentsByExternalIdentity: ReadonlyMap<string, AgentState>;
   intents: ReadonlyMap<string, IntentState>;
   /** Revoked delegation tokens that have not expired yet. */
   revokedTokenIds: ReadonlySet<string>;
@@ -51,6 +53,11 @@ export function agentIdentitiesOf(snapshot: IdentitySnapshot, ids: readonly stri
     const agent = snapshot.agentsById.get(id);
     return { id, clientId: agent?.clientId ?? id, name: agent?.name ?? id };
   });
+}
+
+/** The key of `agentsByExternalIdentity`: an (issuer, subject) pair. */
+export function externalIdentityKey(issuer: string, subject: string): string {
+  return `${issuer}\u0000${subject}`;
 }
 
 export type PersonKey = { id: string } | { email: string } | { subject: string };
@@ -105,7 +112,7 @@ export class IdentityState {
   }
 
   private async loadSnapshot(): Promise<IdentitySnapshot> {
-    const [agents, credentials, intents, revoked] = await Promise.all([
+    const [agents, credentials, intents, revoked, externalIdentities] = await Promise.all([
       this.prisma.agent.findMany(),
       this.prisma.agentCredential.findMany({
         where: { revokedAt: null },
@@ -116,6 +123,7 @@ export class IdentityState {
         where: { revokedAt: { not: null }, expiresAt: { gt: new Date() } },
         select: { jti: true },
       }),
+      this.prisma.agentExternalIdentity.findMany({ select: { issuer: true, subject: true, agentId: true } }),
     ]);
     const agentStates = agents.map(
       (agent): AgentState => ({
@@ -133,11 +141,17 @@ export class IdentityState {
     for (const { agentId, ...credential } of credentials) {
       credentialsByAgentId.set(agentId, [...(credentialsByAgentId.get(agentId) ?? []), credential]);
     }
+    const agentsById = new Map(agentStates.map((agent) => [agent.id, agent]));
+    const agentsByExternalIdentity = new Map<string, AgentState>();
+    for (const { issuer, subject, agentId } of externalIdentities) {
+      const agent = agentsById.get(agentId);
+      if (agent) agentsByExternalIdentity.set(externalIdentityKey(issuer, subject), agent);
+    }
     return {
-      agentsById: new Map(agentStates.map((agent) => [agent.id, agent])),
+      agentsById,
       credentialsByAgentId,
-
       agentsByClientId: new Map(agentStates.map((agent) => [agent.clientId, agent])),
+      agentsByExternalIdentity,
       intents: new Map(intents.map((intent) => [intent.name, intent])),
       revokedTokenIds: new Set(revoked.map((token) => token.jti)),
     };
