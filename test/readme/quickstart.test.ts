@@ -247,6 +247,38 @@ describe('the README section "Agents over MCP", word for word', () => {
   });
 });
 
+describe('the README section "Integrating", word for word', () => {
+  it('after the quickstart: a gateway registered, the PDP metadata, the answers the prose describes', async () => {
+    const origin = new URL(server.graphqlUrl).origin;
+    const shell = sectionBlocks('Integrating').filter((block) => block.language === 'sh');
+    expect(shell.length).toBeGreaterThanOrEqual(2);
+
+    const registered = await runShellBlock(shell[0]!.code.replaceAll(readmeOrigin, origin), shellEnv);
+    shellEnv = registered.env;
+    expect(shellEnv.PEP).toMatch(/^pep_[\w-]+:aps_[\w-]+$/);
+    expect(JSON.parse(registered.stdout.trim())).toMatchObject({
+      policy_decision_point: origin,
+      access_evaluation_endpoint: `${origin}/access/v1/evaluation`,
+      search_resource_endpoint: `${origin}/access/v1/search/resource`,
+      access_request_endpoint: `${origin}/access/v1/requests`,
+    });
+
+    const asked = await runShellBlock(shell[1]!.code.replaceAll(readmeOrigin, origin), shellEnv);
+    const [payments, headcount, hidden, missing] = asked.stdout.trim().split('\n');
+    expect(JSON.parse(payments!)).toMatchObject({ decision: true, context: { tier: 'read' } });
+    expect(JSON.parse(headcount!)).toMatchObject({
+      decision: false,
+      context: {
+        tier: 'discover',
+        reason: 'approval_required',
+        access_request: { endpoint: `${origin}/access/v1/requests`, binding_token: expect.any(String) },
+      },
+    });
+    expect(hidden).toBe('{"decision":false,"context":{"reason":"not_found"}}');
+    expect(missing).toBe(hidden);
+  });
+});
+
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The token a block names in its first line: `# Token: $VAR` or `# Token: <shell command>`. */
