@@ -38,6 +38,7 @@ export interface Task {
   status: string;
   status_endpoint: string;
   expires_at?: string;
+  display?: { title?: string; description?: string };
 }
 export interface TaskAnswer {
   task: Task;
@@ -116,7 +117,7 @@ export class AuthzenPep {
     decision: Decision,
     augmentations: { context?: Record<string, unknown>; requested_access?: Record<string, unknown> },
     idempotencyKey?: string,
-  ): Promise<{ status: number; answer: TaskAnswer }> {
+  ): Promise<{ status: number; answer: TaskAnswer; location: string | null }> {
     const offer = decision.context?.access_request as
       | { endpoint?: string; expires_at: string; binding_token?: string; template?: string }
       | undefined;
@@ -148,7 +149,12 @@ export class AuthzenPep {
     });
     const answer = await response.json();
     if (response.status !== 201 && response.status !== 202) throw new PdpError(response.status, answer);
-    return { status: response.status, answer: answer as TaskAnswer };
+    // §7: a Location header, when present, equals task.status_endpoint (which stays authoritative).
+    return {
+      status: response.status,
+      answer: answer as TaskAnswer,
+      location: response.headers.get('location'),
+    };
   }
 
   /** The task's current state (profile §8). */
