@@ -1,4 +1,5 @@
 import type { ViewerAuthenticator } from '../identity/authenticator.ts';
+import { TokenRefusedError } from '../identity/token-refusal.ts';
 import type { AgentViewer, HumanViewer } from '../identity/viewer.ts';
 import { ApertureError } from '../shared/errors.ts';
 import type { Subject } from './authzen-schemas.ts';
@@ -23,6 +24,9 @@ export async function verifySubject(
   try {
     viewer = await authenticator.authenticate(`Bearer ${subject.properties.token}`);
   } catch (error) {
+    if (error instanceof TokenRefusedError && error.reason === 'malformed_header') {
+      return refused('subject.properties.token is not a token');
+    }
     if (error instanceof ApertureError) return refused(`the subject's token is refused: ${error.message}`);
     throw error;
   }
