@@ -68,11 +68,11 @@ const ceilingArbitrary: fc.Arbitrary<Partial<CapabilityCeiling>> = fc.record(
     ),
     excludedTags: fc.subarray(tags, { maxLength: 2 }),
     requiredTags: fc.oneof(
-      { arbitrary: fc.constant([]), weight: 3 },
+      { arbitrary: fc.constant<string[]>([]), weight: 3 },
       { arbitrary: fc.subarray(tags, { minLength: 1, maxLength: 2 }), weight: 1 },
     ),
     paths: fc.oneof(
-      { arbitrary: fc.constant([]), weight: 2 },
+      { arbitrary: fc.constant<string[]>([]), weight: 2 },
       { arbitrary: fc.subarray(globs, { minLength: 1, maxLength: 2 }), weight: 1 },
     ),
   },
