@@ -19,6 +19,16 @@ const fields = rootFields(schema);
 
 const governanceFields = fields.filter((field) => field.governance);
 
+/** The AuthZEN door's PEP clients (issue 21): governance alone registers, lists and changes them. */
+const pepClientFields = [
+  'query pepClients',
+  'mutation registerPepClient',
+  'mutation rotatePepClientSecret',
+  'mutation suspendPepClient',
+  'mutation reactivatePepClient',
+  'mutation retirePepClient',
+];
+
 /** Fields any verified caller may use (each decides per object what the caller may see or do). */
 const openFields = [
   'query accessRequest',
@@ -57,6 +67,8 @@ const openFields = [
 
 /** Real ids, so that a call that got through would change something we then see. */
 let overrides: Record<string, unknown>;
+/** A registered PEP client's id, for the PEP client mutations (`clientId` is an agent's otherwise). */
+let pepClientId: string;
 
 type Caller = 'nobody' | 'an agent acting for a governance lead' | 'a human outside governance';
 const callers: Caller[] = ['nobody', 'an agent acting for a governance lead', 'a human outside governance'];
@@ -82,6 +94,11 @@ beforeAll(async () => {
     after: null,
     before: null,
   };
+  const pep = await t.world.governance.run(
+    'mutation { registerPepClient(input: { name: "gateway" }) { pepClient { clientId } } }',
+  );
+  pepClientId = (pep.data as { registerPepClient: { pepClient: { clientId: string } } }).registerPepClient
+    .pepClient.clientId;
   tokens.set('nobody', undefined);
   tokens.set('an agent acting for a governance lead', await t.world.agentToken('gina@acme.test'));
   tokens.set('a human outside governance', await t.world.humanToken('ana@acme.test'));
@@ -102,12 +119,18 @@ async function governedState(): Promise<string> {
     miningRuns: await prisma.miningRun.findMany({ orderBy: { id: 'asc' } }),
     miningJobs: await prisma.job.count({ where: { kind: { startsWith: 'mining' } } }),
     consentSettings: await prisma.consentSettings.findMany(),
+    pepClients: await prisma.pepClient.findMany({ orderBy: { id: 'asc' } }),
   };
   return JSON.stringify(state, (_key, value) => (typeof value === 'bigint' ? value.toString() : value));
 }
 
 async function call(root: RootField, token: string | undefined) {
-  const { query, variables } = callOf(root, overrides);
+  const { query, variables } = callOf(
+    root,
+    root.name.endsWith('PepClient') || root.name === 'rotatePepClientSecret'
+      ? { ...overrides, clientId: pepClientId }
+      : overrides,
+  );
   const response = await fetch(t.world.service.graphqlUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -128,6 +151,8 @@ describe('the schema', () => {
       .filter((name) => !openFields.includes(name));
     // A new field lands here until it is governance-scoped or knowingly open.
     expect(unclassified).toEqual([]);
+    const governed = governanceFields.map((field) => `${field.operation} ${field.name}`);
+    expect(governed).toEqual(expect.arrayContaining(pepClientFields));
   });
 
   it('lets a governance lead call every governance query (the attacks below reach authorization)', async () => {
