@@ -293,6 +293,11 @@ describe('forged subjects', () => {
       },
     ],
     ['a token that is no JWT', async () => subjectOf(ana, 'not.a.token')],
+    ['two tokens smuggled into one', async () => subjectOf(ana, `${bobAgent}, Bearer ${anaAgent}`)],
+    [
+      'her delegation token issued for the MCP endpoint (another audience)',
+      async () => subjectOf(ana, await t.world.agentToken(ana, { resource: `${t.world.service.url}/mcp` })),
+    ],
     ['her own token, expired', async () => subjectOf(ana, await t.idp.token(ana, { expiresInSeconds: -5 }))],
     [
       'a token of an untrusted issuer',
@@ -391,6 +396,45 @@ describe('forged subjects', () => {
       expect(await requestState()).toBe(before);
     },
   );
+
+  it('in one boxcar, each item’s subject is verified on its own: a forged one borrows nothing from a verified one', async () => {
+    const verified = subjectOf(ana, anaAgent);
+    const forged = [
+      subjectOf(ana, anaAgent, { intent: 'fraud-investigation' }),
+      subjectOf(ana, anaAgent, { act: { sub: 'agent_someone_else' } }),
+      subjectOf(ana, bobAgent),
+      subjectOf(bob, anaAgent),
+    ];
+    for (const semantic of ['execute_all', 'permit_on_first_permit']) {
+      const reply = await post(gateway, paths.evaluations, {
+        subject: verified,
+        action: { name: 'read' },
+        resource: publicSeed,
+        evaluations: [{}, ...forged.map((subject) => ({ subject })), {}],
+        options: { evaluations_semantic: semantic },
+      });
+      expect(reply.status).toBe(200);
+      const reasons = reply.body.evaluations.map(
+        (decision: { decision: boolean; context?: { reason?: string } }) =>
+          decision.decision ? 'permitted' : decision.context?.reason,
+      );
+      expect(reasons).toEqual(
+        semantic === 'execute_all'
+          ? ['permitted', ...forged.map(() => 'subject_not_verified'), 'permitted']
+          : ['permitted'],
+      );
+    }
+    // The forged items first, the verified one last: still one answer each.
+    const reversed = await post(gateway, paths.evaluations, {
+      action: { name: 'read' },
+      resource: publicSeed,
+      evaluations: [...forged, verified].map((subject) => ({ subject })),
+    });
+    expect(reversed.body.evaluations.map((decision: { decision: boolean }) => decision.decision)).toEqual([
+      ...forged.map(() => false),
+      true,
+    ]);
+  });
 
   it('a subject with no token, an empty one or another type is a 400 naming what is missing', async () => {
     for (const subject of [
