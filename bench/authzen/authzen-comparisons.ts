@@ -23,6 +23,8 @@ export interface DoorComparison {
   /** Decisions one AuthZEN call answers: 20 in a boxcar; a search page counts as one answer. */
   decisionsPerCall: number;
   asks: Ask[];
+  /** Said next to the count of distinct requests (how the asks were made up). */
+  note?: string;
 }
 
 export const boxcarSize = 20;
@@ -125,12 +127,15 @@ export function evaluationsComparison(pairs: TieredPair[], authorization: string
   const query = `query (${aliases.map((index) => `$p${index}: String!`).join(', ')}) { ${aliases
     .map((index) => `d${index}: dataset(path: $p${index}) { tier }`)
     .join(' ')} }`;
+  const filled = boxcars(pairs);
+  const distinct = filled.reduce((sum, boxcar) => sum + new Set(boxcar.map(({ path }) => path)).size, 0);
   return {
     label,
+    note: `${filled.length} boxcars of ${new Set(pairs.map((pair) => pair.delegation.email)).size} viewers; ${distinct} distinct (viewer, dataset) pairs in ${filled.length * boxcarSize} evaluations`,
     floorLabel: `GraphQL ${boxcarSize} dataset(path) { tier }`,
     authzenLabel: `AuthZEN evaluations (${boxcarSize})`,
     decisionsPerCall: boxcarSize,
-    asks: boxcars(pairs).map((boxcar) => {
+    asks: filled.map((boxcar) => {
       const delegation = boxcar[0]!.delegation;
       return {
         floor: gqlStep(

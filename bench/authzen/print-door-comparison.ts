@@ -18,7 +18,9 @@ export function printDoorComparison(
   runs: DoorRuns,
   { connections, goal }: { connections: number; goal?: number },
 ): boolean {
-  console.log(`== ${compared.label}: ${compared.asks.length} distinct requests`);
+  console.log(
+    `== ${compared.label}: ${compared.asks.length} distinct requests${compared.note ? ` (${compared.note})` : ''}`,
+  );
   console.log(describeLoad(`${compared.floorLabel}, ${connections} connections`, runs.floor));
   console.log(describeLoad(`${compared.authzenLabel}, ${connections} connections`, runs.authzen));
   const floor = runs.floor.steps[0];
