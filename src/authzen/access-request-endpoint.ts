@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AccessRequest, Grant } from '../../generated/prisma/client.ts';
+import type { AgentViewer } from '../identity/viewer.ts';
 import { ApertureError } from '../shared/errors.ts';
 import { type AuthzenAnswer, AuthzenRequestError } from './authzen-answers.ts';
 import type { AuthzenModules } from './authzen-modules.ts';
 import { authzenPaths } from './authzen-paths.ts';
 import { actionSchema, describeProblems, resourceSchema, subjectSchema } from './authzen-schemas.ts';
+import { catalogPath } from './decide-access.ts';
 import type { DenialBinding } from './denial-binding.ts';
-import type { EvaluationCall } from './evaluate-items.ts';
-import { verifySubject } from './verify-subject.ts';
+import { type EvaluationCall, subjectAudit, subjectReader } from './subject-reader.ts';
 
 const problem = (name: string) => `urn:openid:authzen:access-request:error:${name}`;
 
@@ -71,25 +72,11 @@ export async function submitAccessRequest(
       'the Idempotency-Key header must be 1 to 200 visible ASCII characters',
     );
   }
-  const bodyHash = createHash('sha256').update(canonicalJson(body)).digest('base64url');
-  if (idempotencyKey !== null) {
-    const earlier = await modules.requests.pepTasks.byIdempotencyKey(call.pep.id, idempotencyKey);
-    if (earlier) {
-      if (earlier.bodyHash !== bodyHash) {
-        throw new AuthzenRequestError(
-          409,
-          'this Idempotency-Key was used for another submission',
-          problem('duplicate_request'),
-        );
-      }
-      // The same answer as the first time (201 or 202 with its Location), as a retry expects.
-      return accessRequestTask(modules, call, earlier.requestId, true);
-    }
-  }
   const items = submissionItems(submission);
-  const verified = await verifySubject(modules.authenticator, submission.subject);
-  if (!verified.ok) throw new AuthzenRequestError(403, verified.message);
-  const { viewer } = verified;
+  // The subject first: a retry is answered only for a subject that still holds.
+  const subject = await subjectReader(modules, call, submission.subject);
+  if (!subject.ok) throw new AuthzenRequestError(403, subject.message);
+  const { viewer } = subject;
   if (viewer.kind !== 'agent') {
     throw new AuthzenRequestError(
       400,
@@ -97,12 +84,45 @@ export async function submitAccessRequest(
       problem('not_requestable'),
     );
   }
-  let evaluationId = '';
+  try {
+    return await fileForDenials(modules, call, viewer, submission, items, idempotencyKey);
+  } catch (error) {
+    if (error instanceof AuthzenRequestError) {
+      const audit = subjectAudit(viewer);
+      modules.auditBatcher.enqueue({
+        type: 'authzen.request-refused',
+        actor: audit.actor,
+        intent: audit.intent,
+        subject: { kind: 'pep-client', id: call.pep.id },
+        payload: {
+          requestId: call.requestId,
+          pepClientId: call.pep.clientId,
+          ...audit.tokenPayload,
+          status: error.status,
+          reason: error.message,
+          ...(error.problemType ? { problem: error.problemType } : {}),
+        },
+      });
+    }
+    throw error;
+  }
+}
+
+async function fileForDenials(
+  modules: AuthzenModules,
+  call: EvaluationCall,
+  viewer: AgentViewer,
+  submission: z.infer<typeof submissionSchema>,
+  items: Item[],
+  idempotencyKey: string | null,
+): Promise<AuthzenAnswer> {
+  const evaluationIds: string[] = [];
   for (const item of items) {
     const binding = await boundDenial(modules, call, item.denial);
     freshDenial(binding, item.denial.expires_at);
     const agents = viewer.chain.map((agent) => agent.id);
     const matches =
+      binding.pepClientId === call.pep.id &&
       binding.humanId === viewer.human.id &&
       binding.intent === viewer.intent &&
       binding.chain.length === agents.length &&
@@ -114,23 +134,11 @@ export async function submitAccessRequest(
     if (!matches) {
       throw new AuthzenRequestError(
         400,
-        `the denial bound to ${item.resource.type} ${item.resource.id} was not issued for this subject, resource and action`,
+        `the denial bound to ${item.resource.type} ${item.resource.id} was not issued for this client, subject, resource and action`,
         problem('invalid_denial_binding'),
       );
     }
-    evaluationId ||= binding.evaluationId;
-  }
-  // A denial files one request: its binding presented again answers with the task it made.
-  const earlier = await modules.requests.pepTasks.byEvaluationId(evaluationId);
-  if (earlier) {
-    if (earlier.pepClientId !== call.pep.id) {
-      throw new AuthzenRequestError(
-        400,
-        'this denial was already used to file a request',
-        problem('invalid_denial_binding'),
-      );
-    }
-    return accessRequestTask(modules, call, earlier.requestId, true);
+    evaluationIds.push(binding.evaluationId);
   }
   const justification = justificationSchema.safeParse(
     submission.context?.justification ?? submission.context?.business_justification,
@@ -138,26 +146,70 @@ export async function submitAccessRequest(
   if (!justification.success) throw new AuthzenRequestError(400, justification.error.issues[0]!.message);
   const until = submission.requested_access?.requested_until;
   const seconds = until ? Math.floor((Date.parse(until) - Date.now()) / 1000) : null;
-  if (seconds !== null && seconds <= 0)
+  if (seconds !== null && seconds <= 0) {
     throw new AuthzenRequestError(400, 'requested_access.requested_until is in the past');
+  }
+  // What makes two submissions the same: the body without the subject's token (a refreshed token
+  // is the same request) and the subject it proved.
+  const { token: _token, ...subjectProperties } = submission.subject.properties;
+  const bodyHash = createHash('sha256')
+    .update(
+      canonicalJson({
+        body: { ...submission, subject: { ...submission.subject, properties: subjectProperties } },
+        verified: [viewer.human.id, viewer.chain.map((agent) => agent.id), viewer.intent],
+      }),
+    )
+    .digest('base64url');
+  const reservation = await modules.requests.pepTasks.reserve({
+    pepClientId: call.pep.id,
+    idempotencyKey,
+    bodyHash,
+    items: submission.items
+      ? items.map(({ resource, action }) => ({
+          resource: { type: resource.type, id: resource.id },
+          action: { name: action.name },
+        }))
+      : null,
+    evaluationIds,
+  });
+  if (reservation.kind === 'key-reused') {
+    throw new AuthzenRequestError(
+      409,
+      'this Idempotency-Key was used for another submission',
+      problem('duplicate_request'),
+    );
+  }
+  if (reservation.kind !== 'reserved') {
+    const { task } = reservation;
+    if (task.pepClientId !== call.pep.id) {
+      throw new AuthzenRequestError(
+        400,
+        'this denial was already used to file a request',
+        problem('invalid_denial_binding'),
+      );
+    }
+    if (!task.requestId) {
+      throw new AuthzenRequestError(
+        409,
+        'the same submission is being filed now: ask for it again in a moment',
+      );
+    }
+    // The same answer as the first time (201 or 202 with its Location), as a retry expects.
+    return accessRequestTask(modules, call, task.requestId, true);
+  }
   let filed: Awaited<ReturnType<AuthzenModules['requests']['request']>>;
   try {
     filed = await modules.requests.request(viewer, {
-      paths: items.map((item) => item.resource.id),
+      paths: items.map((item) => catalogPath(item.resource).path),
       tier: 'READ',
       justification: justification.data,
       ...(seconds !== null ? { duration: seconds } : {}),
     });
   } catch (error) {
+    await modules.requests.pepTasks.release(reservation.taskId);
     throw refusedRequest(error);
   }
-  await modules.requests.pepTasks.record({
-    requestId: filed.request.id,
-    pepClientId: call.pep.id,
-    evaluationId,
-    idempotencyKey,
-    bodyHash,
-  });
+  await modules.requests.pepTasks.bind(reservation.taskId, filed.request.id);
   return accessRequestTask(modules, call, filed.request.id, true);
 }
 
@@ -177,6 +229,15 @@ export async function accessRequestTask(
     );
   const status = taskStatus(view.request);
   const statusEndpoint = `${call.origin}${authzenPaths.requests}/${view.request.id}`;
+  const result = status === 'approved' && view.grant ? approvalResult(view.grant) : null;
+  // A bundle is one request and one grant: every item shares its status and result (§7.2).
+  const items = Array.isArray(view.task.items)
+    ? (view.task.items as Record<string, unknown>[]).map((item) => ({
+        ...item,
+        status,
+        ...(result ? { result } : {}),
+      }))
+    : null;
   const body = {
     task: {
       id: view.request.id,
@@ -186,8 +247,9 @@ export async function accessRequestTask(
       ...(status === 'denied' && view.request.decisionReason
         ? { display: { title: 'Access request denied', description: view.request.decisionReason } }
         : {}),
+      ...(items ? { items } : {}),
     },
-    ...(status === 'approved' && view.grant ? { result: approvalResult(view.grant) } : {}),
+    ...(result ? { result } : {}),
   };
   const created = justSubmitted && status !== 'pending';
   return {
@@ -298,7 +360,8 @@ function refusedRequest(error: unknown): unknown {
   if (!(error instanceof ApertureError)) return error;
   if (error.code === 'NOT_FOUND')
     return new AuthzenRequestError(400, error.message, problem('not_requestable'));
-  if (error.code === 'CONFLICT') return new AuthzenRequestError(409, error.message);
+  if (error.code === 'CONFLICT')
+    return new AuthzenRequestError(400, error.message, problem('not_requestable'));
   if (error.code === 'RATE_LIMITED') return new AuthzenRequestError(429, error.message);
   if (error.code === 'FORBIDDEN' || error.code === 'UNAUTHENTICATED')
     return new AuthzenRequestError(403, error.message);

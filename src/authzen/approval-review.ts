@@ -1,5 +1,5 @@
 import type { Grant } from '../../generated/prisma/client.ts';
-import type { ActionName, Resource } from './authzen-schemas.ts';
+import type { ActionName, ResourceType } from './authzen-schemas.ts';
 import type { AccessDecision } from './decide-access.ts';
 
 /** What a re-evaluation carrying `context.approval` adds to the decision (access-request profile §9). */
@@ -18,7 +18,7 @@ export interface ApprovalReview {
  */
 export function reviewApproval(
   grant: Grant | null,
-  resource: Pick<Resource, 'type' | 'id'>,
+  resource: { type: ResourceType; path: string },
   action: ActionName,
   decided: AccessDecision,
   now = new Date(),
@@ -39,12 +39,9 @@ function denialStands(decided: AccessDecision, reason: string, next: 'request' |
   return { context: { reason, next_action: requestAgain ? 'request' : 'none' }, requestAgain };
 }
 
-/** A grant covers the object it names (a glossary term by name, a column through its dataset). */
-function covers(grant: Grant, resource: Pick<Resource, 'type' | 'id'>, action: ActionName): boolean {
+/** A grant covers the object it names by catalog path, and a column through its dataset. */
+function covers(grant: Grant, resource: { type: ResourceType; path: string }, action: ActionName): boolean {
   if (action === 'read' && grant.tier !== 'READ') return false;
-  const paths = new Set(grant.paths);
-  if (paths.has(resource.id)) return true;
-  if (resource.type === 'glossary_term') return paths.has(`glossary:${resource.id}`);
-  if (resource.type === 'column') return paths.has(resource.id.split('.').slice(0, -1).join('.'));
-  return false;
+  if (grant.paths.includes(resource.path)) return true;
+  return resource.type === 'column' && grant.paths.includes(resource.path.split('.').slice(0, -1).join('.'));
 }

@@ -16,6 +16,7 @@ export class AuthzenRequestError extends Error {
     message: string,
     /** The access-request profile's problem type (`urn:openid:authzen:access-request:error:*`). */
     readonly problemType?: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'AuthzenRequestError';
@@ -37,7 +38,10 @@ export class AuthzenRequestError extends Error {
     return {
       status: this.status,
       body: { error: errorCodes[this.status] ?? 'error', message: this.message },
-      ...(this.status === 401 ? { headers: { 'www-authenticate': 'Basic realm="aperture authzen"' } } : {}),
+      headers: {
+        ...(this.status === 401 ? { 'www-authenticate': 'Basic realm="aperture authzen"' } : {}),
+        ...this.headers,
+      },
     };
   }
 }

@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import { databaseUnavailable, unavailableReason } from '../db/database-unavailable.ts';
 import { PepAuthenticationError } from '../identity/pep-clients/pep-client-service.ts';
+import { RateLimiter } from '../server/rate-limiter.ts';
 import { readJsonBody } from '../server/read-json-body.ts';
 import { requestIdHeader } from '../server/request-id.ts';
 import { publicOrigin } from '../server/resource-urls.ts';
@@ -18,16 +19,23 @@ import { resourceSearch } from './search-endpoint.ts';
 const maxBodyBytes = 256 * 1024;
 
 /**
+ * Failed PEP authentications one address may make per minute (per replica): each costs a scrypt
+ * verification, so guessing secrets cannot burn the CPU.
+ */
+const failedAuthenticationsPerMinute = 30;
+
+/**
  * The AuthZEN Authorization API's HTTPS JSON binding (§12) under /access/v1/, and the
  * access-request profile's endpoints beside it. Callers are registered PEP clients (HTTP Basic
  * with their client id and secret); the subjects they name are verified from the tokens they
  * forward. Transport errors are 4xx/5xx with a message; a denial is a 200 with `decision: false`.
  */
 export function authzenDoor(modules: AuthzenModules) {
+  const failures = new RateLimiter(failedAuthenticationsPerMinute);
   return async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
     const path = (request.url ?? '').split('?')[0]!;
     try {
-      writeAnswer(response, await answer(modules, request, path));
+      writeAnswer(response, await answer(modules, request, path, failures));
     } catch (error) {
       writeAnswer(response, failure(modules, error));
     }
@@ -54,6 +62,7 @@ async function answer(
   modules: AuthzenModules,
   request: http.IncomingMessage,
   path: string,
+  failures: RateLimiter,
 ): Promise<AuthzenAnswer> {
   const origin = publicOrigin(request.headers.host, modules.publicUrl);
   if (path === authzenPaths.requestSchema) {
@@ -77,7 +86,22 @@ async function answer(
   }
   const wanted = taskId === null ? 'POST' : 'GET';
   if (request.method !== wanted) throw new AuthzenRequestError(405, `use ${wanted}`);
-  const pep = await authenticatePep(modules, request.headers.authorization);
+  const address = request.socket.remoteAddress ?? 'unknown';
+  const wait = failures.waiting(address);
+  if (wait > 0) {
+    throw new AuthzenRequestError(
+      429,
+      `too many failed client authentications; retry in ${wait} s`,
+      undefined,
+      {
+        'retry-after': String(wait),
+      },
+    );
+  }
+  const pep = await authenticatePep(modules, request.headers.authorization).catch((error: unknown) => {
+    if (error instanceof AuthzenRequestError) failures.take(address);
+    throw error;
+  });
   const call: EvaluationCall = { pep, origin, requestId: String(request.headers[requestIdHeader] ?? '') };
   if (taskId !== null) return accessRequestTask(modules, call, taskId);
   const body = await readJsonBody(request, maxBodyBytes);

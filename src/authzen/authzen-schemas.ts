@@ -12,6 +12,14 @@ const properties = z.record(z.string(), z.unknown()).optional();
 export const resourceTypes = ['dataset', 'column', 'metric', 'glossary_term'] as const;
 export type ResourceType = (typeof resourceTypes)[number];
 
+/** The kind of catalog object each resource type stands for (as the slice names kinds). */
+export const catalogKindOf = {
+  dataset: 'dataset',
+  column: 'column',
+  metric: 'metric',
+  glossary_term: 'glossary',
+} as const satisfies Record<ResourceType, string>;
+
 /** discover: know it exists and what it holds; read: query it (with its masks and row filter). */
 export const actionNames = ['discover', 'read'] as const;
 export type ActionName = (typeof actionNames)[number];

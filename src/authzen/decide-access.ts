@@ -1,5 +1,5 @@
 import type { AccessExplanationShape } from '../catalog/read/catalog-reader.ts';
-import type { ActionName, Resource, ResourceType } from './authzen-schemas.ts';
+import { type ActionName, catalogKindOf, type Resource, type ResourceType } from './authzen-schemas.ts';
 
 /** A Decision of the Authorization API (§5.5): the answer and what the PEP needs to enforce it. */
 export interface Decision {
@@ -13,13 +13,16 @@ export interface AccessDecision extends Decision {
   requestable: boolean;
 }
 
-/** How the slice names the kinds AuthZEN resource types stand for. */
-const kindOf: Record<ResourceType, string> = {
-  dataset: 'dataset',
-  column: 'column',
-  metric: 'metric',
-  glossary_term: 'glossary',
-};
+/**
+ * The catalog path a resource names: glossary terms live under `glossary:`, so a term is never
+ * taken for a metric of the same name (nor a metric for a term).
+ */
+export function catalogPath(resource: Pick<Resource, 'type' | 'id'>): { type: ResourceType; path: string } {
+  return {
+    type: resource.type,
+    path: resource.type === 'glossary_term' ? `glossary:${resource.id}` : resource.id,
+  };
+}
 
 /** The one answer for an object that does not exist and one the subject may not know of. */
 export const notFound: AccessDecision = {
@@ -40,8 +43,8 @@ export function decideAccess(
   resource: Pick<Resource, 'type' | 'id'>,
   canRequest: boolean,
 ): AccessDecision {
-  const explanation = explain(resource.id);
-  if (!explanation || explanation.kind !== kindOf[resource.type]) return notFound;
+  const explanation = explain(catalogPath(resource).path);
+  if (!explanation || explanation.kind !== catalogKindOf[resource.type]) return notFound;
   const tier = explanation.tier === 'READ' ? 'read' : 'discover';
   const decision = action === 'discover' || tier === 'read';
   const context: Record<string, unknown> = {

@@ -13,6 +13,8 @@ const bindingType = 'authzen-denial+jwt';
 /** What a requestable denial binds: who was denied what, under which evaluation, until when. */
 export interface DenialBinding {
   evaluationId: string;
+  /** The PEP client the denial was answered to: only it may file the request. */
+  pepClientId: string;
   humanId: string;
   /** Agent ids, from the person's own agent to the one acting. */
   chain: string[];
@@ -27,6 +29,7 @@ const claimsSchema = z.object({
   sub: z.string(),
   chain: z.array(z.string()).min(1),
   intent: z.string(),
+  pep: z.string(),
   resource: z.object({ type: z.enum(resourceTypes), id: z.string() }),
   action: z.enum(actionNames),
   exp: z.number(),
@@ -47,7 +50,8 @@ export class DenialBindings {
     viewer: AgentViewer,
     resource: DenialBinding['resource'],
     action: DenialBinding['action'],
-    audience: string,
+    /** The PDP's identifier (the token's `aud`) and the PEP client answered. */
+    recipient: { audience: string; pepClientId: string },
     /** When the denial was decided: its freshness runs from here. */
     evaluatedAt = new Date(),
   ) {
@@ -58,18 +62,19 @@ export class DenialBindings {
     const token = await new SignJWT({
       chain: viewer.chain.map((agent) => agent.id),
       intent: viewer.intent,
+      pep: recipient.pepClientId,
       resource,
       action,
     })
       .setProtectedHeader({ alg: signingAlgorithm, kid, typ: bindingType })
       .setIssuer(this.issuer)
-      .setAudience(audience)
+      .setAudience(recipient.audience)
       .setSubject(viewer.human.id)
       .setJti(evaluationId)
       .setIssuedAt(now)
       .setExpirationTime(now + requestableDenialSeconds)
       .sign(key);
-    return { token, evaluationId, expiresAt };
+    return { token, evaluationId, evaluatedAt: new Date(now * 1000), expiresAt };
   }
 
   /** The binding a token carries, or why it is not one of ours for this PDP; `expired` when stale. */
@@ -87,11 +92,12 @@ export class DenialBindings {
       const claims = claimsSchema.safeParse(payload);
       if (!claims.success)
         return { ok: false, expired: false, message: 'denial.binding_token has malformed claims' };
-      const { jti, sub, chain, intent, resource, action, exp } = claims.data;
+      const { jti, sub, pep, chain, intent, resource, action, exp } = claims.data;
       return {
         ok: true,
         binding: {
           evaluationId: jti,
+          pepClientId: pep,
           humanId: sub,
           chain,
           intent,

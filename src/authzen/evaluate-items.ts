@@ -1,28 +1,23 @@
-import type { PepClient } from '../../generated/prisma/client.ts';
-import { viewerAuditActor } from '../identity/viewer.ts';
-import { SliceCatalogReader } from '../policy/slice/slice-catalog-reader.ts';
+import type { SliceCatalogReader } from '../policy/slice/slice-catalog-reader.ts';
 import { reviewApproval } from './approval-review.ts';
 import type { AuthzenModules } from './authzen-modules.ts';
 import { authzenPaths } from './authzen-paths.ts';
 import type { EvaluationRequest } from './authzen-schemas.ts';
-import { type AccessDecision, type Decision, decideAccess } from './decide-access.ts';
-import { type VerifiedViewer, verifySubject } from './verify-subject.ts';
+import { type AccessDecision, catalogPath, type Decision, decideAccess } from './decide-access.ts';
+import { type EvaluationCall, type SubjectReading, subjectAudit, subjectReader } from './subject-reader.ts';
+import type { VerifiedViewer } from './verify-subject.ts';
 
-/** One call's setting: who asks (the PEP), where (the PDP's identifier), under which request id. */
-export interface EvaluationCall {
-  pep: PepClient;
-  origin: string;
-  requestId: string;
+export type { EvaluationCall };
+
+interface Trail {
+  policyVersion: number;
+  decisions: Record<string, unknown>[];
 }
 
-type Verified =
-  | { ok: true; viewer: VerifiedViewer; reader: SliceCatalogReader }
-  | { ok: false; message: string };
-
 /**
- * Evaluates one or more requests against each subject's slice: each distinct subject token is
- * verified once and its slice built once; every decision is audited with its subject's chain.
- * `stopAt` ends a boxcar early (the evaluations semantics of §7.1.2).
+ * Evaluates one or more requests against each subject's slice: each distinct subject (its id,
+ * token and any act or intent it claims) is verified once and its slice built once; every decision
+ * is audited with its subject's chain. `stopAt` ends a boxcar early (the semantics of §7.1.2).
  */
 export async function evaluateItems(
   modules: AuthzenModules,
@@ -30,75 +25,55 @@ export async function evaluateItems(
   items: readonly EvaluationRequest[],
   stopAt?: (decision: Decision) => boolean,
 ): Promise<Decision[]> {
-  const subjects = new Map<string, Promise<Verified>>();
-  const audited = new Map<VerifiedViewer, { resource: string; action: string; decision: boolean }[]>();
+  const subjects = new Map<string, Promise<SubjectReading>>();
+  const trails = new Map<VerifiedViewer, Trail>();
   const decisions: Decision[] = [];
   for (const item of items) {
-    const key = `${item.subject.id}\0${item.subject.properties.token}`;
-    if (!subjects.has(key)) subjects.set(key, verified(modules, call, item));
+    const { token, act, intent } = item.subject.properties;
+    const key = JSON.stringify([item.subject.id, token, act ?? null, intent ?? null]);
+    if (!subjects.has(key)) subjects.set(key, subjectReader(modules, call, item.subject));
     const subject = await subjects.get(key)!;
-    const decision = subject.ok
-      ? await evaluateOne(modules, call, subject.viewer, subject.reader, item)
-      : {
-          decision: false,
-          context: { reason: 'subject_not_verified', error: { status: 403, message: subject.message } },
-        };
-    if (subject.ok) {
-      const trail = audited.get(subject.viewer) ?? [];
-      trail.push({
+    if (!subject.ok) {
+      decisions.push({
+        decision: false,
+        context: { reason: 'subject_not_verified', error: { status: 403, message: subject.message } },
+      });
+    } else {
+      const decision = await evaluateOne(modules, call, subject.viewer, subject.reader, item);
+      decisions.push(decision);
+      const trail = trails.get(subject.viewer) ?? {
+        policyVersion: subject.reader.policyVersion,
+        decisions: [],
+      };
+      trail.decisions.push({
         resource: `${item.resource.type}:${item.resource.id}`,
         action: item.action.name,
         decision: decision.decision,
+        ...(decision.context?.evaluation_id ? { evaluationId: decision.context.evaluation_id } : {}),
+        ...(decision.context?.approval ? { approval: (decision.context.approval as { id: string }).id } : {}),
+        ...(decision.context?.next_action ? { reason: decision.context.reason } : {}),
       });
-      audited.set(subject.viewer, trail);
+      trails.set(subject.viewer, trail);
     }
-    decisions.push(decision);
-    if (stopAt?.(decision)) break;
+    if (stopAt?.(decisions.at(-1)!)) break;
   }
-  for (const [viewer, trail] of audited) {
+  for (const [viewer, trail] of trails) {
+    const audit = subjectAudit(viewer);
     modules.auditBatcher.enqueue({
       type: 'authzen.evaluated',
-      actor: viewerAuditActor(viewer),
-      intent: viewer.kind === 'agent' ? viewer.intent : null,
+      actor: audit.actor,
+      intent: audit.intent,
+      policyVersion: trail.policyVersion,
       subject: { kind: 'pep-client', id: call.pep.id },
       payload: {
         requestId: call.requestId,
         pepClientId: call.pep.clientId,
-        ...(viewer.kind === 'agent' ? { tokenId: viewer.tokenId } : {}),
-        decisions: trail.slice(0, 200),
+        ...audit.tokenPayload,
+        decisions: trail.decisions.slice(0, 200),
       },
     });
   }
   return decisions;
-}
-
-async function verified(
-  modules: AuthzenModules,
-  call: EvaluationCall,
-  item: EvaluationRequest,
-): Promise<Verified> {
-  const subject = await verifySubject(modules.authenticator, item.subject);
-  if (!subject.ok) {
-    // A PEP naming a subject its token does not prove: one calm line and an audit event.
-    modules.logger.info(
-      { pepClient: call.pep.clientId, requestId: call.requestId },
-      `authzen subject refused: ${subject.message}`,
-    );
-    modules.auditBatcher.enqueue({
-      type: 'authzen.subject-refused',
-      actor: {},
-      subject: { kind: 'pep-client', id: call.pep.id },
-      payload: {
-        requestId: call.requestId,
-        pepClientId: call.pep.clientId,
-        claimedSubject: item.subject.id.slice(0, 320),
-        reason: subject.message,
-      },
-    });
-    return subject;
-  }
-  const slice = await modules.access.sliceFor(subject.viewer, { name: 'authzen', client: call.pep.name });
-  return { ok: true, viewer: subject.viewer, reader: new SliceCatalogReader(slice) };
 }
 
 async function evaluateOne(
@@ -122,7 +97,7 @@ async function evaluateOne(
     const id =
       typeof approval === 'object' && approval !== null ? (approval as { id?: unknown }).id : undefined;
     const grant = typeof id === 'string' ? await modules.requests.ownGrant(viewer, id) : null;
-    const review = reviewApproval(grant, item.resource, action, decided);
+    const review = reviewApproval(grant, catalogPath(item.resource), action, decided);
     context = { ...context, ...review.context };
     offerRequest = review.requestAgain;
   }
@@ -131,10 +106,10 @@ async function evaluateOne(
       viewer,
       { type: item.resource.type, id: item.resource.id },
       action,
-      call.origin,
+      { audience: call.origin, pepClientId: call.pep.id },
     );
     context.evaluation_id = binding.evaluationId;
-    context.evaluated_at = new Date().toISOString();
+    context.evaluated_at = binding.evaluatedAt.toISOString();
     context.access_request = {
       endpoint: `${call.origin}${authzenPaths.requests}`,
       template: 'aperture-jit',

@@ -1,12 +1,5 @@
-import type { ActionName, ResourceType } from './authzen-schemas.ts';
+import { type ActionName, catalogKindOf, type ResourceType } from './authzen-schemas.ts';
 import { encodePageToken, readPageToken } from './search-page-token.ts';
-
-const listedKind = {
-  dataset: 'dataset',
-  column: 'column',
-  metric: 'metric',
-  glossary_term: 'glossary',
-} as const satisfies Record<ResourceType, string>;
 
 export interface SearchPage {
   page: { next_token: string; count: number; total: number };
@@ -20,7 +13,7 @@ export type SearchOutcome = { ok: true; answer: SearchPage } | { ok: false; mess
  * page at a time. Every result is what `decideAccess` answers `true` for with the same action.
  */
 export function searchResources(
-  visiblePaths: (kind: (typeof listedKind)[ResourceType], readableOnly: boolean) => string[],
+  visiblePaths: (kind: (typeof catalogKindOf)[ResourceType], readableOnly: boolean) => string[],
   query: {
     type: ResourceType;
     action: ActionName;
@@ -29,7 +22,7 @@ export function searchResources(
     fingerprint: string;
   },
 ): SearchOutcome {
-  const paths = visiblePaths(listedKind[query.type], query.action === 'read');
+  const paths = visiblePaths(catalogKindOf[query.type], query.action === 'read');
   let start = 0;
   if (query.token !== undefined && query.token !== '') {
     const reading = readPageToken(query.token, query.fingerprint);

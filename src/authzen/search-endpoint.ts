@@ -1,12 +1,9 @@
-import { viewerAuditActor } from '../identity/viewer.ts';
-import { SliceCatalogReader } from '../policy/slice/slice-catalog-reader.ts';
 import { AuthzenRequestError } from './authzen-answers.ts';
 import type { AuthzenModules } from './authzen-modules.ts';
 import { defaultSearchPageSize, describeProblems, resourceSearchRequestSchema } from './authzen-schemas.ts';
-import type { EvaluationCall } from './evaluate-items.ts';
 import { type SearchPage, searchResources } from './resource-search.ts';
 import { searchFingerprint } from './search-page-token.ts';
-import { verifySubject } from './verify-subject.ts';
+import { type EvaluationCall, subjectAudit, subjectReader } from './subject-reader.ts';
 
 /**
  * POST /access/v1/search/resource (§8.5): the objects of one type the verified subject may
@@ -21,18 +18,9 @@ export async function resourceSearch(
   const parsed = resourceSearchRequestSchema.safeParse(body);
   if (!parsed.success) throw new AuthzenRequestError(400, describeProblems(parsed.error));
   const { subject, action, resource, context, page } = parsed.data;
-  const verified = await verifySubject(modules.authenticator, subject);
-  if (!verified.ok) {
-    modules.logger.info(
-      { pepClient: call.pep.clientId, requestId: call.requestId },
-      `authzen subject refused: ${verified.message}`,
-    );
-    throw new AuthzenRequestError(403, verified.message);
-  }
-  const { viewer } = verified;
-  const reader = new SliceCatalogReader(
-    await modules.access.sliceFor(viewer, { name: 'authzen', client: call.pep.name }),
-  );
+  const subjectRead = await subjectReader(modules, call, subject);
+  if (!subjectRead.ok) throw new AuthzenRequestError(403, subjectRead.message);
+  const { viewer, reader } = subjectRead;
   const limit = page?.limit ?? defaultSearchPageSize;
   // The search as the first request made it, and who it was for: a token fits this search alone.
   const fingerprint = searchFingerprint([
@@ -55,8 +43,8 @@ export async function resourceSearch(
   if (!outcome.ok) throw new AuthzenRequestError(400, outcome.message);
   modules.auditBatcher.enqueue({
     type: 'authzen.searched',
-    actor: viewerAuditActor(viewer),
-    intent: viewer.kind === 'agent' ? viewer.intent : null,
+    actor: subjectAudit(viewer).actor,
+    intent: subjectAudit(viewer).intent,
     policyVersion: reader.policyVersion,
     subject: { kind: 'pep-client', id: call.pep.id },
     payload: {

@@ -8,7 +8,7 @@ import {
 } from '../identity/exchange/token-exchange-request.ts';
 import type { Logger } from '../logging/logger.ts';
 import { mcpResourceUrl, publicOrigin } from '../server/resource-urls.ts';
-import { RateLimiter } from './rate-limiter.ts';
+import { RateLimiter } from '../server/rate-limiter.ts';
 import { readFormBody } from './read-form-body.ts';
 
 export const tokenEndpointPath = '/oauth/token';

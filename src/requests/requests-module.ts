@@ -301,7 +301,7 @@ export class RequestsModule {
 
   /** One of this viewer's own grants (see ownGrantsFilter), in any status; null for anyone else's. */
   ownGrant(viewer: Viewer, grantId: string): Promise<Grant | null> {
-    if (!/^[0-9a-f-]{36}$/i.test(grantId)) return Promise.resolve(null);
+    if (!isUuid(grantId)) return Promise.resolve(null);
     return this.deps.prisma.grant.findFirst({ where: { AND: [{ id: grantId }, ownGrantsFilter(viewer)] } });
   }
 

@@ -371,7 +371,7 @@ describe('submissions that do not bind to a denial', () => {
       viewer,
       { type: 'dataset', id: 'analytics.staging.stg_orders' },
       'read',
-      claims.aud as string,
+      { audience: claims.aud as string, pepClientId: claims.pep as string },
       new Date(Date.now() - 11 * 60_000),
     );
     const expired = await send(requestsUrl, {
@@ -406,7 +406,7 @@ describe('submissions that do not bind to a denial', () => {
       viewer,
       { type: 'dataset', id: 'analytics.staging.stg_orders' },
       'read',
-      claims.aud as string,
+      { audience: claims.aud as string, pepClientId: claims.pep as string },
     );
     const accepted = await send(requestsUrl, {
       authorization,

@@ -1,6 +1,7 @@
 /**
  * Fixed-window request counting per key (a client address), in memory. Each replica limits on its
- * own; it keeps one caller from burning the CPU on slow hashes and flooding the audit log.
+ * own; it keeps one caller from burning the CPU on slow hashes and flooding the audit log (the token
+ * endpoint counts every request, the AuthZEN door failed client authentications).
  */
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
@@ -20,6 +21,13 @@ export class RateLimiter {
     }
     window.count += 1;
     return window.count > this.limit ? Math.ceil((window.start + this.windowMs - now) / 1000) : 0;
+  }
+
+  /** The seconds to wait while this key is over the limit, without counting a request; else 0. */
+  waiting(key: string, now = Date.now()): number {
+    const window = this.windows.get(key);
+    if (!window || now - window.start >= this.windowMs || window.count <= this.limit) return 0;
+    return Math.ceil((window.start + this.windowMs - now) / 1000);
   }
 
   private prune(now: number): void {
