@@ -293,6 +293,55 @@ describe('access requests and their tasks', () => {
   });
 });
 
+describe('one request per denial', () => {
+  it('files one request for many concurrent submissions of one denial; a rule-decided denial cannot be filed again', async () => {
+    const { subject } = await agentSubject('racing agent');
+    const denied = readOf(subject, 'analytics.staging.stg_customers');
+    const decision = await pep.evaluate(denied);
+    const body = submissionFor(denied, decision);
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, index) =>
+        send(requestsUrl, {
+          authorization,
+          body:
+            index % 2
+              ? body
+              : { ...body, context: { justification: `Reason number ${index} for the board` } },
+        }),
+      ),
+    );
+    const filed = answers.filter((answer) => answer.status === 202);
+    // Each answer is the one task, or (while it is being filed) a conflict to ask again.
+    for (const answer of answers) expect([202, 409], JSON.stringify(answer.body)).toContain(answer.status);
+    expect(filed.length).toBeGreaterThan(0);
+    expect(new Set(filed.map((answer) => (answer.body.task as { id: string }).id)).size).toBe(1);
+    const evaluationId = decision.context?.evaluation_id as string;
+    const uses = await t.db.prisma.pepDenialUse.findMany({
+      where: { evaluationId },
+      include: { pepTask: true },
+    });
+    expect(uses).toHaveLength(1);
+    expect(await t.db.prisma.accessRequest.count({ where: { id: uses[0]!.pepTask.requestId! } })).toBe(1);
+
+    // Bob's denial a rule denies at once: presented again, it answers with that decision, never a new request.
+    const bob = await agentSubject('bob racing agent', 'bob@acme.test');
+    const bobDenied = readOf(bob.subject, customers);
+    const bobDecision = await pep.evaluate(bobDenied);
+    const first = await send(requestsUrl, { authorization, body: submissionFor(bobDenied, bobDecision) });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(first.body.task).toMatchObject({ status: 'denied' });
+    const again = await send(requestsUrl, {
+      authorization,
+      body: {
+        ...submissionFor(bobDenied, bobDecision),
+        context: { justification: 'Asking once more, differently' },
+      },
+    });
+    expect(again.status).toBe(201);
+    expect((again.body.task as { id: string }).id).toBe((first.body.task as { id: string }).id);
+  });
+});
+
 describe('submissions that do not bind to a denial', () => {
   it('refuses a binding token of another subject, resource or action, a missing or a tampered one', async () => {
     const { subject } = await agentSubject('binding agent');
