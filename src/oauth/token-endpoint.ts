@@ -1,14 +1,17 @@
 import type http from 'node:http';
+import type { z } from 'zod';
 import { databaseUnavailable, unavailableReason } from '../db/database-unavailable.ts';
+import { idJagRequestSchema, jwtBearerGrantType } from '../identity/exchange/id-jag-request.ts';
 import { OAuthError } from '../identity/exchange/oauth-error.ts';
 import type { TokenExchange } from '../identity/exchange/token-exchange.ts';
 import {
   type ClientCredentials,
   tokenExchangeRequestSchema,
 } from '../identity/exchange/token-exchange-request.ts';
+import { tokenExchangeGrantType } from '../identity/tokens/token-types.ts';
 import type { Logger } from '../logging/logger.ts';
-import { mcpResourceUrl, publicOrigin } from '../server/resource-urls.ts';
 import { RateLimiter } from '../server/rate-limiter.ts';
+import { mcpResourceUrl, publicOrigin } from '../server/resource-urls.ts';
 import { readFormBody } from './read-form-body.ts';
 
 export const tokenEndpointPath = '/oauth/token';
@@ -16,8 +19,9 @@ export const tokenEndpointPath = '/oauth/token';
 const maxBodyBytes = 32 * 1024;
 
 /**
- * POST /oauth/token: the HTTP side of RFC 8693 token exchange (form parsing, client credentials
- * from HTTP Basic or the body, RFC 6749 error responses). The exchange itself is the domain's.
+ * POST /oauth/token: the HTTP side of RFC 8693 token exchange and of the ID-JAG grant (RFC 7523
+ * jwt-bearer with an enterprise provider's identity assertion): form parsing, client credentials
+ * from HTTP Basic or the body, RFC 6749 error responses. The grants themselves are the domain's.
  */
 export function tokenEndpoint(
   exchange: TokenExchange,
@@ -50,20 +54,22 @@ export function tokenEndpoint(
       const params = body.params;
       const repeated = [...new Set(params.keys())].find((key) => params.getAll(key).length > 1);
       if (repeated) throw new OAuthError('invalid_request', `parameter ${repeated} is repeated`);
-      if (params.get('grant_type') !== null && !/token-exchange$/.test(params.get('grant_type')!)) {
+      const grantType = params.get('grant_type');
+      if (grantType !== null && grantType !== jwtBearerGrantType && !/token-exchange$/.test(grantType)) {
         send(response, 400, {
           error: 'unsupported_grant_type',
-          error_description: 'only token exchange (RFC 8693) is supported',
+          error_description: `the grants supported are token exchange (${tokenExchangeGrantType}) and ID-JAG (${jwtBearerGrantType})`,
         });
         return;
       }
       const client = clientCredentials(request.headers.authorization, params);
-      const parsed = tokenExchangeRequestSchema.safeParse(Object.fromEntries(params));
-      if (!parsed.success)
-        throw new OAuthError('invalid_request', parsed.error.issues.map((issue) => issue.message).join('; '));
       // RFC 8707: a token may be asked for this server's MCP endpoint, and is then bound to it.
       const resources = [mcpResourceUrl(publicOrigin(request.headers.host, publicUrl))];
-      const result = await exchange.exchange(parsed.data, client, resources);
+      const form = Object.fromEntries(params);
+      const result =
+        grantType === jwtBearerGrantType
+          ? await exchange.idJag.redeem(parsed(idJagRequestSchema, form), client, resources)
+          : await exchange.exchange(parsed(tokenExchangeRequestSchema, form), client, resources);
       send(response, 200, result);
     } catch (error) {
       const unavailable = error instanceof OAuthError ? undefined : databaseUnavailable(error);
@@ -88,6 +94,14 @@ export function tokenEndpoint(
       send(response, error.status, { error: error.code, error_description: error.description }, headers);
     }
   };
+}
+
+/** The form's parameters as the grant's schema reads them, or invalid_request saying what is wrong. */
+function parsed<T>(schema: z.ZodType<T>, form: Record<string, string>): T {
+  const result = schema.safeParse(form);
+  if (!result.success)
+    throw new OAuthError('invalid_request', result.error.issues.map((issue) => issue.message).join('; '));
+  return result.data;
 }
 
 /** client_secret_basic (RFC 6749 §2.3.1: form-encoded id and secret) or client_secret_post, not both. */

@@ -7,7 +7,8 @@ import { exportJWK, exportSPKI, generateKeyPair, type JWK, SignJWT } from 'jose'
  * loopback, and tokens for any email with any claims, validity or signing key.
  */
 export class TestIdentityProvider {
-  readonly issuer = 'https://idp.test.example';
+  /** `issuer`: another provider than the default one (an Okta org, an Auth0 tenant, an Entra tenant). */
+  constructor(readonly issuer = 'https://idp.test.example') {}
   /** Tokens for the human's own API calls. */
   readonly audience = 'aperture';
   /** Tokens a human hands to an agent, which can only exchange them. */
@@ -16,8 +17,8 @@ export class TestIdentityProvider {
   private server: Server | undefined;
   jwksUrl = '';
 
-  static async create(): Promise<TestIdentityProvider> {
-    const idp = new TestIdentityProvider();
+  static async create(issuer?: string): Promise<TestIdentityProvider> {
+    const idp = new TestIdentityProvider(issuer);
     await idp.addKey('key-1');
     return idp;
   }
@@ -87,6 +88,24 @@ export class TestIdentityProvider {
       .setExpirationTime(now + (options.expiresInSeconds ?? 3600))
       .sign(key.privateKey);
   }
+
+  /**
+   * Any payload, signed as given (no claim added): the vendors' published token shapes, ID-JAGs
+   * (`typ: 'oauth-id-jag+jwt'`), and the malformed ones attackers send.
+   */
+  async sign(payload: Record<string, unknown>, options: SignOptions = {}): Promise<string> {
+    const key = options.kid ? this.keys.find((candidate) => candidate.kid === options.kid)! : this.keys[0]!;
+    return new SignJWT(payload)
+      .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: options.typ ?? 'JWT' })
+      .sign(key.privateKey);
+  }
+}
+
+/** Options of TestIdentityProvider.sign: the header and key a token is signed with. */
+export interface SignOptions {
+  /** The `typ` header; default `JWT`. */
+  typ?: string;
+  kid?: string;
 }
 
 /** An unsigned JWT (`alg: none`) with the given payload. */

@@ -2,10 +2,13 @@ import {
   createLocalJWKSet,
   createRemoteJWKSet,
   decodeJwt,
+  decodeProtectedHeader,
   importSPKI,
+  type JWTPayload,
   type JWTVerifyGetKey,
   jwtVerify,
 } from 'jose';
+import { actorClaimNames } from '../enterprise/actor-claims.ts';
 import type { IdentityConfig } from '../identity-config.ts';
 import type { PersonKey } from '../state/identity-state.ts';
 import { joseRefusal, TokenRefusedError } from '../token-refusal.ts';
@@ -22,6 +25,22 @@ export interface VerifiedHumanToken {
   issuer: string;
   person: PersonKey;
   expiresAt: Date;
+  /**
+   * The claims that name agents acting for the person (`act`, Okta's `delegated_through`, Entra's
+   * facets, `sub_profile`, ...), for src/identity/enterprise to read; nothing else of the token.
+   */
+  actorClaims: Record<string, unknown>;
+}
+
+/** The `typ` header an ID-JAG must carry (draft-ietf-oauth-identity-assertion-authz-grant). */
+export const idJagType = 'oauth-id-jag+jwt';
+
+/** A verified ID-JAG: the person, the client it was issued for, and its single-use id. */
+export interface VerifiedIdJag extends VerifiedHumanToken {
+  jti: string;
+  clientId: string;
+  /** Its `resource` claim (RFC 8707 resource indicators); empty when it has none. */
+  resources: string[];
 }
 
 interface TrustedIssuer {
@@ -47,6 +66,8 @@ export class HumanTokenVerifier {
     private readonly issuers: ReadonlyMap<string, TrustedIssuer>,
     /** Why this server does not trust the development issuer; null when it does. */
     private readonly devIssuerOff: string | null,
+    /** aperture's issuer: the `aud` an ID-JAG carries unless its provider says otherwise. */
+    private readonly apertureIssuer: string,
   ) {}
 
   static async create(config: IdentityConfig): Promise<HumanTokenVerifier> {
@@ -75,7 +96,7 @@ export class HumanTokenVerifier {
         keys: createLocalJWKSet({ keys: [{ ...key.publicJwk, kid: key.kid, alg: 'EdDSA' }] }),
       });
     }
-    return new HumanTokenVerifier(issuers, config.devIssuerOff);
+    return new HumanTokenVerifier(issuers, config.devIssuerOff, config.issuer);
   }
 
   /** `use`: `exchange` for a subject token an agent presents, `api` for a human calling aperture. */
@@ -129,25 +150,86 @@ export class HumanTokenVerifier {
     const audiences = typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []);
     const wanted = use === 'exchange' ? config.audience : config.apiAudience;
     if (!wanted || !audiences.includes(wanted)) throw wrongUseRefusal(config, use);
-    const value = config.claim === 'email' ? payload.email : payload.sub;
-    if (typeof value !== 'string' || value === '')
-      throw new TokenRefusedError('no_identity_claim', `the identity token has no ${config.claim} claim`);
-    if (config.claim === 'email') {
-      // A provider that says the address is unverified does not vouch for it.
-      if (payload.email_verified === false)
-        throw new TokenRefusedError('unverified_email', 'the identity token has an unverified email');
-      const domain = value.toLowerCase().split('@')[1] ?? '';
-      if (config.allowedEmailDomains && !config.allowedEmailDomains.includes(domain)) {
-        throw new TokenRefusedError(
-          'email_domain_not_allowed',
-          `${issuer} may not vouch for addresses at ${domain}`,
-        );
-      }
+    if (use === 'api' && namesAgents(payload)) {
+      // An agent holding a person's token that names it as actor must not call the API as the person.
+      throw new TokenRefusedError(
+        'exchange_only',
+        'this token names agents acting for the person (actor claims): an agent exchanges it at /oauth/token for a delegation token, and never calls the API as the person',
+      );
     }
+    return { issuer, ...personOf(payload, config), actorClaims: actorClaimsOf(payload) };
+  }
+
+  /**
+   * Verifies an ID-JAG an agent redeems at /oauth/token (RFC 7523 jwt-bearer grant): `typ`
+   * exactly `oauth-id-jag+jwt`, from a provider configured with `idJag`, signed with one of its
+   * asymmetric algorithms, `aud` aperture's issuer (or the provider's `idJag.audience`), and
+   * `iss`, `sub`, `client_id`, `jti`, `exp` and `iat` present. Single use is the caller's to enforce.
+   */
+  async verifyIdJag(token: string): Promise<VerifiedIdJag> {
+    let typ: unknown;
+    let issuer: string | undefined;
+    try {
+      typ = decodeProtectedHeader(token).typ;
+      issuer = decodeJwt(token).iss;
+    } catch {
+      throw new TokenRefusedError('not_a_jwt', 'the assertion is not a JWT');
+    }
+    if (typ !== idJagType) {
+      throw new TokenRefusedError(
+        'wrong_type',
+        `the assertion's typ header is ${typeof typ === 'string' ? JSON.stringify(typ.slice(0, 40)) : 'missing'}: an ID-JAG has typ ${idJagType}`,
+      );
+    }
+    const trusted = issuer ? this.issuers.get(issuer) : undefined;
+    if (!issuer || !trusted || issuer === devIssuer) {
+      throw new TokenRefusedError(
+        'untrusted_issuer',
+        'the ID-JAG was not issued by a trusted identity provider',
+      );
+    }
+    const { config } = trusted;
+    if (!config.idJag) {
+      throw new TokenRefusedError(
+        'untrusted_issuer',
+        `${issuer} is not configured to issue ID-JAGs (add idJag to its entry in APERTURE_IDENTITY_PROVIDERS)`,
+      );
+    }
+    const audience = config.idJag.audience ?? this.apertureIssuer;
+    let payload: JWTPayload;
+    try {
+      const options = {
+        issuer: config.issuer,
+        audience,
+        typ: idJagType,
+        algorithms: [...config.algorithms],
+        requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id'],
+      };
+      ({ payload } =
+        typeof trusted.keys === 'function'
+          ? await jwtVerify(token, trusted.keys, options)
+          : await jwtVerify(token, trusted.keys, options));
+    } catch (error) {
+      const refusal = joseRefusal(error, 'the ID-JAG');
+      if (refusal.reason === 'wrong_audience')
+        throw new TokenRefusedError('wrong_audience', `the ID-JAG's aud must be ${audience}`);
+      throw refusal;
+    }
+    const { jti, client_id: clientId, resource } = payload;
+    if (typeof jti !== 'string' || jti === '' || jti.length > 255)
+      throw new TokenRefusedError('malformed_claims', 'the ID-JAG has no usable jti');
+    if (typeof clientId !== 'string' || clientId === '' || clientId.length > 255)
+      throw new TokenRefusedError('malformed_claims', 'the ID-JAG has no usable client_id');
+    const resources = resource === undefined ? [] : Array.isArray(resource) ? resource : [resource];
+    if (!resources.every((value): value is string => typeof value === 'string' && value.length <= 500))
+      throw new TokenRefusedError('malformed_claims', 'the ID-JAG has a malformed resource claim');
     return {
       issuer,
-      person: config.claim === 'email' ? { email: value.toLowerCase() } : { subject: value },
-      expiresAt: new Date((payload.exp ?? 0) * 1000),
+      ...personOf(payload, config),
+      actorClaims: actorClaimsOf(payload),
+      jti,
+      clientId,
+      resources,
     };
   }
 
@@ -180,6 +262,53 @@ export class HumanTokenVerifier {
     }
     return refusal;
   }
+}
+
+/** The person a verified token names, as its provider's `claim` says, and when it expires. */
+function personOf(
+  payload: JWTPayload,
+  config: IdentityProviderConfig,
+): Pick<VerifiedHumanToken, 'person' | 'expiresAt'> {
+  const value = config.claim === 'email' ? payload.email : payload.sub;
+  if (typeof value !== 'string' || value === '')
+    throw new TokenRefusedError('no_identity_claim', `the identity token has no ${config.claim} claim`);
+  if (config.claim === 'email') {
+    // A provider that says the address is unverified does not vouch for it.
+    if (payload.email_verified === false)
+      throw new TokenRefusedError('unverified_email', 'the identity token has an unverified email');
+    const domain = value.toLowerCase().split('@')[1] ?? '';
+    if (config.allowedEmailDomains && !config.allowedEmailDomains.includes(domain)) {
+      throw new TokenRefusedError(
+        'email_domain_not_allowed',
+        `${config.issuer} may not vouch for addresses at ${domain}`,
+      );
+    }
+  }
+  return {
+    person: config.claim === 'email' ? { email: value.toLowerCase() } : { subject: value },
+    expiresAt: new Date((payload.exp ?? 0) * 1000),
+  };
+}
+
+/**
+ * Whether a token's claims name an acting agent in any vendor's shape: `act`, Okta's
+ * `delegated_through`, or an Entra actor facet that is not plain (Entra's `idtyp` alone is not).
+ */
+function namesAgents(payload: JWTPayload): boolean {
+  const facets = payload.xms_act_fct;
+  return (
+    payload.act !== undefined ||
+    payload.delegated_through !== undefined ||
+    (facets !== undefined &&
+      (typeof facets !== 'string' || /(^|\s)11(\s|$)/.test(facets) || !/^[\d\s]*$/.test(facets)))
+  );
+}
+
+/** The payload's actor claims (see actorClaimNames), and nothing else. */
+function actorClaimsOf(payload: JWTPayload): Record<string, unknown> {
+  const claims: Record<string, unknown> = {};
+  for (const name of actorClaimNames) if (payload[name] !== undefined) claims[name] = payload[name];
+  return claims;
 }
 
 /**

@@ -47,6 +47,12 @@ export const identityProviderSchema = z
     /** How long fetched keys are trusted, and the least time between two fetches (an unknown `kid` triggers one). */
     jwksCacheSeconds: z.number().int().min(0).max(86_400).default(600),
     jwksCooldownSeconds: z.number().int().min(0).max(3_600).default(30),
+    /**
+     * Opt-in: this provider issues ID-JAGs (draft-ietf-oauth-identity-assertion-authz-grant, "Cross
+     * App Access") that agents redeem at /oauth/token with the jwt-bearer grant. `audience`: the
+     * `aud` they must carry; default aperture's issuer (APERTURE_ISSUER), as the draft says.
+     */
+    idJag: z.object({ audience: audience.optional() }).strict().optional(),
   })
   .strict()
   .refine((provider) => Boolean(provider.jwksUri) !== Boolean(provider.publicKeyPem), {
