@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exchangeToken } from '../support/oauth-client.ts';
@@ -53,34 +54,70 @@ const basic = (clientId: string, clientSecret: string) =>
   `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`;
 const basicOf = (pep: Pep) => basic(pep.clientId, pep.clientSecret);
 
-async function send(
+/**
+ * An HTTP call to the service from a local address of our choosing (any of 127/8 reaches it): the
+ * door throttles failed client authentications per address, so each attack that fails on purpose
+ * comes from its own address and the honest calls of the other tests from 127.0.0.1.
+ */
+function send(
   method: 'GET' | 'POST',
   path: string,
   authorization: string | null,
   body?: unknown,
   headers: Record<string, string> = {},
+  from = '127.0.0.1',
 ): Promise<Reply> {
-  const response = await fetch(`${t.world.service.url}${path}`, {
-    method,
-    headers: {
-      ...(authorization !== null ? { authorization } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...headers,
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  const url = new URL(`${t.world.service.url}${path}`);
+  // A string is sent as it is (a body that is not JSON); anything else as JSON.
+  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        method,
+        localAddress: from,
+        headers: {
+          ...(authorization !== null ? { authorization } : {}),
+          ...(payload !== undefined
+            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+            : {}),
+          ...headers,
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            parsed = undefined;
+          }
+          const answered = new Headers();
+          for (const [name, value] of Object.entries(response.headers)) {
+            if (value !== undefined) answered.set(name, Array.isArray(value) ? value.join(', ') : value);
+          }
+          resolve({ status: response.statusCode ?? 0, text, body: parsed, headers: answered });
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
   });
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: response.status, text, body: parsed, headers: response.headers };
 }
 
-const post = (pep: Pep | string | null, path: string, body: unknown, headers?: Record<string, string>) =>
-  send('POST', path, typeof pep === 'string' || pep === null ? pep : basicOf(pep), body, headers);
+const post = (
+  pep: Pep | string | null,
+  path: string,
+  body: unknown,
+  headers?: Record<string, string>,
+  from?: string,
+) => send('POST', path, typeof pep === 'string' || pep === null ? pep : basicOf(pep), body, headers, from);
 
 async function governance<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const result = (await t.world.governance.run(query, variables)) as { data?: T; errors?: unknown };
@@ -155,16 +192,17 @@ describe('PEP client authentication', () => {
       message: 'client authentication is required: send the PEP client id and secret with HTTP Basic',
     };
     for (const path of [paths.evaluation, paths.evaluations, paths.search, paths.requests]) {
-      const reply = await post(null, path, body());
+      const reply = await post(null, path, body(), {}, '127.0.0.11');
       expect(reply.status, path).toBe(401);
       expect(reply.body).toEqual(required);
       expect(reply.headers.get('www-authenticate')).toBe('Basic realm="aperture authzen"');
       // A body that does not even parse is not looked at before the caller is known.
-      expect((await send('POST', path, null, undefined, { 'content-type': 'application/json' })).status).toBe(
-        401,
-      );
+      expect(
+        (await send('POST', path, null, undefined, { 'content-type': 'application/json' }, '127.0.0.11'))
+          .status,
+      ).toBe(401);
     }
-    const task = await send('GET', `${paths.requests}/${randomUUID()}`, null);
+    const task = await send('GET', `${paths.requests}/${randomUUID()}`, null, undefined, {}, '127.0.0.11');
     expect(task.status).toBe(401);
     expect(task.body).toEqual(required);
   });
@@ -174,15 +212,31 @@ describe('PEP client authentication', () => {
       basic(gateway.clientId, `${gateway.clientSecret}x`),
       paths.evaluation,
       body(),
+      {},
+      '127.0.0.12',
     );
     const unknownId = await post(
       basic(`pep_${randomUUID()}`, gateway.clientSecret),
       paths.evaluation,
       body(),
+      {},
+      '127.0.0.12',
     );
     const agent = await t.world.agentCredentials('SQL agent');
-    const agentAsPep = await post(basic(agent.clientId, agent.clientSecret), paths.evaluation, body());
-    const swapped = await post(basic(otherGateway.clientId, gateway.clientSecret), paths.evaluation, body());
+    const agentAsPep = await post(
+      basic(agent.clientId, agent.clientSecret),
+      paths.evaluation,
+      body(),
+      {},
+      '127.0.0.12',
+    );
+    const swapped = await post(
+      basic(otherGateway.clientId, gateway.clientSecret),
+      paths.evaluation,
+      body(),
+      {},
+      '127.0.0.12',
+    );
     for (const reply of [wrongSecret, unknownId, agentAsPep, swapped]) {
       expect(reply.status).toBe(401);
       expect(reply.text).toBe(wrongSecret.text);
@@ -209,7 +263,7 @@ describe('PEP client authentication', () => {
       `${basicOf(gateway).slice(0, -4)}`,
     ];
     for (const authorization of garbage) {
-      const reply = await post(authorization, paths.evaluation, body());
+      const reply = await post(authorization, paths.evaluation, body(), {}, '127.0.0.13');
       expect(reply.status, authorization.slice(0, 60)).toBe(401);
       expect(reply.body.error).toBe('unauthorized');
       expect(reply.body).not.toHaveProperty('decision');
@@ -219,18 +273,18 @@ describe('PEP client authentication', () => {
   it('a rotated-away secret, a suspended client and a retired client are refused at their next call', async () => {
     const pep = await registerPep('short-lived gateway');
     const failed = { error: 'unauthorized', message: 'client authentication failed' };
-    expect((await post(pep, paths.evaluation, body())).status).toBe(200);
+    expect((await post(pep, paths.evaluation, body(), {}, '127.0.0.14')).status).toBe(200);
 
     const rotated = await governance<{ rotatePepClientSecret: { clientSecret: string } }>(
       'mutation ($id: String!) { rotatePepClientSecret(clientId: $id) { clientSecret } }',
       { id: pep.clientId },
     );
-    const old = await post(pep, paths.evaluation, body());
+    const old = await post(pep, paths.evaluation, body(), {}, '127.0.0.14');
     expect(old.status).toBe(401);
     expect(old.body).toEqual(failed);
     const renewed = { clientId: pep.clientId, clientSecret: rotated.rotatePepClientSecret.clientSecret };
     secrets.add(renewed.clientSecret);
-    expect((await post(renewed, paths.evaluation, body())).status).toBe(200);
+    expect((await post(renewed, paths.evaluation, body(), {}, '127.0.0.14')).status).toBe(200);
 
     await governance(
       'mutation ($id: String!) { suspendPepClient(clientId: $id, reason: "leaked") { status } }',
@@ -239,19 +293,19 @@ describe('PEP client authentication', () => {
       },
     );
     for (const path of [paths.evaluation, paths.evaluations, paths.search, paths.requests]) {
-      const reply = await post(renewed, path, body());
+      const reply = await post(renewed, path, body(), {}, '127.0.0.14');
       expect(reply.status, path).toBe(401);
       expect(reply.body).toEqual(failed);
     }
     await governance('mutation ($id: String!) { reactivatePepClient(clientId: $id) { status } }', {
       id: pep.clientId,
     });
-    expect((await post(renewed, paths.evaluation, body())).status).toBe(200);
+    expect((await post(renewed, paths.evaluation, body(), {}, '127.0.0.14')).status).toBe(200);
 
     await governance('mutation ($id: String!) { retirePepClient(clientId: $id) { status } }', {
       id: pep.clientId,
     });
-    const retired = await post(renewed, paths.evaluation, body());
+    const retired = await post(renewed, paths.evaluation, body(), {}, '127.0.0.14');
     expect(retired.status).toBe(401);
     expect(retired.body).toEqual(failed);
     // Retired is for good: reactivating it is refused, and it stays refused.
@@ -260,7 +314,33 @@ describe('PEP client authentication', () => {
       { id: pep.clientId },
     )) as { errors?: { extensions?: { code?: string } }[] };
     expect(back.errors?.[0]?.extensions?.code).toBeDefined();
-    expect((await post(renewed, paths.evaluation, body())).status).toBe(401);
+    expect((await post(renewed, paths.evaluation, body(), {}, '127.0.0.14')).status).toBe(401);
+  });
+  it('failed authentications are throttled per address: past 30 a minute, a 429 with Retry-After, before any secret is checked', async () => {
+    const attacker = '127.0.0.20';
+    const guess = () => post(basic(gateway.clientId, randomUUID()), paths.evaluation, body(), {}, attacker);
+    let refused = 0;
+    let throttled = await guess();
+    while (throttled.status === 401 && refused < 40) {
+      refused += 1;
+      throttled = await guess();
+    }
+    // About 30 guesses a minute (the failure that crosses the limit may still be answered).
+    expect(refused).toBeGreaterThanOrEqual(30);
+    expect(refused).toBeLessThanOrEqual(31);
+    expect(throttled.status).toBe(429);
+    expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(throttled.body).toEqual({
+      error: 'too_many_requests',
+      message: expect.stringMatching(/failed client authentications/),
+    });
+    // Even the right secret from that address waits: the guesser learns nothing more this minute.
+    const right = await post(gateway, paths.evaluation, body(), {}, attacker);
+    expect(right.status).toBe(429);
+    expect(right.body).not.toHaveProperty('decision');
+    // Other addresses are not held up.
+    expect((await post(gateway, paths.evaluation, body(), {}, '127.0.0.21')).status).toBe(200);
+    expect((await post(gateway, paths.evaluation, body())).status).toBe(200);
   });
 });
 
@@ -934,6 +1014,103 @@ describe('denial bindings work only for the denial they bind', () => {
     expect(elsewhere.status).toBe(400);
     expect(elsewhere.body.type).toBe('urn:openid:authzen:access-request:error:invalid_denial_binding');
     expect(elsewhere.text).not.toContain(filed.body.task.id);
+    expect(await requestState()).toBe(before);
+  });
+});
+
+// ---- bad input and limits ----------------------------------------------------------------------
+
+describe('bad input and limits', () => {
+  it('oversized, malformed and out-of-range requests are clear 4xx answers that decide nothing', async () => {
+    const subject = subjectOf(ana, anaAgent);
+    const before = await requestState();
+    const cases: [string, string, unknown, number][] = [
+      [
+        'a body over 256 KiB',
+        paths.evaluation,
+        { ...evaluationOf(subject, publicSeed), pad: 'x'.repeat(300_000) },
+        413,
+      ],
+      ['a body that is not JSON', paths.evaluation, '{"subject":', 400],
+      ['a JSON array', paths.evaluations, [evaluationOf(subject, publicSeed)], 400],
+      [
+        '201 evaluations',
+        paths.evaluations,
+        {
+          subject,
+          action: { name: 'read' },
+          evaluations: Array.from({ length: 201 }, () => ({ resource: publicSeed })),
+        },
+        400,
+      ],
+      [
+        'an unknown resource type',
+        paths.evaluation,
+        evaluationOf(subject, { type: 'table', id: publicSeed.id }),
+        400,
+      ],
+      ['an unknown action', paths.evaluation, evaluationOf(subject, publicSeed, 'write'), 400],
+      [
+        'a resource id of 1001 characters',
+        paths.evaluation,
+        evaluationOf(subject, { type: 'dataset', id: 'a'.repeat(1001) }),
+        400,
+      ],
+      [
+        'an evaluation item without a resource',
+        paths.evaluations,
+        { subject, action: { name: 'read' }, evaluations: [{}] },
+        400,
+      ],
+      [
+        'an unknown semantic',
+        paths.evaluations,
+        {
+          subject,
+          action: { name: 'read' },
+          evaluations: [{ resource: publicSeed }],
+          options: { evaluations_semantic: 'permit_always' },
+        },
+        400,
+      ],
+      [
+        'page.limit 501',
+        paths.search,
+        { subject, action: { name: 'read' }, resource: { type: 'dataset' }, page: { limit: 501 } },
+        400,
+      ],
+      [
+        'page.limit -1',
+        paths.search,
+        { subject, action: { name: 'read' }, resource: { type: 'dataset' }, page: { limit: -1 } },
+        400,
+      ],
+      [
+        'a page token of 2001 characters',
+        paths.search,
+        {
+          subject,
+          action: { name: 'read' },
+          resource: { type: 'dataset' },
+          page: { token: 'a'.repeat(2001) },
+        },
+        400,
+      ],
+      [
+        'a subject token of 20 000 characters',
+        paths.evaluation,
+        evaluationOf(subjectOf(ana, 'a'.repeat(20_000)), publicSeed),
+        400,
+      ],
+    ];
+    for (const [what, path, body, status] of cases) {
+      const reply = await post(gateway, path, body);
+      expect(reply.status, what).toBe(status);
+      expect(reply.body.message, what).toEqual(expect.any(String));
+      expect(reply.body).not.toHaveProperty('decision');
+      expect(reply.body).not.toHaveProperty('evaluations');
+      expect(reply.body).not.toHaveProperty('results');
+    }
     expect(await requestState()).toBe(before);
   });
 });
