@@ -86,22 +86,28 @@ async function answer(
   }
   const wanted = taskId === null ? 'POST' : 'GET';
   if (request.method !== wanted) throw new AuthzenRequestError(405, `use ${wanted}`);
+  // Throttled only where a secret must be hashed: a PEP whose secret was verified recently is
+  // never locked out by someone failing from the same address.
   const address = request.socket.remoteAddress ?? 'unknown';
-  const wait = failures.waiting(address);
-  if (wait > 0) {
-    throw new AuthzenRequestError(
-      429,
-      `too many failed client authentications; retry in ${wait} s`,
-      undefined,
-      {
-        'retry-after': String(wait),
-      },
-    );
-  }
-  const pep = await authenticatePep(modules, request.headers.authorization).catch((error: unknown) => {
-    if (error instanceof AuthzenRequestError) failures.take(address);
-    throw error;
-  });
+  const throttle = () => {
+    const wait = failures.waiting(address);
+    if (wait > 0) {
+      throw new AuthzenRequestError(
+        429,
+        `too many failed client authentications; retry in ${wait} s`,
+        undefined,
+        {
+          'retry-after': String(wait),
+        },
+      );
+    }
+  };
+  const pep = await authenticatePep(modules, request.headers.authorization, throttle).catch(
+    (error: unknown) => {
+      if (error instanceof AuthzenRequestError && error.status === 401) failures.take(address);
+      throw error;
+    },
+  );
   const call: EvaluationCall = { pep, origin, requestId: String(request.headers[requestIdHeader] ?? '') };
   if (taskId !== null) return accessRequestTask(modules, call, taskId);
   const body = await readJsonBody(request, maxBodyBytes);
@@ -121,7 +127,11 @@ async function answer(
   );
 }
 
-async function authenticatePep(modules: AuthzenModules, authorization: string | undefined) {
+async function authenticatePep(
+  modules: AuthzenModules,
+  authorization: string | undefined,
+  beforeHashing: () => void,
+) {
   const credentials = basicCredentials(authorization);
   if (credentials === 'malformed') {
     throw new AuthzenRequestError(
@@ -130,7 +140,7 @@ async function authenticatePep(modules: AuthzenModules, authorization: string | 
     );
   }
   try {
-    return await modules.pepClients.authenticate(credentials);
+    return await modules.pepClients.authenticate(credentials, beforeHashing);
   } catch (error) {
     if (!(error instanceof PepAuthenticationError)) throw error;
     throw new AuthzenRequestError(

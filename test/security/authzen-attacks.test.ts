@@ -316,7 +316,7 @@ describe('PEP client authentication', () => {
     expect(back.errors?.[0]?.extensions?.code).toBeDefined();
     expect((await post(renewed, paths.evaluation, body(), {}, '127.0.0.14')).status).toBe(401);
   });
-  it('failed authentications are throttled per address: past 30 a minute, a 429 with Retry-After, before any secret is checked', async () => {
+  it('failed authentications are throttled per address: past 30 a minute, a 429 with Retry-After before any secret is hashed; a PEP verified recently is still served', async () => {
     const attacker = '127.0.0.20';
     const guess = () => post(basic(gateway.clientId, randomUUID()), paths.evaluation, body(), {}, attacker);
     let refused = 0;
@@ -334,8 +334,19 @@ describe('PEP client authentication', () => {
       error: 'too_many_requests',
       message: expect.stringMatching(/failed client authentications/),
     });
-    // Even the right secret from that address waits: the guesser learns nothing more this minute.
-    const right = await post(gateway, paths.evaluation, body(), {}, attacker);
+    // A PEP whose secret was verified recently pays no hash, so it is still served from that
+    // address: a guesser sharing it (a NAT, a gateway host) cannot lock it out.
+    expect((await post(gateway, paths.evaluation, body(), {}, attacker)).status).toBe(200);
+    // Any secret that would have to be hashed waits, the right one too: the guesser learns nothing
+    // more this minute.
+    const registered = (await t.world.governance.run(
+      'mutation { registerPepClient(input: { name: "throttled newcomer" }) { clientSecret pepClient { clientId } } }',
+    )) as { data: { registerPepClient: { clientSecret: string; pepClient: { clientId: string } } } };
+    const newcomer = basic(
+      registered.data.registerPepClient.pepClient.clientId,
+      registered.data.registerPepClient.clientSecret,
+    );
+    const right = await post(newcomer, paths.evaluation, body(), {}, attacker);
     expect(right.status).toBe(429);
     expect(right.body).not.toHaveProperty('decision');
     // Other addresses are not held up.

@@ -153,6 +153,8 @@ export class PepClientService {
    */
   async authenticate(
     credentials: { clientId: string; clientSecret: string } | undefined,
+    /** Runs before a secret is hashed (none recently verified matches): a throttle may refuse here. */
+    beforeHashing: () => void = () => {},
   ): Promise<PepClient> {
     if (!credentials) throw new PepAuthenticationError('missing');
     const client = await this.deps.prisma.pepClient.findUnique({
@@ -161,6 +163,7 @@ export class PepClientService {
     const cacheKey = client ? `${client.id}:${client.secretHash}` : '';
     let matched = client !== null && this.verified.has(cacheKey, credentials.clientSecret);
     if (!matched) {
+      beforeHashing();
       const ok = await verifyClientSecret(
         credentials.clientSecret,
         client?.secretHash ?? unmatchableSecretHash,
