@@ -341,11 +341,12 @@ describe('PEP client authentication', () => {
     // more this minute.
     const registered = (await t.world.governance.run(
       'mutation { registerPepClient(input: { name: "throttled newcomer" }) { clientSecret pepClient { clientId } } }',
-    )) as { data: { registerPepClient: { clientSecret: string; pepClient: { clientId: string } } } };
-    const newcomer = basic(
-      registered.data.registerPepClient.pepClient.clientId,
-      registered.data.registerPepClient.clientSecret,
-    );
+    )) as { data?: Record<string, unknown> };
+    const { pepClient, clientSecret } = registered.data?.registerPepClient as {
+      clientSecret: string;
+      pepClient: { clientId: string };
+    };
+    const newcomer = basic(pepClient.clientId, clientSecret);
     const right = await post(newcomer, paths.evaluation, body(), {}, attacker);
     expect(right.status).toBe(429);
     expect(right.body).not.toHaveProperty('decision');
