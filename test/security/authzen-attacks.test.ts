@@ -342,7 +342,7 @@ describe('PEP client authentication', () => {
     const registered = (await t.world.governance.run(
       'mutation { registerPepClient(input: { name: "throttled newcomer" }) { clientSecret pepClient { clientId } } }',
     )) as { data?: Record<string, unknown> };
-    const { pepClient, clientSecret } = registered.data?.registerPepClient as {
+    const { pepClient, clientSecret } = registered.data!.registerPepClient as {
       clientSecret: string;
       pepClient: { clientId: string };
     };
