@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import type { AuditLog } from '../audit/log/audit-log.ts';
+import { jwtBearerGrantType } from '../identity/exchange/id-jag-request.ts';
 import type { IdentityConfig } from '../identity/identity-config.ts';
 import type { SigningKeys } from '../identity/tokens/signing-keys.ts';
 import { tokenExchangeGrantType } from '../identity/tokens/token-types.ts';
@@ -45,7 +46,8 @@ export function wellKnownEndpoints(
         issuer: config.issuer,
         token_endpoint: `${base}${tokenEndpointPath}`,
         jwks_uri: `${base}/.well-known/jwks.json`,
-        grant_types_supported: [tokenExchangeGrantType],
+        // RFC 8693 token exchange, and the jwt-bearer grant that redeems an ID-JAG (RFC 7523).
+        grant_types_supported: [tokenExchangeGrantType, jwtBearerGrantType],
         token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
         response_types_supported: [],
       });

@@ -228,7 +228,10 @@ describe('token exchange (RFC 8693)', () => {
     expect(metadata).toMatchObject({
       issuer: 'urn:aperture',
       token_endpoint: `${service.url}/oauth/token`,
-      grant_types_supported: ['urn:ietf:params:oauth:grant-type:token-exchange'],
+      grant_types_supported: [
+        'urn:ietf:params:oauth:grant-type:token-exchange',
+        'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      ],
     });
   });
 });

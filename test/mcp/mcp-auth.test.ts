@@ -78,7 +78,10 @@ describe('discovery (RFC 9728)', () => {
     );
     expect(await server.json()).toMatchObject({
       token_endpoint: `${t.world.service.url}/oauth/token`,
-      grant_types_supported: ['urn:ietf:params:oauth:grant-type:token-exchange'],
+      grant_types_supported: [
+        'urn:ietf:params:oauth:grant-type:token-exchange',
+        'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      ],
     });
   });
 
