@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { intentName } from '../intents/intent-input.ts';
+import { registeredDescription, registeredName } from '../registered-name.ts';
 import { capabilityCeilingInputSchema } from './capability-ceiling.ts';
 
 /**
@@ -23,13 +24,8 @@ const externalIdentities = z
 const futureDate = z.coerce.date().refine((date) => date.getTime() > Date.now(), 'must be in the future');
 
 export const registerAgentSchema = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(2, 'must be at least 2 characters')
-    .max(100)
-    .regex(/^[\w .:-]+$/, 'may hold letters, digits, spaces and _ . : -'),
-  description: z.string().trim().max(2000).nullish(),
+  name: registeredName,
+  description: registeredDescription,
   ownerEmail: z
     .string()
     .trim()

@@ -1,13 +1,9 @@
 import { z } from 'zod';
+import { registeredDescription, registeredName } from '../registered-name.ts';
 
 export const registerPepClientSchema = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(2, 'must be at least 2 characters')
-    .max(100)
-    .regex(/^[\w .:-]+$/, 'may hold letters, digits, spaces and _ . : -'),
-  description: z.string().trim().max(2000).nullish(),
+  name: registeredName,
+  description: registeredDescription,
 });
 
 /** What governance passes to register a policy enforcement point. */
