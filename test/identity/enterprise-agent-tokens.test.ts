@@ -150,7 +150,6 @@ function idJag(claims: Record<string, unknown> = {}, idp = okta, typ = idJagType
       client_id: assistant.clientId,
       iat: now(),
       exp: now() + 300,
-      resource: 'https://aperture.test/mcp',
       scope: 'chat.read chat.history',
       auth_time: now(),
       amr: ['mfa', 'phrh', 'hwk', 'user'],
@@ -273,7 +272,7 @@ describe('token exchange with a person token that names its agents', () => {
     expect(audited.payload).toMatchObject({ actorClaimsIssuer: okta.issuer });
   });
 
-  it("Auth0's on-behalf-of act (agent, then the browser app) becomes the agent, and a registered sub-agent may extend it", async () => {
+  it("Auth0's on-behalf-of act (agent, then the browser app) becomes the agent; its sub-agent may not start over from the person's token", async () => {
     const token = await subjectToken(auth0, {
       sub: 'auth0|user123',
       sub_profile: 'user',
@@ -289,8 +288,14 @@ describe('token exchange with a person token that names its agents', () => {
     expect(await viewerOf((await exchange(assistant, token)).body.access_token)).toMatchObject({
       chain: chainOf(assistant),
     });
-    expect(await viewerOf((await exchange(helper, token)).body.access_token)).toMatchObject({
-      chain: chainOf(assistant, helper),
+    // A sub-agent exchanges its parent's delegation token (inheriting its intent and task, revoked
+    // with it), never the person's token that names its parent.
+    expect(await exchange(helper, token)).toMatchObject({
+      status: 400,
+      body: {
+        error: 'invalid_grant',
+        error_description: expect.stringMatching(/a sub-agent exchanges its parent's delegation token/),
+      },
     });
   });
 
@@ -323,7 +328,7 @@ describe('token exchange with a person token that names its agents', () => {
         assistant,
         { act: { sub: oktaHelper, sub_profile: 'ai_agent' }, delegated_through: [{ sub: oktaAssistant }] },
         okta,
-        "the token's actor claims name agent Enterprise helper as the acting agent, and agent Enterprise assistant is neither it nor its registered sub-agent",
+        "the token's actor claims do not name agent Enterprise assistant as the acting agent: only the agent they name exchanges it (a sub-agent exchanges its parent's delegation token)",
       ],
       [
         stranger,
@@ -471,6 +476,27 @@ describe('the ID-JAG grant (Cross App Access) at /oauth/token', () => {
     ).toBe(1);
   });
 
+  it('an ID-JAG is never a person token: not as the subject of a token exchange, not on the API; a resource it names binds the token', async () => {
+    const assertion = await idJag();
+    const exchanged = await exchange(assistant, assertion);
+    expect(exchanged).toMatchObject({
+      status: 400,
+      body: {
+        error: 'invalid_grant',
+        error_description: expect.stringMatching(/this is an ID-JAG: an agent redeems it/),
+      },
+    });
+    const onTheApi = await graphql(service.graphqlUrl, viewerQuery, {}, assertion);
+    expect(onTheApi.errors?.[0]?.message).toMatch(/this is an ID-JAG/);
+    // An ID-JAG naming only another server's resource gives no token for this one.
+    const elsewhere = await redeem(assistant, await idJag({ resource: 'https://elsewhere.test/api' }));
+    expect(elsewhere).toMatchObject({ status: 400, body: { error: 'invalid_target' } });
+    // One naming this server's MCP endpoint gives a token for it alone.
+    const forMcp = await redeem(assistant, await idJag({ resource: `${service.url}/mcp` }));
+    expect(forMcp.status, JSON.stringify(forMcp.body)).toBe(200);
+    expect(decodeJwt(forMcp.body.access_token!).aud).toBe(`${service.url}/mcp`);
+  });
+
   it('refuses wrong typ, wrong aud, expired, client_id mismatch, missing jti, untrusted or non-ID-JAG issuers, alg none and HS256 key confusion', async () => {
     const header = (alg: string) =>
       Buffer.from(JSON.stringify({ alg, typ: idJagType })).toString('base64url');
@@ -505,6 +531,16 @@ describe('the ID-JAG grant (Cross App Access) at /oauth/token', () => {
         'the ID-JAG is signed with an algorithm that is not accepted',
       ],
       ['HS256 with the public key', hs256, 'the ID-JAG is signed with an algorithm that is not accepted'],
+      [
+        'a lifetime longer than an ID-JAG has',
+        idJag({ exp: now() + 3600 }),
+        'the ID-JAG lives longer than 10 minutes (exp - iat): an ID-JAG is short-lived',
+      ],
+      [
+        'issued long ago',
+        idJag({ iat: now() - 1200, exp: now() + 60 }),
+        'the ID-JAG has expired',
+      ],
       [
         'unregistered actor',
         idJag({ act: { sub: '0oa8f5j3ecb5xqHiU0h7', sub_profile: 'ai_agent' } }),

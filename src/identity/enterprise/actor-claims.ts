@@ -100,3 +100,9 @@ export function refuseRepeatedActors(actors: readonly ExternalActor[]): void {
     seen.set(key, actor);
   }
 }
+
+/** A claim's value for a refusal message: never longer than `max`, whatever its JSON type. */
+export function shownClaim(value: unknown, max = 200): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? typeof value);
+  return text.slice(0, max);
+}

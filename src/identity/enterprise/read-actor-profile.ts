@@ -5,6 +5,7 @@ import {
   actorSubject,
   type ExternalActor,
   refuseRepeatedActors,
+  shownClaim,
 } from './actor-claims.ts';
 import { actorKind } from './entity-profiles.ts';
 
@@ -32,7 +33,7 @@ export function readActorProfileActors({ payload, issuer, maxDepth }: ActorClaim
     if (act.iss !== undefined && act.iss !== issuer) {
       throw new ActorClaimRefusal(
         `${path}.iss`,
-        `${path}.iss names the issuer ${String(act.iss).slice(0, 200)}, but the token comes from ${issuer}: an identity provider may only name its own agents`,
+        `${path}.iss names the issuer ${shownClaim(act.iss)}, but the token comes from ${issuer}: an identity provider may only name its own agents`,
       );
     }
     const kind = actorKind(act.sub_profile, `${path}.sub_profile`);

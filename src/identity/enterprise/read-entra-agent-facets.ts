@@ -1,4 +1,10 @@
-import { type ActorClaimInput, ActorClaimRefusal, actorSubject, type ExternalActor } from './actor-claims.ts';
+import {
+  type ActorClaimInput,
+  ActorClaimRefusal,
+  actorSubject,
+  type ExternalActor,
+  shownClaim,
+} from './actor-claims.ts';
 
 /**
  * Microsoft Entra Agent ID facets (learn.microsoft.com/entra/agent-id/agent-token-claims):
@@ -37,7 +43,7 @@ export function readEntraAgentFacets({ payload, issuer }: ActorClaimInput): Exte
   if (payload.idtyp !== undefined && payload.idtyp !== 'user') {
     throw new ActorClaimRefusal(
       'idtyp',
-      `idtyp is ${JSON.stringify(String(payload.idtyp).slice(0, 40))}: the token's subject is an application, not a person`,
+      `idtyp is ${JSON.stringify(shownClaim(payload.idtyp, 40))}: the token's subject is an application, not a person`,
     );
   }
   if (subjectFacets.includes(agentIdentityFacet) || subjectFacets.includes(agentUserFacet)) {

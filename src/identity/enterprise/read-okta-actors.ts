@@ -4,6 +4,7 @@ import {
   actorObject,
   actorSubject,
   type ExternalActor,
+  shownClaim,
 } from './actor-claims.ts';
 import { actorKind } from './entity-profiles.ts';
 import { agentsOnly } from './read-actor-profile.ts';
@@ -47,7 +48,7 @@ export function readOktaActors({ payload, issuer, maxDepth }: ActorClaimInput): 
       if (hop.iss !== undefined && hop.iss !== issuer) {
         throw new ActorClaimRefusal(
           `${path}.iss`,
-          `${path}.iss names the issuer ${String(hop.iss).slice(0, 200)}, but the token comes from ${issuer}: an identity provider may only name its own agents`,
+          `${path}.iss names the issuer ${shownClaim(hop.iss)}, but the token comes from ${issuer}: an identity provider may only name its own agents`,
         );
       }
       const subject = actorSubject(hop.sub, `${path}.sub`);

@@ -7,8 +7,8 @@ import { OAuthError } from './oauth-error.ts';
 
 /**
  * The agent chain a person's token from an enterprise identity provider names (Okta's, Auth0's or
- * Entra's actor claims), leading to the authenticated client: the client is the chain's last agent,
- * or a registered sub-agent of it. Null when the token names no agent. Refusals are invalid_grant.
+ * Entra's actor claims), which must end with the authenticated client. Null when the token names
+ * no agent. Refusals are invalid_grant.
  */
 export function enterpriseChain(
   snapshot: IdentitySnapshot,
@@ -26,12 +26,12 @@ export function enterpriseChain(
     throw error;
   }
   if (chain.length === 0) return null;
-  const last = chain.at(-1)!;
-  if (last === client.id) return chain;
-  if (client.parentId === last) return [...chain, client.id];
-  const named = snapshot.agentsById.get(last)?.name ?? last;
+  if (chain.at(-1) === client.id) return chain;
+  // A sub-agent acting below the agent a provider named exchanges that agent's delegation token,
+  // so that it inherits its intent and task and is revoked with it; it never starts over from the
+  // person's token. Which agent the claims named is not said: the caller may not know of it.
   throw new OAuthError(
     'invalid_grant',
-    `the token's actor claims name agent ${named} as the acting agent, and agent ${client.name} is neither it nor its registered sub-agent`,
+    `the token's actor claims do not name agent ${client.name} as the acting agent: only the agent they name exchanges it (a sub-agent exchanges its parent's delegation token)`,
   );
 }

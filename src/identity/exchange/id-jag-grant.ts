@@ -36,7 +36,7 @@ export class IdJagGrant {
       agent = await authenticateClient(snapshot, this.deps.verifiedSecrets, client);
       if (agent.status !== 'ACTIVE')
         throw new OAuthError('unauthorized_client', `agent ${agent.name} is ${agent.status.toLowerCase()}`);
-      const resource = requestedResource(config, request, resources);
+      const requested = requestedResource(config, request, resources);
       const assertion = await humans.verifyIdJag(request.assertion).catch((error: unknown) => {
         throw new OAuthError(
           'invalid_grant',
@@ -50,10 +50,7 @@ export class IdJagGrant {
           `the ID-JAG was issued for client ${assertion.clientId.slice(0, 100)}, not for the authenticated client ${agent.clientId}`,
         );
       }
-      const named = assertion.resources.map((value) => value.replace(/\/$/, ''));
-      if (resource && named.length > 0 && !named.includes(resource)) {
-        throw new OAuthError('invalid_target', `the ID-JAG does not name the resource ${resource}`);
-      }
+      const resource = idJagTarget(requested, assertion.resources, config.audience, resources);
       const chain = enterpriseChain(snapshot, config.maxDelegationDepth, assertion, agent);
       if (!chain && agent.parentId) {
         throw new OAuthError(
@@ -95,6 +92,35 @@ export class IdJagGrant {
 }
 
 /**
+ * What the issued token is for: the resource the request names, which the ID-JAG must name too
+ * when it names any; without one, the API unless the ID-JAG names only resources of this server
+ * (then the first of them), never a token for something the ID-JAG did not allow.
+ */
+function idJagTarget(
+  requested: string | undefined,
+  named: readonly string[],
+  apiAudience: string,
+  served: readonly string[],
+): string | undefined {
+  const names = named.map((value) => value.replace(/\/$/, ''));
+  if (names.length === 0) return requested;
+  if (requested !== undefined) {
+    if (!names.includes(requested))
+      throw new OAuthError('invalid_target', `the ID-JAG does not name the resource ${requested}`);
+    return requested;
+  }
+  if (names.includes(apiAudience)) return undefined;
+  const target = names.find((name) => served.includes(name));
+  if (!target) {
+    throw new OAuthError(
+      'invalid_target',
+      `the ID-JAG names resources this server does not serve: ask for it with the API's audience ${apiAudience} or this server's resource ${served.join(', ')}`,
+    );
+  }
+  return target;
+}
+
+/**
  * Records an assertion id as used, in the transaction that issues its token: of two concurrent
  * redemptions (on any replicas) one inserts, the other waits for it and finds the row. Prunes a
  * few long-expired ids on the way.
@@ -108,7 +134,8 @@ async function markUsed(
   await tx.$executeRaw(Prisma.sql`
     DELETE FROM "UsedAssertion" WHERE ctid IN (
       SELECT ctid FROM "UsedAssertion"
-      WHERE "expiresAt" < now() - make_interval(mins => ${keepUsedForMinutes}) LIMIT 100)`);
+      WHERE "expiresAt" < now() - make_interval(mins => ${keepUsedForMinutes})
+      LIMIT 100 FOR UPDATE SKIP LOCKED)`);
   const inserted = await tx.$executeRaw(Prisma.sql`
     INSERT INTO "UsedAssertion" (issuer, jti, "expiresAt") VALUES (${issuer}, ${jti}, ${expiresAt})
     ON CONFLICT DO NOTHING`);

@@ -8,7 +8,8 @@ import {
   type JWTVerifyGetKey,
   jwtVerify,
 } from 'jose';
-import { actorClaimNames } from '../enterprise/actor-claims.ts';
+import { ActorClaimRefusal, actorClaimNames } from '../enterprise/actor-claims.ts';
+import { readActorClaims } from '../enterprise/read-actor-claims.ts';
 import type { IdentityConfig } from '../identity-config.ts';
 import type { PersonKey } from '../state/identity-state.ts';
 import { joseRefusal, TokenRefusedError } from '../token-refusal.ts';
@@ -34,6 +35,12 @@ export interface VerifiedHumanToken {
 
 /** The `typ` header an ID-JAG must carry (draft-ietf-oauth-identity-assertion-authz-grant). */
 export const idJagType = 'oauth-id-jag+jwt';
+
+/** The longest an ID-JAG may live (exp - iat) and the oldest it may be when redeemed. */
+const maxIdJagAgeSeconds = 10 * 60;
+
+/** How far the clocks of a provider and of aperture's replicas may disagree. */
+const clockToleranceSeconds = 30;
 
 /** A verified ID-JAG: the person, the client it was issued for, and its single-use id. */
 export interface VerifiedIdJag extends VerifiedHumanToken {
@@ -111,11 +118,20 @@ export class HumanTokenVerifier {
 
   private async verifyFresh(token: string, use: HumanTokenUse): Promise<VerifiedHumanToken> {
     let issuer: string | undefined;
-
+    let typ: unknown;
     try {
       issuer = decodeJwt(token).iss;
+      typ = decodeProtectedHeader(token).typ;
     } catch {
       throw new TokenRefusedError('not_a_jwt', 'the token is not a JWT');
+    }
+    if (typ === idJagType) {
+      // An ID-JAG is redeemed once, by the client it names, with the jwt-bearer grant: never a
+      // person's token (its single use and client binding would be skipped), whatever its aud.
+      throw new TokenRefusedError(
+        'wrong_type',
+        "this is an ID-JAG: an agent redeems it at /oauth/token with the jwt-bearer grant, it is not a person's token",
+      );
     }
     const trusted = issuer ? this.issuers.get(issuer) : undefined;
     if (!issuer || !trusted) {
@@ -150,7 +166,7 @@ export class HumanTokenVerifier {
     const audiences = typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []);
     const wanted = use === 'exchange' ? config.audience : config.apiAudience;
     if (!wanted || !audiences.includes(wanted)) throw wrongUseRefusal(config, use);
-    if (use === 'api' && namesAgents(payload)) {
+    if (use === 'api' && !namesOnlyAPerson(payload, issuer)) {
       // An agent holding a person's token that names it as actor must not call the API as the person.
       throw new TokenRefusedError(
         'exchange_only',
@@ -204,6 +220,9 @@ export class HumanTokenVerifier {
         typ: idJagType,
         algorithms: [...config.algorithms],
         requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id'],
+        // An ID-JAG is short-lived by design: one issued long ago, or in the future, is refused.
+        maxTokenAge: maxIdJagAgeSeconds,
+        clockTolerance: clockToleranceSeconds,
       };
       ({ payload } =
         typeof trusted.keys === 'function'
@@ -214,6 +233,12 @@ export class HumanTokenVerifier {
       if (refusal.reason === 'wrong_audience')
         throw new TokenRefusedError('wrong_audience', `the ID-JAG's aud must be ${audience}`);
       throw refusal;
+    }
+    if ((payload.exp ?? 0) - (payload.iat ?? 0) > maxIdJagAgeSeconds) {
+      throw new TokenRefusedError(
+        'malformed_claims',
+        `the ID-JAG lives longer than ${maxIdJagAgeSeconds / 60} minutes (exp - iat): an ID-JAG is short-lived`,
+      );
     }
     const { jti, client_id: clientId, resource } = payload;
     if (typeof jti !== 'string' || jti === '' || jti.length > 255)
@@ -291,17 +316,17 @@ function personOf(
 }
 
 /**
- * Whether a token's claims name an acting agent in any vendor's shape: `act`, Okta's
- * `delegated_through`, or an Entra actor facet that is not plain (Entra's `idtyp` alone is not).
+ * Whether a token names a person and no acting agent, read by the same reader as token exchange
+ * (every vendor's actor claims, and a subject that is itself an agent): a token that names agents,
+ * or that the reader refuses, never calls the API as the person.
  */
-function namesAgents(payload: JWTPayload): boolean {
-  const facets = payload.xms_act_fct;
-  return (
-    payload.act !== undefined ||
-    payload.delegated_through !== undefined ||
-    (facets !== undefined &&
-      (typeof facets !== 'string' || /(^|\s)11(\s|$)/.test(facets) || !/^[\d\s]*$/.test(facets)))
-  );
+function namesOnlyAPerson(payload: JWTPayload, issuer: string): boolean {
+  try {
+    return readActorClaims({ payload, issuer, maxDepth: Number.POSITIVE_INFINITY }).actors.length === 0;
+  } catch (error) {
+    if (error instanceof ActorClaimRefusal) return false;
+    throw error;
+  }
 }
 
 /** The payload's actor claims (see actorClaimNames), and nothing else. */
