@@ -192,6 +192,31 @@ async function viewerOf(accessToken: string | undefined) {
 const chainOf = (...clients: Client[]) => clients.map(({ clientId }) => ({ clientId }));
 
 describe('registering how enterprise providers name an agent', () => {
+  it("frees a retired agent's external identities for the agent that replaces it", async () => {
+    const register = `mutation ($name: String!) {
+      registerAgent(input: { name: $name, ownerEmail: "bob@acme.test", allowedIntents: ["analytics"],
+        externalIdentities: [{ issuer: "${okta.issuer}", subject: "wlp-replaced-agent" }] }) { agent { clientId } }
+    }`;
+    const first = await graphql(service.graphqlUrl, register, { name: 'Retiring agent' }, governanceToken);
+    expect(first.errors).toBeUndefined();
+    const clientId = (first.data as { registerAgent: { agent: { clientId: string } } }).registerAgent.agent
+      .clientId;
+    const retired = await graphql(
+      service.graphqlUrl,
+      'mutation ($id: String!) { retireAgent(clientId: $id) { status externalIdentities { subject } } }',
+      { id: clientId },
+      governanceToken,
+    );
+    expect(retired.data).toEqual({ retireAgent: { status: 'RETIRED', externalIdentities: [] } });
+    const replacement = await graphql(
+      service.graphqlUrl,
+      register,
+      { name: 'Replacing agent' },
+      governanceToken,
+    );
+    expect(replacement.errors).toBeUndefined();
+  });
+
   it('shows the external identities to governance, replaces the set on update, and refuses a pair another agent holds', async () => {
     const query = 'query ($id: String!) { agent(clientId: $id) { externalIdentities { issuer subject } } }';
     expect((await graphql(service.graphqlUrl, query, { id: helper.clientId }, governanceToken)).data).toEqual(
@@ -536,11 +561,7 @@ describe('the ID-JAG grant (Cross App Access) at /oauth/token', () => {
         idJag({ exp: now() + 3600 }),
         'the ID-JAG lives longer than 10 minutes (exp - iat): an ID-JAG is short-lived',
       ],
-      [
-        'issued long ago',
-        idJag({ iat: now() - 1200, exp: now() + 60 }),
-        'the ID-JAG has expired',
-      ],
+      ['issued long ago', idJag({ iat: now() - 1200, exp: now() + 60 }), 'the ID-JAG has expired'],
       [
         'unregistered actor',
         idJag({ act: { sub: '0oa8f5j3ecb5xqHiU0h7', sub_profile: 'ai_agent' } }),

@@ -263,6 +263,8 @@ export class AgentService {
           where: { agentId: existing.id, revokedAt: null },
           data: { revokedAt: changedAt },
         });
+        // Retired for good: the names providers gave it are free for the agent that replaces it.
+        await tx.agentExternalIdentity.deleteMany({ where: { agentId: existing.id } });
       }
       await appendAuditEvent(tx, {
         type: event,
