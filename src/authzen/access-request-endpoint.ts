@@ -6,9 +6,10 @@ import { ApertureError } from '../shared/errors.ts';
 import { type AuthzenAnswer, AuthzenRequestError } from './authzen-answers.ts';
 import type { AuthzenModules } from './authzen-modules.ts';
 import { authzenPaths } from './authzen-paths.ts';
-import { actionSchema, describeProblems, resourceSchema, subjectSchema } from './authzen-schemas.ts';
+import { actionSchema, resourceSchema, subjectSchema } from './authzen-schemas.ts';
 import { catalogPath } from './decide-access.ts';
 import type { DenialBinding } from './denial-binding.ts';
+import { parseRequest } from './parse-request.ts';
 import { type EvaluationCall, subjectAudit, subjectReader } from './subject-reader.ts';
 
 const problem = (name: string) => `urn:openid:authzen:access-request:error:${name}`;
@@ -63,9 +64,7 @@ export async function submitAccessRequest(
   body: unknown,
   idempotencyKey: string | null,
 ): Promise<AuthzenAnswer> {
-  const parsed = submissionSchema.safeParse(body);
-  if (!parsed.success) throw new AuthzenRequestError(400, describeProblems(parsed.error));
-  const submission = parsed.data;
+  const submission = parseRequest(submissionSchema, body);
   if (idempotencyKey !== null && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
     throw new AuthzenRequestError(
       400,

@@ -1,9 +1,8 @@
-import type { z } from 'zod';
-import { AuthzenRequestError } from './authzen-answers.ts';
 import type { AuthzenModules } from './authzen-modules.ts';
-import { describeProblems, evaluationRequestSchema, evaluationsRequestSchema } from './authzen-schemas.ts';
+import { evaluationRequestSchema, evaluationsRequestSchema } from './authzen-schemas.ts';
 import type { Decision } from './decide-access.ts';
 import { type EvaluationCall, evaluateItems } from './evaluate-items.ts';
+import { parseRequest } from './parse-request.ts';
 
 /** POST /access/v1/evaluation (§6): one Decision. */
 export async function accessEvaluation(
@@ -11,7 +10,7 @@ export async function accessEvaluation(
   call: EvaluationCall,
   body: unknown,
 ): Promise<Decision> {
-  const request = parse(evaluationRequestSchema, body, '');
+  const request = parseRequest(evaluationRequestSchema, body, '');
   const [decision] = await evaluateItems(modules, call, [request]);
   return decision!;
 }
@@ -26,11 +25,11 @@ export async function accessEvaluations(
   call: EvaluationCall,
   body: unknown,
 ): Promise<{ evaluations: Decision[] } | Decision> {
-  const request = parse(evaluationsRequestSchema, body, '');
+  const request = parseRequest(evaluationsRequestSchema, body, '');
   const { evaluations = [], options } = request;
   if (evaluations.length === 0) return accessEvaluation(modules, call, body);
   const items = evaluations.map((evaluation, index) =>
-    parse(
+    parseRequest(
       evaluationRequestSchema,
       {
         subject: evaluation.subject ?? request.subject,
@@ -51,10 +50,4 @@ export async function accessEvaluations(
         ? (decision: Decision) => decision.decision
         : undefined;
   return { evaluations: await evaluateItems(modules, call, items, stopAt) };
-}
-
-function parse<Schema extends z.ZodType>(schema: Schema, body: unknown, where: string): z.infer<Schema> {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new AuthzenRequestError(400, `${where}${describeProblems(parsed.error)}`);
-  return parsed.data;
 }

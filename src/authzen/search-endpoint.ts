@@ -1,6 +1,7 @@
 import { AuthzenRequestError } from './authzen-answers.ts';
 import type { AuthzenModules } from './authzen-modules.ts';
-import { defaultSearchPageSize, describeProblems, resourceSearchRequestSchema } from './authzen-schemas.ts';
+import { defaultSearchPageSize, resourceSearchRequestSchema } from './authzen-schemas.ts';
+import { parseRequest } from './parse-request.ts';
 import { type SearchPage, searchResources } from './resource-search.ts';
 import { searchFingerprint } from './search-page-token.ts';
 import { type EvaluationCall, subjectAudit, subjectReader } from './subject-reader.ts';
@@ -15,9 +16,7 @@ export async function resourceSearch(
   call: EvaluationCall,
   body: unknown,
 ): Promise<SearchPage> {
-  const parsed = resourceSearchRequestSchema.safeParse(body);
-  if (!parsed.success) throw new AuthzenRequestError(400, describeProblems(parsed.error));
-  const { subject, action, resource, context, page } = parsed.data;
+  const { subject, action, resource, context, page } = parseRequest(resourceSearchRequestSchema, body);
   const subjectRead = await subjectReader(modules, call, subject);
   if (!subjectRead.ok) throw new AuthzenRequestError(403, subjectRead.message);
   const { viewer, reader } = subjectRead;
@@ -41,10 +40,11 @@ export async function resourceSearch(
     fingerprint,
   });
   if (!outcome.ok) throw new AuthzenRequestError(400, outcome.message);
+  const audit = subjectAudit(viewer);
   modules.auditBatcher.enqueue({
     type: 'authzen.searched',
-    actor: subjectAudit(viewer).actor,
-    intent: subjectAudit(viewer).intent,
+    actor: audit.actor,
+    intent: audit.intent,
     policyVersion: reader.policyVersion,
     subject: { kind: 'pep-client', id: call.pep.id },
     payload: {
