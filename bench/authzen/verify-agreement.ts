@@ -1,4 +1,5 @@
 import type { LoadStep } from '../load/load-spec.ts';
+import { sendStep } from '../load/send-step.ts';
 import type { DoorComparison } from './authzen-comparisons.ts';
 
 /**
@@ -18,14 +19,7 @@ export async function verifyAgreement(origin: string, compared: DoorComparison):
 }
 
 async function send(origin: string, step: LoadStep): Promise<unknown> {
-  const response = await fetch(`${origin}${step.path}`, {
-    method: step.method ?? 'POST',
-    headers: { 'content-type': 'application/json', ...step.headers },
-    ...(step.body === undefined ? {} : { body: step.body }),
-  });
-  const text = await response.text();
-  if (!response.ok)
-    throw new Error(`${step.label} ${step.path}: HTTP ${response.status} ${text.slice(0, 500)}`);
+  const text = await sendStep(origin, step);
   if (step.expect && !text.includes(step.expect))
     throw new Error(`${step.label} ${step.path}: the answer lacks ${step.expect}: ${text.slice(0, 500)}`);
   return JSON.parse(text) as unknown;

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import type { LoadStep } from '../load/load-spec.ts';
+import { sendStep } from '../load/send-step.ts';
 import type { Comparison } from './bench-comparisons.ts';
 import { modernRevision, parseToolAnswer } from './mcp-tool-call.ts';
 
@@ -22,7 +22,7 @@ export async function verifyAnswers(
     ...(withLegacy ? compared.legacy.flat() : []),
   ];
   await inBatches(steps, 8, async (step) => {
-    const text = await send(origin, step);
+    const text = await sendStep(origin, step);
     if (step.expect && !text.includes(step.expect))
       throw new Error(`${step.label} ${step.path}: the answer lacks ${step.expect}: ${text.slice(0, 500)}`);
     if (step.path === '/graphql') {
@@ -50,7 +50,7 @@ export async function verifyAnswers(
   );
   try {
     const viaClient = await client.callTool({ name: params.name, arguments: params.arguments });
-    const raw = parseToolAnswer(await send(origin, first)).result;
+    const raw = parseToolAnswer(await sendStep(origin, first)).result;
     if (viaClient.isError || !isDeepStrictEqual(viaClient.structuredContent, raw?.structuredContent))
       throw new Error(
         `${compared.label}: the SDK Client's answer differs from the raw POST's: ${JSON.stringify(viaClient).slice(0, 500)}`,
@@ -58,18 +58,6 @@ export async function verifyAnswers(
   } finally {
     await client.close();
   }
-}
-
-async function send(origin: string, step: LoadStep): Promise<string> {
-  const response = await fetch(`${origin}${step.path}`, {
-    method: step.method ?? 'POST',
-    headers: { 'content-type': 'application/json', ...step.headers },
-    ...(step.body === undefined ? {} : { body: step.body }),
-  });
-  const text = await response.text();
-  if (!response.ok)
-    throw new Error(`${step.label} ${step.path}: HTTP ${response.status} ${text.slice(0, 500)}`);
-  return text;
 }
 
 async function inBatches<T>(items: T[], size: number, run: (item: T) => Promise<void>): Promise<void> {
