@@ -21,6 +21,14 @@ const withTemplate = !process.argv.includes('--no-template');
 const started = performance.now();
 const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
 
+// `npx aperture` in the checkout links the checkout into npm's npx cache the first time, and npm
+// runs `prepare` for that link. The checkout was built when it was installed (and the command runs
+// the sources once they changed): building again would only cost the first command half a minute
+// and swap dist/ under any service running from it.
+if (process.env.npm_lifecycle_event === 'prepare' && process.env.npm_command === 'exec') {
+  process.exit(0);
+}
+
 // An install before the sources are there (a container image copies package.json first).
 if (!existsSync(path.join(root, 'src'))) {
   console.log('aperture build: no src/ folder yet, nothing to compile');

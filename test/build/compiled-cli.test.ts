@@ -85,6 +85,19 @@ describe('npm run build', () => {
     expect(token.stdout.trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
   });
 
+  it('`npx aperture` runs the built command the first time too, without building again', async () => {
+    // The first `npx aperture` of a checkout links it into npm's npx cache, and npm runs `prepare`
+    // for that link: the build must not run again (it would cost the command half a minute and
+    // replace dist/, and the compiled code marked above with it).
+    const npx = await runToCompletion('npx', ['aperture', '--help'], {
+      cwd: project,
+      env: { ...process.env, npm_config_cache: path.join(project, '.npm-cache') },
+    });
+    expect(npx.stderr).toBe('');
+    expect(npx.exitCode).toBe(0);
+    expect(npx.stdout).toContain(`${description} (compiled)`);
+  });
+
   it('the compiled service starts on a new data folder from the template, with the demo company', async () => {
     const env = {
       APERTURE_DATA_DIR: path.join(project, 'data-service'),
