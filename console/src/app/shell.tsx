@@ -1,7 +1,9 @@
 import { Suspense } from 'react';
+import { ErrorBoundary } from 'react-error-boundary';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { useSession } from '../api/session-context.tsx';
 import { Loading } from '../ui/status.tsx';
+import { PageFailed } from './page-failed.tsx';
 import { consoleRoutes } from './routes.tsx';
 
 /** The signed-in console: who is signed in, the menu, and the page. */
@@ -38,16 +40,19 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
         </ul>
       </nav>
       <main id="main" className="main">
-        <Suspense fallback={<Loading what="the page" />}>
-          <Switch>
-            {consoleRoutes.map((route) => (
-              <Route key={route.path} path={route.path} component={route.page} />
-            ))}
-            <Route>
-              <p>There is no such page. Choose one from the menu.</p>
-            </Route>
-          </Switch>
-        </Suspense>
+        {/* A page that throws (or whose code did not download) leaves the menu working; another page starts afresh. */}
+        <ErrorBoundary FallbackComponent={PageFailed} resetKeys={[location]}>
+          <Suspense fallback={<Loading what="the page" />}>
+            <Switch>
+              {consoleRoutes.map((route) => (
+                <Route key={route.path} path={route.path} component={route.page} />
+              ))}
+              <Route>
+                <p>There is no such page. Choose one from the menu.</p>
+              </Route>
+            </Switch>
+          </Suspense>
+        </ErrorBoundary>
       </main>
     </div>
   );

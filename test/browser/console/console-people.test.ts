@@ -164,3 +164,29 @@ describe('on a phone', () => {
     }
   });
 });
+
+describe('a page that does not load', () => {
+  it('says so and offers a reload, and the menu still leads to the other pages', async () => {
+    const opened = await t.openSignedIn('ana@acme.test');
+    const { page } = opened;
+    try {
+      // The Inbox's code cannot be downloaded (aperture was updated since the tab opened, or the network dropped).
+      await page.route(/\/console\/assets\/inbox-page-[^/]+\.js$/, (route) => route.abort('connectionreset'));
+      await opened.visit('/inbox', 'This page did not load');
+      await expect
+        .poll(() => page.getByRole('alert').innerText())
+        .toMatch(/went wrong while showing this page/);
+      await page.getByRole('button', { name: 'Reload the console' }).waitFor();
+
+      await page
+        .getByRole('navigation', { name: 'Console' })
+        .getByRole('link', { name: 'My agents' })
+        .click();
+      await page.getByRole('heading', { level: 1, name: 'My agents' }).waitFor();
+      await page.getByRole('article', { name: /Churn analyst/ }).waitFor();
+      opened.expectClean();
+    } finally {
+      await opened.close();
+    }
+  });
+});
