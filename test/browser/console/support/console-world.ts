@@ -224,6 +224,14 @@ export async function openConsolePage(
     return route.abort();
   });
   const page = await context.newPage();
+  // What went wrong on the wire, for the message of a page that never showed (see `visit`).
+  const failedRequests: string[] = [];
+  page.on('requestfailed', (request) =>
+    failedRequests.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText ?? 'failed'}`),
+  );
+  page.on('response', (response) => {
+    if (response.status() >= 400) failedRequests.push(`${response.status()} ${response.url()}`);
+  });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
@@ -234,8 +242,26 @@ export async function openConsolePage(
     elsewhere,
     problems,
     async visit(consolePath, heading) {
+      const started = performance.now();
+      failedRequests.length = 0;
       await page.goto(`${service.url}/console${consolePath}`);
-      await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 30_000 });
+      try {
+        await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 30_000 });
+      } catch (error) {
+        // A page that never showed: say what it showed instead and what failed on the way.
+        const shown = await page
+          .evaluate(() => document.body.innerText.replace(/\s+/g, ' ').slice(0, 400))
+          .catch((reason: unknown) => `(unreadable: ${String(reason)})`);
+        throw new Error(
+          [
+            `${consolePath} showed no heading "${String(heading)}" within ${Math.round(performance.now() - started)} ms`,
+            `the page showed: ${shown}`,
+            `failed requests: ${failedRequests.join('; ') || 'none'}`,
+            `page errors: ${problems.join('; ') || 'none'}`,
+          ].join('\n'),
+          { cause: error },
+        );
+      }
     },
     expectClean() {
       expect(problems, 'page errors').toEqual([]);
