@@ -7,6 +7,7 @@ import type { ChangeTopic } from '../db/change-feed.ts';
 import { advisoryLocks, takeAdvisoryLocks } from '../db/locks/index.ts';
 import { type AgentViewer, requireAgent, type Viewer } from '../identity/viewer.ts';
 import type { PolicyObject } from '../policy/access-context.ts';
+import { discoverableByPath } from '../policy/slice/discoverable-by-path.ts';
 import { highest } from '../policy/visibility.ts';
 import { ApertureError } from '../shared/errors.ts';
 import { toJson } from '../shared/json.ts';
@@ -49,11 +50,9 @@ async function requestedObjects(
   const lookup = (path: string) => slice.catalog.byPath.get(path);
   const objects: PolicyObject[] = [];
   for (const path of input.paths) {
-    const object = lookup(path) ?? lookup(`glossary:${path}`);
-    const decision = object ? slice.decide(object) : undefined;
-    if (!object || !decision || decision.visibility === 'HIDDEN') {
-      throw objectNotFound(path);
-    }
+    const found = discoverableByPath(slice, path);
+    if (!found) throw objectNotFound(path);
+    const { object, decision } = found;
     if (!extending && highest(decision.visibility, input.tier) === decision.visibility) {
       throw new ApertureError('CONFLICT', `${path} is already visible at ${decision.visibility}`, { path });
     }

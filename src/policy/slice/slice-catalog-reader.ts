@@ -20,6 +20,7 @@ import type { ObjectDecision } from '../viewer-access.ts';
 
 import type { ViewerSlice } from './access-service.ts';
 import type { ListedObject, SearchableObject } from './catalog-index.ts';
+import { discoverableByPath } from './discoverable-by-path.ts';
 
 /**
  * The catalog as one viewer may see it. Every read goes through the viewer's decisions: hidden
@@ -77,9 +78,9 @@ export class SliceCatalogReader implements CatalogReader {
    * least discover: anything else answers null, like a path that does not exist.
    */
   explain(path: string): AccessExplanationShape | null {
-    const object = this.slice.catalog.byPath.get(path) ?? this.slice.catalog.byPath.get(`glossary:${path}`);
-    const decision = this.decision(object);
-    if (!object || !decision) return null;
+    const found = discoverableByPath(this.slice, path);
+    if (!found) return null;
+    const { object, decision } = found;
     return {
       path,
       kind: object.kind,
