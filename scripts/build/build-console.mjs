@@ -43,11 +43,22 @@ export function consoleBuildIsCurrent(outDir) {
 export async function buildConsole(outDir) {
   const fingerprint = consoleFingerprint();
   const { build } = await import('vite');
-  await build({
-    configFile: path.join(consoleRoot, 'vite.config.ts'),
-    build: { outDir },
-    logLevel: 'warn',
-  });
+  // Always the production build, whatever NODE_ENV the caller runs with (vitest sets `test`, and
+  // children inherit it): Vite and its React plugin read NODE_ENV, and any other value gives
+  // React's development build, under other file names than the same sources built for production.
+  const callersNodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: path.join(consoleRoot, 'vite.config.ts'),
+      mode: 'production',
+      build: { outDir },
+      logLevel: 'warn',
+    });
+  } finally {
+    if (callersNodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = callersNodeEnv;
+  }
   writeFileSync(
     path.join(outDir, consoleStampFile),
     `${JSON.stringify({ fingerprint, builtAt: new Date().toISOString() }, null, 2)}\n`,
