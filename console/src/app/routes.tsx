@@ -13,6 +13,7 @@ const OverviewPage = page(() => import('../pages/overview/overview-page.tsx'), '
 const SuggestionsPage = page(() => import('../pages/suggestions/suggestions-page.tsx'), 'SuggestionsPage');
 const PoliciesPage = page(() => import('../pages/policies/policies-page.tsx'), 'PoliciesPage');
 const AgentsPage = page(() => import('../pages/agents/agents-page.tsx'), 'AgentsPage');
+const GatewaysPage = page(() => import('../pages/gateways/gateways-page.tsx'), 'GatewaysPage');
 const AuditPage = page(() => import('../pages/audit/audit-page.tsx'), 'AuditPage');
 const ExplainPage = page(() => import('../pages/explain/explain-page.tsx'), 'ExplainPage');
 
@@ -32,6 +33,7 @@ export const consoleRoutes: ConsoleRoute[] = [
   { path: '/suggestions', label: 'Suggestions', page: SuggestionsPage, governance: true },
   { path: '/policies', label: 'Policies and rules', page: PoliciesPage, governance: true },
   { path: '/agents', label: 'Agents', page: AgentsPage, governance: true },
+  { path: '/gateways', label: 'Gateways', page: GatewaysPage, governance: true },
   { path: '/audit', label: 'Audit', page: AuditPage, governance: true },
   { path: '/explain', label: 'Explain', page: ExplainPage, governance: true },
 ];
