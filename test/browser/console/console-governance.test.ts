@@ -323,6 +323,12 @@ describe('on a phone', () => {
             ready: (page) => page.getByText('Quarterly close assistant').first().waitFor(),
           },
           {
+            path: '/gateways',
+            heading: 'Gateways',
+            name: 'gateways',
+            ready: (page) => page.getByRole('button', { name: 'Register gateway' }).waitFor(),
+          },
+          {
             path: '/audit',
             heading: 'Audit',
             name: 'audit',

@@ -34,6 +34,7 @@ export const governanceMenu = [
   'Suggestions',
   'Policies and rules',
   'Agents',
+  'Gateways',
   'Audit',
   'Explain',
 ] as const;
