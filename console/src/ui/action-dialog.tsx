@@ -6,6 +6,8 @@ import { ErrorNotice } from './status.tsx';
  * A button that opens a modal asking to confirm an act, with a reason when the act needs one
  * (deny, revoke, suspend...). The native <dialog> keeps keyboard focus inside and closes on Escape.
  * The act runs only on submit; its refusal shows in the dialog, and nothing closes until it succeeds.
+ * Each opening starts with an empty reason: one act's reason (or a cancelled one) is never sent with
+ * the next, even when React reuses the dialog for another act (suspend, then reactivate).
  */
 export function ActionDialog({
   label,
@@ -30,6 +32,7 @@ export function ActionDialog({
   children?: ReactNode;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const reasonField = useRef<HTMLTextAreaElement>(null);
   const [error, setError] = useState<ApiError | Error | null>(null);
   const [busy, setBusy] = useState(false);
   const id = useId();
@@ -61,6 +64,7 @@ export function ActionDialog({
         className={tone === 'danger' ? 'button button-danger' : 'button'}
         onClick={() => {
           setError(null);
+          if (reasonField.current) reasonField.current.value = '';
           dialog.current?.showModal();
         }}
       >
@@ -74,7 +78,7 @@ export function ActionDialog({
           {reason ? (
             <label className="field">
               <span>Reason{reason === 'optional' ? ' (optional)' : ''}</span>
-              <textarea name="reason" rows={3} required={reason === 'required'} maxLength={1000} />
+              <textarea ref={reasonField} name="reason" rows={3} required={reason === 'required'} maxLength={1000} />
             </label>
           ) : null}
           {error ? <ErrorNotice error={error} /> : null}

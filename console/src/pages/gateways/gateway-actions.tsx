@@ -29,10 +29,8 @@ export function GatewayActions({
   if (status === 'RETIRED') return <span className="muted">retired for good</span>;
   return (
     <div className="row">
-      {/* Keyed: one dialog's form (its reason) must not become the other's when the status flips. */}
       {status === 'ACTIVE' ? (
         <ActionDialog
-          key="suspend"
           label="Suspend"
           title={`Suspend ${name}?`}
           description="Its calls to the AuthZEN endpoints are refused (401) at once, until it is reactivated. Its secret stays the same."
@@ -43,7 +41,6 @@ export function GatewayActions({
         />
       ) : (
         <ActionDialog
-          key="reactivate"
           label="Reactivate"
           title={`Reactivate ${name}?`}
           description="Its calls are served again at once, with the secret it already has."
