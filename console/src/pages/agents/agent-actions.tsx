@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useApiMutation } from '../../api/use-api.ts';
 import { graphql } from '../../graphql/graphql.ts';
-import { ActionDialog } from '../../ui/action-dialog.tsx';
+import { LifecycleActions, type LifecycleWords } from '../../ui/lifecycle-actions.tsx';
 
 const suspendAgent = graphql(`
   mutation ConsoleSuspendAgent($clientId: String!, $reason: String) {
@@ -24,6 +24,14 @@ const rotateSecret = graphql(`
   }
 `);
 
+const agentWords: LifecycleWords = {
+  suspend:
+    'Its tokens and those of every agent below it stop working at once; its grants and database logins end. Reactivating restores the agent, not the tokens.',
+  retire: 'A retired agent can never act again, and its client id is never reused.',
+  rotate: "A new secret is issued and shown here once; give it to the agent's operator.",
+  secretName: 'the client secret',
+};
+
 /** What governance may do to one agent, each behind a confirmation. */
 export function AgentActions({ clientId, name, status }: { clientId: string; name: string; status: string }) {
   const suspend = useApiMutation(suspendAgent);
@@ -31,51 +39,23 @@ export function AgentActions({ clientId, name, status }: { clientId: string; nam
   const retire = useApiMutation(retireAgent);
   const rotate = useApiMutation(rotateSecret);
   const [secret, setSecret] = useState<string | null>(null);
-  if (status === 'RETIRED') return <span className="muted">retired for good</span>;
   return (
-    <div className="row">
-      {status === 'ACTIVE' ? (
-        <ActionDialog
-          label="Suspend"
-          title={`Suspend ${name}?`}
-          description="Its tokens and those of every agent below it stop working at once; its grants and database logins end. Reactivating restores the agent, not the tokens."
-          confirmLabel="Suspend"
-          tone="danger"
-          reason="optional"
-          onConfirm={(reason) => suspend.mutateAsync({ clientId, reason: reason || null })}
-        />
-      ) : (
-        <ActionDialog
-          label="Reactivate"
-          title={`Reactivate ${name}?`}
-          confirmLabel="Reactivate"
-          reason="optional"
-          onConfirm={(reason) => reactivate.mutateAsync({ clientId, reason: reason || null })}
-        />
-      )}
-      <ActionDialog
-        label="Retire"
-        title={`Retire ${name} for good?`}
-        description="A retired agent can never act again, and its client id is never reused."
-        confirmLabel="Retire"
-        tone="danger"
-        reason="optional"
-        onConfirm={(reason) => retire.mutateAsync({ clientId, reason: reason || null })}
-      />
-      <ActionDialog
-        label="Rotate secret"
-        title={`Rotate the client secret of ${name}?`}
-        description="A new secret is issued and shown here once; give it to the agent's operator."
-        confirmLabel="Rotate"
-        onConfirm={async () =>
-          setSecret((await rotate.mutateAsync({ clientId })).rotateAgentSecret.clientSecret)
-        }
-      />
+    <LifecycleActions
+      name={name}
+      status={status}
+      words={agentWords}
+      onSuspend={(reason) => suspend.mutateAsync({ clientId, reason })}
+      onReactivate={(reason) => reactivate.mutateAsync({ clientId, reason })}
+      onRetire={(reason) => retire.mutateAsync({ clientId, reason })}
+      onRotate={async () =>
+        setSecret((await rotate.mutateAsync({ clientId })).rotateAgentSecret.clientSecret)
+      }
+    >
       {secret ? (
         <output className="notice notice-success" aria-live="polite">
           New secret (shown once): <code>{secret}</code>
         </output>
       ) : null}
-    </div>
+    </LifecycleActions>
   );
 }
