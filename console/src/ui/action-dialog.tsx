@@ -78,7 +78,13 @@ export function ActionDialog({
           {reason ? (
             <label className="field">
               <span>Reason{reason === 'optional' ? ' (optional)' : ''}</span>
-              <textarea ref={reasonField} name="reason" rows={3} required={reason === 'required'} maxLength={1000} />
+              <textarea
+                ref={reasonField}
+                name="reason"
+                rows={3}
+                required={reason === 'required'}
+                maxLength={1000}
+              />
             </label>
           ) : null}
           {error ? <ErrorNotice error={error} /> : null}
