@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef } from 'react';
-import { CopyButton } from './copy-button.tsx';
+import { CopyButton } from '../../ui/copy-button.tsx';
 import type { IssuedSecret } from './documents.ts';
 
 /**
