@@ -35,15 +35,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const template = await migratedTemplate();
   const name = `aperture_test_${randomBytes(6).toString('hex')}`;
   await withAdmin((admin) => admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
-  const created = { url: databaseUrl(name), drop: () => dropDatabase(name) };
-  const database = await openDatabase({ kind: 'postgres', url: created.url, poolSize: 5 });
+  const url = databaseUrl(name);
+  const database = await openDatabase({ kind: 'postgres', url, poolSize: 5 });
   return {
     ...database,
-    url: created.url,
+    url,
     name,
     async dispose() {
       await database.close();
-      await created.drop();
+      await dropDatabase(name);
     },
   };
 }
