@@ -81,7 +81,7 @@ describe('a subscription never outlives its token', () => {
     const token = await t.world.agentToken('ana@acme.test', { agent: 'Revoked watcher' });
     const id = await routedRequest(token);
     const stream = await follow(token, id);
-    await expect.poll(() => stream.events.length).toBe(1);
+    await expect.poll(() => stream.events).toHaveLength(1);
     const { data } = await t.world.gql<{ viewer: { tokenId: string } }>(token, '{ viewer { tokenId } }');
     const revoked = await t.world.governance.run(
       'mutation ($id: String!) { revokeDelegationToken(tokenId: $id, reason: "stolen") }',
@@ -101,7 +101,7 @@ describe('a subscription never outlives its token', () => {
     const token = await t.world.agentToken('ana@acme.test', { agent: 'Suspended watcher' });
     const id = await routedRequest(token);
     const stream = await follow(token, id);
-    await expect.poll(() => stream.events.length).toBe(1);
+    await expect.poll(() => stream.events).toHaveLength(1);
     const suspended = await t.world.governance.agentMutation(
       'suspendAgent',
       t.world.agentClientId('Suspended watcher'),
@@ -118,7 +118,7 @@ describe('a subscription never outlives its token', () => {
     const token = await t.world.agentToken('mark@acme.test', { agent: 'Manager watcher' });
     const id = await routedRequest(token);
     const stream = await follow(token, id);
-    await expect.poll(() => stream.events.length).toBe(1);
+    await expect.poll(() => stream.events).toHaveLength(1);
     // What a people import does when a person leaves: inactive, and every replica told.
     await t.db.prisma.$transaction(async (tx) => {
       await tx.person.update({ where: { email: 'mark@acme.test' }, data: { active: false } });
